@@ -1,0 +1,124 @@
+//===- AlexAttrs.cpp - verifiers of the training-recipe attributes --------===//
+
+#include "dialect/AlexDialect.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace alex;
+
+using EmitFn = llvm::function_ref<InFlightDiagnostic()>;
+
+/// Checks lo <= value (< or <=) hi with a message naming the field.
+static LogicalResult checkRange(EmitFn emitError, llvm::StringRef what,
+                                double value, double lo, double hi,
+                                bool hiInclusive = true) {
+  bool ok = std::isfinite(value) && value >= lo &&
+            (hiInclusive ? value <= hi : value < hi);
+  if (ok)
+    return success();
+  auto diag = emitError() << what << " must be in [" << lo << ", " << hi
+                          << (hiInclusive ? "]" : ")") << ", got " << value;
+  return diag;
+}
+
+static LogicalResult checkPositive(EmitFn emitError, llvm::StringRef what,
+                                   double value) {
+  if (std::isfinite(value) && value > 0)
+    return success();
+  return emitError() << what << " must be positive, got " << value;
+}
+
+LogicalResult ConstantInitAttr::verify(EmitFn emitError, APFloat valueF) {
+  double value = valueF.convertToDouble();
+  if (std::isfinite(value))
+    return success();
+  return emitError() << "constant init value must be finite";
+}
+
+LogicalResult GaussianInitAttr::verify(EmitFn emitError, APFloat stdF,
+                                       APFloat meanF) {
+  double std = stdF.convertToDouble(), mean = meanF.convertToDouble();
+  if (failed(checkPositive(emitError, "gaussian std", std)))
+    return failure();
+  if (!std::isfinite(mean))
+    return emitError() << "gaussian mean must be finite";
+  return success();
+}
+
+LogicalResult XavierInitAttr::verify(EmitFn emitError, APFloat gain) {
+  return checkPositive(emitError, "xavier gain", gain.convertToDouble());
+}
+
+LogicalResult SGDAttr::verify(EmitFn emitError, APFloat lr, APFloat momentum,
+                              APFloat weightDecay) {
+  if (failed(checkPositive(emitError, "learning rate", lr.convertToDouble())) ||
+      failed(checkRange(emitError, "momentum", momentum.convertToDouble(), 0, 1,
+                        false)) ||
+      failed(checkRange(emitError, "weight decay",
+                        weightDecay.convertToDouble(), 0, 1)))
+    return failure();
+  return success();
+}
+
+LogicalResult StepScheduleAttr::verify(EmitFn emitError, int64_t every,
+                                       APFloat factor) {
+  if (every <= 0)
+    return emitError() << "step schedule 'every' must be positive, got "
+                       << every;
+  return checkRange(emitError, "schedule factor", factor.convertToDouble(), 0,
+                    1, false);
+}
+
+LogicalResult PlateauScheduleAttr::verify(EmitFn emitError, APFloat factor,
+                                          int64_t patience, int64_t maxDrops) {
+  if (failed(checkRange(emitError, "schedule factor", factor.convertToDouble(),
+                        0, 1, false)))
+    return failure();
+  if (patience <= 0)
+    return emitError() << "plateau patience must be positive, got "
+                       << patience;
+  if (maxDrops < 0)
+    return emitError() << "plateau max_drops must be non-negative, got "
+                       << maxDrops;
+  return success();
+}
+
+LogicalResult DataAttr::verify(EmitFn emitError, llvm::StringRef dataset,
+                               llvm::StringRef path, int64_t resize,
+                               bool randomCrop, bool flip, APFloat lightingF,
+                               bool meanSubtract, int64_t testCrops) {
+  double lighting = lightingF.convertToDouble();
+  if (dataset.empty())
+    return emitError() << "data needs a dataset name";
+  if (resize < 0)
+    return emitError() << "resize must be non-negative, got " << resize;
+  if (!std::isfinite(lighting) || lighting < 0)
+    return emitError() << "lighting must be finite and non-negative, got "
+                       << lighting;
+  if (testCrops != 1 && testCrops != 10)
+    return emitError() << "test_crops must be 1 (centre) or 10 (corners, "
+                          "centre and their flips), got "
+                       << testCrops;
+  return success();
+}
+
+LogicalResult TrainingAttr::verify(EmitFn emitError, int64_t batch,
+                                   int64_t epochs, int64_t devices,
+                                   int64_t seed, SGDAttr optimizer,
+                                   Attribute schedule, DataAttr data) {
+  if (batch <= 0)
+    return emitError() << "batch must be positive, got " << batch;
+  if (epochs <= 0)
+    return emitError() << "epochs must be positive, got " << epochs;
+  if (devices != 1 && devices != 2)
+    return emitError() << "devices must be 1 or 2, got " << devices;
+  if (seed < 0)
+    return emitError() << "seed must be non-negative, got " << seed;
+  if (!optimizer || !data)
+    return emitError() << "training needs an optimizer and data";
+  if (!isa<UnitAttr, StepScheduleAttr, PlateauScheduleAttr>(schedule))
+    return emitError() << "schedule must be unit, #alex.step_schedule or "
+                          "#alex.plateau_schedule";
+  return success();
+}

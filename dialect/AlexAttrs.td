@@ -1,0 +1,185 @@
+//===- AlexAttrs.td - training-recipe attributes of alex ---*- tablegen -*-===//
+
+#ifndef ALEX_ATTRS_TD
+#define ALEX_ATTRS_TD
+
+include "dialect/AlexDialect.td"
+include "mlir/IR/AttrTypeBase.td"
+
+/// A double-precision parameter, printed and parsed as a float literal.
+class F64Parameter<string desc, string default = "">
+    : AttrOrTypeParameter<"::llvm::APFloat", desc> {
+  let parser = [{ [&]() -> ::mlir::FailureOr<::llvm::APFloat> {
+    double value;
+    if ($_parser.parseFloat(value))
+      return ::mlir::failure();
+    return ::llvm::APFloat(value);
+  }() }];
+  let printer = [{ $_printer.printFloat($_self) }];
+  let comparator = "$_lhs.bitwiseIsEqual($_rhs)";
+  let defaultValue = !if(!empty(default), "", "::llvm::APFloat(" # default # ")");
+}
+
+/// An `int64_t` parameter that may be omitted (then `default`).
+class I64Parameter<string desc, string default = "">
+    : AttrOrTypeParameter<"int64_t", desc> {
+  let defaultValue = default;
+}
+
+/// A `bool` parameter spelled `true` / `false`.
+class BoolParameter<string desc, string default = "false">
+    : AttrOrTypeParameter<"bool", desc> {
+  let parser = [{ [&]() -> ::mlir::FailureOr<bool> {
+    if (succeeded($_parser.parseOptionalKeyword("true")))
+      return true;
+    if (succeeded($_parser.parseOptionalKeyword("false")))
+      return false;
+    return $_parser.emitError($_parser.getCurrentLocation(),
+                              "expected 'true' or 'false'");
+  }() }];
+  let printer = [{ $_printer << ($_self ? "true" : "false") }];
+  let defaultValue = default;
+}
+
+/// An attribute parameter printed in full (`#alex.sgd<...>`), so nested
+/// recipe attributes read the same as top-level ones.
+class FullAttrParameter<string cppType, string desc>
+    : AttrOrTypeParameter<cppType, desc> {
+  let parser = [{ [&]() -> ::mlir::FailureOr<}] # cppType # [{> {
+    }] # cppType # [{ value;
+    if ($_parser.parseAttribute(value))
+      return ::mlir::failure();
+    return value;
+  }() }];
+  let printer = [{ $_printer.printAttribute($_self) }];
+}
+
+class Alex_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<Alex_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Initialisation rules of parameters
+//===----------------------------------------------------------------------===//
+
+def Alex_ConstantInitAttr : Alex_Attr<"ConstantInit", "constant"> {
+  let summary = "Initialise every element to one value";
+  let description = [{
+    ```mlir
+    alex.param @conv2.bias : tensor<256xf32> init #alex.constant<value = 1.0>
+    ```
+  }];
+  let parameters = (ins F64Parameter<"the value">:$value);
+}
+
+def Alex_GaussianInitAttr : Alex_Attr<"GaussianInit", "gaussian"> {
+  let summary = "Initialise from a normal distribution N(mean, std^2)";
+  let description = [{
+    The paper's rule for every weight: `#alex.gaussian<std = 0.01>`.
+  }];
+  let parameters = (ins F64Parameter<"standard deviation">:$std,
+                        F64Parameter<"mean", "0.0">:$mean);
+}
+
+def Alex_XavierInitAttr : Alex_Attr<"XavierInit", "xavier"> {
+  let summary = "Xavier/Glorot uniform initialisation";
+  let description = [{
+    Draws from U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)), where
+    fan_in and fan_out count the inputs and outputs of one neuron (for a
+    convolution: channels per group times the kernel area).
+  }];
+  let parameters = (ins F64Parameter<"gain", "1.0">:$gain);
+}
+
+//===----------------------------------------------------------------------===//
+// Training recipe
+//===----------------------------------------------------------------------===//
+
+def Alex_SGDAttr : Alex_Attr<"SGD", "sgd"> {
+  let summary = "Stochastic gradient descent with momentum and weight decay";
+  let description = [{
+    The paper's update, with learning rate `lr` (epsilon), momentum `m` and
+    weight decay `wd`:
+    ```
+    v <- m * v - wd * lr * w - lr * grad
+    w <- w + v
+    ```
+  }];
+  let parameters = (ins F64Parameter<"learning rate">:$lr,
+                        F64Parameter<"momentum", "0.0">:$momentum,
+                        F64Parameter<"weight decay", "0.0">:$weight_decay);
+}
+
+def Alex_StepScheduleAttr : Alex_Attr<"StepSchedule", "step_schedule"> {
+  let summary = "Multiply the learning rate by `factor` every `every` epochs";
+  let parameters = (ins I64Parameter<"epochs between drops">:$every,
+                        F64Parameter<"multiplier at each drop", "0.1">:$factor);
+}
+
+def Alex_PlateauScheduleAttr : Alex_Attr<"PlateauSchedule", "plateau_schedule"> {
+  let summary = "Multiply the learning rate by `factor` when validation "
+                "error stops improving";
+  let description = [{
+    The paper divides the learning rate by 10 when the validation error
+    stops improving with the current rate, three times in all: a drop
+    happens after `patience` epochs without a new best validation error, at
+    most `max_drops` times.
+  }];
+  let parameters = (ins F64Parameter<"multiplier at each drop", "0.1">:$factor,
+                        I64Parameter<"epochs without improvement", "1">:$patience,
+                        I64Parameter<"most drops, 0 for no limit", "0">:$max_drops);
+}
+
+def Alex_DataAttr : Alex_Attr<"Data", "data"> {
+  let summary = "Where training images come from and how they are augmented";
+  let description = [{
+    `dataset` names a source the runtime knows (`fashion-mnist`, `imagenet`,
+    `synthetic`); `path` overrides where it is read from. Images are resized
+    so the short side is `resize` (0: keep), then cropped to the network's
+    input: randomly at training time when `random_crop` is set, centrally
+    otherwise. `flip` adds random horizontal flips, `lighting` is the
+    standard deviation of the paper's PCA colour noise (0: off),
+    `mean_subtract` subtracts the per-pixel training-set mean, and
+    `test_crops` (1 or 10) is how many crops are averaged at test time.
+  }];
+  let parameters = (ins
+    StringRefParameter<"dataset name">:$dataset,
+    StringRefParameter<"where to read it", "\"\"">:$path,
+    I64Parameter<"short side after resizing, 0 to keep", "0">:$resize,
+    BoolParameter<"random crops at training time">:$random_crop,
+    BoolParameter<"random horizontal flips">:$flip,
+    F64Parameter<"std of PCA lighting noise", "0.0">:$lighting,
+    BoolParameter<"subtract the mean image">:$mean_subtract,
+    I64Parameter<"crops averaged at test time", "1">:$test_crops);
+}
+
+def Alex_TrainingAttr : Alex_Attr<"Training", "training"> {
+  let summary = "The whole training recipe of a model";
+  let description = [{
+    Attached to the module as `alex.training`. `optimizer` is an
+    `#alex.sgd`; `schedule` is an `#alex.step_schedule`, an
+    `#alex.plateau_schedule` or `unit` for a constant rate; `data` is an
+    `#alex.data`. `devices` is how many towers the model is split into.
+
+    ```mlir
+    module attributes {alex.training = #alex.training<batch = 128,
+        epochs = 90, devices = 2, seed = 1,
+        optimizer = #alex.sgd<lr = 0.01, momentum = 0.9, weight_decay = 5.0e-4>,
+        schedule = #alex.plateau_schedule<factor = 0.1, max_drops = 3>,
+        data = #alex.data<dataset = "imagenet", resize = 256, random_crop = true>>} {}
+    ```
+  }];
+  let parameters = (ins
+    I64Parameter<"images per step">:$batch,
+    I64Parameter<"passes over the training set">:$epochs,
+    I64Parameter<"number of towers (devices)", "1">:$devices,
+    I64Parameter<"seed of initialisation, dropout and augmentation", "0">:$seed,
+    FullAttrParameter<"::alex::SGDAttr", "optimizer">:$optimizer,
+    FullAttrParameter<"::mlir::Attribute", "lr schedule or unit">:$schedule,
+    FullAttrParameter<"::alex::DataAttr", "data source">:$data);
+}
+
+#endif // ALEX_ATTRS_TD

@@ -1,0 +1,42 @@
+//===- AlexDialect.cpp - registration of the alex dialect -----------------===//
+
+#include "dialect/AlexDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace alex;
+
+#include "dialect/AlexDialect.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dialect/AlexAttrs.cpp.inc"
+
+void AlexDialect::initialize() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "dialect/AlexAttrs.cpp.inc"
+      >();
+  addOperations<
+#define GET_OP_LIST
+#include "dialect/AlexOps.cpp.inc"
+      >();
+}
+
+/// The module attribute `alex.training` must hold an `#alex.training`.
+LogicalResult AlexDialect::verifyOperationAttribute(Operation *op,
+                                                    NamedAttribute attr) {
+  if (attr.getName() != kTrainingAttrName)
+    return op->emitError() << "unknown alex attribute '" << attr.getName()
+                           << "'";
+  if (!isa<ModuleOp>(op))
+    return op->emitError() << "'" << kTrainingAttrName
+                           << "' belongs on a module";
+  if (!isa<TrainingAttr>(attr.getValue()))
+    return op->emitError() << "'" << kTrainingAttrName
+                           << "' must be an #alex.training attribute";
+  return success();
+}

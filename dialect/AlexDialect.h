@@ -1,0 +1,30 @@
+//===- AlexDialect.h - the alex dialect: ops and attributes ----*- C++ -*-===//
+
+#ifndef ALEX_DIALECT_ALEXDIALECT_H
+#define ALEX_DIALECT_ALEXDIALECT_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "dialect/AlexDialect.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dialect/AlexAttrs.h.inc"
+
+#include "dialect/AlexOpInterfaces.h.inc"
+
+#define GET_OP_CLASSES
+#include "dialect/AlexOps.h.inc"
+
+namespace alex {
+/// Name of the module attribute that holds the `#alex.training` recipe.
+constexpr llvm::StringLiteral kTrainingAttrName = "alex.training";
+} // namespace alex
+
+#endif // ALEX_DIALECT_ALEXDIALECT_H

@@ -1,0 +1,129 @@
+//===- AlexOps.cpp - verifiers and interfaces of the alex ops -------------===//
+
+#include "dialect/AlexDialect.h"
+#include "dialect/Shapes.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace alex;
+
+#include "dialect/AlexOpInterfaces.cpp.inc"
+
+#define GET_OP_CLASSES
+#include "dialect/AlexOps.cpp.inc"
+
+static llvm::ArrayRef<int64_t> shapeOf(Value value) {
+  return cast<ShapedType>(value.getType()).getShape();
+}
+
+/// The declared result shape must agree with the inferred one (a dynamic
+/// dimension on either side agrees with anything).
+static LogicalResult verifyResultShape(Operation *op, Value result,
+                                       FailureOr<Shape> inferred) {
+  if (failed(inferred))
+    return failure();
+  llvm::ArrayRef<int64_t> declared = shapeOf(result);
+  if (failed(verifyCompatibleShape(declared, *inferred)))
+    return op->emitOpError() << "result shape " << formatShape(declared)
+                             << " does not match the inferred shape "
+                             << formatShape(*inferred);
+  return success();
+}
+
+static int64_t product(llvm::ArrayRef<int64_t> dims) {
+  int64_t result = 1;
+  for (int64_t dim : dims)
+    result *= dim;
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Parameters
+//===----------------------------------------------------------------------===//
+
+LogicalResult ParamOp::verify() {
+  auto type = cast<RankedTensorType>(getType());
+  if (!type.hasStaticShape())
+    return emitOpError() << "parameter shape must be static, got "
+                         << formatShape(type.getShape());
+  return success();
+}
+
+LogicalResult
+ReadParamOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  auto param =
+      symbolTable.lookupNearestSymbolFrom<ParamOp>(*this, getParamAttr());
+  if (!param)
+    return emitOpError() << "'" << getParam()
+                         << "' does not name an alex.param";
+  if (param.getType() != getValue().getType())
+    return emitOpError() << "type " << getValue().getType()
+                         << " does not match the parameter's "
+                         << param.getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Layers
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv2DOp::verify() {
+  auto emit = [&] { return emitOpError(); };
+  return verifyResultShape(
+      *this, getOutput(),
+      inferConv2DShape(shapeOf(getInput()), shapeOf(getFilter()),
+                       shapeOf(getBias()), getStride(), getPad(), getGroups(),
+                       emit));
+}
+
+int64_t Conv2DOp::getMultiplyAddsPerExample() {
+  // Every output element is a dot product over one filter.
+  llvm::ArrayRef<int64_t> filter = shapeOf(getFilter());
+  return product(shapeOf(getOutput()).drop_front()) *
+         product(filter.drop_front());
+}
+
+LogicalResult LRNOp::verify() {
+  auto emit = [&] { return emitOpError(); };
+  return verifyLRN(shapeOf(getInput()), getSize(), getAlpha().convertToDouble(),
+                   getBeta().convertToDouble(), getK().convertToDouble(),
+                   emit);
+}
+
+LogicalResult MaxPoolOp::verify() {
+  auto emit = [&] { return emitOpError(); };
+  return verifyResultShape(
+      *this, getOutput(),
+      inferMaxPoolShape(shapeOf(getInput()), getWindow(), getStride(), emit));
+}
+
+LogicalResult FlattenOp::verify() {
+  auto emit = [&] { return emitOpError(); };
+  return verifyResultShape(*this, getOutput(),
+                           inferFlattenShape(shapeOf(getInput()), emit));
+}
+
+LogicalResult DenseOp::verify() {
+  auto emit = [&] { return emitOpError(); };
+  return verifyResultShape(*this, getOutput(),
+                           inferDenseShape(shapeOf(getInput()),
+                                           shapeOf(getWeight()),
+                                           shapeOf(getBias()), emit));
+}
+
+int64_t DenseOp::getMultiplyAddsPerExample() {
+  return product(shapeOf(getWeight()));
+}
+
+LogicalResult DropoutOp::verify() {
+  auto emit = [&] { return emitOpError(); };
+  return verifyDropoutRate(getRate().convertToDouble(), emit);
+}
+
+LogicalResult SoftmaxCrossEntropyOp::verify() {
+  auto emit = [&] { return emitOpError(); };
+  return verifyLossShapes(shapeOf(getLogits()), shapeOf(getLabels()), emit);
+}

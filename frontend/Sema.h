@@ -1,0 +1,25 @@
+//===- Sema.h - semantic checks of a parsed .model file ---------*- C++ -*-===//
+
+#ifndef ALEX_FRONTEND_SEMA_H
+#define ALEX_FRONTEND_SEMA_H
+
+#include "frontend/AST.h"
+#include "frontend/Model.h"
+
+#include <optional>
+
+namespace llvm {
+class SourceMgr;
+} // namespace llvm
+
+namespace alex {
+
+/// Resolves names, checks keys, value kinds and ranges, finds cycles and
+/// orders the layers. Shape rules are the dialect's (dialect/Shapes.h) and
+/// run in MLIRGen. Prints every error it finds; returns nullopt if any.
+std::optional<Model> checkModel(const ModelAST &ast,
+                                llvm::SourceMgr &sourceMgr);
+
+} // namespace alex
+
+#endif // ALEX_FRONTEND_SEMA_H

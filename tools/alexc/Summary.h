@@ -1,0 +1,21 @@
+//===- Summary.h - the per-layer table of `alexc summary` -------*- C++ -*-===//
+
+#ifndef ALEX_TOOLS_ALEXC_SUMMARY_H
+#define ALEX_TOOLS_ALEXC_SUMMARY_H
+
+#include "mlir/IR/BuiltinOps.h"
+
+namespace llvm {
+class raw_ostream;
+} // namespace llvm
+
+namespace alex {
+
+/// Prints one row per op of the module's @forward function (name, op,
+/// per-example output shape, parameters, multiply-adds per example) and the
+/// totals. Works on any verified alex IR: names come from NameLocs.
+mlir::LogicalResult printSummary(mlir::ModuleOp module, llvm::raw_ostream &os);
+
+} // namespace alex
+
+#endif // ALEX_TOOLS_ALEXC_SUMMARY_H
