@@ -1,6 +1,7 @@
 //===- AlexAttrs.cpp - verifiers of the training-recipe attributes --------===//
 
 #include "dialect/AlexDialect.h"
+#include "dialect/Shapes.h"
 
 #include <cmath>
 
@@ -17,16 +18,17 @@ static LogicalResult checkRange(EmitFn emitError, llvm::StringRef what,
             (hiInclusive ? value <= hi : value < hi);
   if (ok)
     return success();
-  auto diag = emitError() << what << " must be in [" << lo << ", " << hi
-                          << (hiInclusive ? "]" : ")") << ", got " << value;
-  return diag;
+  return emitError() << what << " must be in [" << formatNumber(lo) << ", "
+                     << formatNumber(hi) << (hiInclusive ? "]" : ")")
+                     << ", got " << formatNumber(value);
 }
 
 static LogicalResult checkPositive(EmitFn emitError, llvm::StringRef what,
                                    double value) {
   if (std::isfinite(value) && value > 0)
     return success();
-  return emitError() << what << " must be positive, got " << value;
+  return emitError() << what << " must be positive, got "
+                     << formatNumber(value);
 }
 
 LogicalResult ConstantInitAttr::verify(EmitFn emitError, APFloat valueF) {
@@ -95,7 +97,7 @@ LogicalResult DataAttr::verify(EmitFn emitError, llvm::StringRef dataset,
     return emitError() << "resize must be non-negative, got " << resize;
   if (!std::isfinite(lighting) || lighting < 0)
     return emitError() << "lighting must be finite and non-negative, got "
-                       << lighting;
+                       << formatNumber(lighting);
   if (testCrops != 1 && testCrops != 10)
     return emitError() << "test_crops must be 1 (centre) or 10 (corners, "
                           "centre and their flips), got "

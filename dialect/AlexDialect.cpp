@@ -30,8 +30,8 @@ void AlexDialect::initialize() {
 LogicalResult AlexDialect::verifyOperationAttribute(Operation *op,
                                                     NamedAttribute attr) {
   if (attr.getName() != kTrainingAttrName)
-    return op->emitError() << "unknown alex attribute '" << attr.getName()
-                           << "'";
+    return op->emitError() << "unknown alex attribute '"
+                           << attr.getName().getValue() << "'";
   if (!isa<ModuleOp>(op))
     return op->emitError() << "'" << kTrainingAttrName
                            << "' belongs on a module";

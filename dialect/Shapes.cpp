@@ -3,6 +3,7 @@
 #include "dialect/Shapes.h"
 
 #include "mlir/IR/BuiltinTypeInterfaces.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
@@ -11,6 +12,12 @@ using namespace mlir;
 using namespace alex;
 
 static bool isKnown(int64_t dim) { return !ShapedType::isDynamic(dim); }
+
+std::string alex::formatNumber(double value) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%g", value);
+  return text;
+}
 
 std::string alex::formatShape(llvm::ArrayRef<int64_t> shape) {
   std::string text;
@@ -172,11 +179,11 @@ LogicalResult alex::verifyLRN(llvm::ArrayRef<int64_t> input,
                        << size;
   if (!(alpha >= 0) || !std::isfinite(alpha))
     return emitError() << "alpha must be finite and non-negative, got "
-                       << alpha;
+                       << formatNumber(alpha);
   if (!(beta >= 0) || !std::isfinite(beta))
-    return emitError() << "beta must be finite and non-negative, got " << beta;
+    return emitError() << "beta must be finite and non-negative, got " << formatNumber(beta);
   if (!(k > 0) || !std::isfinite(k))
-    return emitError() << "k must be finite and positive, got " << k;
+    return emitError() << "k must be finite and positive, got " << formatNumber(k);
   return success();
 }
 
@@ -184,5 +191,5 @@ LogicalResult alex::verifyDropoutRate(double rate,
                                             ErrorEmitter emitError) {
   if (rate >= 0 && rate < 1)
     return success();
-  return emitError() << "dropout rate must be in [0, 1), got " << rate;
+  return emitError() << "dropout rate must be in [0, 1), got " << formatNumber(rate);
 }

@@ -22,6 +22,9 @@ namespace alex {
 using ErrorEmitter = llvm::function_ref<mlir::InFlightDiagnostic()>;
 using Shape = llvm::SmallVector<int64_t, 4>;
 
+/// Formats a number as a person would write it in a message: 0, 0.5, 1e-04.
+std::string formatNumber(double value);
+
 /// Formats dimensions as `96x3x11x11`, with `?` for dynamic ones.
 std::string formatShape(llvm::ArrayRef<int64_t> shape);
 

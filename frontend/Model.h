@@ -72,9 +72,10 @@ struct Schedule {
   int64_t maxDrops = 0; ///< Plateau: 0 for no limit.
 };
 
-/// Where images come from and how they are augmented.
+/// Where images come from and how they are augmented. By default, seeded
+/// synthetic images (for benchmarks and tests).
 struct DataSpec {
-  std::string dataset;
+  std::string dataset = "synthetic";
   std::string path;
   int64_t resize = 0;
   bool randomCrop = false, flip = false, meanSubtract = false;
@@ -83,11 +84,11 @@ struct DataSpec {
   llvm::SMLoc loc;
 };
 
-/// Optimizer, schedule, batch and devices.
+/// Optimizer, schedule, batch and devices. Defaults: the paper's recipe.
 struct Recipe {
-  double lr = 0, momentum = 0, weightDecay = 0;
+  double lr = 0.01, momentum = 0.9, weightDecay = 0.0005;
   Schedule schedule;
-  int64_t batch = 0, epochs = 0, devices = 1, seed = 0;
+  int64_t batch = 128, epochs = 90, devices = 1, seed = 0;
   llvm::SMLoc optimizerLoc, trainLoc;
   DataSpec data;
 };

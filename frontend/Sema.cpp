@@ -2,11 +2,14 @@
 
 #include "frontend/Sema.h"
 
+#include "dialect/Shapes.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/Twine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -100,22 +103,22 @@ const std::vector<Field<Schedule>> kPlateauFields = {
 /// `method` and `schedule` are checked by hand; the rest by table.
 struct OptimizerSection {
   std::string method = "sgd";
-  double lr = 0, momentum = 0, weightDecay = 0;
+  double lr, momentum, weightDecay;
 };
 const std::vector<Field<OptimizerSection>> kOptimizerFields = {
     {"method", &OptimizerSection::method},
-    {"lr", &OptimizerSection::lr, Range::Positive, true},
+    {"lr", &OptimizerSection::lr, Range::Positive},
     {"momentum", &OptimizerSection::momentum, Range::Fraction},
     {"weight_decay", &OptimizerSection::weightDecay, Range::Unit}};
 
 const std::vector<Field<Recipe>> kTrainFields = {
-    {"batch", &Recipe::batch, Range::Positive, true},
-    {"epochs", &Recipe::epochs, Range::Positive, true},
+    {"batch", &Recipe::batch, Range::Positive},
+    {"epochs", &Recipe::epochs, Range::Positive},
     {"devices", &Recipe::devices, Range::Positive},
     {"seed", &Recipe::seed, Range::NonNegative}};
 
 const std::vector<Field<DataSpec>> kDataFields = {
-    {"dataset", &DataSpec::dataset, Range::Any, true},
+    {"dataset", &DataSpec::dataset},
     {"path", &DataSpec::path},
     {"resize", &DataSpec::resize, Range::NonNegative},
     {"random_crop", &DataSpec::randomCrop},
@@ -211,10 +214,8 @@ llvm::StringRef alex::layerKindName(LayerKind kind) {
 
 bool Checker::checkRange(const KeyValue &kv, double value, Range range) {
   auto fail = [&](const char *what) {
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    os << "'" << kv.key << "' must be " << what << ", got " << value;
-    return error(kv.value->loc, text);
+    return error(kv.value->loc, "'" + kv.key + "' must be " + what +
+                                    ", got " + formatNumber(value));
   };
   switch (range) {
   case Range::Any:
@@ -377,15 +378,14 @@ bool Checker::checkSections() {
                                    section.name + "'");
     }
   }
-  for (const char *required : {"network", "optimizer", "train", "data"})
-    if (!seen.contains(required))
-      ok = error(ast.loc, llvm::Twine("model '") + ast.name +
-                              "' has no '" + required + "' section");
+  if (!seen.contains("network"))
+    ok = error(ast.loc, "model '" + ast.name + "' has no 'network' section");
   return ok;
 }
 
 bool Checker::checkOptimizer(const Section &section) {
-  OptimizerSection optimizer;
+  OptimizerSection optimizer{"sgd", model.recipe.lr, model.recipe.momentum,
+                             model.recipe.weightDecay};
   llvm::SmallVector<KeyValue> values;
   const Expr *schedule = nullptr;
   for (const KeyValue &kv : entriesOf(section)) {
@@ -595,8 +595,9 @@ bool Checker::checkLayer(const Entry &entry, Layer &layer,
   std::string owner = (call.text + " '" + layer.name + "'");
   ok &= assign(layer, owner, call.loc, values, signature->fields);
   if (layer.kind == LayerKind::Input && ok && layer.shape.size() != 3)
-    ok = error(call.loc, "input shape must be CxHxW (one image), got " +
-                             llvm::Twine(layer.shape.size()) + " dimensions");
+    ok = error(values.front().value->loc,
+               "input shape must be CxHxW (one image), got " +
+                   llvm::Twine(layer.shape.size()) + " dimensions");
   return ok;
 }
 
@@ -708,9 +709,6 @@ bool Checker::checkGraphRoles() {
   if (!loss)
     ok = error(ast.loc, "the network has no loss: add "
                         "'loss = softmax_cross_entropy(logits, label)'");
-  if (!ok)
-    return false;
-
   for (const Layer &layer : model.layers) {
     for (auto [position, inputIndex] : llvm::enumerate(layer.inputs)) {
       const Layer &producer = model.layers[inputIndex];
@@ -746,6 +744,8 @@ bool Checker::checkNetwork(const Section &section) {
 std::optional<Model> Checker::run() {
   model.name = ast.name;
   model.loc = ast.loc;
+  model.recipe.optimizerLoc = model.recipe.trainLoc = model.recipe.data.loc =
+      ast.loc;
   if (!checkSections())
     return std::nullopt;
   bool ok = checkNetwork(*findSection("network"));
@@ -754,9 +754,13 @@ std::optional<Model> Checker::run() {
     const Section *init = findSection("init");
     ok = checkInit(init ? *init : noRules);
   }
-  ok &= checkOptimizer(*findSection("optimizer"));
-  ok &= checkTrain(*findSection("train"));
-  ok &= checkData(*findSection("data"));
+  // Missing sections keep the paper's recipe (see Model.h).
+  if (const Section *optimizer = findSection("optimizer"))
+    ok &= checkOptimizer(*optimizer);
+  if (const Section *train = findSection("train"))
+    ok &= checkTrain(*train);
+  if (const Section *data = findSection("data"))
+    ok &= checkData(*data);
   if (!ok || numErrors)
     return std::nullopt;
   return std::move(model);

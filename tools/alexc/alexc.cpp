@@ -7,9 +7,8 @@
 
 #include "dialect/AlexDialect.h"
 #include "frontend/AST.h"
-#include "frontend/MLIRGen.h"
+#include "frontend/Frontend.h"
 #include "frontend/Parser.h"
-#include "frontend/Sema.h"
 #include "tools/alexc/Summary.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -86,14 +85,7 @@ static OwningOpRef<ModuleOp> loadModule(llvm::SourceMgr &sourceMgr,
                                         MLIRContext &context) {
   if (isMLIRInput())
     return parseSourceFile<ModuleOp>(sourceMgr, &context);
-  alex::Parser parser(sourceMgr, sourceMgr.getMainFileID());
-  std::unique_ptr<alex::ModelAST> ast = parser.parseModel();
-  if (!ast)
-    return nullptr;
-  std::optional<alex::Model> model = alex::checkModel(*ast, sourceMgr);
-  if (!model)
-    return nullptr;
-  return alex::buildModule(*model, context, sourceMgr);
+  return alex::importModel(sourceMgr, context);
 }
 
 static int writeOutput(llvm::function_ref<void(llvm::raw_ostream &)> print) {
@@ -128,7 +120,7 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
     return 1;
   OpPrintingFlags flags;
   if (printLocations)
-    flags.enableDebugInfo(true, /*prettyForm=*/true);
+    flags.enableDebugInfo();
   return writeOutput([&](llvm::raw_ostream &os) {
     module->print(os, flags);
     os << "\n";
@@ -147,6 +139,8 @@ int main(int argc, char **argv) {
 
   MLIRContext context;
   context.loadDialect<alex::AlexDialect, func::FuncDialect>();
+  // The source line and caret say where; the generic op dump adds noise.
+  context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   if (!readInput(sourceMgr))
     return 1;

@@ -1,0 +1,21 @@
+//===- Frontend.cpp - .model source to alex IR in one call ----------------===//
+
+#include "frontend/Frontend.h"
+
+#include "frontend/MLIRGen.h"
+#include "frontend/Parser.h"
+#include "frontend/Sema.h"
+
+#include "llvm/Support/SourceMgr.h"
+
+mlir::OwningOpRef<mlir::ModuleOp>
+alex::importModel(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &context) {
+  Parser parser(sourceMgr, sourceMgr.getMainFileID());
+  std::unique_ptr<ModelAST> ast = parser.parseModel();
+  if (!ast)
+    return nullptr;
+  std::optional<Model> model = checkModel(*ast, sourceMgr);
+  if (!model)
+    return nullptr;
+  return buildModule(*model, context, sourceMgr);
+}

@@ -1,0 +1,409 @@
+// One case per verifier error of the alex dialect.
+// RUN: alex-opt %s -split-input-file -verify-diagnostics
+
+func.func @f(%x: tensor<4x8x8xf32>, %w: tensor<8x4x3x3xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{'alex.conv2d' op input must have rank 4, got 4x8x8 (rank 3)}}
+  %y = alex.conv2d %x, %w, %b stride 1 pad 1 groups 1 : (tensor<4x8x8xf32>, tensor<8x4x3x3xf32>, tensor<8xf32>) -> tensor<2x8x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8x8xf32>, %w: tensor<8x4x3xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{'alex.conv2d' op filter must have rank 4, got 8x4x3 (rank 3)}}
+  %y = alex.conv2d %x, %w, %b stride 1 pad 1 groups 1 : (tensor<2x4x8x8xf32>, tensor<8x4x3xf32>, tensor<8xf32>) -> tensor<2x8x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8x8xf32>, %w: tensor<8x4x3x3xf32>, %b: tensor<8x1xf32>) {
+  // expected-error @+1 {{'alex.conv2d' op bias must have rank 1, got 8x1 (rank 2)}}
+  %y = alex.conv2d %x, %w, %b stride 1 pad 1 groups 1 : (tensor<2x4x8x8xf32>, tensor<8x4x3x3xf32>, tensor<8x1xf32>) -> tensor<2x8x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8x8xf32>, %w: tensor<8x4x3x3xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{'alex.conv2d' op stride must be positive, got 0}}
+  %y = alex.conv2d %x, %w, %b stride 0 pad 1 groups 1 : (tensor<2x4x8x8xf32>, tensor<8x4x3x3xf32>, tensor<8xf32>) -> tensor<2x8x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8x8xf32>, %w: tensor<8x4x3x3xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{'alex.conv2d' op groups must be positive, got 0}}
+  %y = alex.conv2d %x, %w, %b stride 1 pad 1 groups 0 : (tensor<2x4x8x8xf32>, tensor<8x4x3x3xf32>, tensor<8xf32>) -> tensor<2x8x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8x8xf32>, %w: tensor<8x4x3x3xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{'alex.conv2d' op pad must be non-negative, got -1}}
+  %y = alex.conv2d %x, %w, %b stride 1 pad -1 groups 1 : (tensor<2x4x8x8xf32>, tensor<8x4x3x3xf32>, tensor<8xf32>) -> tensor<2x8x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8x8xf32>, %w: tensor<9x1x3x3xf32>, %b: tensor<9xf32>) {
+  // expected-error @+1 {{'alex.conv2d' op input channels (4) are not divisible by groups (3)}}
+  %y = alex.conv2d %x, %w, %b stride 1 pad 1 groups 3 : (tensor<2x4x8x8xf32>, tensor<9x1x3x3xf32>, tensor<9xf32>) -> tensor<2x9x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8x8xf32>, %w: tensor<9x2x3x3xf32>, %b: tensor<9xf32>) {
+  // expected-error @+1 {{'alex.conv2d' op output channels (9) are not divisible by groups (2)}}
+  %y = alex.conv2d %x, %w, %b stride 1 pad 1 groups 2 : (tensor<2x4x8x8xf32>, tensor<9x2x3x3xf32>, tensor<9xf32>) -> tensor<2x9x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8x8xf32>, %w: tensor<8x4x3x3xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{'alex.conv2d' op filter 8x4x3x3 must read 2 channels per group (input channels 4 / groups 2)}}
+  %y = alex.conv2d %x, %w, %b stride 1 pad 1 groups 2 : (tensor<2x4x8x8xf32>, tensor<8x4x3x3xf32>, tensor<8xf32>) -> tensor<2x8x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8x8xf32>, %w: tensor<8x4x3x3xf32>, %b: tensor<7xf32>) {
+  // expected-error @+1 {{'alex.conv2d' op bias has 7 elements but there are 8 output channels}}
+  %y = alex.conv2d %x, %w, %b stride 1 pad 1 groups 1 : (tensor<2x4x8x8xf32>, tensor<8x4x3x3xf32>, tensor<7xf32>) -> tensor<2x8x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8x8xf32>, %w: tensor<8x4x0x3xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{'alex.conv2d' op kernel size must be positive, got 0x3}}
+  %y = alex.conv2d %x, %w, %b stride 1 pad 1 groups 1 : (tensor<2x4x8x8xf32>, tensor<8x4x0x3xf32>, tensor<8xf32>) -> tensor<2x8x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8x8xf32>, %w: tensor<8x4x11x11xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{'alex.conv2d' op kernel 11x11 is larger than the padded input 10x10}}
+  %y = alex.conv2d %x, %w, %b stride 1 pad 1 groups 1 : (tensor<2x4x8x8xf32>, tensor<8x4x11x11xf32>, tensor<8xf32>) -> tensor<2x8x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8x8xf32>, %w: tensor<8x4x3x3xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{'alex.conv2d' op result shape 2x8x8x8 does not match the inferred shape 2x8x4x4}}
+  %y = alex.conv2d %x, %w, %b stride 2 pad 1 groups 1 : (tensor<2x4x8x8xf32>, tensor<8x4x3x3xf32>, tensor<8xf32>) -> tensor<2x8x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<8x8xf32>) {
+  // expected-error @+1 {{'alex.max_pool' op input must have rank 4, got 8x8 (rank 2)}}
+  %y = alex.max_pool %x window 3 stride 2 : tensor<8x8xf32> -> tensor<3x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8x8xf32>) {
+  // expected-error @+1 {{'alex.max_pool' op window must be positive, got 0}}
+  %y = alex.max_pool %x window 0 stride 2 : tensor<2x4x8x8xf32> -> tensor<2x4x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8x8xf32>) {
+  // expected-error @+1 {{'alex.max_pool' op stride must be positive, got -2}}
+  %y = alex.max_pool %x window 3 stride -2 : tensor<2x4x8x8xf32> -> tensor<2x4x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8x8xf32>) {
+  // expected-error @+1 {{'alex.max_pool' op window 9x9 is larger than the input 8x8}}
+  %y = alex.max_pool %x window 9 stride 2 : tensor<2x4x8x8xf32> -> tensor<2x4x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8x8xf32>) {
+  // expected-error @+1 {{'alex.max_pool' op result shape 2x4x4x4 does not match the inferred shape 2x4x3x3}}
+  %y = alex.max_pool %x window 3 stride 2 : tensor<2x4x8x8xf32> -> tensor<2x4x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<8xf32>) {
+  // expected-error @+1 {{'alex.flatten' op input must have rank >= 2, got 8}}
+  %y = alex.flatten %x : tensor<8xf32> -> tensor<8x1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x3x3xf32>) {
+  // expected-error @+1 {{'alex.flatten' op result shape 2x12 does not match the inferred shape 2x36}}
+  %y = alex.flatten %x : tensor<2x4x3x3xf32> -> tensor<2x12xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x3xf32>, %w: tensor<5x12xf32>, %b: tensor<5xf32>) {
+  // expected-error @+1 {{'alex.dense' op input must have rank 2, got 2x4x3 (rank 3)}}
+  %y = alex.dense %x, %w, %b : (tensor<2x4x3xf32>, tensor<5x12xf32>, tensor<5xf32>) -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x12xf32>, %w: tensor<60xf32>, %b: tensor<5xf32>) {
+  // expected-error @+1 {{'alex.dense' op weight must have rank 2, got 60 (rank 1)}}
+  %y = alex.dense %x, %w, %b : (tensor<2x12xf32>, tensor<60xf32>, tensor<5xf32>) -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x12xf32>, %w: tensor<5x12xf32>, %b: tensor<f32>) {
+  // expected-error @+1 {{'alex.dense' op bias must have rank 1, got scalar (rank 0)}}
+  %y = alex.dense %x, %w, %b : (tensor<2x12xf32>, tensor<5x12xf32>, tensor<f32>) -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x12xf32>, %w: tensor<5x10xf32>, %b: tensor<5xf32>) {
+  // expected-error @+1 {{'alex.dense' op weight 5x10 must read 12 input features}}
+  %y = alex.dense %x, %w, %b : (tensor<2x12xf32>, tensor<5x10xf32>, tensor<5xf32>) -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x12xf32>, %w: tensor<5x12xf32>, %b: tensor<6xf32>) {
+  // expected-error @+1 {{'alex.dense' op bias has 6 elements but there are 5 output features}}
+  %y = alex.dense %x, %w, %b : (tensor<2x12xf32>, tensor<5x12xf32>, tensor<6xf32>) -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x12xf32>, %w: tensor<5x12xf32>, %b: tensor<5xf32>) {
+  // expected-error @+1 {{'alex.dense' op result shape 2x6 does not match the inferred shape 2x5}}
+  %y = alex.dense %x, %w, %b : (tensor<2x12xf32>, tensor<5x12xf32>, tensor<5xf32>) -> tensor<2x6xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{'alex.lrn' op input must have rank 4, got 2x4 (rank 2)}}
+  %y = alex.lrn %x size 5 alpha 1.0e-4 beta 0.75 k 2.0 : tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x3x3xf32>) {
+  // expected-error @+1 {{'alex.lrn' op size must be positive, got 0}}
+  %y = alex.lrn %x size 0 alpha 1.0e-4 beta 0.75 k 2.0 : tensor<2x4x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x3x3xf32>) {
+  // expected-error @+1 {{'alex.lrn' op size must be odd so the window is centred on its channel, got 4}}
+  %y = alex.lrn %x size 4 alpha 1.0e-4 beta 0.75 k 2.0 : tensor<2x4x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x3x3xf32>) {
+  // expected-error @+1 {{'alex.lrn' op alpha must be finite and non-negative, got -1}}
+  %y = alex.lrn %x size 5 alpha -1.0 beta 0.75 k 2.0 : tensor<2x4x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x3x3xf32>) {
+  // expected-error @+1 {{'alex.lrn' op beta must be finite and non-negative, got -0.5}}
+  %y = alex.lrn %x size 5 alpha 1.0e-4 beta -0.5 k 2.0 : tensor<2x4x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x3x3xf32>) {
+  // expected-error @+1 {{'alex.lrn' op k must be finite and positive, got 0}}
+  %y = alex.lrn %x size 5 alpha 1.0e-4 beta 0.75 k 0.0 : tensor<2x4x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{'alex.dropout' op dropout rate must be in [0, 1), got 1}}
+  %y = alex.dropout %x rate 1.0 : tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%l: tensor<4xf32>, %y: tensor<4xi32>) {
+  // expected-error @+1 {{'alex.softmax_cross_entropy' op logits must have rank 2, got 4 (rank 1)}}
+  %loss = alex.softmax_cross_entropy %l, %y : tensor<4xf32>, tensor<4xi32> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @f(%l: tensor<4x10xf32>, %y: tensor<3xi32>) {
+  // expected-error @+1 {{'alex.softmax_cross_entropy' op logits hold 4 examples but labels 3}}
+  %loss = alex.softmax_cross_entropy %l, %y : tensor<4x10xf32>, tensor<3xi32> -> tensor<f32>
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'alex.param' op parameter shape must be static, got ?x3}}
+alex.param @w : tensor<?x3xf32> init #alex.constant<value = 0.0>
+
+// -----
+
+func.func @f() {
+  // expected-error @+1 {{'alex.read_param' op 'missing' does not name an alex.param}}
+  %w = alex.read_param @missing : tensor<3xf32>
+  return
+}
+
+// -----
+
+alex.param @w : tensor<4xf32> init #alex.constant<value = 0.0>
+func.func @f() {
+  // expected-error @+1 {{'alex.read_param' op type 'tensor<3xf32>' does not match the parameter's 'tensor<4xf32>'}}
+  %w = alex.read_param @w : tensor<3xf32>
+  return
+}
+
+// -----
+
+// expected-error @+1 {{unknown alex attribute 'alex.recipe'}}
+module attributes {alex.recipe = 1} {}
+
+// -----
+
+// expected-error @+1 {{'alex.training' belongs on a module}}
+func.func @f() attributes {alex.training = #alex.training<batch = 1, epochs = 1, optimizer = #alex.sgd<lr = 0.1>, schedule = unit, data = #alex.data<dataset = "synthetic">>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'alex.training' must be an #alex.training attribute}}
+module attributes {alex.training = #alex.sgd<lr = 0.1>} {}
+
+// -----
+
+// expected-error @+1 {{gaussian std must be positive, got 0}}
+alex.param @w : tensor<4xf32> init #alex.gaussian<std = 0.0>
+
+// -----
+
+// expected-error @+1 {{xavier gain must be positive, got -1}}
+alex.param @w : tensor<4xf32> init #alex.xavier<gain = -1.0>
+
+// -----
+
+// expected-error @+1 {{learning rate must be positive, got 0}}
+module attributes {alex.training = #alex.sgd<lr = 0.0>} {}
+
+// -----
+
+// expected-error @+1 {{momentum must be in [0, 1), got 1}}
+module attributes {alex.training = #alex.sgd<lr = 0.1, momentum = 1.0>} {}
+
+// -----
+
+// expected-error @+1 {{weight decay must be in [0, 1], got 2}}
+module attributes {alex.training = #alex.sgd<lr = 0.1, weight_decay = 2.0>} {}
+
+// -----
+
+// expected-error @+1 {{step schedule 'every' must be positive, got 0}}
+module attributes {alex.training = #alex.step_schedule<every = 0>} {}
+
+// -----
+
+// expected-error @+1 {{schedule factor must be in [0, 1), got 1.5}}
+module attributes {alex.training = #alex.step_schedule<every = 3, factor = 1.5>} {}
+
+// -----
+
+// expected-error @+1 {{plateau patience must be positive, got 0}}
+module attributes {alex.training = #alex.plateau_schedule<patience = 0>} {}
+
+// -----
+
+// expected-error @+1 {{plateau max_drops must be non-negative, got -1}}
+module attributes {alex.training = #alex.plateau_schedule<max_drops = -1>} {}
+
+// -----
+
+// expected-error @+1 {{data needs a dataset name}}
+module attributes {alex.training = #alex.data<dataset = "">} {}
+
+// -----
+
+// expected-error @+1 {{resize must be non-negative, got -3}}
+module attributes {alex.training = #alex.data<dataset = "imagenet", resize = -3>} {}
+
+// -----
+
+// expected-error @+1 {{lighting must be finite and non-negative, got -0.1}}
+module attributes {alex.training = #alex.data<dataset = "imagenet", lighting = -0.1>} {}
+
+// -----
+
+// expected-error @+1 {{test_crops must be 1 (centre) or 10 (corners, centre and their flips), got 5}}
+module attributes {alex.training = #alex.data<dataset = "imagenet", test_crops = 5>} {}
+
+// -----
+
+// expected-error @+1 {{batch must be positive, got 0}}
+module attributes {alex.training = #alex.training<batch = 0, epochs = 1, optimizer = #alex.sgd<lr = 0.1>, schedule = unit, data = #alex.data<dataset = "synthetic">>} {}
+
+// -----
+
+// expected-error @+1 {{epochs must be positive, got 0}}
+module attributes {alex.training = #alex.training<batch = 1, epochs = 0, optimizer = #alex.sgd<lr = 0.1>, schedule = unit, data = #alex.data<dataset = "synthetic">>} {}
+
+// -----
+
+// expected-error @+1 {{devices must be 1 or 2, got 4}}
+module attributes {alex.training = #alex.training<batch = 1, epochs = 1, devices = 4, optimizer = #alex.sgd<lr = 0.1>, schedule = unit, data = #alex.data<dataset = "synthetic">>} {}
+
+// -----
+
+// expected-error @+1 {{seed must be non-negative, got -1}}
+module attributes {alex.training = #alex.training<batch = 1, epochs = 1, seed = -1, optimizer = #alex.sgd<lr = 0.1>, schedule = unit, data = #alex.data<dataset = "synthetic">>} {}
+
+// -----
+
+// expected-error @+1 {{schedule must be unit, #alex.step_schedule or #alex.plateau_schedule}}
+module attributes {alex.training = #alex.training<batch = 1, epochs = 1, optimizer = #alex.sgd<lr = 0.1>, schedule = 3, data = #alex.data<dataset = "synthetic">>} {}

@@ -1,0 +1,59 @@
+// Every op and attribute prints in a form that parses back to the same IR.
+// RUN: alex-opt %s | FileCheck %s
+// RUN: alex-opt %s | alex-opt | FileCheck %s
+// RUN: alex-opt %s --mlir-print-op-generic | alex-opt | FileCheck %s
+
+// CHECK: module attributes {alex.training = #alex.training<batch = 2, epochs = 3, devices = 2, seed = 5,
+// CHECK-SAME: optimizer = #alex.sgd<lr = 1.000000e-02, momentum = 9.000000e-01, weight_decay = 5.000000e-04>,
+// CHECK-SAME: schedule = #alex.step_schedule<every = 30>,
+// CHECK-SAME: data = #alex.data<dataset = "imagenet", path = "/data", resize = 256, random_crop = true, flip = true, lighting = 1.000000e-01, mean_subtract = true, test_crops = 10>>}
+module attributes {alex.training = #alex.training<batch = 2, epochs = 3, devices = 2, seed = 5,
+    optimizer = #alex.sgd<lr = 0.01, momentum = 0.9, weight_decay = 0.0005>,
+    schedule = #alex.step_schedule<every = 30, factor = 0.1>,
+    data = #alex.data<dataset = "imagenet", path = "/data", resize = 256, random_crop = true,
+                      flip = true, lighting = 0.1, mean_subtract = true, test_crops = 10>>} {
+  // CHECK: alex.param @conv.weight : tensor<4x1x3x3xf32> init #alex.gaussian<std = 1.000000e-02>
+  alex.param @conv.weight : tensor<4x1x3x3xf32> init #alex.gaussian<std = 0.01, mean = 0.0>
+  // CHECK: alex.param @conv.bias : tensor<4xf32> init #alex.constant<value = 1.000000e+00>
+  alex.param @conv.bias : tensor<4xf32> init #alex.constant<value = 1.0>
+  // CHECK: alex.param @fc.weight : tensor<3x16xf32> init #alex.xavier<>
+  alex.param @fc.weight : tensor<3x16xf32> init #alex.xavier<gain = 1.0>
+  // CHECK: alex.param @fc.bias : tensor<3xf32> init #alex.gaussian<std = 2.000000e+00, mean = 1.000000e+00>
+  alex.param @fc.bias : tensor<3xf32> init #alex.gaussian<std = 2.0, mean = 1.0>
+
+  // CHECK-LABEL: func.func @forward
+  // CHECK-SAME: (%[[X:.*]]: tensor<2x4x8x8xf32>, %[[Y:.*]]: tensor<2xi32>)
+  func.func @forward(%x: tensor<2x4x8x8xf32>, %labels: tensor<2xi32>) -> (tensor<f32>, tensor<2x3xf32>) {
+    // CHECK: %[[W:.*]] = alex.read_param @conv.weight : tensor<4x1x3x3xf32>
+    %w = alex.read_param @conv.weight : tensor<4x1x3x3xf32>
+    %b = alex.read_param @conv.bias : tensor<4xf32>
+    // CHECK: %[[C:.*]] = alex.conv2d %[[X]], %[[W]], %{{.*}} stride 2 pad 1 groups 4 : (tensor<2x4x8x8xf32>, tensor<4x1x3x3xf32>, tensor<4xf32>) -> tensor<2x4x4x4xf32>
+    %c = alex.conv2d %x, %w, %b stride 2 pad 1 groups 4 : (tensor<2x4x8x8xf32>, tensor<4x1x3x3xf32>, tensor<4xf32>) -> tensor<2x4x4x4xf32>
+    // CHECK: %[[R:.*]] = alex.relu %[[C]] : tensor<2x4x4x4xf32>
+    %r = alex.relu %c : tensor<2x4x4x4xf32>
+    // CHECK: %[[N:.*]] = alex.lrn %[[R]] size 3 alpha 1.000000e-04 beta 7.500000e-01 k 2.000000e+00 : tensor<2x4x4x4xf32>
+    %n = alex.lrn %r size 3 alpha 1.0e-4 beta 0.75 k 2.0 : tensor<2x4x4x4xf32>
+    // CHECK: %[[P:.*]] = alex.max_pool %[[N]] window 3 stride 1 : tensor<2x4x4x4xf32> -> tensor<2x4x2x2xf32>
+    %p = alex.max_pool %n window 3 stride 1 : tensor<2x4x4x4xf32> -> tensor<2x4x2x2xf32>
+    // CHECK: %[[F:.*]] = alex.flatten %[[P]] : tensor<2x4x2x2xf32> -> tensor<2x16xf32>
+    %f = alex.flatten %p : tensor<2x4x2x2xf32> -> tensor<2x16xf32>
+    // CHECK: %[[D:.*]] = alex.dropout %[[F]] rate 2.500000e-01 : tensor<2x16xf32>
+    %d = alex.dropout %f rate 0.25 : tensor<2x16xf32>
+    %fw = alex.read_param @fc.weight : tensor<3x16xf32>
+    %fb = alex.read_param @fc.bias : tensor<3xf32>
+    // CHECK: %[[L:.*]] = alex.dense %[[D]], %{{.*}}, %{{.*}} : (tensor<2x16xf32>, tensor<3x16xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+    %l = alex.dense %d, %fw, %fb : (tensor<2x16xf32>, tensor<3x16xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+    // CHECK: %[[LOSS:.*]] = alex.softmax_cross_entropy %[[L]], %[[Y]] : tensor<2x3xf32>, tensor<2xi32> -> tensor<f32>
+    %loss = alex.softmax_cross_entropy %l, %labels : tensor<2x3xf32>, tensor<2xi32> -> tensor<f32>
+    return %loss, %l : tensor<f32>, tensor<2x3xf32>
+  }
+
+  // A dynamic batch: rules check what is known.
+  // CHECK-LABEL: func.func @dynamic_batch
+  func.func @dynamic_batch(%x: tensor<?x4x8x8xf32>) -> tensor<?x256xf32> {
+    // CHECK: alex.max_pool %{{.*}} window 2 stride 2 : tensor<?x4x8x8xf32> -> tensor<?x4x4x4xf32>
+    %p = alex.max_pool %x window 2 stride 2 : tensor<?x4x8x8xf32> -> tensor<?x4x4x4xf32>
+    %f = alex.flatten %x : tensor<?x4x8x8xf32> -> tensor<?x256xf32>
+    return %f : tensor<?x256xf32>
+  }
+}
