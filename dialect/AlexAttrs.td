@@ -136,7 +136,7 @@ def Alex_PlateauScheduleAttr : Alex_Attr<"PlateauSchedule", "plateau_schedule"> 
 def Alex_DataAttr : Alex_Attr<"Data", "data"> {
   let summary = "Where training images come from and how they are augmented";
   let description = [{
-    `dataset` names a source the runtime knows (`fashion-mnist`, `imagenet`,
+    `dataset` names a source the runtime knows (`fashion_mnist`, `imagenet`,
     `synthetic`); `path` overrides where it is read from. Images are resized
     so the short side is `resize` (0: keep), then cropped to the network's
     input: randomly at training time when `random_crop` is set, centrally

@@ -293,6 +293,8 @@ bool Checker::assign(T &target, llvm::StringRef owner, llvm::SMLoc ownerLoc,
                      const std::vector<Field<T>> &fields) {
   bool ok = true;
   llvm::StringMap<llvm::SMLoc> seen;
+  // A misspelt key was reported once; don't report its key missing too.
+  llvm::StringSet<> suggested;
   for (const KeyValue &kv : values) {
     auto field = llvm::find_if(
         fields, [&](const Field<T> &f) { return f.key == kv.key; });
@@ -300,7 +302,9 @@ bool Checker::assign(T &target, llvm::StringRef owner, llvm::SMLoc ownerLoc,
       llvm::SmallVector<llvm::StringRef> keys;
       for (const Field<T> &f : fields)
         keys.push_back(f.key);
-      std::string hint = didYouMean(closest(kv.key, keys));
+      std::string suggestion = closest(kv.key, keys);
+      suggested.insert(suggestion);
+      std::string hint = didYouMean(suggestion);
       if (hint.empty() && !keys.empty())
         hint = " (expected " + llvm::join(keys, ", ") + ")";
       ok = error(kv.loc, "unknown key '" + kv.key + "' in " + owner + hint);
@@ -313,7 +317,8 @@ bool Checker::assign(T &target, llvm::StringRef owner, llvm::SMLoc ownerLoc,
     ok &= assignValue(target, *field, kv);
   }
   for (const Field<T> &field : fields)
-    if (field.required && !seen.count(field.key))
+    if (field.required && !seen.count(field.key) &&
+        !suggested.contains(field.key))
       ok = error(ownerLoc, owner + " needs '" + field.key + "'");
   return ok;
 }

@@ -4,6 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+build=${BUILD_DIR:-build}
 bash tools/setup.sh
 bash tools/build.sh
-ninja -C "${BUILD_DIR:-build}" check-alexc
+
+set +e
+ninja -C "$build" check-alexc 2>&1 | tee "$build/check.log"
+status=${PIPESTATUS[0]}
+set -e
+count() { grep -oE "^ *$1: *[0-9]+" "$build/check.log" | grep -oE '[0-9]+$' || echo 0; }
+echo "$(count Passed) passed, $(count Failed) failed"
+exit "$status"
