@@ -69,8 +69,7 @@ LogicalResult Generator::checkSize(const Layer &layer,
                                    llvm::ArrayRef<int64_t> shape) {
   int64_t elements = 1;
   for (int64_t dim : shape) {
-    if (dim > kMaxElements / std::max<int64_t>(elements, 1) ||
-        elements * dim > kMaxElements)
+    if (dim > kMaxElements / elements)
       return emitError(layerLoc(layer))
              << "'" << layer.name << "' would hold a tensor of "
              << formatShape(shape) << " elements, too large";

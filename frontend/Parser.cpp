@@ -46,8 +46,10 @@ bool Parser::expectIdentifier(std::string &name, llvm::StringRef what) {
 
 std::unique_ptr<ModelAST> Parser::parseModel() {
   auto model = std::make_unique<ModelAST>();
-  if (!tok.is(TokenKind::Identifier) || tok.text != "model")
-    return errorExpected("'model <name>' at the start of the file"), nullptr;
+  if (!tok.is(TokenKind::Identifier) || tok.text != "model") {
+    errorExpected("'model <name>' at the start of the file");
+    return nullptr;
+  }
   consume();
   model->loc = tok.loc();
   if (!expectIdentifier(model->name, "the model's name"))

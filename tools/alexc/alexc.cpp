@@ -26,6 +26,8 @@
 namespace cl = llvm::cl;
 using namespace mlir;
 
+static cl::OptionCategory alexcOptions("alexc options");
+
 static cl::SubCommand compileCommand("compile",
                                      "Compile a model (--emit picks the stage)");
 static cl::SubCommand summaryCommand(
@@ -34,7 +36,8 @@ static cl::SubCommand summaryCommand(
 static cl::opt<std::string> inputFilename(cl::Positional, cl::Required,
                                           cl::desc("<input .model or .mlir>"),
                                           cl::sub(compileCommand),
-                                          cl::sub(summaryCommand));
+                                          cl::sub(summaryCommand),
+                                          cl::cat(alexcOptions));
 
 namespace {
 enum class InputKind { Model, MLIR };
@@ -45,22 +48,23 @@ static cl::opt<InputKind> inputKind(
     "x", cl::desc("Input language (default: from the file extension)"),
     cl::values(clEnumValN(InputKind::Model, "model", ".model source"),
                clEnumValN(InputKind::MLIR, "mlir", "alex dialect IR")),
-    cl::sub(compileCommand), cl::sub(summaryCommand));
+    cl::sub(compileCommand), cl::sub(summaryCommand), cl::cat(alexcOptions));
 
 static cl::opt<Stage> emitStage(
     "emit", cl::desc("Stage to print"), cl::init(Stage::MLIR),
     cl::values(clEnumValN(Stage::AST, "ast", "the parsed syntax tree"),
                clEnumValN(Stage::MLIR, "mlir", "alex dialect IR")),
-    cl::sub(compileCommand));
+    cl::sub(compileCommand), cl::cat(alexcOptions));
 
 static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
                                            cl::value_desc("file"),
                                            cl::init("-"),
-                                           cl::sub(compileCommand));
+                                           cl::sub(compileCommand),
+                                           cl::cat(alexcOptions));
 
 static cl::opt<bool> printLocations(
     "print-locations", cl::desc("Print source locations in emitted IR"),
-    cl::sub(compileCommand));
+    cl::sub(compileCommand), cl::cat(alexcOptions));
 
 static bool isMLIRInput() {
   if (inputKind.getNumOccurrences())
@@ -129,6 +133,10 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // libLLVM registers hundreds of codegen flags; --help shows only ours.
+  for (cl::SubCommand *command :
+       {&cl::SubCommand::getTopLevel(), &compileCommand, &summaryCommand})
+    cl::HideUnrelatedOptions(alexcOptions, *command);
   cl::ParseCommandLineOptions(argc, argv,
                               "alexc: compile and train AlexNet-style models\n");
   if (!compileCommand && !summaryCommand) {
