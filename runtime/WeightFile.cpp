@@ -1,0 +1,217 @@
+//===- WeightFile.cpp - save and load alexc weight files ------------------===//
+
+#include "runtime/WeightFile.h"
+
+#include "runtime/weights_generated.h"
+
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <map>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace alexrt;
+
+int64_t TensorBuffers::numElements() const {
+  int64_t count = 1;
+  for (int64_t dim : shape)
+    count *= dim;
+  return count;
+}
+
+static std::string systemError(const std::string &what,
+                               const std::string &path) {
+  return what + " '" + path + "': " + std::strerror(errno);
+}
+
+static uint32_t checksum(const float *value, const float *momentum,
+                         size_t count) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  // zlib takes at most 4 GiB a call; a tensor stays far below.
+  crc = crc32(crc, reinterpret_cast<const Bytef *>(value),
+              uInt(count * sizeof(float)));
+  crc = crc32(crc, reinterpret_cast<const Bytef *>(momentum),
+              uInt(count * sizeof(float)));
+  return uint32_t(crc);
+}
+
+/// Writes all of `data` to `fd`.
+static bool writeAll(int fd, const uint8_t *data, size_t size) {
+  while (size > 0) {
+    ssize_t written = ::write(fd, data, size);
+    if (written < 0 && errno == EINTR)
+      continue;
+    if (written <= 0)
+      return false;
+    data += written;
+    size -= size_t(written);
+  }
+  return true;
+}
+
+/// A 64-byte-aligned float vector filled from `data`.
+static flatbuffers::Offset<flatbuffers::Vector<float>>
+alignedVector(flatbuffers::FlatBufferBuilder &builder, const float *data,
+              size_t count) {
+  builder.ForceVectorAlignment(count, sizeof(float), 64);
+  float *out = nullptr;
+  auto vector = builder.CreateUninitializedVector(count, &out);
+  std::memcpy(out, data, count * sizeof(float));
+  return vector;
+}
+
+Status alexrt::saveWeights(const std::string &path,
+                           const std::string &modelName, uint64_t signature,
+                           const TrainingProgress &progress,
+                           const std::vector<TensorBuffers> &tensors) {
+  size_t bytes = 4096;
+  for (const TensorBuffers &tensor : tensors)
+    bytes += 2 * tensor.numElements() * sizeof(float) + 256;
+  if (bytes > (size_t(1) << 31) - 4096)
+    return Status::error("the weights (" + std::to_string(bytes >> 20) +
+                         " MiB) exceed the 2 GiB limit of a weight file");
+
+  flatbuffers::FlatBufferBuilder builder(bytes);
+  std::vector<flatbuffers::Offset<fb::Tensor>> offsets;
+  for (const TensorBuffers &tensor : tensors) {
+    size_t count = size_t(tensor.numElements());
+    auto value = alignedVector(builder, tensor.value, count);
+    auto momentum = alignedVector(builder, tensor.momentum, count);
+    auto shape = builder.CreateVector(tensor.shape);
+    auto name = builder.CreateString(tensor.name);
+    offsets.push_back(fb::CreateTensor(
+        builder, name, shape, value, momentum,
+        checksum(tensor.value, tensor.momentum, count)));
+  }
+  auto tensorVector = builder.CreateVector(offsets);
+  auto schedule = fb::CreateSchedule(
+      builder, progress.learningRate, progress.bestValidationError,
+      progress.epochsSinceBest, progress.drops);
+  auto name = builder.CreateString(modelName);
+  // Size-prefixed, so a reader can tell a truncated file from a whole one.
+  fb::FinishSizePrefixedWeightFileBuffer(
+      builder, fb::CreateWeightFile(builder, kWeightFormatVersion, name,
+                                    signature, progress.seed, progress.step,
+                                    progress.epoch, schedule, tensorVector));
+
+  // Write beside the target, then rename: readers see the old file or the
+  // new one, never a mix.
+  std::string temp = path + ".tmp.XXXXXX";
+  int fd = ::mkstemp(temp.data());
+  if (fd < 0)
+    return Status::error(systemError("cannot write weight file", path));
+  bool ok = writeAll(fd, builder.GetBufferPointer(), builder.GetSize()) &&
+            ::fsync(fd) == 0;
+  int savedErrno = errno;
+  ok = (::close(fd) == 0) && ok;
+  if (ok && ::rename(temp.c_str(), path.c_str()) != 0) {
+    savedErrno = errno;
+    ok = false;
+  }
+  if (!ok) {
+    ::unlink(temp.c_str());
+    errno = savedErrno;
+    return Status::error(systemError("cannot write weight file", path));
+  }
+  return Status::success();
+}
+
+namespace {
+/// A read-only memory map that unmaps itself.
+struct MappedFile {
+  void *data = MAP_FAILED;
+  size_t size = 0;
+  ~MappedFile() {
+    if (data != MAP_FAILED)
+      ::munmap(data, size);
+  }
+};
+} // namespace
+
+Status alexrt::loadWeights(const std::string &path, uint64_t signature,
+                           TrainingProgress &progress,
+                           const std::vector<TensorBuffers> &tensors) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return Status::error(systemError("cannot open weight file", path));
+  struct stat info;
+  MappedFile file;
+  if (::fstat(fd, &info) == 0 && info.st_size > 0) {
+    file.size = size_t(info.st_size);
+    file.data = ::mmap(nullptr, file.size, PROT_READ, MAP_PRIVATE, fd, 0);
+  }
+  int savedErrno = errno;
+  ::close(fd);
+  if (file.size == 0)
+    return Status::error("weight file '" + path + "' is empty");
+  if (file.data == MAP_FAILED) {
+    errno = savedErrno;
+    return Status::error(systemError("cannot read weight file", path));
+  }
+
+  auto *bytes = static_cast<const uint8_t *>(file.data);
+  if (file.size < 12 || !fb::SizePrefixedWeightFileBufferHasIdentifier(bytes))
+    return Status::error("'" + path + "' is not an alexc weight file");
+  flatbuffers::Verifier verifier(bytes, file.size);
+  if (flatbuffers::ReadScalar<flatbuffers::uoffset_t>(bytes) !=
+          file.size - sizeof(flatbuffers::uoffset_t) ||
+      !fb::VerifySizePrefixedWeightFileBuffer(verifier))
+    return Status::error("weight file '" + path +
+                         "' is truncated or corrupted");
+  const fb::WeightFile *root = fb::GetSizePrefixedWeightFile(bytes);
+  if (root->format_version() != kWeightFormatVersion)
+    return Status::error("weight file '" + path + "' has format version " +
+                         std::to_string(root->format_version()) +
+                         "; this binary reads version " +
+                         std::to_string(kWeightFormatVersion));
+  if (root->model_signature() != signature)
+    return Status::error("weight file '" + path + "' belongs to model '" +
+                         root->model_name()->str() +
+                         "' (a different set of parameters)");
+
+  std::map<std::string, const fb::Tensor *> byName;
+  for (const fb::Tensor *tensor : *root->tensors())
+    byName[tensor->name()->str()] = tensor;
+  // Check everything before copying anything.
+  for (const TensorBuffers &want : tensors) {
+    auto it = byName.find(want.name);
+    if (it == byName.end())
+      return Status::error("weight file '" + path + "' has no tensor '" +
+                           want.name + "'");
+    const fb::Tensor *have = it->second;
+    size_t count = size_t(want.numElements());
+    bool sameShape =
+        have->shape()->size() == want.shape.size() &&
+        std::equal(want.shape.begin(), want.shape.end(),
+                   have->shape()->begin());
+    if (!sameShape || have->value()->size() != count ||
+        have->momentum()->size() != count)
+      return Status::error("tensor '" + want.name + "' in '" + path +
+                           "' has another shape");
+    if (checksum(have->value()->data(), have->momentum()->data(), count) !=
+        have->crc32())
+      return Status::error("tensor '" + want.name + "' in '" + path +
+                           "' is corrupted (checksum mismatch)");
+  }
+
+  for (const TensorBuffers &want : tensors) {
+    const fb::Tensor *have = byName[want.name];
+    size_t bytes = size_t(want.numElements()) * sizeof(float);
+    std::memcpy(want.value, have->value()->data(), bytes);
+    std::memcpy(want.momentum, have->momentum()->data(), bytes);
+  }
+  const fb::Schedule *schedule = root->schedule();
+  progress.seed = root->seed();
+  progress.step = root->step();
+  progress.epoch = root->epoch();
+  progress.learningRate = schedule->learning_rate();
+  progress.bestValidationError = schedule->best_validation_error();
+  progress.epochsSinceBest = schedule->epochs_since_best();
+  progress.drops = schedule->drops();
+  return Status::success();
+}
