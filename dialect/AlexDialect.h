@@ -14,6 +14,13 @@
 
 #include "dialect/AlexDialect.h.inc"
 
+namespace alex {
+/// Parameters and momentum buffers, as a side-effect resource.
+struct ParamResource : public mlir::SideEffects::Resource::Base<ParamResource> {
+  llvm::StringRef getName() final { return "alex.param"; }
+};
+} // namespace alex
+
 #define GET_ATTRDEF_CLASSES
 #include "dialect/AlexAttrs.h.inc"
 

@@ -1,7 +1,7 @@
 //===- AlexOps.cpp - verifiers and interfaces of the alex ops -------------===//
 
 #include "dialect/AlexDialect.h"
-#include "dialect/Shapes.h"
+#include "dialect/OpVerification.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -15,22 +15,10 @@ using namespace alex;
 #define GET_OP_CLASSES
 #include "dialect/AlexOps.cpp.inc"
 
-static llvm::ArrayRef<int64_t> shapeOf(Value value) {
-  return cast<ShapedType>(value.getType()).getShape();
-}
-
-/// The declared result shape must agree with the inferred one (a dynamic
-/// dimension on either side agrees with anything).
+/// The declared result shape must agree with the inferred one.
 static LogicalResult verifyResultShape(Operation *op, Value result,
                                        FailureOr<Shape> inferred) {
-  if (failed(inferred))
-    return failure();
-  llvm::ArrayRef<int64_t> declared = shapeOf(result);
-  if (failed(verifyCompatibleShape(declared, *inferred)))
-    return op->emitOpError() << "result shape " << formatShape(declared)
-                             << " does not match the inferred shape "
-                             << formatShape(*inferred);
-  return success();
+  return verifyInferredShape(op, "result", shapeOf(result), inferred);
 }
 
 static int64_t product(llvm::ArrayRef<int64_t> dims) {

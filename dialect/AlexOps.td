@@ -23,6 +23,10 @@ def Alex_MultiplyAddOpInterface : OpInterface<"MultiplyAddOpInterface"> {
 }
 
 def Alex_F32Tensor : RankedTensorOf<[F32]>;
+
+/// The memory holding parameters and their momentum buffers: reading a
+/// parameter must stay ordered before the update that writes it.
+def Alex_ParamResource : Resource<"::alex::ParamResource">;
 def Alex_LabelTensor : 1DTensorOf<[I32]>;
 
 //===----------------------------------------------------------------------===//
@@ -49,7 +53,8 @@ def Alex_ParamOp : Alex_Op<"param", [Symbol]> {
 }
 
 def Alex_ReadParamOp : Alex_Op<"read_param",
-    [Pure, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+    [DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+     MemoryEffects<[MemRead<Alex_ParamResource>]>]> {
   let summary = "The current value of a parameter";
   let description = [{
     ```mlir
@@ -189,13 +194,15 @@ def Alex_DenseOp : Alex_Op<"dense",
   let hasVerifier = 1;
 }
 
-def Alex_DropoutOp : Alex_Op<"dropout", [SameOperandsAndResultType]> {
+def Alex_DropoutOp : Alex_Op<"dropout", [Pure, SameOperandsAndResultType]> {
   let summary = "Inverted dropout: zero each element with probability `rate`";
   let description = [{
     At training time each element is kept with probability 1 - rate and
     scaled by 1 / (1 - rate), so inference is the identity (the modern
-    equivalent of the paper's "multiply by 0.5 at test time"). Not `Pure`:
-    it draws random numbers.
+    equivalent of the paper's "multiply by 0.5 at test time").
+    --alex-build-train-step replaces it in @train_step by a multiplication
+    with an `alex.dropout_mask`; where it remains (@forward, evaluation) it
+    is the identity.
 
     ```mlir
     %y = alex.dropout %x rate 5.0e-01 : tensor<128x9216xf32>
@@ -226,5 +233,7 @@ def Alex_SoftmaxCrossEntropyOp : Alex_Op<"softmax_cross_entropy", [Pure]> {
   }];
   let hasVerifier = 1;
 }
+
+include "dialect/AlexTrainOps.td"
 
 #endif // ALEX_OPS_TD

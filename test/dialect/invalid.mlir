@@ -407,3 +407,158 @@ module attributes {alex.training = #alex.training<batch = 1, epochs = 1, seed = 
 
 // expected-error @+1 {{schedule must be unit, #alex.step_schedule or #alex.plateau_schedule}}
 module attributes {alex.training = #alex.training<batch = 1, epochs = 1, optimizer = #alex.sgd<lr = 0.1>, schedule = 3, data = #alex.data<dataset = "synthetic">>} {}
+
+// -----
+
+func.func @f(%dy: tensor<2x8x4x4xf32>, %w: tensor<8x4x3x3xf32>) {
+  // expected-error @+1 {{'alex.conv2d_grad_input' op output gradient shape 2x8x4x4 does not match the inferred shape 2x8x8x8}}
+  %dx = alex.conv2d_grad_input %dy, %w stride 1 pad 1 groups 1 : (tensor<2x8x4x4xf32>, tensor<8x4x3x3xf32>) -> tensor<2x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%dy: tensor<2x8x8x8xf32>, %w: tensor<8x4x3x3xf32>) {
+  // expected-error @+1 {{'alex.conv2d_grad_input' op filter 8x4x3x3 must read 2 channels per group (input channels 4 / groups 2)}}
+  %dx = alex.conv2d_grad_input %dy, %w stride 1 pad 1 groups 2 : (tensor<2x8x8x8xf32>, tensor<8x4x3x3xf32>) -> tensor<2x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8x8xf32>, %dy: tensor<2x8x8x8xf32>) {
+  // expected-error @+1 {{'alex.conv2d_grad_filter' op output gradient shape 2x8x8x8 does not match the inferred shape 2x8x4x4}}
+  %dw = alex.conv2d_grad_filter %x, %dy stride 2 pad 1 groups 1 : (tensor<2x4x8x8xf32>, tensor<2x8x8x8xf32>) -> tensor<8x4x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%dy: tensor<8xf32>) {
+  // expected-error @+1 {{'alex.bias_grad' op output gradient must have rank >= 2, got 8}}
+  %db = alex.bias_grad %dy : tensor<8xf32> -> tensor<8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%dy: tensor<2x8x3x3xf32>) {
+  // expected-error @+1 {{'alex.bias_grad' op result shape 3 does not match the inferred shape 8}}
+  %db = alex.bias_grad %dy : tensor<2x8x3x3xf32> -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%dy: tensor<2x4x3x3xf32>, %x: tensor<2x4x3x3xf32>) {
+  // expected-error @+1 {{'alex.lrn_grad' op size must be odd so the window is centred on its channel, got 2}}
+  %dx = alex.lrn_grad %dy, %x size 2 alpha 1.0e-4 beta 0.75 k 2.0 : tensor<2x4x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%dy: tensor<2x4x4x4xf32>, %x: tensor<2x4x8x8xf32>) {
+  // expected-error @+1 {{'alex.max_pool_grad' op output gradient shape 2x4x4x4 does not match the inferred shape 2x4x3x3}}
+  %dx = alex.max_pool_grad %dy, %x window 3 stride 2 : (tensor<2x4x4x4xf32>, tensor<2x4x8x8xf32>) -> tensor<2x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%dy: tensor<2x4x3x3xf32>, %x: tensor<2x4x8x8xf32>) {
+  // expected-error @+1 {{'alex.max_pool_grad' op result type 'tensor<2x4x7x7xf32>' must be the input's 'tensor<2x4x8x8xf32>'}}
+  %dx = alex.max_pool_grad %dy, %x window 3 stride 2 : (tensor<2x4x3x3xf32>, tensor<2x4x8x8xf32>) -> tensor<2x4x7x7xf32>
+  return
+}
+
+// -----
+
+func.func @f(%dy: tensor<2x5xf32>, %w: tensor<6x12xf32>) {
+  // expected-error @+1 {{'alex.dense_grad_input' op output gradient shape 2x5 does not match the inferred shape 2x6}}
+  %dx = alex.dense_grad_input %dy, %w : (tensor<2x5xf32>, tensor<6x12xf32>) -> tensor<2x12xf32>
+  return
+}
+
+// -----
+
+func.func @f(%dy: tensor<2x5xf32>, %x: tensor<2x12xf32>) {
+  // expected-error @+1 {{'alex.dense_grad_weight' op weight 5x11 must read 12 input features}}
+  %dw = alex.dense_grad_weight %dy, %x : (tensor<2x5xf32>, tensor<2x12xf32>) -> tensor<5x11xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x12xf32>) {
+  // expected-error @+1 {{'alex.reshape' op cannot reshape 2x12 (24 elements) to 5x5 (25)}}
+  %y = alex.reshape %x : tensor<2x12xf32> -> tensor<5x5xf32>
+  return
+}
+
+// -----
+
+func.func @f(%s: tensor<i64>) {
+  // expected-error @+1 {{'alex.dropout_mask' op dropout rate must be in [0, 1), got 1.5}}
+  %m = alex.dropout_mask %s rate 1.5 stream 0 : tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%s: tensor<i64>) {
+  // expected-error @+1 {{'alex.dropout_mask' op stream must be non-negative, got -1}}
+  %m = alex.dropout_mask %s rate 0.5 stream -1 : tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%l: tensor<4x10xf32>, %y: tensor<3xi32>) {
+  // expected-error @+1 {{'alex.softmax_cross_entropy_grad' op logits hold 4 examples but labels 3}}
+  %g = alex.softmax_cross_entropy_grad %l, %y : tensor<4x10xf32>, tensor<3xi32> -> tensor<4x10xf32>
+  return
+}
+
+// -----
+
+func.func @f(%l: tensor<4x10xf32>, %y: tensor<4xi32>) {
+  // expected-error @+1 {{'alex.softmax_cross_entropy_grad' op result type 'tensor<4x9xf32>' must be the logits' 'tensor<4x10xf32>'}}
+  %g = alex.softmax_cross_entropy_grad %l, %y : tensor<4x10xf32>, tensor<4xi32> -> tensor<4x9xf32>
+  return
+}
+
+// -----
+
+alex.param @w : tensor<4xf32> init #alex.constant<value = 0.0>
+func.func @f(%g: tensor<3xf32>, %lr: tensor<f32>) {
+  // expected-error @+1 {{'alex.sgd_update' op gradient type 'tensor<3xf32>' does not match the parameter's 'tensor<4xf32>'}}
+  alex.sgd_update @w, %g, %lr momentum 0.9 weight_decay 0.0 : tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%g: tensor<3xf32>, %lr: tensor<f32>) {
+  // expected-error @+1 {{'alex.sgd_update' op 'nowhere' does not name an alex.param}}
+  alex.sgd_update @nowhere, %g, %lr momentum 0.9 weight_decay 0.0 : tensor<3xf32>
+  return
+}
+
+// -----
+
+alex.param @w : tensor<3xf32> init #alex.constant<value = 0.0>
+func.func @f(%g: tensor<3xf32>, %lr: tensor<f32>) {
+  // expected-error @+1 {{'alex.sgd_update' op momentum must be in [0, 1), got 1}}
+  alex.sgd_update @w, %g, %lr momentum 1.0 weight_decay 0.0 : tensor<3xf32>
+  return
+}
+
+// -----
+
+alex.param @w : tensor<3xf32> init #alex.constant<value = 0.0>
+func.func @f(%g: tensor<3xf32>, %lr: tensor<f32>) {
+  // expected-error @+1 {{'alex.sgd_update' op weight decay must be in [0, 1], got 2}}
+  alex.sgd_update @w, %g, %lr momentum 0.5 weight_decay 2.0 : tensor<3xf32>
+  return
+}

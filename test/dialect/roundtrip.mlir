@@ -57,3 +57,43 @@ module attributes {alex.training = #alex.training<batch = 2, epochs = 3, devices
     return %f : tensor<?x256xf32>
   }
 }
+
+// The backward and update ops that --alex-build-train-step creates.
+// CHECK-LABEL: func.func @backward
+module {
+  alex.param @p : tensor<8x2x3x3xf32> init #alex.constant<value = 0.0>
+  func.func @backward(%x: tensor<2x4x8x8xf32>, %dy: tensor<2x8x8x8xf32>, %w: tensor<8x2x3x3xf32>,
+                      %step: tensor<i64>, %lr: tensor<f32>, %logits: tensor<2x3xf32>,
+                      %labels: tensor<2xi32>, %fw: tensor<3x256xf32>) {
+    // CHECK: alex.conv2d_grad_input %{{.*}}, %{{.*}} stride 1 pad 1 groups 2 : (tensor<2x8x8x8xf32>, tensor<8x2x3x3xf32>) -> tensor<2x4x8x8xf32>
+    %dx = alex.conv2d_grad_input %dy, %w stride 1 pad 1 groups 2 : (tensor<2x8x8x8xf32>, tensor<8x2x3x3xf32>) -> tensor<2x4x8x8xf32>
+    // CHECK: alex.conv2d_grad_filter %{{.*}}, %{{.*}} stride 1 pad 1 groups 2 : (tensor<2x4x8x8xf32>, tensor<2x8x8x8xf32>) -> tensor<8x2x3x3xf32>
+    %dw = alex.conv2d_grad_filter %x, %dy stride 1 pad 1 groups 2 : (tensor<2x4x8x8xf32>, tensor<2x8x8x8xf32>) -> tensor<8x2x3x3xf32>
+    // CHECK: alex.bias_grad %{{.*}} : tensor<2x8x8x8xf32> -> tensor<8xf32>
+    %db = alex.bias_grad %dy : tensor<2x8x8x8xf32> -> tensor<8xf32>
+    // CHECK: alex.relu_grad %{{.*}}, %{{.*}} : tensor<2x4x8x8xf32>
+    %dr = alex.relu_grad %dx, %x : tensor<2x4x8x8xf32>
+    // CHECK: alex.lrn_grad %{{.*}}, %{{.*}} size 3 alpha 1.000000e-04 beta 7.500000e-01 k 2.000000e+00 : tensor<2x4x8x8xf32>
+    %dl = alex.lrn_grad %dr, %x size 3 alpha 1.0e-4 beta 0.75 k 2.0 : tensor<2x4x8x8xf32>
+    %p = alex.max_pool %x window 3 stride 2 : tensor<2x4x8x8xf32> -> tensor<2x4x3x3xf32>
+    // CHECK: alex.max_pool_grad %{{.*}}, %{{.*}} window 3 stride 2 : (tensor<2x4x3x3xf32>, tensor<2x4x8x8xf32>) -> tensor<2x4x8x8xf32>
+    %dp = alex.max_pool_grad %p, %x window 3 stride 2 : (tensor<2x4x3x3xf32>, tensor<2x4x8x8xf32>) -> tensor<2x4x8x8xf32>
+    // CHECK: alex.reshape %{{.*}} : tensor<2x4x8x8xf32> -> tensor<2x256xf32>
+    %flat = alex.reshape %dp : tensor<2x4x8x8xf32> -> tensor<2x256xf32>
+    // CHECK: alex.dropout_mask %{{.*}} rate 5.000000e-01 stream 3 : tensor<2x256xf32>
+    %mask = alex.dropout_mask %step rate 0.5 stream 3 : tensor<2x256xf32>
+    // CHECK: alex.mul
+    %masked = alex.mul %flat, %mask : tensor<2x256xf32>
+    // CHECK: alex.add
+    %sum = alex.add %masked, %flat : tensor<2x256xf32>
+    // CHECK: alex.softmax_cross_entropy_grad %{{.*}}, %{{.*}} : tensor<2x3xf32>, tensor<2xi32> -> tensor<2x3xf32>
+    %dlogits = alex.softmax_cross_entropy_grad %logits, %labels : tensor<2x3xf32>, tensor<2xi32> -> tensor<2x3xf32>
+    // CHECK: alex.dense_grad_input %{{.*}}, %{{.*}} : (tensor<2x3xf32>, tensor<3x256xf32>) -> tensor<2x256xf32>
+    %dh = alex.dense_grad_input %dlogits, %fw : (tensor<2x3xf32>, tensor<3x256xf32>) -> tensor<2x256xf32>
+    // CHECK: alex.dense_grad_weight %{{.*}}, %{{.*}} : (tensor<2x3xf32>, tensor<2x256xf32>) -> tensor<3x256xf32>
+    %dfw = alex.dense_grad_weight %dlogits, %sum : (tensor<2x3xf32>, tensor<2x256xf32>) -> tensor<3x256xf32>
+    // CHECK: alex.sgd_update @p, %{{.*}}, %{{.*}} momentum 9.000000e-01 weight_decay 5.000000e-04 : tensor<8x2x3x3xf32>
+    alex.sgd_update @p, %dw, %lr momentum 0.9 weight_decay 0.0005 : tensor<8x2x3x3xf32>
+    return
+  }
+}

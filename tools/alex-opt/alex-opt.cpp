@@ -1,6 +1,8 @@
 //===- alex-opt.cpp - parse, verify, transform and print alex IR ----------===//
 
 #include "dialect/AlexDialect.h"
+#include "passes/Passes.h"
+#include "passes/Pipeline.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -9,6 +11,8 @@
 
 int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
+  alex::registerAlexPasses();
+  alex::registerAlexPipelines();
 
   mlir::DialectRegistry registry;
   registry.insert<alex::AlexDialect, mlir::func::FuncDialect>();

@@ -9,12 +9,14 @@
 #include "frontend/AST.h"
 #include "frontend/Frontend.h"
 #include "frontend/Parser.h"
+#include "passes/Pipeline.h"
 #include "tools/alexc/Summary.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
@@ -41,8 +43,8 @@ static cl::opt<std::string> inputFilename(cl::Positional, cl::Required,
 
 namespace {
 enum class InputKind { Model, MLIR };
-enum class Stage { AST, MLIR };
 } // namespace
+using alex::Stage;
 
 static cl::opt<InputKind> inputKind(
     "x", cl::desc("Input language (default: from the file extension)"),
@@ -53,7 +55,9 @@ static cl::opt<InputKind> inputKind(
 static cl::opt<Stage> emitStage(
     "emit", cl::desc("Stage to print"), cl::init(Stage::MLIR),
     cl::values(clEnumValN(Stage::AST, "ast", "the parsed syntax tree"),
-               clEnumValN(Stage::MLIR, "mlir", "alex dialect IR")),
+               clEnumValN(Stage::MLIR, "mlir", "alex IR from the frontend"),
+               clEnumValN(Stage::TrainStep, "train-step",
+                          "+ @train_step: gradients and SGD updates")),
     cl::sub(compileCommand), cl::cat(alexcOptions));
 
 static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
@@ -121,6 +125,10 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
 
   OwningOpRef<ModuleOp> module = loadModule(sourceMgr, context);
   if (!module)
+    return 1;
+  PassManager pm(&context);
+  alex::buildPipeline(pm, emitStage);
+  if (failed(pm.run(*module)))
     return 1;
   OpPrintingFlags flags;
   if (printLocations)

@@ -1,0 +1,35 @@
+//===- OpVerification.h - helpers shared by the op verifiers ----*- C++ -*-===//
+
+#ifndef ALEX_DIALECT_OPVERIFICATION_H
+#define ALEX_DIALECT_OPVERIFICATION_H
+
+#include "dialect/Shapes.h"
+
+#include "mlir/IR/BuiltinTypeInterfaces.h"
+#include "mlir/IR/Operation.h"
+#include "mlir/IR/TypeUtilities.h"
+
+namespace alex {
+
+inline llvm::ArrayRef<int64_t> shapeOf(mlir::Value value) {
+  return mlir::cast<mlir::ShapedType>(value.getType()).getShape();
+}
+
+/// `what` (a value's shape) must agree with the shape a rule inferred; a
+/// dynamic dimension on either side agrees with anything.
+inline mlir::LogicalResult
+verifyInferredShape(mlir::Operation *op, llvm::StringRef what,
+                    llvm::ArrayRef<int64_t> actual,
+                    mlir::FailureOr<Shape> inferred) {
+  if (mlir::failed(inferred))
+    return mlir::failure();
+  if (mlir::failed(mlir::verifyCompatibleShape(actual, *inferred)))
+    return op->emitOpError()
+           << what << " shape " << formatShape(actual)
+           << " does not match the inferred shape " << formatShape(*inferred);
+  return mlir::success();
+}
+
+} // namespace alex
+
+#endif // ALEX_DIALECT_OPVERIFICATION_H

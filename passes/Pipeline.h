@@ -1,0 +1,36 @@
+//===- Pipeline.h - the stages of alexc and the passes between --*- C++ -*-===//
+//
+// One pipeline builder shared by `alexc --emit=<stage>` and alex-opt's
+// registered pipelines, so any stage alexc prints can be reproduced in a
+// lit test.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ALEX_PASSES_PIPELINE_H
+#define ALEX_PASSES_PIPELINE_H
+
+#include "mlir/Pass/PassManager.h"
+
+#include <optional>
+
+namespace alex {
+
+/// The stages of compilation, in order.
+enum class Stage {
+  AST,       ///< The parsed .model (not IR).
+  MLIR,      ///< alex IR straight from the frontend: @forward.
+  TrainStep, ///< + @train_step (gradients and SGD updates).
+};
+
+/// The stage named `name` (as in --emit=), if any.
+std::optional<Stage> parseStage(llvm::StringRef name);
+
+/// Adds the passes that take alex IR from the MLIR stage to `stage`.
+void buildPipeline(mlir::OpPassManager &pm, Stage stage);
+
+/// Registers `alex-pipeline-<stage>` pipelines for alex-opt.
+void registerAlexPipelines();
+
+} // namespace alex
+
+#endif // ALEX_PASSES_PIPELINE_H
