@@ -28,4 +28,32 @@ def AlexBuildTrainStep : Pass<"alex-build-train-step", "mlir::ModuleOp"> {
   let dependentDialects = ["::alex::AlexDialect", "::mlir::func::FuncDialect"];
 }
 
+def AlexLowerToLoops : Pass<"alex-lower-to-loops", "mlir::ModuleOp"> {
+  let summary = "Lower alex ops on tensors to loops over memrefs and BLAS calls";
+  let description = [{
+    Turns every function of alex ops into a function over buffers:
+
+    ```mlir
+    func.func @train_step(<parameters>, <momenta>, %images, %labels, %step,
+                          %lr, %loss_out, %logits_out)
+    ```
+
+    Parameters (and, for functions that update them, their momentum
+    buffers) come first, in the order the module declares them; then the
+    original arguments; then one output buffer per result (destination
+    passing: the function returns nothing). Each op becomes a loop nest
+    (`scf.parallel` for independent elements, `scf.for` for reductions) or
+    a call to the runtime's `alexrt_sgemm`: dense layers are one GEMM,
+    convolutions im2col + GEMM per image and group. Intermediate values get
+    `memref.alloc` buffers freed at the end; flatten, reshape and
+    evaluation-time dropout are views of their input. `alex.param` symbols
+    stay as the description of the parameters.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect"
+  ];
+}
+
 #endif // ALEX_PASSES_TD

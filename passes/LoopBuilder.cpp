@@ -1,0 +1,137 @@
+//===- LoopBuilder.cpp - loop nests and BLAS calls over memrefs -----------===//
+
+#include "passes/LoopBuilder.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+
+using namespace mlir;
+using namespace alex;
+
+/// Name of the runtime's GEMM (runtime/alexrt.h).
+static constexpr llvm::StringLiteral kSgemm = "alexrt_sgemm";
+
+Value LoopBuilder::index(int64_t value) {
+  return arith::ConstantIndexOp::create(b, value);
+}
+Value LoopBuilder::f32(double value) {
+  return arith::ConstantFloatOp::create(b, b.getF32Type(),
+                                        llvm::APFloat(float(value)));
+}
+Value LoopBuilder::i32(int64_t value) {
+  return arith::ConstantIntOp::create(b, b.getI32Type(), value);
+}
+Value LoopBuilder::i64(int64_t value) {
+  return arith::ConstantIntOp::create(b, b.getI64Type(), value);
+}
+
+Value LoopBuilder::add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
+Value LoopBuilder::sub(Value x, Value y) { return arith::SubIOp::create(b, x, y); }
+Value LoopBuilder::mul(Value x, Value y) { return arith::MulIOp::create(b, x, y); }
+Value LoopBuilder::min(Value x, Value y) { return arith::MinSIOp::create(b, x, y); }
+Value LoopBuilder::max(Value x, Value y) { return arith::MaxSIOp::create(b, x, y); }
+Value LoopBuilder::fadd(Value x, Value y) { return arith::AddFOp::create(b, x, y); }
+Value LoopBuilder::fsub(Value x, Value y) { return arith::SubFOp::create(b, x, y); }
+Value LoopBuilder::fmul(Value x, Value y) { return arith::MulFOp::create(b, x, y); }
+Value LoopBuilder::fdiv(Value x, Value y) { return arith::DivFOp::create(b, x, y); }
+Value LoopBuilder::fmax(Value x, Value y) {
+  return arith::MaximumFOp::create(b, x, y);
+}
+
+Value LoopBuilder::load(Value memref, ValueRange indices) {
+  return memref::LoadOp::create(b, memref, indices);
+}
+void LoopBuilder::store(Value value, Value memref, ValueRange indices) {
+  memref::StoreOp::create(b, value, memref, indices);
+}
+Value LoopBuilder::alloc(MemRefType type) {
+  return memref::AllocOp::create(b, type);
+}
+
+void LoopBuilder::parallel(llvm::ArrayRef<int64_t> upper,
+                           llvm::function_ref<void(ValueRange)> body) {
+  llvm::SmallVector<Value> lower, uppers, steps;
+  for (int64_t bound : upper) {
+    lower.push_back(index(0));
+    uppers.push_back(index(bound));
+    steps.push_back(index(1));
+  }
+  scf::ParallelOp::create(
+      b, lower, uppers, steps,
+      [&](OpBuilder &nested, Location loc, ValueRange ivs) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(nested.getInsertionBlock(),
+                            nested.getInsertionPoint());
+        body(ivs);
+      });
+}
+
+void LoopBuilder::loop(Value lower, Value upper,
+                       llvm::function_ref<void(Value)> body) {
+  scf::ForOp::create(b, lower, upper, index(1), ValueRange{},
+                     [&](OpBuilder &nested, Location loc, Value iv,
+                         ValueRange) {
+                       OpBuilder::InsertionGuard guard(b);
+                       b.setInsertionPoint(nested.getInsertionBlock(),
+                                           nested.getInsertionPoint());
+                       body(iv);
+                       scf::YieldOp::create(b);
+                     });
+}
+
+Value LoopBuilder::reduce(Value lower, Value upper, Value init,
+                          llvm::function_ref<Value(Value, Value)> body) {
+  auto loop = scf::ForOp::create(
+      b, lower, upper, index(1), ValueRange{init},
+      [&](OpBuilder &nested, Location loc, Value iv, ValueRange acc) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(nested.getInsertionBlock(),
+                            nested.getInsertionPoint());
+        scf::YieldOp::create(b, body(iv, acc.front()));
+      });
+  return loop.getResult(0);
+}
+
+void LoopBuilder::when(Value condition, llvm::function_ref<void()> body) {
+  scf::IfOp::create(b, condition, [&](OpBuilder &nested, Location loc) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
+    body();
+    scf::YieldOp::create(b);
+  });
+}
+
+Value LoopBuilder::pointer(Matrix matrix) {
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, matrix.buffer);
+  auto elementBytes = cast<MemRefType>(matrix.buffer.getType())
+                          .getElementTypeBitWidth() /
+                      8;
+  Value address = add(base, mul(matrix.offset, elementBytes));
+  Value asInt = arith::IndexCastOp::create(b, b.getI64Type(), address);
+  return LLVM::IntToPtrOp::create(b, LLVM::LLVMPointerType::get(b.getContext()),
+                                  asInt);
+}
+
+void LoopBuilder::sgemm(bool transposeA, bool transposeB, int64_t m, int64_t n,
+                        int64_t k, double alpha, Matrix a, Matrix bm,
+                        double beta, Matrix c) {
+  func::FuncOp callee = declareSgemm(module);
+  func::CallOp::create(
+      b, callee,
+      ValueRange{i32(transposeA), i32(transposeB), i64(m), i64(n), i64(k),
+                 f32(alpha), pointer(a), i64(a.ld), pointer(bm), i64(bm.ld),
+                 f32(beta), pointer(c), i64(c.ld)});
+}
+
+func::FuncOp alex::declareSgemm(ModuleOp module) {
+  if (auto existing = module.lookupSymbol<func::FuncOp>(kSgemm))
+    return existing;
+  OpBuilder b(module.getBodyRegion());
+  Type i32 = b.getI32Type(), i64 = b.getI64Type(), f32 = b.getF32Type();
+  auto ptr = LLVM::LLVMPointerType::get(b.getContext());
+  auto type = b.getFunctionType(
+      {i32, i32, i64, i64, i64, f32, ptr, i64, ptr, i64, f32, ptr, i64}, {});
+  auto callee = func::FuncOp::create(b, module.getLoc(), kSgemm, type);
+  callee.setPrivate();
+  return callee;
+}

@@ -1,0 +1,614 @@
+//===- LoopKernels.cpp - each alex op as loops over memrefs ---------------===//
+//
+// One function per op. Convolutions are im2col + GEMM per image and group
+// (a gather, so the loops are parallel without atomics); their input
+// gradient is GEMM + col2im, written as a gather too. Dense layers are one
+// GEMM each. Everything else is a parallel loop nest, with reductions as
+// sequential inner loops so results do not depend on thread count.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/LoopKernels.h"
+
+#include "dialect/AlexDialect.h"
+#include "runtime/Random.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace alex;
+
+namespace {
+
+llvm::ArrayRef<int64_t> shapeOf(Value memref) {
+  return cast<MemRefType>(memref.getType()).getShape();
+}
+
+/// out[i] = fn(in0[i], in1[i], ...) over out's shape.
+void elementwise(LoopBuilder &lb, llvm::ArrayRef<Value> inputs, Value out,
+                 llvm::function_ref<Value(llvm::ArrayRef<Value>)> fn) {
+  lb.parallel(shapeOf(out), [&](ValueRange ivs) {
+    llvm::SmallVector<Value> loaded;
+    for (Value input : inputs)
+      loaded.push_back(lb.load(input, ivs));
+    lb.store(fn(loaded), out, ivs);
+  });
+}
+
+Value select(LoopBuilder &lb, Value condition, Value a, Value b) {
+  return arith::SelectOp::create(lb.builder(), condition, a, b);
+}
+Value cmpi(LoopBuilder &lb, arith::CmpIPredicate predicate, Value a, Value b) {
+  return arith::CmpIOp::create(lb.builder(), predicate, a, b);
+}
+Value cmpf(LoopBuilder &lb, arith::CmpFPredicate predicate, Value a, Value b) {
+  return arith::CmpFOp::create(lb.builder(), predicate, a, b);
+}
+Value both(LoopBuilder &lb, Value a, Value b) {
+  return arith::AndIOp::create(lb.builder(), a, b);
+}
+Value powf(LoopBuilder &lb, Value base, double exponent) {
+  return math::PowFOp::create(lb.builder(), base, lb.f32(exponent));
+}
+
+//===----------------------------------------------------------------------===//
+// Local response normalization
+//===----------------------------------------------------------------------===//
+
+/// k + alpha * sum of squares over the channel window of (n, c, h, w).
+Value lrnScale(LoopBuilder &lb, Value x, ValueRange ivs, int64_t size,
+               double alpha, double k) {
+  int64_t channels = shapeOf(x)[1], radius = size / 2;
+  Value lower = lb.max(lb.add(ivs[1], -radius), lb.index(0));
+  Value upper = lb.min(lb.add(ivs[1], radius + 1), lb.index(channels));
+  Value sum = lb.reduce(lower, upper, lb.f32(0), [&](Value j, Value acc) {
+    Value a = lb.load(x, {ivs[0], j, ivs[2], ivs[3]});
+    return lb.fadd(acc, lb.fmul(a, a));
+  });
+  return lb.fadd(lb.f32(k), lb.fmul(lb.f32(alpha), sum));
+}
+
+void lrn(LoopBuilder &lb, LRNOp op, Value x, Value y) {
+  double beta = op.getBeta().convertToDouble();
+  lb.parallel(shapeOf(y), [&](ValueRange ivs) {
+    Value scale = lrnScale(lb, x, ivs, op.getSize(),
+                           op.getAlpha().convertToDouble(),
+                           op.getK().convertToDouble());
+    lb.store(lb.fmul(lb.load(x, ivs), powf(lb, scale, -beta)), y, ivs);
+  });
+}
+
+/// da[i] = db[i] s[i]^-beta - 2 alpha beta a[i] sum_j db[j] a[j] s[j]^(-beta-1)
+/// over the window of i (windows are symmetric: i is in j's iff j in i's).
+void lrnGrad(LoopBuilder &lb, LRNGradOp op, Value dy, Value x, Value dx) {
+  double alpha = op.getAlpha().convertToDouble();
+  double beta = op.getBeta().convertToDouble();
+  int64_t radius = op.getSize() / 2, channels = shapeOf(x)[1];
+  Value scales = lb.alloc(cast<MemRefType>(x.getType()));
+  lb.parallel(shapeOf(x), [&](ValueRange ivs) {
+    lb.store(lrnScale(lb, x, ivs, op.getSize(), alpha,
+                      op.getK().convertToDouble()),
+             scales, ivs);
+  });
+  lb.parallel(shapeOf(x), [&](ValueRange ivs) {
+    Value lower = lb.max(lb.add(ivs[1], -radius), lb.index(0));
+    Value upper = lb.min(lb.add(ivs[1], radius + 1), lb.index(channels));
+    Value sum = lb.reduce(lower, upper, lb.f32(0), [&](Value j, Value acc) {
+      llvm::SmallVector<Value> at{ivs[0], j, ivs[2], ivs[3]};
+      Value term = lb.fmul(lb.fmul(lb.load(dy, at), lb.load(x, at)),
+                           powf(lb, lb.load(scales, at), -beta - 1));
+      return lb.fadd(acc, term);
+    });
+    Value direct =
+        lb.fmul(lb.load(dy, ivs), powf(lb, lb.load(scales, ivs), -beta));
+    Value cross =
+        lb.fmul(lb.f32(2 * alpha * beta), lb.fmul(lb.load(x, ivs), sum));
+    lb.store(lb.fsub(direct, cross), dx, ivs);
+  });
+  memref::DeallocOp::create(lb.builder(), scales);
+}
+
+//===----------------------------------------------------------------------===//
+// Max-pooling
+//===----------------------------------------------------------------------===//
+
+Value windowMax(LoopBuilder &lb, Value x, Value n, Value c, Value top,
+                Value left, int64_t window) {
+  Value lowest = lb.f32(-std::numeric_limits<float>::infinity());
+  return lb.reduce(window, lowest, [&](Value ky, Value acc) {
+    return lb.reduce(window, acc, [&](Value kx, Value inner) {
+      return lb.fmax(inner,
+                     lb.load(x, {n, c, lb.add(top, ky), lb.add(left, kx)}));
+    });
+  });
+}
+
+void maxPool(LoopBuilder &lb, MaxPoolOp op, Value x, Value y) {
+  int64_t window = op.getWindow(), stride = op.getStride();
+  lb.parallel(shapeOf(y), [&](ValueRange ivs) {
+    lb.store(windowMax(lb, x, ivs[0], ivs[1], lb.mul(ivs[2], stride),
+                       lb.mul(ivs[3], stride), window),
+             y, ivs);
+  });
+}
+
+/// Each input element sums the gradients of the windows whose first
+/// maximum (row-major) it is.
+void maxPoolGrad(LoopBuilder &lb, MaxPoolGradOp op, Value dy, Value x,
+                 Value dx) {
+  int64_t window = op.getWindow(), stride = op.getStride();
+  llvm::ArrayRef<int64_t> out = shapeOf(dy);
+  // Windows containing position p: ceil((p-window+1)/stride) .. p/stride.
+  auto windowRange = [&](Value p, int64_t count) {
+    Value from = lb.max(lb.add(p, 1 - window), lb.index(0));
+    Value first = arith::DivUIOp::create(lb.builder(), lb.add(from, stride - 1),
+                                         lb.index(stride));
+    Value last = arith::DivUIOp::create(lb.builder(), p, lb.index(stride));
+    return std::make_pair(first,
+                          lb.min(lb.add(last, 1), lb.index(count)));
+  };
+  lb.parallel(shapeOf(x), [&](ValueRange ivs) {
+    Value n = ivs[0], c = ivs[1], h = ivs[2], w = ivs[3];
+    auto [ohFirst, ohEnd] = windowRange(h, out[2]);
+    auto [owFirst, owEnd] = windowRange(w, out[3]);
+    Value sum = lb.reduce(ohFirst, ohEnd, lb.f32(0), [&](Value oh, Value acc) {
+      return lb.reduce(owFirst, owEnd, acc, [&](Value ow, Value inner) {
+        Value top = lb.mul(oh, stride), left = lb.mul(ow, stride);
+        Value best = windowMax(lb, x, n, c, top, left, window);
+        // The first position in the window holding the maximum.
+        Value none = lb.index(window * window);
+        Value first = lb.reduce(window * window, none, [&](Value p, Value f) {
+          Value ky = arith::DivUIOp::create(lb.builder(), p, lb.index(window));
+          Value kx = arith::RemUIOp::create(lb.builder(), p, lb.index(window));
+          Value v = lb.load(x, {n, c, lb.add(top, ky), lb.add(left, kx)});
+          Value isFirst =
+              both(lb, cmpf(lb, arith::CmpFPredicate::OEQ, v, best),
+                   cmpi(lb, arith::CmpIPredicate::eq, f, none));
+          return select(lb, isFirst, p, f);
+        });
+        Value mine = lb.add(lb.mul(lb.sub(h, top), window), lb.sub(w, left));
+        Value hit = cmpi(lb, arith::CmpIPredicate::eq, first, mine);
+        return lb.fadd(inner, select(lb, hit, lb.load(dy, {n, c, oh, ow}),
+                                     lb.f32(0)));
+      });
+    });
+    lb.store(sum, dx, ivs);
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution: im2col + GEMM
+//===----------------------------------------------------------------------===//
+
+struct ConvShape {
+  int64_t channels, height, width; // input, per image
+  int64_t filters, kernel, outHeight, outWidth;
+  int64_t stride, pad, groups;
+  int64_t channelsPerGroup() const { return channels / groups; }
+  int64_t filtersPerGroup() const { return filters / groups; }
+  int64_t patch() const { return channelsPerGroup() * kernel * kernel; }
+  int64_t pixels() const { return outHeight * outWidth; }
+};
+
+ConvShape convShape(Value input, Value filter, Value output, int64_t stride,
+                    int64_t pad, int64_t groups) {
+  auto in = shapeOf(input), f = shapeOf(filter), out = shapeOf(output);
+  return {in[1], in[2], in[3], f[0], f[2], out[2], out[3], stride, pad, groups};
+}
+
+/// cols[(c*K + ky)*K + kx, oh*OW + ow] = x[n, g*Cg + c, oh*s - p + ky,
+/// ow*s - p + kx], zero outside the image.
+void im2col(LoopBuilder &lb, const ConvShape &s, Value x, Value n, Value g,
+            Value cols) {
+  int64_t k = s.kernel;
+  lb.parallel({s.channelsPerGroup(), k, k, s.outHeight, s.outWidth},
+              [&](ValueRange ivs) {
+                Value c = ivs[0], ky = ivs[1], kx = ivs[2], oh = ivs[3],
+                      ow = ivs[4];
+                Value iy = lb.add(lb.mul(oh, s.stride), lb.add(ky, -s.pad));
+                Value ix = lb.add(lb.mul(ow, s.stride), lb.add(kx, -s.pad));
+                Value zero = lb.index(0);
+                Value inside = both(
+                    lb,
+                    both(lb, cmpi(lb, arith::CmpIPredicate::sge, iy, zero),
+                         cmpi(lb, arith::CmpIPredicate::slt, iy,
+                              lb.index(s.height))),
+                    both(lb, cmpi(lb, arith::CmpIPredicate::sge, ix, zero),
+                         cmpi(lb, arith::CmpIPredicate::slt, ix,
+                              lb.index(s.width))));
+                // Clamp so the load stays in bounds; select drops it.
+                Value cy = lb.min(lb.max(iy, zero), lb.index(s.height - 1));
+                Value cx = lb.min(lb.max(ix, zero), lb.index(s.width - 1));
+                Value channel = lb.add(lb.mul(g, s.channelsPerGroup()), c);
+                Value v = lb.load(x, {n, channel, cy, cx});
+                Value row = lb.add(lb.mul(lb.add(lb.mul(c, k), ky), k), kx);
+                Value col = lb.add(lb.mul(oh, s.outWidth), ow);
+                lb.store(select(lb, inside, v, lb.f32(0)), cols, {row, col});
+              });
+}
+
+/// Runs body(n, g) for every image and group, sequentially (each step
+/// calls a multithreaded GEMM).
+void forEachImageAndGroup(LoopBuilder &lb, int64_t images, int64_t groups,
+                          llvm::function_ref<void(Value, Value)> body) {
+  lb.loop(lb.index(0), lb.index(images), [&](Value n) {
+    lb.loop(lb.index(0), lb.index(groups), [&](Value g) { body(n, g); });
+  });
+}
+
+Value colsBuffer(LoopBuilder &lb, const ConvShape &s) {
+  return lb.alloc(MemRefType::get({s.patch(), s.pixels()},
+                                  lb.builder().getF32Type()));
+}
+
+/// Offset of output channel block g of image n in an N x O x OH x OW buffer.
+Value outputBlock(LoopBuilder &lb, const ConvShape &s, Value n, Value g) {
+  Value channel = lb.add(lb.mul(n, s.filters), lb.mul(g, s.filtersPerGroup()));
+  return lb.mul(channel, s.pixels());
+}
+
+void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b,
+            Value y) {
+  ConvShape s = convShape(x, w, y, op.getStride(), op.getPad(), op.getGroups());
+  lb.parallel(shapeOf(y), [&](ValueRange ivs) {
+    lb.store(lb.load(b, {ivs[1]}), y, ivs);
+  });
+  Value cols = colsBuffer(lb, s);
+  forEachImageAndGroup(lb, shapeOf(x)[0], s.groups, [&](Value n, Value g) {
+    im2col(lb, s, x, n, g, cols);
+    lb.sgemm(false, false, s.filtersPerGroup(), s.pixels(), s.patch(), 1.0,
+             {w, lb.mul(g, s.filtersPerGroup() * s.patch()), s.patch()},
+             {cols, lb.index(0), s.pixels()}, 1.0,
+             {y, outputBlock(lb, s, n, g), s.pixels()});
+  });
+  memref::DeallocOp::create(lb.builder(), cols);
+}
+
+void conv2dGradFilter(LoopBuilder &lb, Conv2DGradFilterOp op, Value x,
+                      Value dy, Value dw) {
+  ConvShape s =
+      convShape(x, dw, dy, op.getStride(), op.getPad(), op.getGroups());
+  lb.parallel(shapeOf(dw), [&](ValueRange ivs) { lb.store(lb.f32(0), dw, ivs); });
+  Value cols = colsBuffer(lb, s);
+  forEachImageAndGroup(lb, shapeOf(x)[0], s.groups, [&](Value n, Value g) {
+    im2col(lb, s, x, n, g, cols);
+    lb.sgemm(false, true, s.filtersPerGroup(), s.patch(), s.pixels(), 1.0,
+             {dy, outputBlock(lb, s, n, g), s.pixels()},
+             {cols, lb.index(0), s.pixels()}, 1.0,
+             {dw, lb.mul(g, s.filtersPerGroup() * s.patch()), s.patch()});
+  });
+  memref::DeallocOp::create(lb.builder(), cols);
+}
+
+/// dcols = W_g^T dy_g, then each input pixel gathers the columns it fed.
+void conv2dGradInput(LoopBuilder &lb, Conv2DGradInputOp op, Value dy, Value w,
+                     Value dx) {
+  ConvShape s =
+      convShape(dx, w, dy, op.getStride(), op.getPad(), op.getGroups());
+  int64_t k = s.kernel;
+  Value cols = colsBuffer(lb, s);
+  forEachImageAndGroup(lb, shapeOf(dx)[0], s.groups, [&](Value n, Value g) {
+    lb.sgemm(true, false, s.patch(), s.pixels(), s.filtersPerGroup(), 1.0,
+             {w, lb.mul(g, s.filtersPerGroup() * s.patch()), s.patch()},
+             {dy, outputBlock(lb, s, n, g), s.pixels()}, 0.0,
+             {cols, lb.index(0), s.pixels()});
+    lb.parallel({s.channelsPerGroup(), s.height, s.width}, [&](ValueRange ivs) {
+      Value c = ivs[0], iy = ivs[1], ix = ivs[2];
+      Value zero = lb.index(0), strideValue = lb.index(s.stride);
+      auto source = [&](Value i, Value ki, int64_t count) {
+        Value t = lb.sub(lb.add(i, s.pad), ki);
+        Value clamped = lb.max(t, zero);
+        Value o = arith::DivUIOp::create(lb.builder(), clamped, strideValue);
+        Value rem = arith::RemUIOp::create(lb.builder(), clamped, strideValue);
+        Value valid = both(
+            lb,
+            both(lb, cmpi(lb, arith::CmpIPredicate::sge, t, zero),
+                 cmpi(lb, arith::CmpIPredicate::eq, rem, zero)),
+            cmpi(lb, arith::CmpIPredicate::slt, o, lb.index(count)));
+        return std::make_pair(valid, lb.min(o, lb.index(count - 1)));
+      };
+      Value sum = lb.reduce(k, lb.f32(0), [&](Value ky, Value acc) {
+        return lb.reduce(k, acc, [&](Value kx, Value inner) {
+          auto [validY, oh] = source(iy, ky, s.outHeight);
+          auto [validX, ow] = source(ix, kx, s.outWidth);
+          Value row = lb.add(lb.mul(lb.add(lb.mul(c, k), ky), k), kx);
+          Value col = lb.add(lb.mul(oh, s.outWidth), ow);
+          Value v = lb.load(cols, {row, col});
+          return lb.fadd(inner,
+                         select(lb, both(lb, validY, validX), v, lb.f32(0)));
+        });
+      });
+      lb.store(sum, dx,
+               {n, lb.add(lb.mul(g, s.channelsPerGroup()), c), iy, ix});
+    });
+  });
+  memref::DeallocOp::create(lb.builder(), cols);
+}
+
+//===----------------------------------------------------------------------===//
+// Dense layers
+//===----------------------------------------------------------------------===//
+
+void dense(LoopBuilder &lb, Value x, Value w, Value b, Value y) {
+  int64_t n = shapeOf(x)[0], k = shapeOf(x)[1], m = shapeOf(w)[0];
+  lb.parallel({n, m}, [&](ValueRange ivs) {
+    lb.store(lb.load(b, {ivs[1]}), y, ivs);
+  });
+  Value zero = lb.index(0);
+  lb.sgemm(false, true, n, m, k, 1.0, {x, zero, k}, {w, zero, k}, 1.0,
+           {y, zero, m});
+}
+
+/// bias_grad: sum over every dimension but 1.
+void biasGrad(LoopBuilder &lb, Value dy, Value db) {
+  llvm::ArrayRef<int64_t> shape = shapeOf(dy);
+  lb.parallel({shape[1]}, [&](ValueRange channel) {
+    // Nested sequential sums over the other dimensions, outermost first.
+    std::function<Value(size_t, llvm::SmallVector<Value>, Value)> sumFrom =
+        [&](size_t dim, llvm::SmallVector<Value> at, Value acc) -> Value {
+      if (dim == shape.size())
+        return lb.fadd(acc, lb.load(dy, at));
+      if (dim == 1) {
+        at.push_back(channel[0]);
+        return sumFrom(dim + 1, at, acc);
+      }
+      return lb.reduce(shape[dim], acc, [&](Value i, Value inner) {
+        llvm::SmallVector<Value> next = at;
+        next.push_back(i);
+        return sumFrom(dim + 1, next, inner);
+      });
+    };
+    lb.store(sumFrom(0, {}, lb.f32(0)), db, channel);
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Loss
+//===----------------------------------------------------------------------===//
+
+/// The row's maximum and sum of exp(l - max), for a stable softmax.
+std::pair<Value, Value> softmaxStats(LoopBuilder &lb, Value logits, Value n) {
+  int64_t classes = shapeOf(logits)[1];
+  Value max = lb.reduce(
+      classes, lb.f32(-std::numeric_limits<float>::infinity()),
+      [&](Value c, Value acc) { return lb.fmax(acc, lb.load(logits, {n, c})); });
+  Value sum = lb.reduce(classes, lb.f32(0), [&](Value c, Value acc) {
+    Value e = math::ExpOp::create(lb.builder(),
+                                  lb.fsub(lb.load(logits, {n, c}), max));
+    return lb.fadd(acc, e);
+  });
+  return {max, sum};
+}
+
+Value labelIndex(LoopBuilder &lb, Value labels, Value n) {
+  return arith::IndexCastOp::create(lb.builder(), lb.builder().getIndexType(),
+                                    lb.load(labels, {n}));
+}
+
+void softmaxCrossEntropy(LoopBuilder &lb, Value logits, Value labels,
+                         Value loss) {
+  int64_t batch = shapeOf(logits)[0];
+  Value total = lb.reduce(batch, lb.f32(0), [&](Value n, Value acc) {
+    auto [max, sum] = softmaxStats(lb, logits, n);
+    Value logSum = lb.fadd(math::LogOp::create(lb.builder(), sum), max);
+    Value picked = lb.load(logits, {n, labelIndex(lb, labels, n)});
+    return lb.fadd(acc, lb.fsub(logSum, picked));
+  });
+  lb.store(lb.fdiv(total, lb.f32(double(batch))), loss, {});
+}
+
+void softmaxCrossEntropyGrad(LoopBuilder &lb, Value logits, Value labels,
+                             Value grad) {
+  auto shape = shapeOf(logits);
+  lb.parallel({shape[0]}, [&](ValueRange row) {
+    Value n = row[0];
+    auto [max, sum] = softmaxStats(lb, logits, n);
+    Value label = labelIndex(lb, labels, n);
+    Value scale = lb.f32(1.0 / double(shape[0]));
+    lb.loop(lb.index(0), lb.index(shape[1]), [&](Value c) {
+      Value p = lb.fdiv(math::ExpOp::create(
+                            lb.builder(), lb.fsub(lb.load(logits, {n, c}), max)),
+                        sum);
+      Value isLabel = cmpi(lb, arith::CmpIPredicate::eq, c, label);
+      Value target = select(lb, isLabel, lb.f32(1), lb.f32(0));
+      lb.store(lb.fmul(lb.fsub(p, target), scale), grad, {n, c});
+    });
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Dropout masks: Philox4x32-10 in arith, matching runtime/Random.h
+//===----------------------------------------------------------------------===//
+
+std::array<Value, 4> philox(LoopBuilder &lb, std::array<Value, 4> counter,
+                            uint64_t seed) {
+  auto &b = lb.builder();
+  uint32_t key0 = uint32_t(seed), key1 = uint32_t(seed >> 32);
+  Value mul0 = lb.i32(0xD2511F53), mul1 = lb.i32(0xCD9E8D57);
+  for (int round = 0; round < 10; ++round) {
+    auto product0 = arith::MulUIExtendedOp::create(b, mul0, counter[0]);
+    auto product1 = arith::MulUIExtendedOp::create(b, mul1, counter[2]);
+    Value k0 = lb.i32(int32_t(key0)), k1 = lb.i32(int32_t(key1));
+    counter = {arith::XOrIOp::create(
+                   b, arith::XOrIOp::create(b, product1.getHigh(), counter[1]),
+                   k0),
+               product1.getLow(),
+               arith::XOrIOp::create(
+                   b, arith::XOrIOp::create(b, product0.getHigh(), counter[3]),
+                   k1),
+               product0.getLow()};
+    key0 += 0x9E3779B9;
+    key1 += 0xBB67AE85;
+  }
+  return counter;
+}
+
+void dropoutMask(LoopBuilder &lb, DropoutMaskOp op, Value step, Value mask,
+                 uint64_t seed) {
+  auto &b = lb.builder();
+  double rate = op.getRate().convertToDouble();
+  llvm::ArrayRef<int64_t> shape = shapeOf(mask);
+  // Stream: streamId(Purpose::Dropout, step * 256 + mask stream).
+  Value stepValue = lb.load(step, {});
+  Value stream = arith::OrIOp::create(
+      b,
+      arith::AddIOp::create(b, arith::MulIOp::create(b, stepValue, lb.i64(256)),
+                            lb.i64(int64_t(op.getStream()))),
+      lb.i64(int64_t(uint64_t(alexrt::Purpose::Dropout) << 56)));
+  auto low32 = [&](Value v) {
+    return arith::TruncIOp::create(b, b.getI32Type(), v);
+  };
+  auto high32 = [&](Value v) {
+    return low32(arith::ShRUIOp::create(b, v, lb.i64(32)));
+  };
+  lb.parallel(shape, [&](ValueRange ivs) {
+    Value linear = lb.index(0);
+    for (auto [dim, iv] : llvm::zip(shape, ivs))
+      linear = lb.add(lb.mul(linear, dim), iv);
+    Value i = arith::IndexCastOp::create(b, b.getI64Type(), linear);
+    Value block = arith::ShRUIOp::create(b, i, lb.i64(2));
+    std::array<Value, 4> words = philox(
+        lb, {low32(block), high32(block), low32(stream), high32(stream)}, seed);
+    Value lane = low32(arith::AndIOp::create(b, i, lb.i64(3)));
+    Value word = words[3];
+    for (int w = 2; w >= 0; --w)
+      word = select(lb, cmpi(lb, arith::CmpIPredicate::eq, lane, lb.i32(w)),
+                    words[w], word);
+    Value top24 = arith::ShRUIOp::create(b, word, lb.i32(8));
+    Value unit = lb.fmul(arith::UIToFPOp::create(b, b.getF32Type(), top24),
+                         lb.f32(0x1p-24));
+    Value keep = cmpf(lb, arith::CmpFPredicate::OGE, unit, lb.f32(rate));
+    lb.store(select(lb, keep, lb.f32(1.0 / (1.0 - rate)), lb.f32(0)), mask,
+             ivs);
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// SGD
+//===----------------------------------------------------------------------===//
+
+void sgdUpdate(LoopBuilder &lb, SGDUpdateOp op, Value param, Value momentum,
+               Value grad, Value lr) {
+  double m = op.getMomentum().convertToDouble();
+  double decay = op.getWeightDecay().convertToDouble();
+  Value rate = lb.load(lr, {});
+  Value decayRate = lb.fmul(lb.f32(decay), rate);
+  lb.parallel(shapeOf(param), [&](ValueRange ivs) {
+    Value w = lb.load(param, ivs);
+    Value v = lb.fsub(lb.fsub(lb.fmul(lb.f32(m), lb.load(momentum, ivs)),
+                              lb.fmul(decayRate, w)),
+                      lb.fmul(rate, lb.load(grad, ivs)));
+    lb.store(v, momentum, ivs);
+    lb.store(lb.fadd(w, v), param, ivs);
+  });
+}
+
+} // namespace
+
+LogicalResult alex::emitKernel(LoopBuilder &lb, Operation *op,
+                               llvm::ArrayRef<Value> in,
+                               llvm::ArrayRef<Value> out,
+                               const KernelContext &context) {
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](ReluOp) {
+        elementwise(lb, in, out[0], [&](llvm::ArrayRef<Value> v) {
+          return lb.fmax(v[0], lb.f32(0));
+        });
+        return success();
+      })
+      .Case([&](ReluGradOp) {
+        elementwise(lb, in, out[0], [&](llvm::ArrayRef<Value> v) {
+          Value positive = cmpf(lb, arith::CmpFPredicate::OGT, v[1], lb.f32(0));
+          return select(lb, positive, v[0], lb.f32(0));
+        });
+        return success();
+      })
+      .Case([&](MulOp) {
+        elementwise(lb, in, out[0], [&](llvm::ArrayRef<Value> v) {
+          return lb.fmul(v[0], v[1]);
+        });
+        return success();
+      })
+      .Case([&](AddOp) {
+        elementwise(lb, in, out[0], [&](llvm::ArrayRef<Value> v) {
+          return lb.fadd(v[0], v[1]);
+        });
+        return success();
+      })
+      .Case([&](LRNOp lrnOp) {
+        lrn(lb, lrnOp, in[0], out[0]);
+        return success();
+      })
+      .Case([&](LRNGradOp gradOp) {
+        lrnGrad(lb, gradOp, in[0], in[1], out[0]);
+        return success();
+      })
+      .Case([&](MaxPoolOp pool) {
+        maxPool(lb, pool, in[0], out[0]);
+        return success();
+      })
+      .Case([&](MaxPoolGradOp grad) {
+        maxPoolGrad(lb, grad, in[0], in[1], out[0]);
+        return success();
+      })
+      .Case([&](Conv2DOp conv) {
+        conv2d(lb, conv, in[0], in[1], in[2], out[0]);
+        return success();
+      })
+      .Case([&](Conv2DGradFilterOp grad) {
+        conv2dGradFilter(lb, grad, in[0], in[1], out[0]);
+        return success();
+      })
+      .Case([&](Conv2DGradInputOp grad) {
+        conv2dGradInput(lb, grad, in[0], in[1], out[0]);
+        return success();
+      })
+      .Case([&](DenseOp) {
+        dense(lb, in[0], in[1], in[2], out[0]);
+        return success();
+      })
+      .Case([&](DenseGradInputOp) {
+        // dx (N x K) = dy (N x M) * W (M x K)
+        int64_t n = shapeOf(in[0])[0], m = shapeOf(in[0])[1],
+                k = shapeOf(in[1])[1];
+        Value zero = lb.index(0);
+        lb.sgemm(false, false, n, k, m, 1.0, {in[0], zero, m}, {in[1], zero, k},
+                 0.0, {out[0], zero, k});
+        return success();
+      })
+      .Case([&](DenseGradWeightOp) {
+        // dW (M x K) = dy^T (M x N) * x (N x K)
+        int64_t n = shapeOf(in[0])[0], m = shapeOf(in[0])[1],
+                k = shapeOf(in[1])[1];
+        Value zero = lb.index(0);
+        lb.sgemm(true, false, m, k, n, 1.0, {in[0], zero, m}, {in[1], zero, k},
+                 0.0, {out[0], zero, k});
+        return success();
+      })
+      .Case([&](BiasGradOp) {
+        biasGrad(lb, in[0], out[0]);
+        return success();
+      })
+      .Case([&](SoftmaxCrossEntropyOp) {
+        softmaxCrossEntropy(lb, in[0], in[1], out[0]);
+        return success();
+      })
+      .Case([&](SoftmaxCrossEntropyGradOp) {
+        softmaxCrossEntropyGrad(lb, in[0], in[1], out[0]);
+        return success();
+      })
+      .Case([&](DropoutMaskOp maskOp) {
+        dropoutMask(lb, maskOp, in[0], out[0], context.seed);
+        return success();
+      })
+      .Case([&](SGDUpdateOp update) {
+        sgdUpdate(lb, update, in[0], in[1], in[2], in[3]);
+        return success();
+      })
+      .Default([&](Operation *other) {
+        return other->emitOpError() << "has no loop kernel";
+      });
+}

@@ -1,0 +1,27 @@
+//===- LoopKernels.h - each alex op as loops over memrefs -------*- C++ -*-===//
+
+#ifndef ALEX_PASSES_LOOPKERNELS_H
+#define ALEX_PASSES_LOOPKERNELS_H
+
+#include "passes/LoopBuilder.h"
+
+namespace alex {
+
+/// What kernels need beyond their operands.
+struct KernelContext {
+  /// The model's seed, for dropout masks.
+  uint64_t seed = 0;
+};
+
+/// Emits the loops that compute `op` from `operands` into `results` (the
+/// memrefs standing for the op's operands and results, in order). For
+/// alex.sgd_update, `operands` is (parameter, momentum, gradient, lr).
+/// Fails with a diagnostic on ops it has no kernel for.
+mlir::LogicalResult emitKernel(LoopBuilder &lb, mlir::Operation *op,
+                               llvm::ArrayRef<mlir::Value> operands,
+                               llvm::ArrayRef<mlir::Value> results,
+                               const KernelContext &context);
+
+} // namespace alex
+
+#endif // ALEX_PASSES_LOOPKERNELS_H

@@ -1,0 +1,176 @@
+//===- LowerToLoops.cpp - alex functions as loops over buffers ------------===//
+
+#include "passes/LoopKernels.h"
+#include "passes/Passes.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace alex {
+#define GEN_PASS_DEF_ALEXLOWERTOLOOPS
+#include "passes/Passes.h.inc"
+} // namespace alex
+
+using namespace mlir;
+using namespace alex;
+
+namespace {
+
+MemRefType bufferType(Type type) {
+  auto tensor = cast<RankedTensorType>(type);
+  return MemRefType::get(tensor.getShape(), tensor.getElementType());
+}
+
+/// Lowers one function to its buffer form (see the pass description).
+class FunctionLowering {
+public:
+  FunctionLowering(func::FuncOp function, llvm::ArrayRef<ParamOp> params,
+                   const KernelContext &context)
+      : function(function), params(params), context(context) {}
+
+  LogicalResult run();
+
+private:
+  /// Buffer for `value` if it is returned (written in place), else a fresh
+  /// allocation freed at the end.
+  Value resultBuffer(LoopBuilder &lb, Value value);
+  /// A view of `source` with the (same-sized) shape of `type`.
+  Value view(LoopBuilder &lb, Value source, Type type);
+
+  func::FuncOp function;
+  llvm::ArrayRef<ParamOp> params;
+  const KernelContext &context;
+  llvm::DenseMap<Value, Value> buffers;
+  llvm::DenseMap<Value, Value> outputs;
+  llvm::SmallVector<Value> allocations;
+};
+
+} // namespace
+
+Value FunctionLowering::resultBuffer(LoopBuilder &lb, Value value) {
+  if (Value out = outputs.lookup(value))
+    return out;
+  Value buffer = lb.alloc(bufferType(value.getType()));
+  allocations.push_back(buffer);
+  return buffer;
+}
+
+Value FunctionLowering::view(LoopBuilder &lb, Value source, Type type) {
+  MemRefType target = bufferType(type);
+  if (source.getType() == target)
+    return source;
+  llvm::SmallVector<int64_t> strides(target.getRank(), 1);
+  for (int64_t i = target.getRank() - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * target.getDimSize(i + 1);
+  return memref::ReinterpretCastOp::create(lb.builder(), target, source, 0,
+                                           target.getShape(), strides);
+}
+
+LogicalResult FunctionLowering::run() {
+  bool updates = !function.getOps<SGDUpdateOp>().empty();
+  Block &oldBody = function.getBody().front();
+  auto returnOp = cast<func::ReturnOp>(oldBody.getTerminator());
+
+  llvm::SmallVector<Type> types;
+  for (ParamOp param : params)
+    types.push_back(bufferType(param.getType()));
+  if (updates)
+    for (ParamOp param : params)
+      types.push_back(bufferType(param.getType()));
+  for (Type type : function.getArgumentTypes())
+    types.push_back(bufferType(type));
+  for (Type type : function.getResultTypes())
+    types.push_back(bufferType(type));
+
+  OpBuilder top(function);
+  auto lowered = func::FuncOp::create(top, function.getLoc(),
+                                      function.getName(),
+                                      top.getFunctionType(types, {}));
+  Block *body = lowered.addEntryBlock();
+  llvm::DenseMap<StringAttr, std::pair<Value, Value>> paramBuffers;
+  unsigned arg = 0;
+  for (ParamOp param : params)
+    paramBuffers[param.getSymNameAttr()].first = body->getArgument(arg++);
+  if (updates)
+    for (ParamOp param : params)
+      paramBuffers[param.getSymNameAttr()].second = body->getArgument(arg++);
+  for (Value old : oldBody.getArguments())
+    buffers[old] = body->getArgument(arg++);
+  llvm::SmallVector<Value> outArgs;
+  for (Value result : returnOp.getOperands()) {
+    outArgs.push_back(body->getArgument(arg++));
+    Operation *producer = result.getDefiningOp();
+    bool computed = producer && !isa<ReadParamOp, FlattenOp, ReshapeOp,
+                                     DropoutOp>(producer);
+    if (computed && !outputs.count(result))
+      outputs[result] = outArgs.back();
+  }
+
+  ImplicitLocOpBuilder b(function.getLoc(), body, body->end());
+  LoopBuilder lb(b, function->getParentOfType<ModuleOp>());
+  for (Operation &op : oldBody.without_terminator()) {
+    b.setLoc(op.getLoc());
+    if (auto read = dyn_cast<ReadParamOp>(op)) {
+      buffers[read.getValue()] =
+          paramBuffers.lookup(read.getParamAttr().getAttr()).first;
+      continue;
+    }
+    if (isa<FlattenOp, ReshapeOp, DropoutOp>(op)) {
+      buffers[op.getResult(0)] =
+          view(lb, buffers.lookup(op.getOperand(0)), op.getResult(0).getType());
+      continue;
+    }
+    llvm::SmallVector<Value> in, out;
+    if (auto update = dyn_cast<SGDUpdateOp>(op)) {
+      auto [param, momentum] =
+          paramBuffers.lookup(update.getParamAttr().getAttr());
+      in = {param, momentum, buffers.lookup(update.getGrad()),
+            buffers.lookup(update.getLr())};
+    } else {
+      for (Value operand : op.getOperands())
+        in.push_back(buffers.lookup(operand));
+    }
+    if (llvm::is_contained(in, Value()))
+      return op.emitOpError() << "has an operand alexc cannot lower";
+    for (Value result : op.getResults()) {
+      buffers[result] = resultBuffer(lb, result);
+      out.push_back(buffers[result]);
+    }
+    if (failed(emitKernel(lb, &op, in, out, context)))
+      return failure();
+  }
+
+  b.setLoc(returnOp.getLoc());
+  for (auto [value, out] : llvm::zip(returnOp.getOperands(), outArgs))
+    if (buffers.lookup(value) != out)
+      memref::CopyOp::create(b, buffers.lookup(value), out);
+  for (Value buffer : allocations)
+    memref::DeallocOp::create(b, buffer);
+  func::ReturnOp::create(b);
+
+  function.erase();
+  return success();
+}
+
+namespace {
+struct LowerToLoops : public alex::impl::AlexLowerToLoopsBase<LowerToLoops> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    llvm::SmallVector<ParamOp> params(module.getOps<ParamOp>());
+    KernelContext context;
+    if (auto training = module->getAttrOfType<TrainingAttr>(kTrainingAttrName))
+      context.seed = uint64_t(training.getSeed());
+
+    // Functions over tensors: the ones alexc made (runtime declarations
+    // such as alexrt_sgemm are left alone).
+    llvm::SmallVector<func::FuncOp> functions;
+    for (auto function : module.getOps<func::FuncOp>())
+      if (!function.isExternal() &&
+          llvm::any_of(function.getArgumentTypes(),
+                       [](Type t) { return isa<RankedTensorType>(t); }))
+        functions.push_back(function);
+    for (func::FuncOp function : functions)
+      if (failed(FunctionLowering(function, params, context).run()))
+        return signalPassFailure();
+  }
+};
+} // namespace
