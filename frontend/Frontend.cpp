@@ -9,7 +9,8 @@
 #include "llvm/Support/SourceMgr.h"
 
 mlir::OwningOpRef<mlir::ModuleOp>
-alex::importModel(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &context) {
+alex::importModel(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &context,
+                  std::optional<int64_t> batch) {
   Parser parser(sourceMgr, sourceMgr.getMainFileID());
   std::unique_ptr<ModelAST> ast = parser.parseModel();
   if (!ast)
@@ -17,5 +18,7 @@ alex::importModel(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &context) {
   std::optional<Model> model = checkModel(*ast, sourceMgr);
   if (!model)
     return nullptr;
+  if (batch)
+    model->recipe.batch = *batch;
   return buildModule(*model, context, sourceMgr);
 }

@@ -6,6 +6,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
+#include <optional>
+
 namespace llvm {
 class SourceMgr;
 } // namespace llvm
@@ -14,9 +16,11 @@ namespace alex {
 
 /// Parses, checks and lowers the main buffer of `sourceMgr` to a verified
 /// module. Syntax and semantic errors go to the SourceMgr's handler, IR
-/// errors to the context's; returns null after any.
-mlir::OwningOpRef<mlir::ModuleOp> importModel(llvm::SourceMgr &sourceMgr,
-                                              mlir::MLIRContext &context);
+/// errors to the context's; returns null after any. `batch`, when given,
+/// replaces the model's batch size.
+mlir::OwningOpRef<mlir::ModuleOp>
+importModel(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &context,
+            std::optional<int64_t> batch = std::nullopt);
 
 } // namespace alex
 

@@ -4,7 +4,16 @@
 
 #include "passes/Passes.h"
 
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringSwitch.h"
 
 using namespace alex;
@@ -14,17 +23,53 @@ std::optional<Stage> alex::parseStage(llvm::StringRef name) {
       .Case("ast", Stage::AST)
       .Case("mlir", Stage::MLIR)
       .Case("train-step", Stage::TrainStep)
+      .Case("loops", Stage::Loops)
+      .Case("llvm", Stage::LLVM)
       .Default(std::nullopt);
 }
 
-void alex::buildPipeline(mlir::OpPassManager &pm, Stage stage) {
-  if (stage >= Stage::TrainStep)
+void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to) {
+  // Whether the passes that produce `stage` belong to this pipeline.
+  auto runs = [&](Stage stage) { return from < stage && stage <= to; };
+  if (runs(Stage::TrainStep))
     pm.addPass(createAlexBuildTrainStep());
+  if (runs(Stage::Loops)) {
+    pm.addPass(createAlexLowerToLoops());
+    pm.addPass(mlir::createCanonicalizerPass());
+    pm.addPass(mlir::createCSEPass());
+  }
+  if (runs(Stage::LLVM)) {
+    pm.addPass(mlir::createSCFToControlFlowPass());
+    pm.addPass(mlir::memref::createExpandStridedMetadataPass());
+    pm.addPass(mlir::createFinalizeMemRefToLLVMConversionPass());
+    pm.addPass(mlir::createConvertMathToLLVMPass());
+    pm.addPass(mlir::createArithToLLVMConversionPass());
+    mlir::ConvertFuncToLLVMPassOptions funcOptions;
+    // Each buffer crosses the ABI as one pointer (static shapes).
+    funcOptions.useBarePtrCallConv = true;
+    pm.addPass(mlir::createConvertFuncToLLVMPass(funcOptions));
+    pm.addPass(mlir::createConvertControlFlowToLLVMPass());
+    pm.addPass(mlir::createReconcileUnrealizedCastsPass());
+  }
 }
 
 void alex::registerAlexPipelines() {
-  mlir::PassPipelineRegistration<>(
-      "alex-pipeline-train-step",
-      "alexc's passes up to --emit=train-step",
-      [](mlir::OpPassManager &pm) { buildPipeline(pm, Stage::TrainStep); });
+  // The registry keeps the names and descriptions by reference: literals.
+  struct Entry {
+    const char *name, *description;
+    Stage stage;
+  };
+  static const Entry entries[] = {
+      {"alex-pipeline-train-step", "alexc's passes up to --emit=train-step",
+       Stage::TrainStep},
+      {"alex-pipeline-loops", "alexc's passes up to --emit=loops",
+       Stage::Loops},
+      {"alex-pipeline-llvm", "alexc's passes up to --emit=llvm", Stage::LLVM},
+  };
+  for (const Entry &entry : entries)
+    mlir::PassPipelineRegistration<>(
+        entry.name, entry.description,
+        [stage = entry.stage](mlir::OpPassManager &pm) {
+          buildPipeline(pm, stage);
+        });
 }

@@ -20,13 +20,20 @@ enum class Stage {
   AST,       ///< The parsed .model (not IR).
   MLIR,      ///< alex IR straight from the frontend: @forward.
   TrainStep, ///< + @train_step (gradients and SGD updates).
+  Loops,     ///< Functions over buffers: loop nests and sgemm calls.
+  LLVM,      ///< The LLVM dialect (memrefs passed as bare pointers).
 };
 
 /// The stage named `name` (as in --emit=), if any.
 std::optional<Stage> parseStage(llvm::StringRef name);
 
-/// Adds the passes that take alex IR from the MLIR stage to `stage`.
-void buildPipeline(mlir::OpPassManager &pm, Stage stage);
+/// Adds the passes that take alex IR from stage `from` to stage `to`.
+void buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to);
+
+/// Adds the passes from the frontend's IR (the MLIR stage) to `to`.
+inline void buildPipeline(mlir::OpPassManager &pm, Stage to) {
+  buildPipeline(pm, Stage::MLIR, to);
+}
 
 /// Registers `alex-pipeline-<stage>` pipelines for alex-opt.
 void registerAlexPipelines();

@@ -10,11 +10,11 @@ config.suffixes = [".mlir", ".model", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.alex_obj_root, "test")
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs",
-                   "unit", "runtime/TempDir.h"]
+                   "unit", "runtime/TempDir.h", "reference", "Inputs"]
 
 llvm_config.use_default_substitutions()
 config.substitutions.append(("%models", os.path.join(config.alex_src_root, "models")))
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
-    ["alexc", "alex-opt", "alex-fuzz-frontend", "alexrt-unittests"],
+    ["alexc", "alex-opt", "alex-fuzz-frontend", "alexrt-unittests", "alex-check-step", "alex-gradcheck"],
     [config.alex_tools_dir, config.llvm_tools_dir])

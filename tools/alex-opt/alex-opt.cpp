@@ -15,7 +15,11 @@ int main(int argc, char **argv) {
   alex::registerAlexPipelines();
 
   mlir::DialectRegistry registry;
-  registry.insert<alex::AlexDialect, mlir::func::FuncDialect>();
+  // The alex dialect and every dialect alexc's stages print.
+  registry.insert<alex::AlexDialect, mlir::arith::ArithDialect,
+                  mlir::func::FuncDialect, mlir::LLVM::LLVMDialect,
+                  mlir::math::MathDialect, mlir::memref::MemRefDialect,
+                  mlir::scf::SCFDialect>();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "alex optimizer driver\n", registry));
 }

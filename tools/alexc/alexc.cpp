@@ -57,7 +57,10 @@ static cl::opt<Stage> emitStage(
     cl::values(clEnumValN(Stage::AST, "ast", "the parsed syntax tree"),
                clEnumValN(Stage::MLIR, "mlir", "alex IR from the frontend"),
                clEnumValN(Stage::TrainStep, "train-step",
-                          "+ @train_step: gradients and SGD updates")),
+                          "+ @train_step: gradients and SGD updates"),
+               clEnumValN(Stage::Loops, "loops",
+                          "functions over buffers: loops and sgemm calls"),
+               clEnumValN(Stage::LLVM, "llvm", "the LLVM dialect")),
     cl::sub(compileCommand), cl::cat(alexcOptions));
 
 static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),

@@ -1,0 +1,71 @@
+// RUN: alex-opt %s --alex-lower-to-loops -split-input-file -verify-diagnostics | FileCheck %s
+
+// Buffers: parameters, momenta (only where updated), arguments, outputs.
+module attributes {alex.training = #alex.training<batch = 2, epochs = 1,
+    optimizer = #alex.sgd<lr = 0.1>, schedule = unit, data = #alex.data<dataset = "synthetic">, seed = 5>} {
+  alex.param @fc.weight : tensor<3x8xf32> init #alex.constant<value = 0.0>
+  alex.param @fc.bias : tensor<3xf32> init #alex.constant<value = 0.0>
+
+  // The runtime's GEMM is declared once.
+  // CHECK:       func.func private @alexrt_sgemm(i32, i32, i64, i64, i64, f32, !llvm.ptr, i64, !llvm.ptr, i64, f32, !llvm.ptr, i64)
+  // CHECK-NOT:   func.func private @alexrt_sgemm
+  // CHECK-LABEL: func.func @forward(
+  // CHECK-SAME:    %[[W:[^:]*]]: memref<3x8xf32>, %[[B:[^:]*]]: memref<3xf32>,
+  // CHECK-SAME:    %[[X:[^:]*]]: memref<2x2x2x2xf32>, %[[Y:[^:]*]]: memref<2xi32>,
+  // CHECK-SAME:    %[[LOSS:[^:]*]]: memref<f32>, %[[LOGITS:[^:]*]]: memref<2x3xf32>) {
+  func.func @forward(%x: tensor<2x2x2x2xf32>, %y: tensor<2xi32>) -> (tensor<f32>, tensor<2x3xf32>) {
+    // relu: a parallel loop nest into a fresh buffer.
+    // CHECK:       %[[R:.*]] = memref.alloc() : memref<2x2x2x2xf32>
+    // CHECK:       scf.parallel
+    // CHECK:         arith.maximumf
+    // CHECK:         memref.store {{.*}}, %[[R]]
+    %r = alex.relu %x : tensor<2x2x2x2xf32>
+    // flatten and evaluation-time dropout are views, not copies.
+    // CHECK:       %[[F:.*]] = memref.reinterpret_cast %[[R]] to offset: [0], sizes: [2, 8], strides: [8, 1]
+    // CHECK-NOT:   memref.copy
+    %f = alex.flatten %r : tensor<2x2x2x2xf32> -> tensor<2x8xf32>
+    %d = alex.dropout %f rate 0.5 : tensor<2x8xf32>
+    %w = alex.read_param @fc.weight : tensor<3x8xf32>
+    %b = alex.read_param @fc.bias : tensor<3xf32>
+    // dense: the bias broadcast into the returned buffer, then one GEMM
+    // (x * W^T, beta 1) writing it in place.
+    // CHECK:       scf.parallel
+    // CHECK:         memref.load %[[B]]
+    // CHECK:         memref.store {{.*}}, %[[LOGITS]]
+    // CHECK:       call @alexrt_sgemm(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
+    %l = alex.dense %d, %w, %b : (tensor<2x8xf32>, tensor<3x8xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+    // The loss: a sequential sum over the batch, stored into its output.
+    // CHECK:       scf.for
+    // CHECK:         math.exp
+    // CHECK:         math.log
+    // CHECK:       memref.store {{.*}}, %[[LOSS]][]
+    %loss = alex.softmax_cross_entropy %l, %y : tensor<2x3xf32>, tensor<2xi32> -> tensor<f32>
+    // CHECK:       memref.dealloc %[[R]]
+    // CHECK-NEXT:  return
+    return %loss, %l : tensor<f32>, tensor<2x3xf32>
+  }
+
+  // An update reads and writes the parameter and its momentum in place.
+  // CHECK-LABEL: func.func @update(
+  // CHECK-SAME:    %[[W:[^:]*]]: memref<3x8xf32>, %{{[^:]*}}: memref<3xf32>,
+  // CHECK-SAME:    %[[V:[^:]*]]: memref<3x8xf32>, %{{[^:]*}}: memref<3xf32>,
+  // CHECK-SAME:    %[[G:[^:]*]]: memref<3x8xf32>, %[[LR:[^:]*]]: memref<f32>) {
+  // CHECK:         memref.load %[[LR]][]
+  // CHECK:         scf.parallel
+  // CHECK-DAG:       memref.store %{{.*}}, %[[V]]
+  // CHECK-DAG:       memref.store %{{.*}}, %[[W]]
+  func.func @update(%g: tensor<3x8xf32>, %lr: tensor<f32>) {
+    alex.sgd_update @fc.weight, %g, %lr momentum 0.9 weight_decay 0.0 : tensor<3x8xf32>
+    return
+  }
+}
+
+// -----
+
+module {
+  func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+    // expected-error @+1 {{'arith.addf' op has no loop kernel}}
+    %y = arith.addf %x, %x : tensor<2xf32>
+    return %y : tensor<2xf32>
+  }
+}

@@ -1,0 +1,301 @@
+//===- CheckStep.cpp - a compiled training step against the reference -----===//
+//
+//   alex-check-step model.model [--batch N] [--tolerance T]
+//
+// Compiles the model's training step with alexc's pipeline, runs it once
+// (JIT) from seeded weights, momenta, images and labels, runs the float64
+// reference step (test/reference) on the same data, and compares the loss,
+// the logits, every parameter's gradient (exported from the step as extra
+// results), and the updated weights and momenta. The error of a tensor is max|compiled - reference| /
+// max|reference|; the check fails if any exceeds the tolerance. The
+// reference follows the compiled run's ReLU and max-pool choices (see
+// reference::StepState::decisions): float32 and float64 may disagree at a
+// kink, and each is then right about its own forward pass.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialect/AlexDialect.h"
+#include "frontend/Frontend.h"
+#include "passes/Pipeline.h"
+#include "runtime/Params.h"
+#include "runtime/Random.h"
+#include "runtime/alexrt.h"
+#include "test/reference/TrainStep.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <cmath>
+
+namespace cl = llvm::cl;
+using namespace mlir;
+
+static cl::opt<std::string> modelFile(cl::Positional, cl::Required,
+                                      cl::desc("<model>"));
+static cl::opt<int64_t> batchSize("batch", cl::desc("Override the batch"),
+                                  cl::init(0));
+static cl::opt<double> tolerance("tolerance", cl::init(1e-4),
+                                 cl::desc("Largest relative error allowed"));
+static cl::opt<uint64_t> seed("seed", cl::init(1), cl::desc("Data seed"));
+
+namespace {
+/// One parameter on both sides: f32 buffers for the compiled step, float64
+/// tensors for the reference.
+struct Param {
+  std::string name;
+  std::vector<int64_t> shape;
+  std::vector<float> value, momentum;
+};
+
+/// max|a - b| / max|b|.
+double relativeError(const std::vector<double> &a,
+                     const std::vector<double> &b) {
+  double diff = 0, scale = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    diff = std::max(diff, std::fabs(a[i] - b[i]));
+    scale = std::max(scale, std::fabs(b[i]));
+  }
+  return scale > 0 ? diff / scale : diff;
+}
+
+std::vector<double> widen(const std::vector<float> &v) {
+  return std::vector<double>(v.begin(), v.end());
+}
+
+alexrt::InitRule initRule(Attribute init) {
+  alexrt::InitRule rule;
+  if (auto c = dyn_cast<alex::ConstantInitAttr>(init)) {
+    rule.value = c.getValue().convertToDouble();
+  } else if (auto g = dyn_cast<alex::GaussianInitAttr>(init)) {
+    rule.kind = alexrt::InitRule::Kind::Gaussian;
+    rule.std = g.getStd().convertToDouble();
+    rule.mean = g.getMean().convertToDouble();
+  } else if (auto x = dyn_cast<alex::XavierInitAttr>(init)) {
+    rule.kind = alexrt::InitRule::Kind::Xavier;
+    rule.gain = x.getGain().convertToDouble();
+  }
+  return rule;
+}
+} // namespace
+
+/// Values of @train_step the check reads besides its results.
+struct Exported {
+  /// The output of every relu and the input of every max_pool, by layer:
+  /// the values whose sign or order decides where gradients flow.
+  std::vector<std::pair<std::string, RankedTensorType>> activations;
+  /// The gradient each alex.sgd_update applies, by parameter.
+  std::vector<std::pair<std::string, RankedTensorType>> gradients;
+};
+
+/// Appends those values to @train_step's results (activations, then
+/// gradients).
+static Exported exportValues(func::FuncOp step) {
+  Exported exported;
+  llvm::SmallVector<Value> values;
+  auto add = [&](Value value, std::string name, auto &list) {
+    if (name.empty() || llvm::is_contained(values, value))
+      return;
+    list.push_back({name, cast<RankedTensorType>(value.getType())});
+    values.push_back(value);
+  };
+  auto layer = [](Value value) -> std::string {
+    auto named = dyn_cast<NameLoc>(value.getLoc());
+    return named ? named.getName().str() : "";
+  };
+  step.walk([&](Operation *op) {
+    if (auto relu = dyn_cast<alex::ReluOp>(op))
+      add(relu.getOutput(), layer(relu.getOutput()), exported.activations);
+    if (auto pool = dyn_cast<alex::MaxPoolOp>(op))
+      add(pool.getInput(), layer(pool.getInput()), exported.activations);
+  });
+  for (auto update : step.getOps<alex::SGDUpdateOp>())
+    add(update.getGrad(), update.getParam().str(), exported.gradients);
+  auto returnOp = cast<func::ReturnOp>(step.getBody().front().getTerminator());
+  returnOp->insertOperands(returnOp.getNumOperands(), values);
+  step.setFunctionType(FunctionType::get(step.getContext(),
+                                         step.getArgumentTypes(),
+                                         returnOp.getOperandTypes()));
+  return exported;
+}
+
+int main(int argc, char **argv) {
+  cl::ParseCommandLineOptions(argc, argv, "compiled step vs reference\n");
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+
+  DialectRegistry registry;
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  MLIRContext context(registry);
+  context.loadDialect<alex::AlexDialect, func::FuncDialect>();
+  llvm::SourceMgr sourceMgr;
+  std::string error;
+  auto file = openInputFile(modelFile, &error);
+  if (!file) {
+    llvm::errs() << error << "\n";
+    return 1;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = alex::importModel(
+      sourceMgr, context,
+      batchSize ? std::optional<int64_t>(batchSize) : std::nullopt);
+  if (!module)
+    return 1;
+  auto training =
+      (*module)->getAttrOfType<alex::TrainingAttr>(alex::kTrainingAttrName);
+  auto forward = module->lookupSymbol<func::FuncOp>("forward");
+
+  // Seeded weights by the model's rules, small random momenta (so the
+  // momentum term is exercised), uniform images, random labels.
+  std::vector<Param> params;
+  reference::StepState state;
+  state.seed = uint64_t(training.getSeed());
+  state.step = 3;
+  state.lr = training.getOptimizer().getLr().convertToDouble();
+  state.momentum = training.getOptimizer().getMomentum().convertToDouble();
+  state.weightDecay =
+      training.getOptimizer().getWeightDecay().convertToDouble();
+  uint64_t index = 0;
+  for (auto op : module->getOps<alex::ParamOp>()) {
+    auto type = cast<RankedTensorType>(op.getType());
+    alexrt::ParamSpec spec{op.getSymName().str(),
+                           std::vector<int64_t>(type.getShape()),
+                           initRule(op.getInit())};
+    Param param{spec.name, spec.shape, {}, {}};
+    param.value.resize(size_t(spec.numElements()));
+    alexrt::initParam(spec, seed, index, param.value.data());
+    alexrt::RandomStream random(seed, alexrt::streamId(
+                                          alexrt::Purpose::Synthetic, 100 + index));
+    for (size_t i = 0; i < param.value.size(); ++i)
+      param.momentum.push_back(1e-3f * random.normal(i));
+    state.params[spec.name] = reference::Tensor(spec.shape);
+    state.params[spec.name].data = widen(param.value);
+    state.momenta[spec.name] = reference::Tensor(spec.shape);
+    state.momenta[spec.name].data = widen(param.momentum);
+    params.push_back(std::move(param));
+    ++index;
+  }
+  auto imageType = cast<RankedTensorType>(forward.getArgumentTypes()[0]);
+  auto logitsType = cast<RankedTensorType>(forward.getResultTypes()[1]);
+  int64_t batch = imageType.getDimSize(0), classes = logitsType.getDimSize(1);
+  std::vector<float> images(size_t(imageType.getNumElements()));
+  alexrt::RandomStream data(seed, alexrt::streamId(alexrt::Purpose::Synthetic, 1));
+  for (size_t i = 0; i < images.size(); ++i)
+    images[i] = data.uniform(i);
+  std::vector<int32_t> labels;
+  for (int64_t i = 0; i < batch; ++i)
+    labels.push_back(int32_t(data.bits(uint64_t(1 << 30) + i)[0] % classes));
+  state.images = reference::Tensor(std::vector<int64_t>(imageType.getShape()));
+  state.images.data = widen(images);
+  state.labels = labels;
+
+  // The reference reads the graph from its own copy of the IR.
+  OwningOpRef<ModuleOp> referenceModule = module->clone();
+
+  // The compiled step, through alexc's own pipeline; it also returns the
+  // activations the backward pass makes discrete choices on.
+  PassManager toTrainStep(&context), toLLVM(&context);
+  alex::buildPipeline(toTrainStep, alex::Stage::TrainStep);
+  alex::buildPipeline(toLLVM, alex::Stage::TrainStep, alex::Stage::LLVM);
+  if (failed(toTrainStep.run(*module)))
+    return 1;
+  Exported exported =
+      exportValues(module->lookupSymbol<func::FuncOp>("train_step"));
+  if (failed(toLLVM.run(*module)))
+    return 1;
+  for (auto op : llvm::make_early_inc_range(module->getOps<alex::ParamOp>()))
+    op.erase();
+  (*module)->removeAttr(alex::kTrainingAttrName);
+  ExecutionEngineOptions options;
+  auto optimize = makeOptimizingTransformer(2, 0, nullptr);
+  options.transformer = optimize;
+  auto engine = ExecutionEngine::create(*module, options);
+  if (!engine) {
+    llvm::errs() << "JIT: " << llvm::toString(engine.takeError()) << "\n";
+    return 1;
+  }
+  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    symbols[interner("alexrt_sgemm")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&alexrt_sgemm),
+        llvm::JITSymbolFlags::Exported};
+    return symbols;
+  });
+
+  int64_t step = state.step;
+  float lr = float(state.lr), loss = 0;
+  std::vector<float> logits(size_t(logitsType.getNumElements()));
+  std::vector<void *> pointers;
+  for (Param &p : params)
+    pointers.push_back(p.value.data());
+  for (Param &p : params)
+    pointers.push_back(p.momentum.data());
+  for (void *p : {(void *)images.data(), (void *)labels.data(), (void *)&step,
+                  (void *)&lr, (void *)&loss, (void *)logits.data()})
+    pointers.push_back(p);
+  std::vector<std::vector<float>> activations, gradients;
+  for (auto &[name, type] : exported.activations)
+    activations.emplace_back(size_t(type.getNumElements()));
+  for (auto &[name, type] : exported.gradients)
+    gradients.emplace_back(size_t(type.getNumElements()));
+  for (auto *list : {&activations, &gradients})
+    for (std::vector<float> &buffer : *list)
+      pointers.push_back(buffer.data());
+  std::vector<void *> args;
+  for (void *&pointer : pointers)
+    args.push_back(&pointer);
+  if (llvm::Error failure = (*engine)->invokePacked("train_step", args)) {
+    llvm::errs() << "JIT: " << llvm::toString(std::move(failure)) << "\n";
+    return 1;
+  }
+
+  for (auto [entry, activation] : llvm::zip(exported.activations, activations)) {
+    reference::Tensor tensor(
+        std::vector<int64_t>(entry.second.getShape()));
+    tensor.data = widen(activation);
+    state.decisions[entry.first] = std::move(tensor);
+  }
+  FailureOr<reference::StepResult> expected = reference::trainStep(
+      referenceModule->lookupSymbol<func::FuncOp>("forward"), state);
+  if (failed(expected))
+    return 1;
+
+  double worst = 0;
+  std::string worstName;
+  auto report = [&](const std::string &name, double err) {
+    llvm::outs() << llvm::format("%-28s %.3e %s\n", name.c_str(), err,
+                                 err <= tolerance ? "ok" : "FAIL");
+    if (!(err <= worst)) {
+      worst = err;
+      worstName = name;
+    }
+  };
+  report("loss", relativeError({loss}, {expected->loss}));
+  report("logits", relativeError(widen(logits), expected->logits.data));
+  std::map<std::string, std::vector<double>> compiledGrads;
+  for (auto [entry, gradient] : llvm::zip(exported.gradients, gradients))
+    compiledGrads[entry.first] = widen(gradient);
+  for (Param &p : params) {
+    report(p.name + " gradient", relativeError(compiledGrads[p.name],
+                                               expected->grads[p.name].data));
+    report(p.name + " weight", relativeError(widen(p.value),
+                                             state.params[p.name].data));
+    report(p.name + " momentum", relativeError(widen(p.momentum),
+                                               state.momenta[p.name].data));
+  }
+  llvm::outs() << llvm::format("worst relative error %.3e (%s), tolerance "
+                               "%.1e: %s\n",
+                               worst, worstName.c_str(), double(tolerance),
+                               worst <= tolerance ? "PASS" : "FAIL");
+  return worst <= tolerance ? 0 : 1;
+}
