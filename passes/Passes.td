@@ -56,4 +56,30 @@ def AlexLowerToLoops : Pass<"alex-lower-to-loops", "mlir::ModuleOp"> {
   ];
 }
 
+def AlexExportModel : Pass<"alex-export-model", "mlir::ModuleOp"> {
+  let summary = "Embed the model descriptor the runtime reads";
+  let description = [{
+    Describes the model for the runtime: its parameters (names, shapes,
+    init rules, in entry-point order), input shape, classes and the whole
+    training recipe, as a FlatBuffer of runtime/schemas/model.fbs in the
+    constant globals `alex_model_descriptor` (bytes) and
+    `alex_model_descriptor_size` (i64). Reads `@forward` on tensors: run it
+    before lowering.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def AlexEmitEntryPoints : Pass<"alex-emit-entry-points", "mlir::ModuleOp"> {
+  let summary = "Add the runtime's entry points; drop what only alexc reads";
+  let description = [{
+    On the LLVM dialect (buffers passed as bare pointers): adds
+    `void alex_forward(void **buffers)` and `void alex_train_step(void
+    **buffers)`, which call `@forward` and `@train_step` with
+    `buffers[0..n)` (the order --alex-lower-to-loops documents), and removes
+    the `alex.param` declarations and the `alex.training` attribute, whose
+    content --alex-export-model has embedded.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // ALEX_PASSES_TD

@@ -34,6 +34,7 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to) {
   if (runs(Stage::TrainStep))
     pm.addPass(createAlexBuildTrainStep());
   if (runs(Stage::Loops)) {
+    pm.addPass(createAlexExportModel());
     pm.addPass(createAlexLowerToLoops());
     pm.addPass(mlir::createCanonicalizerPass());
     pm.addPass(mlir::createCSEPass());
@@ -50,6 +51,7 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to) {
     pm.addPass(mlir::createConvertFuncToLLVMPass(funcOptions));
     pm.addPass(mlir::createConvertControlFlowToLLVMPass());
     pm.addPass(mlir::createReconcileUnrealizedCastsPass());
+    pm.addPass(createAlexEmitEntryPoints());
   }
 }
 

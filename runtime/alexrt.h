@@ -24,6 +24,19 @@ void alexrt_sgemm(int32_t transpose_a, int32_t transpose_b, int64_t m,
                   int64_t lda, const float *b, int64_t ldb, float beta,
                   float *c, int64_t ldc);
 
+/* Provided by the object alexc generates (see passes/EmitEntryPoints.cpp
+ * and --alex-lower-to-loops for the buffer order):
+ *  - alex_model_descriptor[alex_model_descriptor_size]: a FlatBuffer of
+ *    runtime/schemas/model.fbs describing parameters, input and recipe;
+ *  - alex_forward(buffers): parameters..., images, labels, loss, logits;
+ *  - alex_train_step(buffers): parameters..., momenta..., images, labels,
+ *    step (int64), learning rate (float), loss, logits.
+ * Images are float32 N x C x H x W, labels int32, loss one float32. */
+extern const uint8_t alex_model_descriptor[];
+extern const int64_t alex_model_descriptor_size;
+void alex_forward(void **buffers);
+void alex_train_step(void **buffers);
+
 #ifdef __cplusplus
 }
 #endif

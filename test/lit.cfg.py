@@ -18,3 +18,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
     ["alexc", "alex-opt", "alex-fuzz-frontend", "alexrt-unittests", "alex-check-step", "alex-gradcheck"],
     [config.alex_tools_dir, config.llvm_tools_dir])
+
+# Tests that read Debian's dataset-fashion-mnist package.
+if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):
+    config.available_features.add("fashion-mnist")

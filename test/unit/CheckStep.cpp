@@ -213,9 +213,6 @@ int main(int argc, char **argv) {
       exportValues(module->lookupSymbol<func::FuncOp>("train_step"));
   if (failed(toLLVM.run(*module)))
     return 1;
-  for (auto op : llvm::make_early_inc_range(module->getOps<alex::ParamOp>()))
-    op.erase();
-  (*module)->removeAttr(alex::kTrainingAttrName);
   ExecutionEngineOptions options;
   auto optimize = makeOptimizingTransformer(2, 0, nullptr);
   options.transformer = optimize;

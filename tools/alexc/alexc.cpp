@@ -1,7 +1,11 @@
 //===- alexc.cpp - the alexc compiler driver ------------------------------===//
 //
-//   alexc compile model.model [--emit=ast|mlir] [-o out] [-x model|mlir]
-//   alexc summary model.model [-x model|mlir]
+//   alexc compile model.model [-o out] [--emit=<stage>] [--batch=N]
+//   alexc summary model.model
+//
+// --emit picks what compile writes: the AST, the IR after any stage, LLVM
+// IR, an object file, or (the default) an executable linked with the
+// runtime. -x mlir re-enters from IR.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,6 +14,7 @@
 #include "frontend/Frontend.h"
 #include "frontend/Parser.h"
 #include "passes/Pipeline.h"
+#include "tools/alexc/Codegen.h"
 #include "tools/alexc/Summary.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -19,7 +24,12 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -43,6 +53,8 @@ static cl::opt<std::string> inputFilename(cl::Positional, cl::Required,
 
 namespace {
 enum class InputKind { Model, MLIR };
+/// What `compile` writes: an IR stage, or one of the final artefacts.
+enum class Emit { AST, MLIR, TrainStep, Loops, LLVM, LLVMIR, Object, Executable };
 } // namespace
 using alex::Stage;
 
@@ -52,20 +64,30 @@ static cl::opt<InputKind> inputKind(
                clEnumValN(InputKind::MLIR, "mlir", "alex dialect IR")),
     cl::sub(compileCommand), cl::sub(summaryCommand), cl::cat(alexcOptions));
 
-static cl::opt<Stage> emitStage(
-    "emit", cl::desc("Stage to print"), cl::init(Stage::MLIR),
-    cl::values(clEnumValN(Stage::AST, "ast", "the parsed syntax tree"),
-               clEnumValN(Stage::MLIR, "mlir", "alex IR from the frontend"),
-               clEnumValN(Stage::TrainStep, "train-step",
+static cl::opt<Emit> emit(
+    "emit", cl::desc("What to write (default: exe)"), cl::init(Emit::Executable),
+    cl::values(clEnumValN(Emit::AST, "ast", "the parsed syntax tree"),
+               clEnumValN(Emit::MLIR, "mlir", "alex IR from the frontend"),
+               clEnumValN(Emit::TrainStep, "train-step",
                           "+ @train_step: gradients and SGD updates"),
-               clEnumValN(Stage::Loops, "loops",
+               clEnumValN(Emit::Loops, "loops",
                           "functions over buffers: loops and sgemm calls"),
-               clEnumValN(Stage::LLVM, "llvm", "the LLVM dialect")),
+               clEnumValN(Emit::LLVM, "llvm", "the LLVM dialect"),
+               clEnumValN(Emit::LLVMIR, "llvm-ir", "LLVM IR, optimized"),
+               clEnumValN(Emit::Object, "obj", "an object file"),
+               clEnumValN(Emit::Executable, "exe",
+                          "an executable with train, eval and bench")),
     cl::sub(compileCommand), cl::cat(alexcOptions));
 
-static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
-                                           cl::value_desc("file"),
-                                           cl::init("-"),
+static cl::opt<int64_t> batchOverride(
+    "batch", cl::desc("Images per step (default: the model's)"),
+    cl::init(0), cl::sub(compileCommand), cl::sub(summaryCommand),
+    cl::cat(alexcOptions));
+
+static cl::opt<std::string> outputFilename(
+    "o", cl::desc("Output file (default: stdout for text, the model's "
+                  "file name for an executable)"),
+    cl::value_desc("file"),
                                            cl::sub(compileCommand),
                                            cl::cat(alexcOptions));
 
@@ -96,12 +118,22 @@ static OwningOpRef<ModuleOp> loadModule(llvm::SourceMgr &sourceMgr,
                                         MLIRContext &context) {
   if (isMLIRInput())
     return parseSourceFile<ModuleOp>(sourceMgr, &context);
-  return alex::importModel(sourceMgr, context);
+  std::optional<int64_t> batch;
+  if (batchOverride > 0)
+    batch = batchOverride;
+  return alex::importModel(sourceMgr, context, batch);
+}
+
+/// The output path: -o, else stdout for text, else `default`.
+static std::string outputPath(llvm::StringRef fallback) {
+  if (!outputFilename.empty())
+    return outputFilename;
+  return fallback.str();
 }
 
 static int writeOutput(llvm::function_ref<void(llvm::raw_ostream &)> print) {
   std::string message;
-  auto output = openOutputFile(outputFilename, &message);
+  auto output = openOutputFile(outputPath("-"), &message);
   if (!output) {
     llvm::WithColor::error(llvm::errs(), "alexc") << message << "\n";
     return 1;
@@ -111,8 +143,50 @@ static int writeOutput(llvm::function_ref<void(llvm::raw_ostream &)> print) {
   return 0;
 }
 
+static Stage stageOf(Emit what) {
+  switch (what) {
+  case Emit::AST:
+    return Stage::AST;
+  case Emit::MLIR:
+    return Stage::MLIR;
+  case Emit::TrainStep:
+    return Stage::TrainStep;
+  case Emit::Loops:
+    return Stage::Loops;
+  default:
+    return Stage::LLVM;
+  }
+}
+
+/// Object file and executable: translate, optimize, emit, link.
+static int writeBinary(ModuleOp module) {
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      alex::translateForHost(module, llvmContext);
+  if (!llvmModule)
+    return 1;
+  if (emit == Emit::LLVMIR)
+    return writeOutput([&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
+
+  llvm::StringRef stem = llvm::sys::path::stem(inputFilename);
+  if (emit == Emit::Object)
+    return failed(alex::writeObject(*llvmModule, outputPath((stem + ".o").str())));
+
+  llvm::SmallString<128> object;
+  if (llvm::sys::fs::createTemporaryFile("alexc", "o", object)) {
+    llvm::WithColor::error(llvm::errs(), "alexc")
+        << "cannot create a temporary object file\n";
+    return 1;
+  }
+  llvm::FileRemover removeObject(object);
+  if (failed(alex::writeObject(*llvmModule, object)) ||
+      failed(alex::linkExecutable(object, outputPath(stem))))
+    return 1;
+  return 0;
+}
+
 static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
-  if (emitStage == Stage::AST) {
+  if (emit == Emit::AST) {
     if (isMLIRInput()) {
       llvm::WithColor::error(llvm::errs(), "alexc")
           << "--emit=ast needs a .model input\n";
@@ -130,9 +204,12 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
   if (!module)
     return 1;
   PassManager pm(&context);
-  alex::buildPipeline(pm, emitStage);
+  alex::buildPipeline(pm, stageOf(emit));
   if (failed(pm.run(*module)))
     return 1;
+  if (emit == Emit::LLVMIR || emit == Emit::Object ||
+      emit == Emit::Executable)
+    return writeBinary(*module);
   OpPrintingFlags flags;
   if (printLocations)
     flags.enableDebugInfo();

@@ -1,0 +1,43 @@
+//===- ModelInfo.h - what a compiled binary says about its model -*- C++ -*-===//
+
+#ifndef ALEXRT_MODELINFO_H
+#define ALEXRT_MODELINFO_H
+
+#include "runtime/Params.h"
+#include "runtime/Status.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace alexrt {
+
+/// The model descriptor alexc embeds (runtime/schemas/model.fbs), decoded.
+struct ModelInfo {
+  std::string name;
+  std::vector<ParamSpec> params;
+  int64_t channels = 0, height = 0, width = 0, classes = 0;
+  int64_t batch = 0, epochs = 0, devices = 1;
+  uint64_t seed = 0;
+
+  double lr = 0, momentum = 0, weightDecay = 0;
+  enum class Schedule { Constant, Step, Plateau };
+  Schedule schedule = Schedule::Constant;
+  int64_t every = 0, patience = 1, maxDrops = 0;
+  double factor = 0.1;
+
+  std::string dataset, dataPath;
+  int64_t resize = 0, testCrops = 1;
+  bool randomCrop = false, flip = false, meanSubtract = false;
+  double lighting = 0;
+
+  /// Floats in one image.
+  int64_t imageSize() const { return channels * height * width; }
+};
+
+/// Decodes and verifies a descriptor.
+Status parseModelInfo(const uint8_t *data, size_t size, ModelInfo &info);
+
+} // namespace alexrt
+
+#endif // ALEXRT_MODELINFO_H

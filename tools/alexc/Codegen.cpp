@@ -1,0 +1,115 @@
+//===- Codegen.cpp - object files and executables from LLVM-dialect IR ----===//
+
+#include "tools/alexc/Codegen.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+
+static llvm::raw_ostream &error() {
+  return llvm::WithColor::error(llvm::errs(), "alexc");
+}
+
+/// A target machine for this CPU (the binary runs where it is built).
+static std::unique_ptr<llvm::TargetMachine> hostMachine() {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::Triple triple(llvm::sys::getProcessTriple());
+  std::string message;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, message);
+  if (!target) {
+    error() << "no code generator for " << triple.str() << ": " << message
+            << "\n";
+    return nullptr;
+  }
+  std::string features;
+  for (auto &feature : llvm::sys::getHostCPUFeatures())
+    features += (feature.second ? "+" : "-") + feature.first().str() + ",";
+  return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
+      triple, llvm::sys::getHostCPUName(), features, llvm::TargetOptions(),
+      llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+}
+
+std::unique_ptr<llvm::Module> alex::translateForHost(ModuleOp module,
+                                                     llvm::LLVMContext &context) {
+  DialectRegistry registry;
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  module->getContext()->appendDialectRegistry(registry);
+
+  std::unique_ptr<llvm::TargetMachine> machine = hostMachine();
+  if (!machine)
+    return nullptr;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, context);
+  if (!llvmModule) {
+    error() << "translation to LLVM IR failed\n";
+    return nullptr;
+  }
+  llvmModule->setTargetTriple(machine->getTargetTriple());
+  llvmModule->setDataLayout(machine->createDataLayout());
+  auto optimize = makeOptimizingTransformer(3, 0, machine.get());
+  if (llvm::Error failure = optimize(llvmModule.get())) {
+    error() << "optimizing: " << llvm::toString(std::move(failure)) << "\n";
+    return nullptr;
+  }
+  return llvmModule;
+}
+
+LogicalResult alex::writeObject(llvm::Module &module, llvm::StringRef path) {
+  std::unique_ptr<llvm::TargetMachine> machine = hostMachine();
+  if (!machine)
+    return failure();
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
+  if (ec) {
+    error() << "cannot write '" << path << "': " << ec.message() << "\n";
+    return failure();
+  }
+  llvm::legacy::PassManager pm;
+  if (machine->addPassesToEmitFile(pm, out.os(), nullptr,
+                                   llvm::CodeGenFileType::ObjectFile)) {
+    error() << "this target cannot emit object files\n";
+    return failure();
+  }
+  pm.run(module);
+  out.keep();
+  return success();
+}
+
+LogicalResult alex::linkExecutable(llvm::StringRef object,
+                                   llvm::StringRef output) {
+  // The C++ compiler the project was built with drives the link; the
+  // runtime libraries sit in the build's lib/ (or $ALEXRT_LIBRARY_DIR).
+  std::string driver = ALEXC_LINK_DRIVER;
+  std::string libraries = ALEXRT_LIBRARY_DIR;
+  if (const char *dir = std::getenv("ALEXRT_LIBRARY_DIR"))
+    libraries = dir;
+  std::string libraryFlag = "-L" + libraries;
+  llvm::SmallVector<llvm::StringRef> args = {
+      driver,       "-o",          output,     object,     libraryFlag,
+      "-lalexrt_main", "-lalexrt", "-lopenblas", "-lz", "-lpthread", "-lm"};
+  std::string message;
+  int status = llvm::sys::ExecuteAndWait(driver, args, std::nullopt, {}, 0, 0,
+                                         &message);
+  if (status != 0) {
+    error() << "linking '" << output << "' failed"
+            << (message.empty() ? "" : ": " + message) << "\n";
+    return failure();
+  }
+  return success();
+}

@@ -1,0 +1,32 @@
+//===- Codegen.h - object files and executables from LLVM-dialect IR -*- C++ -*-===//
+
+#ifndef ALEX_TOOLS_ALEXC_CODEGEN_H
+#define ALEX_TOOLS_ALEXC_CODEGEN_H
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <memory>
+
+namespace llvm {
+class LLVMContext;
+class Module;
+} // namespace llvm
+
+namespace alex {
+
+/// Translates an LLVM-dialect module to LLVM IR for this machine's CPU and
+/// optimizes it at -O3. Null after a diagnostic.
+std::unique_ptr<llvm::Module> translateForHost(mlir::ModuleOp module,
+                                               llvm::LLVMContext &context);
+
+/// Writes `module` as an object file to `path`.
+mlir::LogicalResult writeObject(llvm::Module &module, llvm::StringRef path);
+
+/// Links `object` with the runtime (its train/eval/bench main, OpenBLAS,
+/// zlib) into the executable `output`.
+mlir::LogicalResult linkExecutable(llvm::StringRef object,
+                                   llvm::StringRef output);
+
+} // namespace alex
+
+#endif // ALEX_TOOLS_ALEXC_CODEGEN_H
