@@ -26,9 +26,18 @@ void AlexDialect::initialize() {
       >();
 }
 
-/// The module attribute `alex.training` must hold an `#alex.training`.
+/// The module attribute `alex.training` must hold an `#alex.training`; the
+/// memory-plan attributes are byte counts.
 LogicalResult AlexDialect::verifyOperationAttribute(Operation *op,
                                                     NamedAttribute attr) {
+  if (attr.getName() == kWorkspaceBytesAttrName ||
+      attr.getName() == kUnplannedBytesAttrName) {
+    auto bytes = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!bytes || bytes.getInt() < 0)
+      return op->emitError() << "'" << attr.getName().getValue()
+                             << "' must be a non-negative integer";
+    return success();
+  }
   if (attr.getName() != kTrainingAttrName)
     return op->emitError() << "unknown alex attribute '"
                            << attr.getName().getValue() << "'";

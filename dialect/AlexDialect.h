@@ -32,6 +32,10 @@ struct ParamResource : public mlir::SideEffects::Resource::Base<ParamResource> {
 namespace alex {
 /// Name of the module attribute that holds the `#alex.training` recipe.
 constexpr llvm::StringLiteral kTrainingAttrName = "alex.training";
+/// Function attributes of the memory plan (--alex-plan-memory): the bytes
+/// the function's temporaries need, and what they would need without reuse.
+constexpr llvm::StringLiteral kWorkspaceBytesAttrName = "alex.workspace_bytes";
+constexpr llvm::StringLiteral kUnplannedBytesAttrName = "alex.unplanned_bytes";
 } // namespace alex
 
 #endif // ALEX_DIALECT_ALEXDIALECT_H

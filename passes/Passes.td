@@ -56,6 +56,22 @@ def AlexLowerToLoops : Pass<"alex-lower-to-loops", "mlir::ModuleOp"> {
   ];
 }
 
+def AlexPlanMemory : Pass<"alex-plan-memory", "mlir::ModuleOp"> {
+  let summary = "Pack each function's temporary buffers into one, reusing memory";
+  let description = [{
+    After --alex-lower-to-loops: every `memref.alloc` at the top level of a
+    function lives from its allocation to its last use (uses of views of it
+    count). Buffers whose lives do not overlap share memory: largest
+    first, each goes to the lowest 64-byte-aligned offset that no
+    overlapping buffer occupies. The buffers become views into one static
+    workspace, `memref.global @<function>_workspace` (a step allocates
+    nothing; functions are not reentrant); the plan is recorded as the
+    function attributes `alex.workspace_bytes` (the peak) and
+    `alex.unplanned_bytes` (the sum of all buffers, what no reuse would
+    need).
+  }];
+}
+
 def AlexExportModel : Pass<"alex-export-model", "mlir::ModuleOp"> {
   let summary = "Embed the model descriptor the runtime reads";
   let description = [{

@@ -36,6 +36,7 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to) {
   if (runs(Stage::Loops)) {
     pm.addPass(createAlexExportModel());
     pm.addPass(createAlexLowerToLoops());
+    pm.addPass(createAlexPlanMemory());
     pm.addPass(mlir::createCanonicalizerPass());
     pm.addPass(mlir::createCSEPass());
   }

@@ -14,7 +14,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <malloc.h>
 #include <map>
 #include <string>
 #include <sys/stat.h>
@@ -409,11 +408,6 @@ int main(int argc, char **argv) {
     std::fprintf(argc < 2 ? stderr : stdout, kUsage, argv[0]);
     return argc < 2 ? 1 : 0;
   }
-  // Generated code allocates its intermediates every step: keep freed
-  // blocks in the heap rather than returning them to the kernel (each
-  // fresh mmap would page-fault its way through every step).
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   Options options;
   std::string error;
   if (!parseOptions(argc, argv, options, error))
