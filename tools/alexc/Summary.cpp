@@ -4,8 +4,10 @@
 
 #include "dialect/AlexDialect.h"
 #include "dialect/Shapes.h"
+#include "passes/Pipeline.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -42,6 +44,34 @@ static std::string exampleShape(Type type) {
   auto shaped = cast<ShapedType>(type);
   return formatShape(shaped.getShape().drop_front(
       std::min<size_t>(1, shaped.getRank())));
+}
+
+static std::string mebibytes(int64_t bytes) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%.1f MiB", bytes / 1048576.0);
+  return text;
+}
+
+/// Plans memory on a copy (the pipeline up to the loops stage) and prints
+/// each function's temporaries with and without reuse.
+static LogicalResult printMemoryPlan(ModuleOp module, llvm::raw_ostream &os) {
+  if (!module->hasAttr(kTrainingAttrName))
+    return success(); // Not a whole model: nothing to train.
+  OwningOpRef<ModuleOp> copy = module.clone();
+  PassManager pm(module.getContext());
+  buildPipeline(pm, Stage::Loops);
+  if (failed(pm.run(*copy)))
+    return failure();
+  for (auto function : copy->getOps<func::FuncOp>()) {
+    auto planned = function->getAttrOfType<IntegerAttr>(kWorkspaceBytesAttrName);
+    auto unplanned =
+        function->getAttrOfType<IntegerAttr>(kUnplannedBytesAttrName);
+    if (planned && unplanned)
+      os << "temporaries of @" << function.getName() << ": "
+         << mebibytes(planned.getInt()) << " ("
+         << mebibytes(unplanned.getInt()) << " without reuse)\n";
+  }
+  return success();
 }
 
 LogicalResult alex::printSummary(ModuleOp module, llvm::raw_ostream &os) {
@@ -109,5 +139,5 @@ LogicalResult alex::printSummary(ModuleOp module, llvm::raw_ostream &os) {
      << llvm::format("%.1f", params * 4.0 / (1 << 20))
      << " MiB as f32)\nmultiply-adds per image: " << withCommas(multiplyAdds)
      << " (" << llvm::format("%.1f", multiplyAdds / 1e6) << "M)\n";
-  return success();
+  return printMemoryPlan(module, os);
 }

@@ -13,7 +13,9 @@ namespace alex {
 
 /// Prints one row per op of the module's @forward function (name, op,
 /// per-example output shape, parameters, multiply-adds per example) and the
-/// totals. Works on any verified alex IR: names come from NameLocs.
+/// totals, then the memory plan of the training step (temporaries with and
+/// without buffer reuse). Works on any verified alex IR: names come from
+/// NameLocs.
 mlir::LogicalResult printSummary(mlir::ModuleOp module, llvm::raw_ostream &os);
 
 } // namespace alex

@@ -1,0 +1,89 @@
+"""PyTorch CPU timing of the models alexc benchmarks, on the same shapes.
+
+usage: python3 pytorch_cpu.py VARIANT BATCH STEPS
+VARIANT is paper (models/alexnet.model), fmnist (models/alexnet-fmnist.model)
+or tiny (models/tiny.model). Times one full training step (forward, loss,
+backward, SGD with momentum 0.9 and weight decay 5e-4) and prints one JSON
+line with the median.
+"""
+import json
+import sys
+import time
+
+import torch
+import torch.nn as nn
+
+
+def lrn():
+    # PyTorch divides alpha by size: 5e-4 / 5 = the paper's 1e-4.
+    return nn.LocalResponseNorm(5, alpha=5e-4, beta=0.75, k=2.0)
+
+
+def paper():
+    return nn.Sequential(
+        nn.Conv2d(3, 96, 11, 4, 2), nn.ReLU(), lrn(), nn.MaxPool2d(3, 2),
+        nn.Conv2d(96, 256, 5, 1, 2, groups=2), nn.ReLU(), lrn(), nn.MaxPool2d(3, 2),
+        nn.Conv2d(256, 384, 3, 1, 1), nn.ReLU(),
+        nn.Conv2d(384, 384, 3, 1, 1, groups=2), nn.ReLU(),
+        nn.Conv2d(384, 256, 3, 1, 1, groups=2), nn.ReLU(), nn.MaxPool2d(3, 2),
+        nn.Flatten(), nn.Dropout(0.5), nn.Linear(9216, 4096), nn.ReLU(),
+        nn.Dropout(0.5), nn.Linear(4096, 4096), nn.ReLU(), nn.Linear(4096, 1000))
+
+
+def fmnist():
+    return nn.Sequential(
+        nn.Conv2d(1, 96, 11, 4, 1), nn.ReLU(), nn.MaxPool2d(3, 2),
+        nn.Conv2d(96, 256, 5, 1, 2), nn.ReLU(), nn.MaxPool2d(3, 2),
+        nn.Conv2d(256, 384, 3, 1, 1), nn.ReLU(),
+        nn.Conv2d(384, 384, 3, 1, 1), nn.ReLU(),
+        nn.Conv2d(384, 256, 3, 1, 1), nn.ReLU(), nn.MaxPool2d(3, 2),
+        nn.Flatten(), nn.Linear(6400, 4096), nn.ReLU(), nn.Dropout(0.5),
+        nn.Linear(4096, 4096), nn.ReLU(), nn.Dropout(0.5), nn.Linear(4096, 10))
+
+
+def tiny():
+    return nn.Sequential(
+        nn.Conv2d(1, 8, 5, 1, 2), nn.ReLU(), lrn(), nn.MaxPool2d(3, 2),
+        nn.Conv2d(8, 16, 3, 1, 1, groups=2), nn.ReLU(), nn.MaxPool2d(3, 2),
+        nn.Flatten(), nn.Dropout(0.5), nn.Linear(576, 32), nn.ReLU(),
+        nn.Linear(32, 10))
+
+
+SHAPES = {"paper": (paper, (3, 224, 224), 1000),
+          "fmnist": (fmnist, (1, 224, 224), 10),
+          "tiny": (tiny, (1, 28, 28), 10)}
+
+
+def main():
+    variant, batch, steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    make, image, classes = SHAPES[variant]
+    torch.manual_seed(0)
+    net = make()
+    x = torch.rand(batch, *image)
+    y = torch.randint(0, classes, (batch,))
+    opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9,
+                          weight_decay=5e-4)
+    loss_fn = nn.CrossEntropyLoss()
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss_fn(net(x), y).backward()
+        opt.step()
+
+    step()  # warm-up
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        step()
+        times.append((time.perf_counter() - start) * 1e3)
+    times.sort()
+    median = times[len(times) // 2]
+    print(json.dumps(dict(variant=variant, batch=batch, steps=steps,
+                          threads=torch.get_num_threads(),
+                          torch=torch.__version__,
+                          ms_per_step=round(median, 3),
+                          images_per_second=round(batch * 1e3 / median, 1))))
+
+
+if __name__ == "__main__":
+    main()
