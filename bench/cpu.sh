@@ -10,14 +10,16 @@ batch=${1:-8}
 steps=${2:-5}
 build=${BUILD_DIR:-build}
 [ -x "$build/bin/alexc" ] || bash tools/build.sh >/dev/null
-if ! python3 -c 'import torch' 2>/dev/null; then
+# Debian's python3-torch belongs to the system Python.
+python=/usr/bin/python3
+if ! $python -c 'import torch' 2>/dev/null; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch
 fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-field() { python3 -c "import json,sys; print(json.loads(sys.stdin.readline())['$1'])"; }
+field() { $python -c "import json,sys; print(json.loads(sys.stdin.readline())['$1'])"; }
 
 table="| model | batch | alexc ms/step | alexc img/s | PyTorch ms/step | PyTorch img/s | alexc / PyTorch time |
 |---|---|---|---|---|---|---|"
@@ -25,14 +27,14 @@ for pair in tiny:tiny alexnet-fmnist:fmnist alexnet:paper; do
   model=${pair%%:*} variant=${pair##*:}
   "$build/bin/alexc" compile "models/$model.model" --batch "$batch" -o "$work/$model"
   ours=$("$work/$model" bench --steps "$steps" --warmup 1 2>/dev/null)
-  theirs=$(python3 bench/pytorch_cpu.py "$variant" "$batch" "$steps")
+  theirs=$($python bench/pytorch_cpu.py "$variant" "$batch" "$steps")
   a=$(echo "$ours" | field ms_per_step) b=$(echo "$theirs" | field ms_per_step)
   ai=$(echo "$ours" | field images_per_second) bi=$(echo "$theirs" | field images_per_second)
-  ratio=$(python3 -c "print(f'{$a / $b:.2f}')")
+  ratio=$($python -c "print(f'{$a / $b:.2f}')")
   table+=$'\n'"| $model | $batch | $a | $ai | $b | $bi | $ratio |"
 done
 
-torch_version=$(python3 -c 'import torch; print(torch.__version__, torch.get_num_threads(), "threads")')
+torch_version="$(echo "$theirs" | field torch), $(echo "$theirs" | field threads) threads"
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 report="# CPU training step: alexc vs PyTorch
 
