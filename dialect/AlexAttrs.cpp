@@ -78,8 +78,7 @@ LogicalResult PlateauScheduleAttr::verify(EmitFn emitError, APFloat factor,
                         0, 1, false)))
     return failure();
   if (patience <= 0)
-    return emitError() << "plateau patience must be positive, got "
-                       << patience;
+    return emitError() << "plateau patience must be positive, got " << patience;
   if (maxDrops < 0)
     return emitError() << "plateau max_drops must be non-negative, got "
                        << maxDrops;

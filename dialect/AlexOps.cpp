@@ -60,11 +60,11 @@ ReadParamOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
 
 LogicalResult Conv2DOp::verify() {
   auto emit = [&] { return emitOpError(); };
-  return verifyResultShape(
-      *this, getOutput(),
-      inferConv2DShape(shapeOf(getInput()), shapeOf(getFilter()),
-                       shapeOf(getBias()), getStride(), getPad(), getGroups(),
-                       emit));
+  return verifyResultShape(*this, getOutput(),
+                           inferConv2DShape(shapeOf(getInput()),
+                                            shapeOf(getFilter()),
+                                            shapeOf(getBias()), getStride(),
+                                            getPad(), getGroups(), emit));
 }
 
 int64_t Conv2DOp::getMultiplyAddsPerExample() {
@@ -77,8 +77,7 @@ int64_t Conv2DOp::getMultiplyAddsPerExample() {
 LogicalResult LRNOp::verify() {
   auto emit = [&] { return emitOpError(); };
   return verifyLRN(shapeOf(getInput()), getSize(), getAlpha().convertToDouble(),
-                   getBeta().convertToDouble(), getK().convertToDouble(),
-                   emit);
+                   getBeta().convertToDouble(), getK().convertToDouble(), emit);
 }
 
 LogicalResult MaxPoolOp::verify() {

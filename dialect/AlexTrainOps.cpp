@@ -27,19 +27,19 @@ static int64_t leadingDim(llvm::ArrayRef<int64_t> shape) {
 LogicalResult Conv2DGradInputOp::verify() {
   auto emit = [&] { return emitOpError(); };
   llvm::ArrayRef<int64_t> filter = shapeOf(getFilter());
-  return verifyOutputGrad(
-      *this, getOutputGrad(),
-      inferConv2DShape(shapeOf(getInputGrad()), filter, {leadingDim(filter)},
-                       getStride(), getPad(), getGroups(), emit));
+  return verifyOutputGrad(*this, getOutputGrad(),
+                          inferConv2DShape(shapeOf(getInputGrad()), filter,
+                                           {leadingDim(filter)}, getStride(),
+                                           getPad(), getGroups(), emit));
 }
 
 LogicalResult Conv2DGradFilterOp::verify() {
   auto emit = [&] { return emitOpError(); };
   llvm::ArrayRef<int64_t> filter = shapeOf(getFilterGrad());
-  return verifyOutputGrad(
-      *this, getOutputGrad(),
-      inferConv2DShape(shapeOf(getInput()), filter, {leadingDim(filter)},
-                       getStride(), getPad(), getGroups(), emit));
+  return verifyOutputGrad(*this, getOutputGrad(),
+                          inferConv2DShape(shapeOf(getInput()), filter,
+                                           {leadingDim(filter)}, getStride(),
+                                           getPad(), getGroups(), emit));
 }
 
 LogicalResult BiasGradOp::verify() {
@@ -54,8 +54,7 @@ LogicalResult BiasGradOp::verify() {
 LogicalResult LRNGradOp::verify() {
   auto emit = [&] { return emitOpError(); };
   return verifyLRN(shapeOf(getInput()), getSize(), getAlpha().convertToDouble(),
-                   getBeta().convertToDouble(), getK().convertToDouble(),
-                   emit);
+                   getBeta().convertToDouble(), getK().convertToDouble(), emit);
 }
 
 LogicalResult MaxPoolGradOp::verify() {
@@ -79,9 +78,9 @@ LogicalResult DenseGradInputOp::verify() {
 LogicalResult DenseGradWeightOp::verify() {
   auto emit = [&] { return emitOpError(); };
   llvm::ArrayRef<int64_t> weight = shapeOf(getWeightGrad());
-  return verifyOutputGrad(*this, getOutputGrad(),
-                          inferDenseShape(shapeOf(getInput()), weight,
-                                          {leadingDim(weight)}, emit));
+  return verifyOutputGrad(
+      *this, getOutputGrad(),
+      inferDenseShape(shapeOf(getInput()), weight, {leadingDim(weight)}, emit));
 }
 
 LogicalResult ReshapeOp::verify() {

@@ -64,10 +64,12 @@ static int64_t slidingOutput(int64_t size, int64_t window, int64_t stride,
   return (size + 2 * pad - window) / stride + 1;
 }
 
-FailureOr<Shape> alex::inferConv2DShape(
-    llvm::ArrayRef<int64_t> input, llvm::ArrayRef<int64_t> filter,
-    llvm::ArrayRef<int64_t> bias, int64_t stride, int64_t pad, int64_t groups,
-    ErrorEmitter emitError) {
+FailureOr<Shape> alex::inferConv2DShape(llvm::ArrayRef<int64_t> input,
+                                        llvm::ArrayRef<int64_t> filter,
+                                        llvm::ArrayRef<int64_t> bias,
+                                        int64_t stride, int64_t pad,
+                                        int64_t groups,
+                                        ErrorEmitter emitError) {
   if (failed(expectRank(input, 4, "input", emitError)) ||
       failed(expectRank(filter, 4, "filter", emitError)) ||
       failed(expectRank(bias, 1, "bias", emitError)) ||
@@ -102,13 +104,14 @@ FailureOr<Shape> alex::inferConv2DShape(
                          << " is larger than the padded input "
                          << input[2] + 2 * pad << "x" << input[3] + 2 * pad;
   }
-  return Shape{input[0], filters, slidingOutput(input[2], filter[2], stride, pad),
+  return Shape{input[0], filters,
+               slidingOutput(input[2], filter[2], stride, pad),
                slidingOutput(input[3], filter[3], stride, pad)};
 }
 
 FailureOr<Shape> alex::inferMaxPoolShape(llvm::ArrayRef<int64_t> input,
-                                               int64_t window, int64_t stride,
-                                               ErrorEmitter emitError) {
+                                         int64_t window, int64_t stride,
+                                         ErrorEmitter emitError) {
   if (failed(expectRank(input, 4, "input", emitError)) ||
       failed(expectPositive(window, "window", emitError)) ||
       failed(expectPositive(stride, "stride", emitError)))
@@ -123,7 +126,7 @@ FailureOr<Shape> alex::inferMaxPoolShape(llvm::ArrayRef<int64_t> input,
 }
 
 FailureOr<Shape> alex::inferFlattenShape(llvm::ArrayRef<int64_t> input,
-                                               ErrorEmitter emitError) {
+                                         ErrorEmitter emitError) {
   if (input.size() < 2)
     return emitError() << "input must have rank >= 2, got "
                        << formatShape(input);
@@ -139,9 +142,9 @@ FailureOr<Shape> alex::inferFlattenShape(llvm::ArrayRef<int64_t> input,
 }
 
 FailureOr<Shape> alex::inferDenseShape(llvm::ArrayRef<int64_t> input,
-                                             llvm::ArrayRef<int64_t> weight,
-                                             llvm::ArrayRef<int64_t> bias,
-                                             ErrorEmitter emitError) {
+                                       llvm::ArrayRef<int64_t> weight,
+                                       llvm::ArrayRef<int64_t> bias,
+                                       ErrorEmitter emitError) {
   if (failed(expectRank(input, 2, "input", emitError)) ||
       failed(expectRank(weight, 2, "weight", emitError)) ||
       failed(expectRank(bias, 1, "bias", emitError)))
@@ -156,8 +159,8 @@ FailureOr<Shape> alex::inferDenseShape(llvm::ArrayRef<int64_t> input,
 }
 
 LogicalResult alex::verifyLossShapes(llvm::ArrayRef<int64_t> logits,
-                                           llvm::ArrayRef<int64_t> labels,
-                                           ErrorEmitter emitError) {
+                                     llvm::ArrayRef<int64_t> labels,
+                                     ErrorEmitter emitError) {
   if (failed(expectRank(logits, 2, "logits", emitError)) ||
       failed(expectRank(labels, 1, "labels", emitError)))
     return failure();
@@ -167,9 +170,9 @@ LogicalResult alex::verifyLossShapes(llvm::ArrayRef<int64_t> logits,
   return success();
 }
 
-LogicalResult alex::verifyLRN(llvm::ArrayRef<int64_t> input,
-                                    int64_t size, double alpha, double beta,
-                                    double k, ErrorEmitter emitError) {
+LogicalResult alex::verifyLRN(llvm::ArrayRef<int64_t> input, int64_t size,
+                              double alpha, double beta, double k,
+                              ErrorEmitter emitError) {
   if (failed(expectRank(input, 4, "input", emitError)) ||
       failed(expectPositive(size, "size", emitError)))
     return failure();
@@ -181,15 +184,17 @@ LogicalResult alex::verifyLRN(llvm::ArrayRef<int64_t> input,
     return emitError() << "alpha must be finite and non-negative, got "
                        << formatNumber(alpha);
   if (!(beta >= 0) || !std::isfinite(beta))
-    return emitError() << "beta must be finite and non-negative, got " << formatNumber(beta);
+    return emitError() << "beta must be finite and non-negative, got "
+                       << formatNumber(beta);
   if (!(k > 0) || !std::isfinite(k))
-    return emitError() << "k must be finite and positive, got " << formatNumber(k);
+    return emitError() << "k must be finite and positive, got "
+                       << formatNumber(k);
   return success();
 }
 
-LogicalResult alex::verifyDropoutRate(double rate,
-                                            ErrorEmitter emitError) {
+LogicalResult alex::verifyDropoutRate(double rate, ErrorEmitter emitError) {
   if (rate >= 0 && rate < 1)
     return success();
-  return emitError() << "dropout rate must be in [0, 1), got " << formatNumber(rate);
+  return emitError() << "dropout rate must be in [0, 1), got "
+                     << formatNumber(rate);
 }

@@ -30,35 +30,35 @@ std::string formatShape(llvm::ArrayRef<int64_t> shape);
 
 /// conv2d: input NxCxHxW, filter OxC/groupsxKHxKW, bias O -> NxOxHoxWo.
 mlir::FailureOr<Shape> inferConv2DShape(llvm::ArrayRef<int64_t> input,
-                                  llvm::ArrayRef<int64_t> filter,
-                                  llvm::ArrayRef<int64_t> bias, int64_t stride,
-                                  int64_t pad, int64_t groups,
-                                  ErrorEmitter emitError);
+                                        llvm::ArrayRef<int64_t> filter,
+                                        llvm::ArrayRef<int64_t> bias,
+                                        int64_t stride, int64_t pad,
+                                        int64_t groups, ErrorEmitter emitError);
 
 /// max_pool: input NxCxHxW, square window, no padding -> NxCxHoxWo.
 mlir::FailureOr<Shape> inferMaxPoolShape(llvm::ArrayRef<int64_t> input,
-                                   int64_t window, int64_t stride,
-                                   ErrorEmitter emitError);
+                                         int64_t window, int64_t stride,
+                                         ErrorEmitter emitError);
 
 /// flatten: input of rank >= 2 -> N x (product of the rest).
 mlir::FailureOr<Shape> inferFlattenShape(llvm::ArrayRef<int64_t> input,
-                                   ErrorEmitter emitError);
+                                         ErrorEmitter emitError);
 
 /// dense: input NxK, weight MxK, bias M -> NxM.
 mlir::FailureOr<Shape> inferDenseShape(llvm::ArrayRef<int64_t> input,
-                                 llvm::ArrayRef<int64_t> weight,
-                                 llvm::ArrayRef<int64_t> bias,
-                                 ErrorEmitter emitError);
+                                       llvm::ArrayRef<int64_t> weight,
+                                       llvm::ArrayRef<int64_t> bias,
+                                       ErrorEmitter emitError);
 
 /// softmax_cross_entropy: logits NxC, labels N -> scalar.
 mlir::LogicalResult verifyLossShapes(llvm::ArrayRef<int64_t> logits,
-                               llvm::ArrayRef<int64_t> labels,
-                               ErrorEmitter emitError);
+                                     llvm::ArrayRef<int64_t> labels,
+                                     ErrorEmitter emitError);
 
 /// lrn: rank-4 input; odd positive size; alpha >= 0, beta >= 0, k > 0.
 mlir::LogicalResult verifyLRN(llvm::ArrayRef<int64_t> input, int64_t size,
-                        double alpha, double beta, double k,
-                        ErrorEmitter emitError);
+                              double alpha, double beta, double k,
+                              ErrorEmitter emitError);
 
 /// dropout: 0 <= rate < 1.
 mlir::LogicalResult verifyDropoutRate(double rate, ErrorEmitter emitError);

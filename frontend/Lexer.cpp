@@ -102,7 +102,8 @@ Token Lexer::lexNumber(const char *start) {
       dims.push_back(dim);
     }
     if (cur != end && isIdentChar(*cur))
-      return makeError(start, "malformed shape; write dimensions like 3x224x224");
+      return makeError(start,
+                       "malformed shape; write dimensions like 3x224x224");
     if (!fits)
       return makeError(start, "dimension too large");
     token = make(TokenKind::Shape, start);

@@ -49,7 +49,8 @@ struct Token {
 /// the line. Never fails: bad input becomes an Error token.
 class Lexer {
 public:
-  explicit Lexer(llvm::StringRef buffer) : buffer(buffer), cur(buffer.begin()) {}
+  explicit Lexer(llvm::StringRef buffer)
+      : buffer(buffer), cur(buffer.begin()) {}
 
   /// Returns the next token (Eof forever at the end).
   Token next();

@@ -98,10 +98,9 @@ Attribute Generator::trainingAttr() {
   auto emitAt = [&](llvm::SMLoc where) {
     return [this, where] { return emitError(loc(where)); };
   };
-  auto sgd = SGDAttr::getChecked(emitAt(recipe.optimizerLoc), &context,
-                                 llvm::APFloat(recipe.lr),
-                                 llvm::APFloat(recipe.momentum),
-                                 llvm::APFloat(recipe.weightDecay));
+  auto sgd = SGDAttr::getChecked(
+      emitAt(recipe.optimizerLoc), &context, llvm::APFloat(recipe.lr),
+      llvm::APFloat(recipe.momentum), llvm::APFloat(recipe.weightDecay));
   Attribute schedule;
   const Schedule &s = recipe.schedule;
   switch (s.kind) {
@@ -109,9 +108,9 @@ Attribute Generator::trainingAttr() {
     schedule = builder.getUnitAttr();
     break;
   case Schedule::Kind::Step:
-    schedule = StepScheduleAttr::getChecked(emitAt(recipe.optimizerLoc),
-                                            &context, s.every,
-                                            llvm::APFloat(s.factor));
+    schedule =
+        StepScheduleAttr::getChecked(emitAt(recipe.optimizerLoc), &context,
+                                     s.every, llvm::APFloat(s.factor));
     break;
   case Schedule::Kind::Plateau:
     schedule = PlateauScheduleAttr::getChecked(
@@ -122,8 +121,8 @@ Attribute Generator::trainingAttr() {
   const alex::DataSpec &d = recipe.data;
   auto data = DataAttr::getChecked(
       emitAt(d.loc), &context, llvm::StringRef(d.dataset),
-      llvm::StringRef(d.path), d.resize, d.randomCrop,
-      d.flip, llvm::APFloat(d.lighting), d.meanSubtract, d.testCrops);
+      llvm::StringRef(d.path), d.resize, d.randomCrop, d.flip,
+      llvm::APFloat(d.lighting), d.meanSubtract, d.testCrops);
   if (!sgd || !schedule || !data)
     return {};
   return TrainingAttr::getChecked(emitAt(recipe.trainLoc), &context,
@@ -208,12 +207,12 @@ Value Generator::emitLayer(const Layer &layer, llvm::ArrayRef<Value> inputs) {
                          llvm::APFloat(layer.alpha), llvm::APFloat(layer.beta),
                          llvm::APFloat(layer.k));
   case LayerKind::MaxPool:
-    return finish(inferMaxPoolShape(shapeOf(inputs[0]), layer.window,
-                                    layer.stride, emit),
-                  [&](Type type) {
-                    return MaxPoolOp::create(builder, where, type, inputs[0],
-                                             layer.window, layer.stride);
-                  });
+    return finish(
+        inferMaxPoolShape(shapeOf(inputs[0]), layer.window, layer.stride, emit),
+        [&](Type type) {
+          return MaxPoolOp::create(builder, where, type, inputs[0],
+                                   layer.window, layer.stride);
+        });
   case LayerKind::Flatten:
     return finish(inferFlattenShape(shapeOf(inputs[0]), emit), [&](Type type) {
       return FlattenOp::create(builder, where, type, inputs[0]);

@@ -66,7 +66,7 @@ struct Layer {
 struct Schedule {
   enum class Kind { Constant, Step, Plateau };
   Kind kind = Kind::Constant;
-  int64_t every = 0;  ///< Step: epochs between drops.
+  int64_t every = 0; ///< Step: epochs between drops.
   double factor = 0.1;
   int64_t patience = 1; ///< Plateau: epochs without improvement.
   int64_t maxDrops = 0; ///< Plateau: 0 for no limit.

@@ -69,8 +69,8 @@ bool Parser::parseSection(Section &section) {
     return false;
   while (!tok.is(TokenKind::RBrace)) {
     if (tok.is(TokenKind::Eof))
-      return error(section.loc, "section '" + section.name +
-                                    "' is not closed with '}'");
+      return error(section.loc,
+                   "section '" + section.name + "' is not closed with '}'");
     Entry &entry = section.entries.emplace_back();
     if (!parseEntry(entry))
       return false;
@@ -87,8 +87,8 @@ bool Parser::parseEntry(Entry &entry) {
     if (!parseTarget(entry.targets.emplace_back()))
       return false;
   } while (tok.is(TokenKind::Comma));
-  if (!expect(TokenKind::Equal, "'=' after '" +
-                                    entry.targets.back().name + "'"))
+  if (!expect(TokenKind::Equal,
+              "'=' after '" + entry.targets.back().name + "'"))
     return false;
   entry.value = parseExpr(0);
   return entry.value != nullptr;

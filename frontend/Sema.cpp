@@ -5,8 +5,8 @@
 #include "dialect/Shapes.h"
 
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/Format.h"
@@ -27,8 +27,7 @@ constexpr int64_t kMaxInteger = (int64_t(1) << 31) - 1;
 enum class Range { Any, Positive, NonNegative, Fraction, Unit };
 
 /// One key of a section or call, bound to a member of T.
-template <typename T>
-struct Field {
+template <typename T> struct Field {
   llvm::StringLiteral key;
   std::variant<int64_t T::*, double T::*, bool T::*, std::string T::*,
                llvm::SmallVector<int64_t, 4> T::*>
@@ -54,7 +53,10 @@ struct LayerSignature {
 
 const std::vector<LayerSignature> &layerSignatures() {
   static const std::vector<LayerSignature> signatures = {
-      {"input", LayerKind::Input, 0, {{"shape", &Layer::shape, Range::Positive, true}}},
+      {"input",
+       LayerKind::Input,
+       0,
+       {{"shape", &Layer::shape, Range::Positive, true}}},
       {"labels", LayerKind::Labels, 0, {}},
       {"conv",
        LayerKind::Conv,
@@ -78,7 +80,10 @@ const std::vector<LayerSignature> &layerSignatures() {
        {{"window", &Layer::window, Range::Positive, true},
         {"stride", &Layer::stride, Range::Positive, true}}},
       {"flatten", LayerKind::Flatten, 1, {}},
-      {"dense", LayerKind::Dense, 1, {{"units", &Layer::units, Range::Positive, true}}},
+      {"dense",
+       LayerKind::Dense,
+       1,
+       {{"units", &Layer::units, Range::Positive, true}}},
       {"dropout", LayerKind::Dropout, 1, {{"rate", &Layer::rate}}},
       {"softmax_cross_entropy", LayerKind::Loss, 2, {}},
   };
@@ -181,8 +186,9 @@ private:
   bool checkNetwork(const Section &section);
   bool checkLayer(const Entry &entry, Layer &layer,
                   llvm::SmallVectorImpl<const Expr *> &inputRefs);
-  bool resolveAndOrder(std::vector<Layer> &layers,
-                       const std::vector<llvm::SmallVector<const Expr *, 2>> &refs);
+  bool
+  resolveAndOrder(std::vector<Layer> &layers,
+                  const std::vector<llvm::SmallVector<const Expr *, 2>> &refs);
   bool checkGraphRoles();
   bool checkInit(const Section &section);
   bool checkInitRule(const Expr &value, InitRule &rule);
@@ -214,8 +220,8 @@ llvm::StringRef alex::layerKindName(LayerKind kind) {
 
 bool Checker::checkRange(const KeyValue &kv, double value, Range range) {
   auto fail = [&](const char *what) {
-    return error(kv.value->loc, "'" + kv.key + "' must be " + what +
-                                    ", got " + formatNumber(value));
+    return error(kv.value->loc, "'" + kv.key + "' must be " + what + ", got " +
+                                    formatNumber(value));
   };
   switch (range) {
   case Range::Any:
@@ -237,8 +243,8 @@ bool Checker::assignValue(T &target, const Field<T> &field,
                           const KeyValue &kv) {
   const Expr &value = *kv.value;
   auto mismatch = [&](llvm::StringRef expected) {
-    return error(value.loc, "'" + kv.key + "' expects " + expected +
-                                ", got " + describe(value.kind));
+    return error(value.loc, "'" + kv.key + "' expects " + expected + ", got " +
+                                describe(value.kind));
   };
   auto checkInteger = [&](int64_t v) {
     if (v > kMaxInteger || v < -kMaxInteger)
@@ -333,8 +339,7 @@ bool Checker::callArgs(const Expr &call, const std::vector<Field<T>> &fields,
       continue;
     }
     if (position >= fields.size())
-      return error(arg.value->loc, "too many arguments to '" + call.text +
-                                       "'");
+      return error(arg.value->loc, "too many arguments to '" + call.text + "'");
     values.push_back({fields[position++].key, arg.value->loc, arg.value.get()});
   }
   return true;
@@ -400,14 +405,14 @@ bool Checker::checkOptimizer(const Section &section) {
       values.push_back(kv);
   }
   model.recipe.optimizerLoc = section.loc;
-  bool ok = assign(optimizer, "optimizer", section.loc, values,
-                   kOptimizerFields);
+  bool ok =
+      assign(optimizer, "optimizer", section.loc, values, kOptimizerFields);
   auto method = llvm::find_if(
       values, [](const KeyValue &kv) { return kv.key == "method"; });
   if (ok && optimizer.method != "sgd")
-    ok = error(method->value->loc,
-               "unknown optimizer method '" + optimizer.method +
-                   "' (alexc trains with sgd)");
+    ok = error(method->value->loc, "unknown optimizer method '" +
+                                       optimizer.method +
+                                       "' (alexc trains with sgd)");
   model.recipe.lr = optimizer.lr;
   model.recipe.momentum = optimizer.momentum;
   model.recipe.weightDecay = optimizer.weightDecay;
@@ -531,9 +536,8 @@ bool Checker::checkInit(const Section &section) {
           (isWeight ? layer.weightInit : layer.biasInit) = rule;
         continue;
       }
-      auto layer = llvm::find_if(model.layers, [&](const Layer &l) {
-        return l.name == target.name;
-      });
+      auto layer = llvm::find_if(
+          model.layers, [&](const Layer &l) { return l.name == target.name; });
       if (layer == model.layers.end()) {
         ok = error(target.loc, "unknown layer '" + target.name + "'");
         continue;
@@ -566,10 +570,8 @@ bool Checker::checkLayer(const Entry &entry, Layer &layer,
                                describe(call.kind));
 
   const auto &signatures = layerSignatures();
-  auto signature =
-      llvm::find_if(signatures, [&](const LayerSignature &s) {
-        return s.name == call.text;
-      });
+  auto signature = llvm::find_if(
+      signatures, [&](const LayerSignature &s) { return s.name == call.text; });
   if (signature == signatures.end()) {
     llvm::SmallVector<llvm::StringRef> names;
     for (const LayerSignature &s : signatures)
@@ -595,8 +597,8 @@ bool Checker::checkLayer(const Entry &entry, Layer &layer,
   if (ok && inputRefs.size() != signature->numInputs)
     ok = error(call.loc, call.text + " takes " +
                              llvm::Twine(signature->numInputs) + " input" +
-                             (signature->numInputs == 1 ? "" : "s") +
-                             ", got " + llvm::Twine(inputRefs.size()));
+                             (signature->numInputs == 1 ? "" : "s") + ", got " +
+                             llvm::Twine(inputRefs.size()));
   std::string owner = (call.text + " '" + layer.name + "'");
   ok &= assign(layer, owner, call.loc, values, signature->fields);
   if (layer.kind == LayerKind::Input && ok && layer.shape.size() != 3)
@@ -699,9 +701,9 @@ bool Checker::checkGraphRoles() {
     if (!slot)
       continue;
     if (*slot)
-      ok = error(layer.loc, "a network has one " +
-                                layerKindName(layer.kind) + " layer; '" +
-                                (*slot)->name + "' is one already");
+      ok = error(layer.loc, "a network has one " + layerKindName(layer.kind) +
+                                " layer; '" + (*slot)->name +
+                                "' is one already");
     else
       *slot = &layer;
   }

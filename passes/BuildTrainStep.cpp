@@ -21,8 +21,7 @@ namespace {
 class Differentiator {
 public:
   Differentiator(func::FuncOp function, Value lr, SGDAttr sgd)
-      : function(function), builder(function.getContext()), lr(lr),
-        sgd(sgd) {}
+      : function(function), builder(function.getContext()), lr(lr), sgd(sgd) {}
 
   /// Appends the backward ops and the updates before the terminator.
   LogicalResult run(SoftmaxCrossEntropyOp loss);
@@ -89,17 +88,17 @@ LogicalResult Differentiator::backward(Operation *op, Value grad) {
           accumulate(conv.getFilter(),
                      Conv2DGradFilterOp::create(
                          builder, loc, conv.getFilter().getType(),
-                         conv.getInput(), grad, conv.getStride(),
-                         conv.getPad(), conv.getGroups()));
+                         conv.getInput(), grad, conv.getStride(), conv.getPad(),
+                         conv.getGroups()));
         if (needsGrad(conv.getBias()))
-          accumulate(conv.getBias(),
-                     BiasGradOp::create(builder, loc, conv.getBias().getType(),
-                                        grad));
+          accumulate(
+              conv.getBias(),
+              BiasGradOp::create(builder, loc, conv.getBias().getType(), grad));
         return success();
       })
       .Case([&](ReluOp relu) {
-        accumulate(relu.getInput(), ReluGradOp::create(builder, loc, grad,
-                                                       relu.getOutput()));
+        accumulate(relu.getInput(),
+                   ReluGradOp::create(builder, loc, grad, relu.getOutput()));
         return success();
       })
       .Case([&](LRNOp lrn) {
@@ -111,22 +110,21 @@ LogicalResult Differentiator::backward(Operation *op, Value grad) {
       })
       .Case([&](MaxPoolOp pool) {
         accumulate(pool.getInput(),
-                   MaxPoolGradOp::create(builder, loc,
-                                         pool.getInput().getType(), grad,
-                                         pool.getInput(), pool.getWindow(),
-                                         pool.getStride()));
+                   MaxPoolGradOp::create(
+                       builder, loc, pool.getInput().getType(), grad,
+                       pool.getInput(), pool.getWindow(), pool.getStride()));
         return success();
       })
       .Case([&](FlattenOp flatten) {
         accumulate(flatten.getInput(),
-                   ReshapeOp::create(builder, loc,
-                                     flatten.getInput().getType(), grad));
+                   ReshapeOp::create(builder, loc, flatten.getInput().getType(),
+                                     grad));
         return success();
       })
       .Case([&](ReshapeOp reshape) {
         accumulate(reshape.getInput(),
-                   ReshapeOp::create(builder, loc,
-                                     reshape.getInput().getType(), grad));
+                   ReshapeOp::create(builder, loc, reshape.getInput().getType(),
+                                     grad));
         return success();
       })
       .Case([&](MulOp mul) {
@@ -207,10 +205,9 @@ static void applyDropoutMasks(func::FuncOp function, Value step) {
   int64_t stream = 0;
   function.walk([&](DropoutOp dropout) {
     builder.setInsertionPoint(dropout);
-    Value mask = DropoutMaskOp::create(builder, dropout.getLoc(),
-                                       dropout.getType(), step,
-                                       dropout.getRateAttr(),
-                                       builder.getI64IntegerAttr(stream++));
+    Value mask = DropoutMaskOp::create(
+        builder, dropout.getLoc(), dropout.getType(), step,
+        dropout.getRateAttr(), builder.getI64IntegerAttr(stream++));
     dropout.replaceAllUsesWith(
         MulOp::create(builder, dropout.getLoc(), dropout.getInput(), mask)
             .getResult());
@@ -236,7 +233,8 @@ void BuildTrainStep::runOnOperation() {
                        << kTrainingAttrName << "' recipe";
     return signalPassFailure();
   }
-  auto returnOp = cast<func::ReturnOp>(forward.getBody().front().getTerminator());
+  auto returnOp =
+      cast<func::ReturnOp>(forward.getBody().front().getTerminator());
   SoftmaxCrossEntropyOp loss;
   if (returnOp.getNumOperands() >= 1)
     loss = returnOp.getOperand(0).getDefiningOp<SoftmaxCrossEntropyOp>();
@@ -262,7 +260,7 @@ void BuildTrainStep::runOnOperation() {
   auto stepLoss = cast<func::ReturnOp>(body.getTerminator())
                       .getOperand(0)
                       .getDefiningOp<SoftmaxCrossEntropyOp>();
-  if (failed(Differentiator(step, lrArg, training.getOptimizer())
-                 .run(stepLoss)))
+  if (failed(
+          Differentiator(step, lrArg, training.getOptimizer()).run(stepLoss)))
     return signalPassFailure();
 }

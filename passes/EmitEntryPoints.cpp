@@ -1,4 +1,5 @@
-//===- EmitEntryPoints.cpp - alex_forward / alex_train_step for the runtime ===//
+//===- EmitEntryPoints.cpp - alex_forward / alex_train_step for the runtime
+//===//
 
 #include "passes/Passes.h"
 
@@ -25,10 +26,10 @@ static void emitEntryPoint(ModuleOp module, LLVM::LLVMFuncOp callee) {
   auto ptr = LLVM::LLVMPointerType::get(context);
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
   Location loc = callee.getLoc();
-  auto type = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(context),
-                                          {ptr});
-  auto entry = LLVM::LLVMFuncOp::create(b, loc, ("alex_" + callee.getName()).str(),
-                                        type);
+  auto type =
+      LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(context), {ptr});
+  auto entry = LLVM::LLVMFuncOp::create(
+      b, loc, ("alex_" + callee.getName()).str(), type);
   Block *body = entry.addEntryBlock(b);
   b.setInsertionPointToStart(body);
   llvm::SmallVector<Value> args;
@@ -46,8 +47,8 @@ void EmitEntryPoints::runOnOperation() {
   for (llvm::StringRef name : {"forward", "train_step"}) {
     auto callee = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
     if (!callee) {
-      module.emitError() << "--alex-emit-entry-points needs llvm.func @"
-                         << name << " (run it after lowering to LLVM)";
+      module.emitError() << "--alex-emit-entry-points needs llvm.func @" << name
+                         << " (run it after lowering to LLVM)";
       return signalPassFailure();
     }
     emitEntryPoint(module, callee);

@@ -50,13 +50,12 @@ void ExportModel::runOnOperation() {
   ModuleOp module = getOperation();
   auto training = module->getAttrOfType<TrainingAttr>(kTrainingAttrName);
   auto forward = module.lookupSymbol<func::FuncOp>("forward");
-  auto images = forward ? dyn_cast<RankedTensorType>(
-                              forward.getArgumentTypes().front())
-                        : RankedTensorType();
+  auto images =
+      forward ? dyn_cast<RankedTensorType>(forward.getArgumentTypes().front())
+              : RankedTensorType();
   if (!training || !images || images.getRank() != 4 ||
       forward.getNumResults() != 2) {
-    module.emitError() << "--alex-export-model needs the '"
-                       << kTrainingAttrName
+    module.emitError() << "--alex-export-model needs the '" << kTrainingAttrName
                        << "' recipe and @forward(images, labels) -> (loss, "
                           "logits) on tensors";
     return signalPassFailure();

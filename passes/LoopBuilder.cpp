@@ -25,15 +25,33 @@ Value LoopBuilder::i64(int64_t value) {
   return arith::ConstantIntOp::create(b, b.getI64Type(), value);
 }
 
-Value LoopBuilder::add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
-Value LoopBuilder::sub(Value x, Value y) { return arith::SubIOp::create(b, x, y); }
-Value LoopBuilder::mul(Value x, Value y) { return arith::MulIOp::create(b, x, y); }
-Value LoopBuilder::min(Value x, Value y) { return arith::MinSIOp::create(b, x, y); }
-Value LoopBuilder::max(Value x, Value y) { return arith::MaxSIOp::create(b, x, y); }
-Value LoopBuilder::fadd(Value x, Value y) { return arith::AddFOp::create(b, x, y); }
-Value LoopBuilder::fsub(Value x, Value y) { return arith::SubFOp::create(b, x, y); }
-Value LoopBuilder::fmul(Value x, Value y) { return arith::MulFOp::create(b, x, y); }
-Value LoopBuilder::fdiv(Value x, Value y) { return arith::DivFOp::create(b, x, y); }
+Value LoopBuilder::add(Value x, Value y) {
+  return arith::AddIOp::create(b, x, y);
+}
+Value LoopBuilder::sub(Value x, Value y) {
+  return arith::SubIOp::create(b, x, y);
+}
+Value LoopBuilder::mul(Value x, Value y) {
+  return arith::MulIOp::create(b, x, y);
+}
+Value LoopBuilder::min(Value x, Value y) {
+  return arith::MinSIOp::create(b, x, y);
+}
+Value LoopBuilder::max(Value x, Value y) {
+  return arith::MaxSIOp::create(b, x, y);
+}
+Value LoopBuilder::fadd(Value x, Value y) {
+  return arith::AddFOp::create(b, x, y);
+}
+Value LoopBuilder::fsub(Value x, Value y) {
+  return arith::SubFOp::create(b, x, y);
+}
+Value LoopBuilder::fmul(Value x, Value y) {
+  return arith::MulFOp::create(b, x, y);
+}
+Value LoopBuilder::fdiv(Value x, Value y) {
+  return arith::DivFOp::create(b, x, y);
+}
 Value LoopBuilder::fmax(Value x, Value y) {
   return arith::MaximumFOp::create(b, x, y);
 }
@@ -56,27 +74,26 @@ void LoopBuilder::parallel(llvm::ArrayRef<int64_t> upper,
     uppers.push_back(index(bound));
     steps.push_back(index(1));
   }
-  scf::ParallelOp::create(
-      b, lower, uppers, steps,
-      [&](OpBuilder &nested, Location loc, ValueRange ivs) {
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPoint(nested.getInsertionBlock(),
-                            nested.getInsertionPoint());
-        body(ivs);
-      });
+  scf::ParallelOp::create(b, lower, uppers, steps,
+                          [&](OpBuilder &nested, Location loc, ValueRange ivs) {
+                            OpBuilder::InsertionGuard guard(b);
+                            b.setInsertionPoint(nested.getInsertionBlock(),
+                                                nested.getInsertionPoint());
+                            body(ivs);
+                          });
 }
 
 void LoopBuilder::loop(Value lower, Value upper,
                        llvm::function_ref<void(Value)> body) {
-  scf::ForOp::create(b, lower, upper, index(1), ValueRange{},
-                     [&](OpBuilder &nested, Location loc, Value iv,
-                         ValueRange) {
-                       OpBuilder::InsertionGuard guard(b);
-                       b.setInsertionPoint(nested.getInsertionBlock(),
-                                           nested.getInsertionPoint());
-                       body(iv);
-                       scf::YieldOp::create(b);
-                     });
+  scf::ForOp::create(
+      b, lower, upper, index(1), ValueRange{},
+      [&](OpBuilder &nested, Location loc, Value iv, ValueRange) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(nested.getInsertionBlock(),
+                            nested.getInsertionPoint());
+        body(iv);
+        scf::YieldOp::create(b);
+      });
 }
 
 Value LoopBuilder::reduce(Value lower, Value upper, Value init,
@@ -103,9 +120,8 @@ void LoopBuilder::when(Value condition, llvm::function_ref<void()> body) {
 
 Value LoopBuilder::pointer(Matrix matrix) {
   Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, matrix.buffer);
-  auto elementBytes = cast<MemRefType>(matrix.buffer.getType())
-                          .getElementTypeBitWidth() /
-                      8;
+  auto elementBytes =
+      cast<MemRefType>(matrix.buffer.getType()).getElementTypeBitWidth() / 8;
   Value address = add(base, mul(matrix.offset, elementBytes));
   Value asInt = arith::IndexCastOp::create(b, b.getI64Type(), address);
   return LLVM::IntToPtrOp::create(b, LLVM::LLVMPointerType::get(b.getContext()),
@@ -116,11 +132,11 @@ void LoopBuilder::sgemm(bool transposeA, bool transposeB, int64_t m, int64_t n,
                         int64_t k, double alpha, Matrix a, Matrix bm,
                         double beta, Matrix c) {
   func::FuncOp callee = declareSgemm(module);
-  func::CallOp::create(
-      b, callee,
-      ValueRange{i32(transposeA), i32(transposeB), i64(m), i64(n), i64(k),
-                 f32(alpha), pointer(a), i64(a.ld), pointer(bm), i64(bm.ld),
-                 f32(beta), pointer(c), i64(c.ld)});
+  func::CallOp::create(b, callee,
+                       ValueRange{i32(transposeA), i32(transposeB), i64(m),
+                                  i64(n), i64(k), f32(alpha), pointer(a),
+                                  i64(a.ld), pointer(bm), i64(bm.ld), f32(beta),
+                                  pointer(c), i64(c.ld)});
 }
 
 func::FuncOp alex::declareSgemm(ModuleOp module) {

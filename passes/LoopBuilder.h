@@ -61,12 +61,12 @@ public:
   void loop(mlir::Value lower, mlir::Value upper,
             llvm::function_ref<void(mlir::Value)> body);
   /// Sequential fold: acc = body(i, acc) for i in [lower, upper).
-  mlir::Value reduce(mlir::Value lower, mlir::Value upper, mlir::Value init,
-                     llvm::function_ref<mlir::Value(mlir::Value, mlir::Value)>
-                         body);
-  mlir::Value reduce(int64_t upper, mlir::Value init,
-                     llvm::function_ref<mlir::Value(mlir::Value, mlir::Value)>
-                         body) {
+  mlir::Value
+  reduce(mlir::Value lower, mlir::Value upper, mlir::Value init,
+         llvm::function_ref<mlir::Value(mlir::Value, mlir::Value)> body);
+  mlir::Value
+  reduce(int64_t upper, mlir::Value init,
+         llvm::function_ref<mlir::Value(mlir::Value, mlir::Value)> body) {
     return reduce(index(0), index(upper), init, body);
   }
   /// if (condition) body().
@@ -79,9 +79,8 @@ public:
     mlir::Value offset;
     int64_t ld;
   };
-  void sgemm(bool transposeA, bool transposeB, int64_t m, int64_t n,
-             int64_t k, double alpha, Matrix a, Matrix bm, double beta,
-             Matrix c);
+  void sgemm(bool transposeA, bool transposeB, int64_t m, int64_t n, int64_t k,
+             double alpha, Matrix a, Matrix bm, double beta, Matrix c);
 
 private:
   mlir::Value pointer(Matrix matrix);

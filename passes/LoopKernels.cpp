@@ -74,9 +74,9 @@ Value lrnScale(LoopBuilder &lb, Value x, ValueRange ivs, int64_t size,
 void lrn(LoopBuilder &lb, LRNOp op, Value x, Value y) {
   double beta = op.getBeta().convertToDouble();
   lb.parallel(shapeOf(y), [&](ValueRange ivs) {
-    Value scale = lrnScale(lb, x, ivs, op.getSize(),
-                           op.getAlpha().convertToDouble(),
-                           op.getK().convertToDouble());
+    Value scale =
+        lrnScale(lb, x, ivs, op.getSize(), op.getAlpha().convertToDouble(),
+                 op.getK().convertToDouble());
     lb.store(lb.fmul(lb.load(x, ivs), powf(lb, scale, -beta)), y, ivs);
   });
 }
@@ -89,9 +89,9 @@ void lrnGrad(LoopBuilder &lb, LRNGradOp op, Value dy, Value x, Value dx) {
   int64_t radius = op.getSize() / 2, channels = shapeOf(x)[1];
   Value scales = lb.alloc(cast<MemRefType>(x.getType()));
   lb.parallel(shapeOf(x), [&](ValueRange ivs) {
-    lb.store(lrnScale(lb, x, ivs, op.getSize(), alpha,
-                      op.getK().convertToDouble()),
-             scales, ivs);
+    lb.store(
+        lrnScale(lb, x, ivs, op.getSize(), alpha, op.getK().convertToDouble()),
+        scales, ivs);
   });
   lb.parallel(shapeOf(x), [&](ValueRange ivs) {
     Value lower = lb.max(lb.add(ivs[1], -radius), lb.index(0));
@@ -147,8 +147,7 @@ void maxPoolGrad(LoopBuilder &lb, MaxPoolGradOp op, Value dy, Value x,
     Value first = arith::DivUIOp::create(lb.builder(), lb.add(from, stride - 1),
                                          lb.index(stride));
     Value last = arith::DivUIOp::create(lb.builder(), p, lb.index(stride));
-    return std::make_pair(first,
-                          lb.min(lb.add(last, 1), lb.index(count)));
+    return std::make_pair(first, lb.min(lb.add(last, 1), lb.index(count)));
   };
   lb.parallel(shapeOf(x), [&](ValueRange ivs) {
     Value n = ivs[0], c = ivs[1], h = ivs[2], w = ivs[3];
@@ -164,15 +163,14 @@ void maxPoolGrad(LoopBuilder &lb, MaxPoolGradOp op, Value dy, Value x,
           Value ky = arith::DivUIOp::create(lb.builder(), p, lb.index(window));
           Value kx = arith::RemUIOp::create(lb.builder(), p, lb.index(window));
           Value v = lb.load(x, {n, c, lb.add(top, ky), lb.add(left, kx)});
-          Value isFirst =
-              both(lb, cmpf(lb, arith::CmpFPredicate::OEQ, v, best),
-                   cmpi(lb, arith::CmpIPredicate::eq, f, none));
+          Value isFirst = both(lb, cmpf(lb, arith::CmpFPredicate::OEQ, v, best),
+                               cmpi(lb, arith::CmpIPredicate::eq, f, none));
           return select(lb, isFirst, p, f);
         });
         Value mine = lb.add(lb.mul(lb.sub(h, top), window), lb.sub(w, left));
         Value hit = cmpi(lb, arith::CmpIPredicate::eq, first, mine);
-        return lb.fadd(inner, select(lb, hit, lb.load(dy, {n, c, oh, ow}),
-                                     lb.f32(0)));
+        return lb.fadd(inner,
+                       select(lb, hit, lb.load(dy, {n, c, oh, ow}), lb.f32(0)));
       });
     });
     lb.store(sum, dx, ivs);
@@ -204,30 +202,28 @@ ConvShape convShape(Value input, Value filter, Value output, int64_t stride,
 void im2col(LoopBuilder &lb, const ConvShape &s, Value x, Value n, Value g,
             Value cols) {
   int64_t k = s.kernel;
-  lb.parallel({s.channelsPerGroup(), k, k, s.outHeight, s.outWidth},
-              [&](ValueRange ivs) {
-                Value c = ivs[0], ky = ivs[1], kx = ivs[2], oh = ivs[3],
-                      ow = ivs[4];
-                Value iy = lb.add(lb.mul(oh, s.stride), lb.add(ky, -s.pad));
-                Value ix = lb.add(lb.mul(ow, s.stride), lb.add(kx, -s.pad));
-                Value zero = lb.index(0);
-                Value inside = both(
-                    lb,
-                    both(lb, cmpi(lb, arith::CmpIPredicate::sge, iy, zero),
-                         cmpi(lb, arith::CmpIPredicate::slt, iy,
-                              lb.index(s.height))),
-                    both(lb, cmpi(lb, arith::CmpIPredicate::sge, ix, zero),
-                         cmpi(lb, arith::CmpIPredicate::slt, ix,
-                              lb.index(s.width))));
-                // Clamp so the load stays in bounds; select drops it.
-                Value cy = lb.min(lb.max(iy, zero), lb.index(s.height - 1));
-                Value cx = lb.min(lb.max(ix, zero), lb.index(s.width - 1));
-                Value channel = lb.add(lb.mul(g, s.channelsPerGroup()), c);
-                Value v = lb.load(x, {n, channel, cy, cx});
-                Value row = lb.add(lb.mul(lb.add(lb.mul(c, k), ky), k), kx);
-                Value col = lb.add(lb.mul(oh, s.outWidth), ow);
-                lb.store(select(lb, inside, v, lb.f32(0)), cols, {row, col});
-              });
+  lb.parallel(
+      {s.channelsPerGroup(), k, k, s.outHeight, s.outWidth},
+      [&](ValueRange ivs) {
+        Value c = ivs[0], ky = ivs[1], kx = ivs[2], oh = ivs[3], ow = ivs[4];
+        Value iy = lb.add(lb.mul(oh, s.stride), lb.add(ky, -s.pad));
+        Value ix = lb.add(lb.mul(ow, s.stride), lb.add(kx, -s.pad));
+        Value zero = lb.index(0);
+        Value inside = both(
+            lb,
+            both(lb, cmpi(lb, arith::CmpIPredicate::sge, iy, zero),
+                 cmpi(lb, arith::CmpIPredicate::slt, iy, lb.index(s.height))),
+            both(lb, cmpi(lb, arith::CmpIPredicate::sge, ix, zero),
+                 cmpi(lb, arith::CmpIPredicate::slt, ix, lb.index(s.width))));
+        // Clamp so the load stays in bounds; select drops it.
+        Value cy = lb.min(lb.max(iy, zero), lb.index(s.height - 1));
+        Value cx = lb.min(lb.max(ix, zero), lb.index(s.width - 1));
+        Value channel = lb.add(lb.mul(g, s.channelsPerGroup()), c);
+        Value v = lb.load(x, {n, channel, cy, cx});
+        Value row = lb.add(lb.mul(lb.add(lb.mul(c, k), ky), k), kx);
+        Value col = lb.add(lb.mul(oh, s.outWidth), ow);
+        lb.store(select(lb, inside, v, lb.f32(0)), cols, {row, col});
+      });
 }
 
 /// Runs body(n, g) for every image and group, sequentially (each step
@@ -240,8 +236,8 @@ void forEachImageAndGroup(LoopBuilder &lb, int64_t images, int64_t groups,
 }
 
 Value colsBuffer(LoopBuilder &lb, const ConvShape &s) {
-  return lb.alloc(MemRefType::get({s.patch(), s.pixels()},
-                                  lb.builder().getF32Type()));
+  return lb.alloc(
+      MemRefType::get({s.patch(), s.pixels()}, lb.builder().getF32Type()));
 }
 
 /// Offset of output channel block g of image n in an N x O x OH x OW buffer.
@@ -250,12 +246,10 @@ Value outputBlock(LoopBuilder &lb, const ConvShape &s, Value n, Value g) {
   return lb.mul(channel, s.pixels());
 }
 
-void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b,
-            Value y) {
+void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b, Value y) {
   ConvShape s = convShape(x, w, y, op.getStride(), op.getPad(), op.getGroups());
-  lb.parallel(shapeOf(y), [&](ValueRange ivs) {
-    lb.store(lb.load(b, {ivs[1]}), y, ivs);
-  });
+  lb.parallel(shapeOf(y),
+              [&](ValueRange ivs) { lb.store(lb.load(b, {ivs[1]}), y, ivs); });
   Value cols = colsBuffer(lb, s);
   forEachImageAndGroup(lb, shapeOf(x)[0], s.groups, [&](Value n, Value g) {
     im2col(lb, s, x, n, g, cols);
@@ -267,11 +261,12 @@ void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b,
   memref::DeallocOp::create(lb.builder(), cols);
 }
 
-void conv2dGradFilter(LoopBuilder &lb, Conv2DGradFilterOp op, Value x,
-                      Value dy, Value dw) {
+void conv2dGradFilter(LoopBuilder &lb, Conv2DGradFilterOp op, Value x, Value dy,
+                      Value dw) {
   ConvShape s =
       convShape(x, dw, dy, op.getStride(), op.getPad(), op.getGroups());
-  lb.parallel(shapeOf(dw), [&](ValueRange ivs) { lb.store(lb.f32(0), dw, ivs); });
+  lb.parallel(shapeOf(dw),
+              [&](ValueRange ivs) { lb.store(lb.f32(0), dw, ivs); });
   Value cols = colsBuffer(lb, s);
   forEachImageAndGroup(lb, shapeOf(x)[0], s.groups, [&](Value n, Value g) {
     im2col(lb, s, x, n, g, cols);
@@ -303,11 +298,11 @@ void conv2dGradInput(LoopBuilder &lb, Conv2DGradInputOp op, Value dy, Value w,
         Value clamped = lb.max(t, zero);
         Value o = arith::DivUIOp::create(lb.builder(), clamped, strideValue);
         Value rem = arith::RemUIOp::create(lb.builder(), clamped, strideValue);
-        Value valid = both(
-            lb,
-            both(lb, cmpi(lb, arith::CmpIPredicate::sge, t, zero),
-                 cmpi(lb, arith::CmpIPredicate::eq, rem, zero)),
-            cmpi(lb, arith::CmpIPredicate::slt, o, lb.index(count)));
+        Value valid =
+            both(lb,
+                 both(lb, cmpi(lb, arith::CmpIPredicate::sge, t, zero),
+                      cmpi(lb, arith::CmpIPredicate::eq, rem, zero)),
+                 cmpi(lb, arith::CmpIPredicate::slt, o, lb.index(count)));
         return std::make_pair(valid, lb.min(o, lb.index(count - 1)));
       };
       Value sum = lb.reduce(k, lb.f32(0), [&](Value ky, Value acc) {
@@ -334,9 +329,8 @@ void conv2dGradInput(LoopBuilder &lb, Conv2DGradInputOp op, Value dy, Value w,
 
 void dense(LoopBuilder &lb, Value x, Value w, Value b, Value y) {
   int64_t n = shapeOf(x)[0], k = shapeOf(x)[1], m = shapeOf(w)[0];
-  lb.parallel({n, m}, [&](ValueRange ivs) {
-    lb.store(lb.load(b, {ivs[1]}), y, ivs);
-  });
+  lb.parallel({n, m},
+              [&](ValueRange ivs) { lb.store(lb.load(b, {ivs[1]}), y, ivs); });
   Value zero = lb.index(0);
   lb.sgemm(false, true, n, m, k, 1.0, {x, zero, k}, {w, zero, k}, 1.0,
            {y, zero, m});
@@ -372,9 +366,11 @@ void biasGrad(LoopBuilder &lb, Value dy, Value db) {
 /// The row's maximum and sum of exp(l - max), for a stable softmax.
 std::pair<Value, Value> softmaxStats(LoopBuilder &lb, Value logits, Value n) {
   int64_t classes = shapeOf(logits)[1];
-  Value max = lb.reduce(
-      classes, lb.f32(-std::numeric_limits<float>::infinity()),
-      [&](Value c, Value acc) { return lb.fmax(acc, lb.load(logits, {n, c})); });
+  Value max =
+      lb.reduce(classes, lb.f32(-std::numeric_limits<float>::infinity()),
+                [&](Value c, Value acc) {
+                  return lb.fmax(acc, lb.load(logits, {n, c}));
+                });
   Value sum = lb.reduce(classes, lb.f32(0), [&](Value c, Value acc) {
     Value e = math::ExpOp::create(lb.builder(),
                                   lb.fsub(lb.load(logits, {n, c}), max));
@@ -409,9 +405,10 @@ void softmaxCrossEntropyGrad(LoopBuilder &lb, Value logits, Value labels,
     Value label = labelIndex(lb, labels, n);
     Value scale = lb.f32(1.0 / double(shape[0]));
     lb.loop(lb.index(0), lb.index(shape[1]), [&](Value c) {
-      Value p = lb.fdiv(math::ExpOp::create(
-                            lb.builder(), lb.fsub(lb.load(logits, {n, c}), max)),
-                        sum);
+      Value p =
+          lb.fdiv(math::ExpOp::create(lb.builder(),
+                                      lb.fsub(lb.load(logits, {n, c}), max)),
+                  sum);
       Value isLabel = cmpi(lb, arith::CmpIPredicate::eq, c, label);
       Value target = select(lb, isLabel, lb.f32(1), lb.f32(0));
       lb.store(lb.fmul(lb.fsub(p, target), scale), grad, {n, c});
@@ -432,14 +429,13 @@ std::array<Value, 4> philox(LoopBuilder &lb, std::array<Value, 4> counter,
     auto product0 = arith::MulUIExtendedOp::create(b, mul0, counter[0]);
     auto product1 = arith::MulUIExtendedOp::create(b, mul1, counter[2]);
     Value k0 = lb.i32(int32_t(key0)), k1 = lb.i32(int32_t(key1));
-    counter = {arith::XOrIOp::create(
-                   b, arith::XOrIOp::create(b, product1.getHigh(), counter[1]),
-                   k0),
-               product1.getLow(),
-               arith::XOrIOp::create(
-                   b, arith::XOrIOp::create(b, product0.getHigh(), counter[3]),
-                   k1),
-               product0.getLow()};
+    counter = {
+        arith::XOrIOp::create(
+            b, arith::XOrIOp::create(b, product1.getHigh(), counter[1]), k0),
+        product1.getLow(),
+        arith::XOrIOp::create(
+            b, arith::XOrIOp::create(b, product0.getHigh(), counter[3]), k1),
+        product0.getLow()};
     key0 += 0x9E3779B9;
     key1 += 0xBB67AE85;
   }

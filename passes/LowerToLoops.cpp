@@ -82,9 +82,9 @@ LogicalResult FunctionLowering::run() {
     types.push_back(bufferType(type));
 
   OpBuilder top(function);
-  auto lowered = func::FuncOp::create(top, function.getLoc(),
-                                      function.getName(),
-                                      top.getFunctionType(types, {}));
+  auto lowered =
+      func::FuncOp::create(top, function.getLoc(), function.getName(),
+                           top.getFunctionType(types, {}));
   Block *body = lowered.addEntryBlock();
   llvm::DenseMap<StringAttr, std::pair<Value, Value>> paramBuffers;
   unsigned arg = 0;
@@ -99,8 +99,9 @@ LogicalResult FunctionLowering::run() {
   for (Value result : returnOp.getOperands()) {
     outArgs.push_back(body->getArgument(arg++));
     Operation *producer = result.getDefiningOp();
-    bool computed = producer && !isa<ReadParamOp, FlattenOp, ReshapeOp,
-                                     DropoutOp>(producer);
+    bool computed =
+        producer &&
+        !isa<ReadParamOp, FlattenOp, ReshapeOp, DropoutOp>(producer);
     if (computed && !outputs.count(result))
       outputs[result] = outArgs.back();
   }

@@ -82,9 +82,8 @@ void PlanMemory::plan(func::FuncOp function) {
   std::vector<Buffer *> order;
   for (Buffer &buffer : buffers)
     order.push_back(&buffer);
-  std::stable_sort(order.begin(), order.end(), [](Buffer *a, Buffer *b) {
-    return a->bytes > b->bytes;
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [](Buffer *a, Buffer *b) { return a->bytes > b->bytes; });
   int64_t peak = 0, unplanned = 0;
   std::vector<Buffer *> placed;
   for (Buffer *buffer : order) {
@@ -114,16 +113,15 @@ void PlanMemory::plan(func::FuncOp function) {
   b.setInsertionPoint(function);
   memref::GlobalOp::create(b, loc, name, b.getStringAttr("private"),
                            workspaceType, b.getUnitAttr(),
-                           /*constant=*/false,
-                           b.getI64IntegerAttr(kAlignment));
+                           /*constant=*/false, b.getI64IntegerAttr(kAlignment));
   b.setInsertionPointToStart(&body);
   Value workspace = memref::GetGlobalOp::create(b, loc, workspaceType, name);
   for (Buffer &buffer : buffers) {
     b.setInsertionPoint(buffer.alloc);
     Value offset = arith::ConstantIndexOp::create(b, loc, buffer.offset);
-    Value view = memref::ViewOp::create(b, buffer.alloc.getLoc(),
-                                        buffer.alloc.getType(), workspace,
-                                        offset, ValueRange{});
+    Value view =
+        memref::ViewOp::create(b, buffer.alloc.getLoc(), buffer.alloc.getType(),
+                               workspace, offset, ValueRange{});
     for (Operation *user : llvm::make_early_inc_range(buffer.alloc->getUsers()))
       if (isa<memref::DeallocOp>(user))
         user->erase();

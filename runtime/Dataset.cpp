@@ -25,8 +25,7 @@ struct GzFile {
 } // namespace
 
 /// Reads exactly `size` bytes; false on a short read or a gzip error.
-static bool readExactly(GzFile &in, void *data, size_t size,
-                        std::string &why) {
+static bool readExactly(GzFile &in, void *data, size_t size, std::string &why) {
   auto *out = static_cast<char *>(data);
   while (size > 0) {
     unsigned chunk = unsigned(std::min<size_t>(size, 1u << 30));
@@ -64,7 +63,8 @@ static Status readIdxFile(const std::string &path, uint32_t magic,
   if (!readExactly(in, header, 4, why))
     return Status::error("cannot read '" + path + "': " + why);
   if (bigEndian(header) != magic)
-    return Status::error("'" + path + "' is not an IDX file of the expected "
+    return Status::error("'" + path +
+                         "' is not an IDX file of the expected "
                          "kind (bad magic number)");
   if (!readExactly(in, header + 4, 4 * rank, why))
     return Status::error("cannot read '" + path + "': " + why);
@@ -130,8 +130,8 @@ Status alexrt::loadFashionMnist(const std::string &dir, bool training,
 }
 
 ImageSet alexrt::syntheticImages(int64_t count, int64_t channels,
-                                 int64_t height, int64_t width,
-                                 int32_t classes, uint64_t seed) {
+                                 int64_t height, int64_t width, int32_t classes,
+                                 uint64_t seed) {
   ImageSet set;
   set.count = count;
   set.channels = channels;

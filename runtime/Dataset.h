@@ -1,4 +1,5 @@
-//===- Dataset.h - images and labels for training and evaluation -*- C++ -*-===//
+//===- Dataset.h - images and labels for training and evaluation -*- C++
+//-*-===//
 
 #ifndef ALEXRT_DATASET_H
 #define ALEXRT_DATASET_H

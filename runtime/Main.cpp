@@ -64,11 +64,10 @@ int fail(const std::string &message, int code = 1) {
   return code;
 }
 
-bool parseOptions(int argc, char **argv, Options &options,
-                  std::string &error) {
+bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
   static const char *const flags[] = {"resume", "force"};
-  static const char *const keys[] = {"weights", "data",  "epochs", "limit",
-                                     "test-limit", "seed", "steps", "warmup"};
+  static const char *const keys[] = {"weights",    "data", "epochs", "limit",
+                                     "test-limit", "seed", "steps",  "warmup"};
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg.rfind("--", 0) != 0) {
@@ -94,8 +93,8 @@ bool parseOptions(int argc, char **argv, Options &options,
 }
 
 /// The training and test images the model's recipe asks for.
-Status loadData(const ModelInfo &model, const Options &options,
-                ImageSet &train, ImageSet &test) {
+Status loadData(const ModelInfo &model, const Options &options, ImageSet &train,
+                ImageSet &test) {
   if (model.dataset == "synthetic") {
     train = syntheticImages(4096, model.channels, model.height, model.width,
                             int32_t(model.classes), model.seed);
@@ -241,7 +240,8 @@ int train(Session &session, const Options &options) {
       return fail(status.message());
   } else {
     if (fileExists(weights) && !options.has("force"))
-      return fail("'" + weights + "' exists; use --resume to continue it or "
+      return fail("'" + weights +
+                  "' exists; use --resume to continue it or "
                   "--force to replace it");
     session.initialize(uint64_t(options.number("seed", int64_t(model.seed))));
   }
@@ -263,8 +263,9 @@ int train(Session &session, const Options &options) {
   std::vector<float> images(size_t(model.batch * model.imageSize()));
   std::vector<int32_t> labels(size_t(model.batch));
   std::vector<float> logits(size_t(model.batch * model.classes));
-  std::fprintf(stderr, "training %s on %s: %lld images, batch %lld, %lld "
-                       "steps an epoch\n",
+  std::fprintf(stderr,
+               "training %s on %s: %lld images, batch %lld, %lld "
+               "steps an epoch\n",
                model.name.c_str(), model.dataset.c_str(),
                (long long)trainSet.count, (long long)model.batch,
                (long long)steps);
@@ -282,11 +283,11 @@ int train(Session &session, const Options &options) {
       pipeline.makeBatch(trainSet, order.data() + s * model.batch, model.batch,
                          true, progress.seed, uint64_t(progress.step),
                          images.data(), labels.data());
-      float loss = session.trainStep(images.data(), labels.data(),
-                                     logits.data());
+      float loss =
+          session.trainStep(images.data(), labels.data(), logits.data());
       if (!std::isfinite(loss))
-        return fail("the loss became " + std::string(std::isnan(loss) ? "NaN"
-                                                                      : "infinite") +
+        return fail("the loss became " +
+                        std::string(std::isnan(loss) ? "NaN" : "infinite") +
                         " at step " + std::to_string(progress.step) +
                         "; stopping (the last checkpoint in '" + weights +
                         "' is untouched; try a lower learning rate)",
@@ -308,9 +309,8 @@ int train(Session &session, const Options &options) {
     std::printf("epoch %lld: train loss %.4f acc %.4f | test loss %.4f acc "
                 "%.4f | %.0f img/s | lr %g\n",
                 (long long)progress.epoch, lossSum / double(steps),
-                correct / double(steps * model.batch), test.loss,
-                test.accuracy, double(steps * model.batch) / seconds,
-                progress.learningRate);
+                correct / double(steps * model.batch), test.loss, test.accuracy,
+                double(steps * model.batch) / seconds, progress.learningRate);
     std::fflush(stdout);
     updateSchedule(model, progress, 1.0 - test.accuracy);
     Status saved = session.save(weights);

@@ -1,4 +1,5 @@
-//===- ModelInfo.h - what a compiled binary says about its model -*- C++ -*-===//
+//===- ModelInfo.h - what a compiled binary says about its model -*- C++
+//-*-===//
 
 #ifndef ALEXRT_MODELINFO_H
 #define ALEXRT_MODELINFO_H

@@ -24,10 +24,9 @@ inline std::array<uint32_t, 4> philox4x32(std::array<uint32_t, 4> counter,
   for (int round = 0; round < 10; ++round) {
     uint64_t product0 = uint64_t(kMul0) * counter[0];
     uint64_t product1 = uint64_t(kMul1) * counter[2];
-    counter = {uint32_t(product1 >> 32) ^ counter[1] ^ key[0],
-               uint32_t(product1),
-               uint32_t(product0 >> 32) ^ counter[3] ^ key[1],
-               uint32_t(product0)};
+    counter = {
+        uint32_t(product1 >> 32) ^ counter[1] ^ key[0], uint32_t(product1),
+        uint32_t(product0 >> 32) ^ counter[3] ^ key[1], uint32_t(product0)};
     key[0] += kWeyl0;
     key[1] += kWeyl1;
   }
@@ -36,7 +35,13 @@ inline std::array<uint32_t, 4> philox4x32(std::array<uint32_t, 4> counter,
 
 /// What a stream of random numbers is for; the top byte of its stream id,
 /// so no two purposes ever share numbers.
-enum class Purpose : uint64_t { Init = 1, Dropout, Shuffle, Augment, Synthetic };
+enum class Purpose : uint64_t {
+  Init = 1,
+  Dropout,
+  Shuffle,
+  Augment,
+  Synthetic
+};
 
 /// The stream id for `purpose` and a 56-bit `id` (a parameter index, a step).
 inline uint64_t streamId(Purpose purpose, uint64_t id) {

@@ -69,8 +69,8 @@ float Session::forward(float *images, int32_t *labels, float *logits) {
   std::vector<void *> args;
   for (auto &value : values)
     args.push_back(value.data());
-  for (void *arg : {(void *)images, (void *)labels, (void *)&loss,
-                    (void *)logits})
+  for (void *arg :
+       {(void *)images, (void *)labels, (void *)&loss, (void *)logits})
     args.push_back(arg);
   alex_forward(args.data());
   return loss;

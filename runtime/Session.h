@@ -1,4 +1,5 @@
-//===- Session.h - a compiled model's memory and its two entry points -*- C++ -*-===//
+//===- Session.h - a compiled model's memory and its two entry points -*- C++
+//-*-===//
 
 #ifndef ALEXRT_SESSION_H
 #define ALEXRT_SESSION_H

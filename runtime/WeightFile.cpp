@@ -84,14 +84,14 @@ Status alexrt::saveWeights(const std::string &path,
     auto momentum = alignedVector(builder, tensor.momentum, count);
     auto shape = builder.CreateVector(tensor.shape);
     auto name = builder.CreateString(tensor.name);
-    offsets.push_back(fb::CreateTensor(
-        builder, name, shape, value, momentum,
-        checksum(tensor.value, tensor.momentum, count)));
+    offsets.push_back(
+        fb::CreateTensor(builder, name, shape, value, momentum,
+                         checksum(tensor.value, tensor.momentum, count)));
   }
   auto tensorVector = builder.CreateVector(offsets);
-  auto schedule = fb::CreateSchedule(
-      builder, progress.learningRate, progress.bestValidationError,
-      progress.epochsSinceBest, progress.drops);
+  auto schedule = fb::CreateSchedule(builder, progress.learningRate,
+                                     progress.bestValidationError,
+                                     progress.epochsSinceBest, progress.drops);
   auto name = builder.CreateString(modelName);
   // Size-prefixed, so a reader can tell a truncated file from a whole one.
   fb::FinishSizePrefixedWeightFileBuffer(
@@ -185,10 +185,9 @@ Status alexrt::loadWeights(const std::string &path, uint64_t signature,
                            want.name + "'");
     const fb::Tensor *have = it->second;
     size_t count = size_t(want.numElements());
-    bool sameShape =
-        have->shape()->size() == want.shape.size() &&
-        std::equal(want.shape.begin(), want.shape.end(),
-                   have->shape()->begin());
+    bool sameShape = have->shape()->size() == want.shape.size() &&
+                     std::equal(want.shape.begin(), want.shape.end(),
+                                have->shape()->begin());
     if (!sameShape || have->value()->size() != count ||
         have->momentum()->size() != count)
       return Status::error("tensor '" + want.name + "' in '" + path +

@@ -8,7 +8,8 @@
 
 using namespace reference;
 
-Tensor::Tensor(std::vector<int64_t> dims, double fill) : shape(std::move(dims)) {
+Tensor::Tensor(std::vector<int64_t> dims, double fill)
+    : shape(std::move(dims)) {
   int64_t count = 1;
   for (int64_t dim : shape)
     count *= dim;
@@ -150,7 +151,8 @@ Tensor reference::maxPool(const Tensor &x, int64_t window, int64_t stride) {
           double best = -std::numeric_limits<double>::infinity();
           for (int64_t ky = 0; ky < window; ++ky)
             for (int64_t kx = 0; kx < window; ++kx)
-              best = std::max(best, x.at(n, c, r * stride + ky, s * stride + kx));
+              best =
+                  std::max(best, x.at(n, c, r * stride + ky, s * stride + kx));
           y.at(n, c, r, s) = best;
         }
   return y;
@@ -224,8 +226,9 @@ double reference::softmaxCrossEntropy(const Tensor &logits,
   return total / double(n);
 }
 
-Tensor reference::softmaxCrossEntropyBackward(
-    const Tensor &logits, const std::vector<int32_t> &labels) {
+Tensor
+reference::softmaxCrossEntropyBackward(const Tensor &logits,
+                                       const std::vector<int32_t> &labels) {
   int64_t n = logits.shape[0], classes = logits.shape[1];
   Tensor grad(logits.shape);
   for (int64_t i = 0; i < n; ++i) {

@@ -1,4 +1,5 @@
-//===- Reference.h - plain C++ float64 versions of every alex op -*- C++ -*-===//
+//===- Reference.h - plain C++ float64 versions of every alex op -*- C++
+//-*-===//
 //
 // An independent implementation of the math, written as the textbook
 // formulas with direct loops (no im2col, no BLAS, no MLIR), in double
@@ -35,8 +36,7 @@ struct ConvParams {
   int64_t stride = 1, pad = 0, groups = 1;
 };
 
-Tensor conv2d(const Tensor &x, const Tensor &w, const Tensor &b,
-              ConvParams p);
+Tensor conv2d(const Tensor &x, const Tensor &w, const Tensor &b, ConvParams p);
 /// Gradients of conv2d for output gradient dy.
 void conv2dBackward(const Tensor &x, const Tensor &w, const Tensor &dy,
                     ConvParams p, Tensor *dx, Tensor *dw, Tensor *db);

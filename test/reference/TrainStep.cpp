@@ -70,8 +70,8 @@ LogicalResult Stepper::forwardOp(Operation &op) {
         return success();
       })
       .Case([&](alex::MaxPoolOp pool) {
-        values[out] =
-            maxPool(in(0), int64_t(pool.getWindow()), int64_t(pool.getStride()));
+        values[out] = maxPool(in(0), int64_t(pool.getWindow()),
+                              int64_t(pool.getStride()));
         return success();
       })
       .Case([&](alex::FlattenOp) {
@@ -88,8 +88,8 @@ LogicalResult Stepper::forwardOp(Operation &op) {
                                              uint64_t(dropoutStreams++)));
         Tensor mask(in(0).shape);
         for (int64_t i = 0; i < mask.size(); ++i)
-          mask[i] = random.uniform(uint64_t(i)) >= rate ? 1.0 / (1.0 - rate)
-                                                        : 0.0;
+          mask[i] =
+              random.uniform(uint64_t(i)) >= rate ? 1.0 / (1.0 - rate) : 0.0;
         Tensor y = in(0);
         for (int64_t i = 0; i < y.size(); ++i)
           y[i] *= mask[i];
@@ -166,7 +166,8 @@ LogicalResult Stepper::backwardOp(Operation &op, const Tensor &grad) {
         return success();
       })
       .Case([&](alex::FlattenOp) {
-        accumulate(op.getOperand(0), reshaped(grad, op.getOperand(0).getType()));
+        accumulate(op.getOperand(0),
+                   reshaped(grad, op.getOperand(0).getType()));
         return success();
       })
       .Case([&](alex::DropoutOp) {
@@ -198,7 +199,8 @@ FailureOr<StepResult> Stepper::run(func::FuncOp forward) {
       return failure();
 
   auto returnOp = cast<func::ReturnOp>(body.getTerminator());
-  auto loss = returnOp.getOperand(0).getDefiningOp<alex::SoftmaxCrossEntropyOp>();
+  auto loss =
+      returnOp.getOperand(0).getDefiningOp<alex::SoftmaxCrossEntropyOp>();
   StepResult result;
   result.logits = values[loss.getLogits()];
   result.loss = softmaxCrossEntropy(result.logits, state.labels);

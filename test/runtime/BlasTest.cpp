@@ -34,8 +34,8 @@ TEST(Sgemm, MatchesTheDefinitionForEveryTransposition) {
         for (int64_t j = 0; j < n; ++j) {
           double sum = 0;
           for (int64_t p = 0; p < k; ++p)
-            sum += double(element(a, lda, ta, i, p)) *
-                   element(b, ldb, tb, p, j);
+            sum +=
+                double(element(a, lda, ta, i, p)) * element(b, ldb, tb, p, j);
           expected[size_t(i * ldc + j)] =
               float(1.5 * sum + 0.5 * c[size_t(i * ldc + j)]);
         }

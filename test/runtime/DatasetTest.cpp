@@ -82,15 +82,14 @@ TEST(Idx, BadFilesAreRefused) {
 
   std::string truncated = idx.dir.file("truncated.gz");
   writeIdx(truncated, 0x803, {3, 2, 3}, idx.pixels, 16 + 10);
-  EXPECT_NE(errorOf(readIdx(truncated, idx.labels(), 3, set))
-                .find("truncated"),
+  EXPECT_NE(errorOf(readIdx(truncated, idx.labels(), 3, set)).find("truncated"),
             std::string::npos);
 
   std::string fewer = idx.dir.file("fewer.gz");
   writeIdx(fewer, 0x801, {2}, {0, 1});
-  EXPECT_NE(errorOf(readIdx(idx.images(), fewer, 3, set))
-                .find("holds 3 images but"),
-            std::string::npos);
+  EXPECT_NE(
+      errorOf(readIdx(idx.images(), fewer, 3, set)).find("holds 3 images but"),
+      std::string::npos);
 
   std::string longer = idx.dir.file("longer.gz");
   writeIdx(longer, 0x801, {3}, {0, 1, 2, 2});
@@ -137,8 +136,7 @@ TEST(InputPipeline, IdentityScalesToUnit) {
   std::vector<float> images(2 * 6);
   std::vector<int32_t> labels(2);
   int64_t indices[] = {2, 0};
-  pipeline.makeBatch(set, indices, 2, true, 1, 0, images.data(),
-                     labels.data());
+  pipeline.makeBatch(set, indices, 2, true, 1, 0, images.data(), labels.data());
   EXPECT_EQ(labels, (std::vector<int32_t>{1, 0}));
   for (int i = 0; i < 6; ++i) {
     EXPECT_FLOAT_EQ(images[i], float((12 + i) * 10) / 255.0f);

@@ -58,8 +58,8 @@ void writeBytes(const std::string &path, const std::string &bytes) {
 TEST(WeightFile, RoundTripIsExact) {
   TempDir dir;
   Weights saved;
-  ASSERT_TRUE(saveWeights(dir.file("w.fb"), "tiny", kSignature,
-                          someProgress(), saved.buffers())
+  ASSERT_TRUE(saveWeights(dir.file("w.fb"), "tiny", kSignature, someProgress(),
+                          saved.buffers())
                   .ok());
 
   Weights loaded(100.0f);
@@ -84,9 +84,9 @@ TEST(WeightFile, RoundTripIsExact) {
 TEST(WeightFile, TensorDataIsAligned) {
   TempDir dir;
   Weights saved;
-  ASSERT_TRUE(saveWeights(dir.file("w.fb"), "tiny", kSignature, {},
-                          saved.buffers())
-                  .ok());
+  ASSERT_TRUE(
+      saveWeights(dir.file("w.fb"), "tiny", kSignature, {}, saved.buffers())
+          .ok());
   // The value bytes of fc.weight must start 64-byte aligned in the file.
   std::string bytes = readBytes(dir.file("w.fb"));
   std::string pattern(reinterpret_cast<const char *>(saved.w.data()),
@@ -99,12 +99,12 @@ TEST(WeightFile, TensorDataIsAligned) {
 TEST(WeightFile, SavingLeavesNoTemporaryAndReplacesTheOldFile) {
   TempDir dir;
   Weights first, second(7.0f);
-  ASSERT_TRUE(saveWeights(dir.file("w.fb"), "tiny", kSignature, {},
-                          first.buffers())
-                  .ok());
-  ASSERT_TRUE(saveWeights(dir.file("w.fb"), "tiny", kSignature, {},
-                          second.buffers())
-                  .ok());
+  ASSERT_TRUE(
+      saveWeights(dir.file("w.fb"), "tiny", kSignature, {}, first.buffers())
+          .ok());
+  ASSERT_TRUE(
+      saveWeights(dir.file("w.fb"), "tiny", kSignature, {}, second.buffers())
+          .ok());
   int files = 0;
   for (auto &entry : std::filesystem::directory_iterator(dir.path))
     files += entry.is_regular_file();
@@ -120,9 +120,9 @@ TEST(WeightFile, SavingLeavesNoTemporaryAndReplacesTheOldFile) {
 TEST(WeightFile, FailedSaveKeepsTheExistingFile) {
   TempDir dir;
   Weights first;
-  ASSERT_TRUE(saveWeights(dir.file("w.fb"), "tiny", kSignature, {},
-                          first.buffers())
-                  .ok());
+  ASSERT_TRUE(
+      saveWeights(dir.file("w.fb"), "tiny", kSignature, {}, first.buffers())
+          .ok());
   std::string before = readBytes(dir.file("w.fb"));
 
   // The target is a directory: rename fails after the data was written.
@@ -162,8 +162,7 @@ TEST(WeightFile, BadFilesAreRefused) {
   TempDir dir;
   Weights saved;
   std::string good = dir.file("good.fb");
-  ASSERT_TRUE(
-      saveWeights(good, "tiny", kSignature, {}, saved.buffers()).ok());
+  ASSERT_TRUE(saveWeights(good, "tiny", kSignature, {}, saved.buffers()).ok());
   std::string bytes = readBytes(good);
 
   auto expectError = [&](const std::string &name, const std::string &content,
@@ -199,9 +198,9 @@ TEST(WeightFile, BadFilesAreRefused) {
 TEST(WeightFile, AnotherModelsWeightsAreRefused) {
   TempDir dir;
   Weights saved;
-  ASSERT_TRUE(saveWeights(dir.file("w.fb"), "alexnet", kSignature, {},
-                          saved.buffers())
-                  .ok());
+  ASSERT_TRUE(
+      saveWeights(dir.file("w.fb"), "alexnet", kSignature, {}, saved.buffers())
+          .ok());
   Status status = loadExpectingUntouched(dir.file("w.fb"), kSignature + 1);
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.message().find("belongs to model 'alexnet'"),

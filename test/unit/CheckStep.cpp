@@ -6,11 +6,11 @@
 // (JIT) from seeded weights, momenta, images and labels, runs the float64
 // reference step (test/reference) on the same data, and compares the loss,
 // the logits, every parameter's gradient (exported from the step as extra
-// results), and the updated weights and momenta. The error of a tensor is max|compiled - reference| /
-// max|reference|; the check fails if any exceeds the tolerance. The
-// reference follows the compiled run's ReLU and max-pool choices (see
-// reference::StepState::decisions): float32 and float64 may disagree at a
-// kink, and each is then right about its own forward pass.
+// results), and the updated weights and momenta. The error of a tensor is
+// max|compiled - reference| / max|reference|; the check fails if any exceeds
+// the tolerance. The reference follows the compiled run's ReLU and max-pool
+// choices (see reference::StepState::decisions): float32 and float64 may
+// disagree at a kink, and each is then right about its own forward pass.
 //
 //===----------------------------------------------------------------------===//
 
@@ -121,9 +121,8 @@ static Exported exportValues(func::FuncOp step) {
     add(update.getGrad(), update.getParam().str(), exported.gradients);
   auto returnOp = cast<func::ReturnOp>(step.getBody().front().getTerminator());
   returnOp->insertOperands(returnOp.getNumOperands(), values);
-  step.setFunctionType(FunctionType::get(step.getContext(),
-                                         step.getArgumentTypes(),
-                                         returnOp.getOperandTypes()));
+  step.setFunctionType(FunctionType::get(
+      step.getContext(), step.getArgumentTypes(), returnOp.getOperandTypes()));
   return exported;
 }
 
@@ -174,8 +173,8 @@ int main(int argc, char **argv) {
     Param param{spec.name, spec.shape, {}, {}};
     param.value.resize(size_t(spec.numElements()));
     alexrt::initParam(spec, seed, index, param.value.data());
-    alexrt::RandomStream random(seed, alexrt::streamId(
-                                          alexrt::Purpose::Synthetic, 100 + index));
+    alexrt::RandomStream random(
+        seed, alexrt::streamId(alexrt::Purpose::Synthetic, 100 + index));
     for (size_t i = 0; i < param.value.size(); ++i)
       param.momentum.push_back(1e-3f * random.normal(i));
     state.params[spec.name] = reference::Tensor(spec.shape);
@@ -189,7 +188,8 @@ int main(int argc, char **argv) {
   auto logitsType = cast<RankedTensorType>(forward.getResultTypes()[1]);
   int64_t batch = imageType.getDimSize(0), classes = logitsType.getDimSize(1);
   std::vector<float> images(size_t(imageType.getNumElements()));
-  alexrt::RandomStream data(seed, alexrt::streamId(alexrt::Purpose::Synthetic, 1));
+  alexrt::RandomStream data(seed,
+                            alexrt::streamId(alexrt::Purpose::Synthetic, 1));
   for (size_t i = 0; i < images.size(); ++i)
     images[i] = data.uniform(i);
   std::vector<int32_t> labels;
@@ -256,9 +256,9 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  for (auto [entry, activation] : llvm::zip(exported.activations, activations)) {
-    reference::Tensor tensor(
-        std::vector<int64_t>(entry.second.getShape()));
+  for (auto [entry, activation] :
+       llvm::zip(exported.activations, activations)) {
+    reference::Tensor tensor(std::vector<int64_t>(entry.second.getShape()));
     tensor.data = widen(activation);
     state.decisions[entry.first] = std::move(tensor);
   }
@@ -283,12 +283,12 @@ int main(int argc, char **argv) {
   for (auto [entry, gradient] : llvm::zip(exported.gradients, gradients))
     compiledGrads[entry.first] = widen(gradient);
   for (Param &p : params) {
-    report(p.name + " gradient", relativeError(compiledGrads[p.name],
-                                               expected->grads[p.name].data));
-    report(p.name + " weight", relativeError(widen(p.value),
-                                             state.params[p.name].data));
-    report(p.name + " momentum", relativeError(widen(p.momentum),
-                                               state.momenta[p.name].data));
+    report(p.name + " gradient",
+           relativeError(compiledGrads[p.name], expected->grads[p.name].data));
+    report(p.name + " weight",
+           relativeError(widen(p.value), state.params[p.name].data));
+    report(p.name + " momentum",
+           relativeError(widen(p.momentum), state.momenta[p.name].data));
   }
   llvm::outs() << llvm::format("worst relative error %.3e (%s), tolerance "
                                "%.1e: %s\n",

@@ -31,12 +31,39 @@ static cl::opt<unsigned> randomSeed("seed", cl::init(1),
                                     cl::desc("Random seed"));
 
 /// Pieces worth splicing in: tokens of the language and hostile bytes.
-static const char *const kFragments[] = {
-    "=", "(", ")", "{", "}", ",", ".", "*", "#", "\"", "\n", "x", "0", "-1",
-    "1e999", "99999999999999999999", "3x0x7", "groups=0", "stride=0",
-    "kernel=1000", "filters=-4", "size=4", "rate=1", "conv(", "dense(",
-    "relu1", "conv1", "network", "init", "model", "labels()", "\xff\xfe",
-    std::string(1, '\0').c_str()};
+static const char *const kFragments[] = {"=",
+                                         "(",
+                                         ")",
+                                         "{",
+                                         "}",
+                                         ",",
+                                         ".",
+                                         "*",
+                                         "#",
+                                         "\"",
+                                         "\n",
+                                         "x",
+                                         "0",
+                                         "-1",
+                                         "1e999",
+                                         "99999999999999999999",
+                                         "3x0x7",
+                                         "groups=0",
+                                         "stride=0",
+                                         "kernel=1000",
+                                         "filters=-4",
+                                         "size=4",
+                                         "rate=1",
+                                         "conv(",
+                                         "dense(",
+                                         "relu1",
+                                         "conv1",
+                                         "network",
+                                         "init",
+                                         "model",
+                                         "labels()",
+                                         "\xff\xfe",
+                                         std::string(1, '\0').c_str()};
 
 /// Returns a damaged copy of `text`.
 static std::string mutate(const std::string &text, std::mt19937 &rng) {
@@ -132,7 +159,8 @@ int main(int argc, char **argv) {
     }
   }
   llvm::outs() << "mutants: " << accepted + rejected + silent
-               << ", accepted: " << accepted << ", rejected with errors: "
-               << rejected << ", rejected silently: " << silent << "\n";
+               << ", accepted: " << accepted
+               << ", rejected with errors: " << rejected
+               << ", rejected silently: " << silent << "\n";
   return silent ? 1 : 0;
 }

@@ -105,7 +105,7 @@ void checkPool(std::vector<int64_t> shape, int64_t window, int64_t stride) {
 
 int main() {
   checkConv({2, 3, 9, 9}, 4, 3, {1, 1, 1});
-  checkConv({2, 4, 11, 11}, 6, 5, {2, 2, 2}); // strided, grouped
+  checkConv({2, 4, 11, 11}, 6, 5, {2, 2, 2});  // strided, grouped
   checkConv({1, 3, 15, 15}, 4, 11, {4, 2, 1}); // the paper's conv1 shape
   checkConv({2, 4, 5, 5}, 4, 2, {1, 0, 4});    // even kernel, depthwise
 
@@ -118,8 +118,8 @@ int main() {
     check("relu input", x, reluBackward(x, r), [&] { return dot(r, relu(x)); });
   }
 
-  checkLRN({5, 1e-4, 0.75, 2}, 0.0);  // the paper's
-  checkLRN({3, 0.5, 0.75, 1}, -1.0);  // strong, negative inputs too
+  checkLRN({5, 1e-4, 0.75, 2}, 0.0); // the paper's
+  checkLRN({3, 0.5, 0.75, 1}, -1.0); // strong, negative inputs too
   checkLRN({5, 2.0, 1.5, 3}, -1.0);
 
   checkPool({2, 3, 7, 7}, 3, 2); // overlapping

@@ -44,8 +44,8 @@ static std::unique_ptr<llvm::TargetMachine> hostMachine() {
       llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
 }
 
-std::unique_ptr<llvm::Module> alex::translateForHost(ModuleOp module,
-                                                     llvm::LLVMContext &context) {
+std::unique_ptr<llvm::Module>
+alex::translateForHost(ModuleOp module, llvm::LLVMContext &context) {
   DialectRegistry registry;
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
@@ -101,11 +101,13 @@ LogicalResult alex::linkExecutable(llvm::StringRef object,
     libraries = dir;
   std::string libraryFlag = "-L" + libraries;
   llvm::SmallVector<llvm::StringRef> args = {
-      driver,       "-o",          output,     object,     libraryFlag,
-      "-lalexrt_main", "-lalexrt", "-lopenblas", "-lz", "-lpthread", "-lm"};
+      driver,      "-o",         output,
+      object,      libraryFlag,  "-lalexrt_main",
+      "-lalexrt",  "-lopenblas", "-lz",
+      "-lpthread", "-lm"};
   std::string message;
-  int status = llvm::sys::ExecuteAndWait(driver, args, std::nullopt, {}, 0, 0,
-                                         &message);
+  int status =
+      llvm::sys::ExecuteAndWait(driver, args, std::nullopt, {}, 0, 0, &message);
   if (status != 0) {
     error() << "linking '" << output << "' failed"
             << (message.empty() ? "" : ": " + message) << "\n";

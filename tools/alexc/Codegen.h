@@ -1,4 +1,5 @@
-//===- Codegen.h - object files and executables from LLVM-dialect IR -*- C++ -*-===//
+//===- Codegen.h - object files and executables from LLVM-dialect IR -*- C++
+//-*-===//
 
 #ifndef ALEX_TOOLS_ALEXC_CODEGEN_H
 #define ALEX_TOOLS_ALEXC_CODEGEN_H

@@ -42,8 +42,8 @@ static std::string nameOf(Location loc, llvm::StringRef fallback) {
 /// Per-example shape: the batch dimension dropped.
 static std::string exampleShape(Type type) {
   auto shaped = cast<ShapedType>(type);
-  return formatShape(shaped.getShape().drop_front(
-      std::min<size_t>(1, shaped.getRank())));
+  return formatShape(
+      shaped.getShape().drop_front(std::min<size_t>(1, shaped.getRank())));
 }
 
 static std::string mebibytes(int64_t bytes) {
@@ -63,13 +63,14 @@ static LogicalResult printMemoryPlan(ModuleOp module, llvm::raw_ostream &os) {
   if (failed(pm.run(*copy)))
     return failure();
   for (auto function : copy->getOps<func::FuncOp>()) {
-    auto planned = function->getAttrOfType<IntegerAttr>(kWorkspaceBytesAttrName);
+    auto planned =
+        function->getAttrOfType<IntegerAttr>(kWorkspaceBytesAttrName);
     auto unplanned =
         function->getAttrOfType<IntegerAttr>(kUnplannedBytesAttrName);
     if (planned && unplanned)
       os << "temporaries of @" << function.getName() << ": "
-         << mebibytes(planned.getInt()) << " ("
-         << mebibytes(unplanned.getInt()) << " without reuse)\n";
+         << mebibytes(planned.getInt()) << " (" << mebibytes(unplanned.getInt())
+         << " without reuse)\n";
   }
   return success();
 }
@@ -122,8 +123,7 @@ LogicalResult alex::printSummary(ModuleOp module, llvm::raw_ostream &os) {
   os << "\n\n";
 
   auto line = [&](llvm::StringRef name, llvm::StringRef op,
-                  llvm::StringRef shape, llvm::StringRef p,
-                  llvm::StringRef m) {
+                  llvm::StringRef shape, llvm::StringRef p, llvm::StringRef m) {
     os << llvm::left_justify(name, nameWidth) << "  "
        << llvm::left_justify(op, opWidth) << "  "
        << llvm::left_justify(shape, shapeWidth) << "  "

@@ -21,16 +21,16 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
-#include "mlir/Pass/PassManager.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
@@ -40,8 +40,8 @@ using namespace mlir;
 
 static cl::OptionCategory alexcOptions("alexc options");
 
-static cl::SubCommand compileCommand("compile",
-                                     "Compile a model (--emit picks the stage)");
+static cl::SubCommand
+    compileCommand("compile", "Compile a model (--emit picks the stage)");
 static cl::SubCommand summaryCommand(
     "summary", "Print each layer's output shape, parameters and multiply-adds");
 
@@ -54,7 +54,16 @@ static cl::opt<std::string> inputFilename(cl::Positional, cl::Required,
 namespace {
 enum class InputKind { Model, MLIR };
 /// What `compile` writes: an IR stage, or one of the final artefacts.
-enum class Emit { AST, MLIR, TrainStep, Loops, LLVM, LLVMIR, Object, Executable };
+enum class Emit {
+  AST,
+  MLIR,
+  TrainStep,
+  Loops,
+  LLVM,
+  LLVMIR,
+  Object,
+  Executable
+};
 } // namespace
 using alex::Stage;
 
@@ -64,36 +73,37 @@ static cl::opt<InputKind> inputKind(
                clEnumValN(InputKind::MLIR, "mlir", "alex dialect IR")),
     cl::sub(compileCommand), cl::sub(summaryCommand), cl::cat(alexcOptions));
 
-static cl::opt<Emit> emit(
-    "emit", cl::desc("What to write (default: exe)"), cl::init(Emit::Executable),
-    cl::values(clEnumValN(Emit::AST, "ast", "the parsed syntax tree"),
-               clEnumValN(Emit::MLIR, "mlir", "alex IR from the frontend"),
-               clEnumValN(Emit::TrainStep, "train-step",
-                          "+ @train_step: gradients and SGD updates"),
-               clEnumValN(Emit::Loops, "loops",
-                          "functions over buffers: loops and sgemm calls"),
-               clEnumValN(Emit::LLVM, "llvm", "the LLVM dialect"),
-               clEnumValN(Emit::LLVMIR, "llvm-ir", "LLVM IR, optimized"),
-               clEnumValN(Emit::Object, "obj", "an object file"),
-               clEnumValN(Emit::Executable, "exe",
-                          "an executable with train, eval and bench")),
-    cl::sub(compileCommand), cl::cat(alexcOptions));
+static cl::opt<Emit>
+    emit("emit", cl::desc("What to write (default: exe)"),
+         cl::init(Emit::Executable),
+         cl::values(clEnumValN(Emit::AST, "ast", "the parsed syntax tree"),
+                    clEnumValN(Emit::MLIR, "mlir", "alex IR from the frontend"),
+                    clEnumValN(Emit::TrainStep, "train-step",
+                               "+ @train_step: gradients and SGD updates"),
+                    clEnumValN(Emit::Loops, "loops",
+                               "functions over buffers: loops and sgemm calls"),
+                    clEnumValN(Emit::LLVM, "llvm", "the LLVM dialect"),
+                    clEnumValN(Emit::LLVMIR, "llvm-ir", "LLVM IR, optimized"),
+                    clEnumValN(Emit::Object, "obj", "an object file"),
+                    clEnumValN(Emit::Executable, "exe",
+                               "an executable with train, eval and bench")),
+         cl::sub(compileCommand), cl::cat(alexcOptions));
 
-static cl::opt<int64_t> batchOverride(
-    "batch", cl::desc("Images per step (default: the model's)"),
-    cl::init(0), cl::sub(compileCommand), cl::sub(summaryCommand),
-    cl::cat(alexcOptions));
+static cl::opt<int64_t>
+    batchOverride("batch", cl::desc("Images per step (default: the model's)"),
+                  cl::init(0), cl::sub(compileCommand), cl::sub(summaryCommand),
+                  cl::cat(alexcOptions));
 
 static cl::opt<std::string> outputFilename(
-    "o", cl::desc("Output file (default: stdout for text, the model's "
-                  "file name for an executable)"),
-    cl::value_desc("file"),
-                                           cl::sub(compileCommand),
-                                           cl::cat(alexcOptions));
+    "o",
+    cl::desc("Output file (default: stdout for text, the model's "
+             "file name for an executable)"),
+    cl::value_desc("file"), cl::sub(compileCommand), cl::cat(alexcOptions));
 
-static cl::opt<bool> printLocations(
-    "print-locations", cl::desc("Print source locations in emitted IR"),
-    cl::sub(compileCommand), cl::cat(alexcOptions));
+static cl::opt<bool>
+    printLocations("print-locations",
+                   cl::desc("Print source locations in emitted IR"),
+                   cl::sub(compileCommand), cl::cat(alexcOptions));
 
 static bool isMLIRInput() {
   if (inputKind.getNumOccurrences())
@@ -166,11 +176,13 @@ static int writeBinary(ModuleOp module) {
   if (!llvmModule)
     return 1;
   if (emit == Emit::LLVMIR)
-    return writeOutput([&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
+    return writeOutput(
+        [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
 
   llvm::StringRef stem = llvm::sys::path::stem(inputFilename);
   if (emit == Emit::Object)
-    return failed(alex::writeObject(*llvmModule, outputPath((stem + ".o").str())));
+    return failed(
+        alex::writeObject(*llvmModule, outputPath((stem + ".o").str())));
 
   llvm::SmallString<128> object;
   if (llvm::sys::fs::createTemporaryFile("alexc", "o", object)) {
@@ -207,8 +219,7 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
   alex::buildPipeline(pm, stageOf(emit));
   if (failed(pm.run(*module)))
     return 1;
-  if (emit == Emit::LLVMIR || emit == Emit::Object ||
-      emit == Emit::Executable)
+  if (emit == Emit::LLVMIR || emit == Emit::Object || emit == Emit::Executable)
     return writeBinary(*module);
   OpPrintingFlags flags;
   if (printLocations)
@@ -225,8 +236,8 @@ int main(int argc, char **argv) {
   for (cl::SubCommand *command :
        {&cl::SubCommand::getTopLevel(), &compileCommand, &summaryCommand})
     cl::HideUnrelatedOptions(alexcOptions, *command);
-  cl::ParseCommandLineOptions(argc, argv,
-                              "alexc: compile and train AlexNet-style models\n");
+  cl::ParseCommandLineOptions(
+      argc, argv, "alexc: compile and train AlexNet-style models\n");
   if (!compileCommand && !summaryCommand) {
     llvm::WithColor::error(llvm::errs(), "alexc")
         << "expected a command: compile or summary (see alexc --help)\n";
