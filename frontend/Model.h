@@ -8,6 +8,8 @@
 #ifndef ALEX_FRONTEND_MODEL_H
 #define ALEX_FRONTEND_MODEL_H
 
+#include "runtime/Params.h"
+
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/SMLoc.h"
@@ -31,15 +33,10 @@ enum class LayerKind {
   Loss,    ///< softmax_cross_entropy(logits, labels)
 };
 
-/// How to fill a parameter before training.
-struct InitRule {
-  enum class Kind { Constant, Gaussian, Xavier };
-  Kind kind = Kind::Constant;
-  double value = 0; ///< Constant.
-  double std = 0;   ///< Gaussian.
-  double mean = 0;  ///< Gaussian.
-  double gain = 1;  ///< Xavier.
-  llvm::SMLoc loc;  ///< The rule in the init section, if any.
+/// How to fill a parameter before training: the runtime's rule, and where
+/// the init section states it.
+struct InitRule : alexrt::InitRule {
+  llvm::SMLoc loc; ///< The rule in the init section, if any.
 };
 
 /// One layer with its hyperparameters (defaults filled in).

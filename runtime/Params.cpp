@@ -8,7 +8,7 @@
 
 using namespace alexrt;
 
-int64_t ParamSpec::numElements() const {
+int64_t alexrt::elementCount(const std::vector<int64_t> &shape) {
   int64_t count = 1;
   for (int64_t dim : shape)
     count *= dim;

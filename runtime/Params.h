@@ -21,13 +21,16 @@ struct InitRule {
   double gain = 1;  ///< Xavier.
 };
 
+/// The number of elements of a tensor of `shape`.
+int64_t elementCount(const std::vector<int64_t> &shape);
+
 /// One trainable tensor: `<layer>.<role>`, its shape and its init rule.
 struct ParamSpec {
   std::string name;
   std::vector<int64_t> shape;
   InitRule init;
 
-  int64_t numElements() const;
+  int64_t numElements() const { return elementCount(shape); }
 };
 
 /// Fills `out` (numElements floats) by the parameter's rule. Draws are a

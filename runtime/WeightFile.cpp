@@ -2,6 +2,7 @@
 
 #include "runtime/WeightFile.h"
 
+#include "runtime/Params.h"
 #include "runtime/weights_generated.h"
 
 #include <zlib.h>
@@ -16,13 +17,6 @@
 #include <unistd.h>
 
 using namespace alexrt;
-
-int64_t TensorBuffers::numElements() const {
-  int64_t count = 1;
-  for (int64_t dim : shape)
-    count *= dim;
-  return count;
-}
 
 static std::string systemError(const std::string &what,
                                const std::string &path) {

@@ -11,6 +11,7 @@
 #ifndef ALEXRT_WEIGHTFILE_H
 #define ALEXRT_WEIGHTFILE_H
 
+#include "runtime/Params.h"
 #include "runtime/Status.h"
 
 #include <cstdint>
@@ -40,7 +41,7 @@ struct TensorBuffers {
   float *value = nullptr;
   float *momentum = nullptr;
 
-  int64_t numElements() const;
+  int64_t numElements() const { return elementCount(shape); }
 };
 
 /// Writes a weight file for model `modelName` with signature `signature`.
