@@ -87,28 +87,31 @@ void lrnGrad(LoopBuilder &lb, LRNGradOp op, Value dy, Value x, Value dx) {
   double alpha = op.getAlpha().convertToDouble();
   double beta = op.getBeta().convertToDouble();
   int64_t radius = op.getSize() / 2, channels = shapeOf(x)[1];
-  Value scales = lb.alloc(cast<MemRefType>(x.getType()));
+  // One pow per element: p = s^-beta, and t = dy x s^(-beta-1) = dy x p / s
+  // for the window sums.
+  auto type = cast<MemRefType>(x.getType());
+  Value powers = lb.alloc(type), terms = lb.alloc(type);
   lb.parallel(shapeOf(x), [&](ValueRange ivs) {
-    lb.store(
-        lrnScale(lb, x, ivs, op.getSize(), alpha, op.getK().convertToDouble()),
-        scales, ivs);
+    Value scale =
+        lrnScale(lb, x, ivs, op.getSize(), alpha, op.getK().convertToDouble());
+    Value power = powf(lb, scale, -beta);
+    lb.store(power, powers, ivs);
+    Value dyx = lb.fmul(lb.load(dy, ivs), lb.load(x, ivs));
+    lb.store(lb.fdiv(lb.fmul(dyx, power), scale), terms, ivs);
   });
   lb.parallel(shapeOf(x), [&](ValueRange ivs) {
     Value lower = lb.max(lb.add(ivs[1], -radius), lb.index(0));
     Value upper = lb.min(lb.add(ivs[1], radius + 1), lb.index(channels));
     Value sum = lb.reduce(lower, upper, lb.f32(0), [&](Value j, Value acc) {
-      llvm::SmallVector<Value> at{ivs[0], j, ivs[2], ivs[3]};
-      Value term = lb.fmul(lb.fmul(lb.load(dy, at), lb.load(x, at)),
-                           powf(lb, lb.load(scales, at), -beta - 1));
-      return lb.fadd(acc, term);
+      return lb.fadd(acc, lb.load(terms, {ivs[0], j, ivs[2], ivs[3]}));
     });
-    Value direct =
-        lb.fmul(lb.load(dy, ivs), powf(lb, lb.load(scales, ivs), -beta));
+    Value direct = lb.fmul(lb.load(dy, ivs), lb.load(powers, ivs));
     Value cross =
         lb.fmul(lb.f32(2 * alpha * beta), lb.fmul(lb.load(x, ivs), sum));
     lb.store(lb.fsub(direct, cross), dx, ivs);
   });
-  memref::DeallocOp::create(lb.builder(), scales);
+  memref::DeallocOp::create(lb.builder(), powers);
+  memref::DeallocOp::create(lb.builder(), terms);
 }
 
 //===----------------------------------------------------------------------===//
