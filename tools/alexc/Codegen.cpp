@@ -93,8 +93,9 @@ LogicalResult alex::writeObject(llvm::Module &module, llvm::StringRef path) {
 
 LogicalResult alex::linkExecutable(llvm::StringRef object,
                                    llvm::StringRef output) {
-  // The C++ compiler the project was built with drives the link; the
-  // runtime libraries sit in the build's lib/ (or $ALEXRT_LIBRARY_DIR).
+  // The C++ compiler and link flags the project was built with drive the
+  // link; the runtime libraries sit in the build's lib/ (or
+  // $ALEXRT_LIBRARY_DIR).
   std::string driver = ALEXC_LINK_DRIVER;
   std::string libraries = ALEXRT_LIBRARY_DIR;
   if (const char *dir = std::getenv("ALEXRT_LIBRARY_DIR"))
@@ -105,6 +106,9 @@ LogicalResult alex::linkExecutable(llvm::StringRef object,
       object,      libraryFlag,  "-lalexrt_main",
       "-lalexrt",  "-lopenblas", "-lz",
       "-lpthread", "-lm"};
+  llvm::SmallVector<llvm::StringRef> buildFlags;
+  llvm::StringRef(ALEXC_LINK_FLAGS).split(buildFlags, ' ', -1, false);
+  args.append(buildFlags.begin(), buildFlags.end());
   std::string message;
   int status =
       llvm::sys::ExecuteAndWait(driver, args, std::nullopt, {}, 0, 0, &message);
