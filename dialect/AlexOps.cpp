@@ -40,18 +40,24 @@ LogicalResult ParamOp::verify() {
   return success();
 }
 
+LogicalResult alex::verifyParamUse(Operation *op, FlatSymbolRefAttr name,
+                                   Value value, llvm::StringRef what,
+                                   SymbolTableCollection &symbolTable) {
+  auto param = symbolTable.lookupNearestSymbolFrom<ParamOp>(op, name);
+  if (!param)
+    return op->emitOpError()
+           << "'" << name.getValue() << "' does not name an alex.param";
+  if (param.getType() != value.getType())
+    return op->emitOpError()
+           << what << value.getType() << " does not match the parameter's "
+           << param.getType();
+  return success();
+}
+
 LogicalResult
 ReadParamOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
-  auto param =
-      symbolTable.lookupNearestSymbolFrom<ParamOp>(*this, getParamAttr());
-  if (!param)
-    return emitOpError() << "'" << getParam()
-                         << "' does not name an alex.param";
-  if (param.getType() != getValue().getType())
-    return emitOpError() << "type " << getValue().getType()
-                         << " does not match the parameter's "
-                         << param.getType();
-  return success();
+  return verifyParamUse(*this, getParamAttr(), getValue(), "type ",
+                        symbolTable);
 }
 
 //===----------------------------------------------------------------------===//

@@ -126,14 +126,6 @@ LogicalResult SGDUpdateOp::verify() {
 
 LogicalResult
 SGDUpdateOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
-  auto param =
-      symbolTable.lookupNearestSymbolFrom<ParamOp>(*this, getParamAttr());
-  if (!param)
-    return emitOpError() << "'" << getParam()
-                         << "' does not name an alex.param";
-  if (param.getType() != getGrad().getType())
-    return emitOpError() << "gradient type " << getGrad().getType()
-                         << " does not match the parameter's "
-                         << param.getType();
-  return success();
+  return verifyParamUse(*this, getParamAttr(), getGrad(), "gradient type ",
+                        symbolTable);
 }

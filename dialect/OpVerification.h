@@ -5,8 +5,10 @@
 
 #include "dialect/Shapes.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypeInterfaces.h"
 #include "mlir/IR/Operation.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/TypeUtilities.h"
 
 namespace alex {
@@ -29,6 +31,13 @@ verifyInferredShape(mlir::Operation *op, llvm::StringRef what,
            << " does not match the inferred shape " << formatShape(*inferred);
   return mlir::success();
 }
+
+/// `name` must be an alex.param whose type is `value`'s (`what` introduces
+/// the value's type in the message, e.g. "gradient type ").
+mlir::LogicalResult verifyParamUse(mlir::Operation *op,
+                                   mlir::FlatSymbolRefAttr name,
+                                   mlir::Value value, llvm::StringRef what,
+                                   mlir::SymbolTableCollection &symbolTable);
 
 } // namespace alex
 
