@@ -7,6 +7,7 @@
 
 #include "runtime/Dataset.h"
 #include "runtime/Progress.h"
+#include "runtime/Schedule.h"
 #include "runtime/Session.h"
 
 #include <algorithm>
@@ -185,32 +186,6 @@ Evaluation evaluate(Session &session, const ImageSet &set,
   result.loss /= double(set.count);
   result.accuracy /= double(set.count);
   return result;
-}
-
-/// The learning-rate schedule after an epoch with validation error `error`.
-void updateSchedule(const ModelInfo &model, TrainingProgress &progress,
-                    double error) {
-  switch (model.schedule) {
-  case ModelInfo::Schedule::Constant:
-    return;
-  case ModelInfo::Schedule::Step:
-    if (progress.epoch % model.every == 0)
-      progress.learningRate *= model.factor;
-    return;
-  case ModelInfo::Schedule::Plateau:
-    if (error < progress.bestValidationError) {
-      progress.bestValidationError = error;
-      progress.epochsSinceBest = 0;
-      return;
-    }
-    if (++progress.epochsSinceBest >= model.patience &&
-        (model.maxDrops == 0 || progress.drops < model.maxDrops)) {
-      progress.learningRate *= model.factor;
-      ++progress.drops;
-      progress.epochsSinceBest = 0;
-    }
-    return;
-  }
 }
 
 bool fileExists(const std::string &path) {
