@@ -84,7 +84,16 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
         error = "option '" + arg + "' needs a value";
         return false;
       }
-      options.values[key] = argv[++i];
+      std::string value = argv[++i];
+      bool numeric = key != "weights" && key != "data";
+      if (numeric &&
+          (value.empty() || value.size() > 18 ||
+           value.find_first_not_of("0123456789") != std::string::npos)) {
+        error =
+            "option '" + arg + "' needs a whole number, got '" + value + "'";
+        return false;
+      }
+      options.values[key] = value;
     } else {
       error = "unknown option '" + arg + "'";
       return false;
