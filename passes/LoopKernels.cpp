@@ -1,8 +1,8 @@
 //===- LoopKernels.cpp - each alex op as loops over memrefs ---------------===//
 //
-// One function per op. Convolutions are im2col + GEMM per image and group
-// (a gather, so the loops are parallel without atomics); their input
-// gradient is GEMM + col2im, written as a gather too. Dense layers are one
+// One function per op. Convolutions are im2col + GEMM per image and group;
+// their input gradient is GEMM + col2im written as a gather, so its loops
+// are parallel without atomics. Dense layers are one
 // GEMM each. Everything else is a parallel loop nest, with reductions as
 // sequential inner loops so results do not depend on thread count.
 //
@@ -138,29 +138,20 @@ void maxPool(LoopBuilder &lb, MaxPoolOp op, Value x, Value y) {
   });
 }
 
-/// Each input element sums the gradients of the windows whose first
-/// maximum (row-major) it is.
+/// Each window adds its gradient to its first maximum (row-major). Windows
+/// overlap, so one (image, channel) plane is one sequential task: planes
+/// run in parallel without racing.
 void maxPoolGrad(LoopBuilder &lb, MaxPoolGradOp op, Value dy, Value x,
                  Value dx) {
   int64_t window = op.getWindow(), stride = op.getStride();
-  llvm::ArrayRef<int64_t> out = shapeOf(dy);
-  // Windows containing position p: ceil((p-window+1)/stride) .. p/stride.
-  auto windowRange = [&](Value p, int64_t count) {
-    Value from = lb.max(lb.add(p, 1 - window), lb.index(0));
-    Value first = arith::DivUIOp::create(lb.builder(), lb.add(from, stride - 1),
-                                         lb.index(stride));
-    Value last = arith::DivUIOp::create(lb.builder(), p, lb.index(stride));
-    return std::make_pair(first, lb.min(lb.add(last, 1), lb.index(count)));
-  };
-  lb.parallel(shapeOf(x), [&](ValueRange ivs) {
-    Value n = ivs[0], c = ivs[1], h = ivs[2], w = ivs[3];
-    auto [ohFirst, ohEnd] = windowRange(h, out[2]);
-    auto [owFirst, owEnd] = windowRange(w, out[3]);
-    Value sum = lb.reduce(ohFirst, ohEnd, lb.f32(0), [&](Value oh, Value acc) {
-      return lb.reduce(owFirst, owEnd, acc, [&](Value ow, Value inner) {
+  llvm::ArrayRef<int64_t> in = shapeOf(x), out = shapeOf(dy);
+  lb.parallel(in, [&](ValueRange ivs) { lb.store(lb.f32(0), dx, ivs); });
+  lb.parallel({in[0], in[1]}, [&](ValueRange plane) {
+    Value n = plane[0], c = plane[1];
+    lb.loop(lb.index(0), lb.index(out[2]), [&](Value oh) {
+      lb.loop(lb.index(0), lb.index(out[3]), [&](Value ow) {
         Value top = lb.mul(oh, stride), left = lb.mul(ow, stride);
         Value best = windowMax(lb, x, n, c, top, left, window);
-        // The first position in the window holding the maximum.
         Value none = lb.index(window * window);
         Value first = lb.reduce(window * window, none, [&](Value p, Value f) {
           Value ky = arith::DivUIOp::create(lb.builder(), p, lb.index(window));
@@ -170,13 +161,18 @@ void maxPoolGrad(LoopBuilder &lb, MaxPoolGradOp op, Value dy, Value x,
                                cmpi(lb, arith::CmpIPredicate::eq, f, none));
           return select(lb, isFirst, p, f);
         });
-        Value mine = lb.add(lb.mul(lb.sub(h, top), window), lb.sub(w, left));
-        Value hit = cmpi(lb, arith::CmpIPredicate::eq, first, mine);
-        return lb.fadd(inner,
-                       select(lb, hit, lb.load(dy, {n, c, oh, ow}), lb.f32(0)));
+        // A window of NaNs has no maximum: its gradient goes nowhere.
+        lb.when(cmpi(lb, arith::CmpIPredicate::ne, first, none), [&] {
+          Value y = lb.add(top, arith::DivUIOp::create(lb.builder(), first,
+                                                       lb.index(window)));
+          Value xx = lb.add(left, arith::RemUIOp::create(lb.builder(), first,
+                                                         lb.index(window)));
+          llvm::SmallVector<Value> at{n, c, y, xx};
+          lb.store(lb.fadd(lb.load(dx, at), lb.load(dy, {n, c, oh, ow})), dx,
+                   at);
+        });
       });
     });
-    lb.store(sum, dx, ivs);
   });
 }
 
