@@ -3,8 +3,8 @@
 # train it on Fashion-MNIST (Debian's dataset-fashion-mnist package).
 #
 # On the CPU this trains models/tiny.model (AlexNet-shaped: grouped convs,
-# LRN, overlapping pooling, dropout) for two epochs, a couple of minutes on
-# two cores. The full models/alexnet-fmnist.model compiles the same way
+# LRN, overlapping pooling, dropout) for five epochs (EPOCHS=N to change),
+# about a minute on two cores. The full models/alexnet-fmnist.model compiles the same way
 # (alexc compile models/alexnet-fmnist.model); at 224x224 it needs the CUDA
 # target (not built yet) to train in minutes.
 set -euo pipefail
@@ -18,5 +18,5 @@ mkdir -p "$out"
 
 "$build/bin/alexc" summary models/tiny.model
 "$build/bin/alexc" compile models/tiny.model -o "$out/tiny"
-"$out/tiny" train --weights "$out/tiny.fb" --epochs "${EPOCHS:-2}" --force
+"$out/tiny" train --weights "$out/tiny.fb" --epochs "${EPOCHS:-5}" --force
 "$out/tiny" eval --weights "$out/tiny.fb"
