@@ -98,9 +98,10 @@ LogicalResult ReshapeOp::verify() {
 
 LogicalResult DropoutMaskOp::verify() {
   auto emit = [&] { return emitOpError(); };
-  // I64Attr getters return the bits unsigned.
-  if (auto stream = int64_t(getStream()); stream < 0)
-    return emitOpError() << "stream must be non-negative, got " << stream;
+  // I64Attr getters return the bits unsigned. A mask's random stream is
+  // step * 256 + stream (runtime/Random.h), so streams stay below 256.
+  if (auto stream = int64_t(getStream()); stream < 0 || stream >= 256)
+    return emitOpError() << "stream must be in [0, 256), got " << stream;
   return verifyDropoutRate(getRate().convertToDouble(), emit);
 }
 

@@ -196,8 +196,9 @@ def Alex_DropoutMaskOp : Alex_Op<"dropout_mask", [Pure]> {
   let description = [{
     Each element is 1 / (1 - rate) with probability 1 - rate, else 0,
     drawn from the counter-based generator keyed by the model's seed, the
-    training step `step` and this mask's `stream`: replaying a step gives
-    the same mask, and each dropout layer has its own stream. Training
+    training step `step` and this mask's `stream` (0 to 255: the generator's
+    stream is step * 256 + stream): replaying a step gives the same mask,
+    and each dropout layer has its own stream. Training
     multiplies activations and their gradients by it.
 
     ```mlir

@@ -507,8 +507,16 @@ func.func @f(%s: tensor<i64>) {
 // -----
 
 func.func @f(%s: tensor<i64>) {
-  // expected-error @+1 {{'alex.dropout_mask' op stream must be non-negative, got -1}}
+  // expected-error @+1 {{'alex.dropout_mask' op stream must be in [0, 256), got -1}}
   %m = alex.dropout_mask %s rate 0.5 stream -1 : tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%s: tensor<i64>) {
+  // expected-error @+1 {{'alex.dropout_mask' op stream must be in [0, 256), got 256}}
+  %m = alex.dropout_mask %s rate 0.5 stream 256 : tensor<2x4xf32>
   return
 }
 
