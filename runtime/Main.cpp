@@ -17,6 +17,7 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -37,6 +38,7 @@ options:
   --weights FILE   weight file to write (train) or read (eval, --resume)
   --data DIR       dataset directory (default: the model's, or Debian's
                    /usr/share/datasets/fashion-mnist)
+  --dataset NAME   train on fashion_mnist or synthetic instead of the model's
   --epochs N       epochs to train (default: the model's)
   --limit N        use only the first N training images
   --test-limit N   use only the first N test images
@@ -67,8 +69,9 @@ int fail(const std::string &message, int code = 1) {
 
 bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
   static const char *const flags[] = {"resume", "force"};
-  static const char *const keys[] = {"weights",    "data", "epochs", "limit",
-                                     "test-limit", "seed", "steps",  "warmup"};
+  static const char *const keys[] = {"weights", "data",  "dataset",
+                                     "epochs",  "limit", "test-limit",
+                                     "seed",    "steps", "warmup"};
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg.rfind("--", 0) != 0) {
@@ -85,7 +88,7 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
         return false;
       }
       std::string value = argv[++i];
-      bool numeric = key != "weights" && key != "data";
+      bool numeric = key != "weights" && key != "data" && key != "dataset";
       if (numeric &&
           (value.empty() || value.size() > 18 ||
            value.find_first_not_of("0123456789") != std::string::npos)) {
@@ -102,15 +105,16 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
   return true;
 }
 
-/// The training and test images the model's recipe asks for.
+/// The training and test images the model's recipe (or --dataset) asks for.
 Status loadData(const ModelInfo &model, const Options &options, ImageSet &train,
                 ImageSet &test) {
-  if (model.dataset == "synthetic") {
+  std::string dataset = options.get("dataset", model.dataset);
+  if (dataset == "synthetic") {
     train = syntheticImages(4096, model.channels, model.height, model.width,
                             int32_t(model.classes), model.seed);
     test = syntheticImages(1024, model.channels, model.height, model.width,
                            int32_t(model.classes), model.seed + 1);
-  } else if (model.dataset == "fashion_mnist") {
+  } else if (dataset == "fashion_mnist") {
     std::string dir = options.get(
         "data", model.dataPath.empty() ? kFashionMnistDir : model.dataPath);
     Status status = loadFashionMnist(dir, true, train);
@@ -119,12 +123,13 @@ Status loadData(const ModelInfo &model, const Options &options, ImageSet &train,
     if (!status.ok())
       return status;
   } else {
-    return Status::error("no loader for dataset '" + model.dataset +
-                         "' yet (fashion_mnist and synthetic are supported)");
+    return Status::error("no loader for dataset '" + dataset +
+                         "' yet (fashion_mnist and synthetic are supported; "
+                         "--dataset picks one)");
   }
   if (model.classes < train.classes)
     return Status::error("the model has " + std::to_string(model.classes) +
-                         " outputs but " + model.dataset + " has " +
+                         " outputs but " + dataset + " has " +
                          std::to_string(train.classes) + " classes");
   auto limit = [](ImageSet &set, int64_t count) {
     if (count <= 0 || count >= set.count)
@@ -247,12 +252,12 @@ int train(Session &session, const Options &options) {
   std::vector<float> images(size_t(model.batch * model.imageSize()));
   std::vector<int32_t> labels(size_t(model.batch));
   std::vector<float> logits(size_t(model.batch * model.classes));
-  std::fprintf(stderr,
-               "training %s on %s: %lld images, batch %lld, %lld "
-               "steps an epoch\n",
-               model.name.c_str(), model.dataset.c_str(),
-               (long long)trainSet.count, (long long)model.batch,
-               (long long)steps);
+  std::fprintf(
+      stderr,
+      "training %s on %s: %lld images, batch %lld, %lld "
+      "steps an epoch\n",
+      model.name.c_str(), options.get("dataset", model.dataset).c_str(),
+      (long long)trainSet.count, (long long)model.batch, (long long)steps);
   while (progress.epoch < epochs) {
     std::vector<int64_t> order =
         epochOrder(trainSet.count, progress.seed, progress.epoch);
@@ -355,10 +360,14 @@ int bench(Session &session, const Options &options) {
   }
   std::sort(times.begin(), times.end());
   double median = times[times.size() / 2];
+  struct rusage usage;
+  ::getrusage(RUSAGE_SELF, &usage);
   std::printf("{\"model\": \"%s\", \"batch\": %lld, \"steps\": %lld, "
-              "\"ms_per_step\": %.3f, \"images_per_second\": %.1f}\n",
+              "\"ms_per_step\": %.3f, \"images_per_second\": %.1f, "
+              "\"peak_rss_mib\": %.1f}\n",
               model.name.c_str(), (long long)model.batch, (long long)steps,
-              median, double(model.batch) * 1000.0 / median);
+              median, double(model.batch) * 1000.0 / median,
+              double(usage.ru_maxrss) / 1024.0);
   return 0;
 }
 
