@@ -129,7 +129,7 @@ static OwningOpRef<ModuleOp> loadModule(llvm::SourceMgr &sourceMgr,
   if (isMLIRInput())
     return parseSourceFile<ModuleOp>(sourceMgr, &context);
   std::optional<int64_t> batch;
-  if (batchOverride > 0)
+  if (batchOverride.getNumOccurrences())
     batch = batchOverride;
   return alex::importModel(sourceMgr, context, batch);
 }
@@ -241,6 +241,13 @@ int main(int argc, char **argv) {
   if (!compileCommand && !summaryCommand) {
     llvm::WithColor::error(llvm::errs(), "alexc")
         << "expected a command: compile or summary (see alexc --help)\n";
+    return 1;
+  }
+  if (batchOverride.getNumOccurrences() &&
+      (batchOverride < 1 || batchOverride > (int64_t(1) << 31) - 1)) {
+    llvm::WithColor::error(llvm::errs(), "alexc")
+        << "--batch must be a positive number of images, got "
+        << batchOverride << "\n";
     return 1;
   }
 
