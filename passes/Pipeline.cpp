@@ -56,6 +56,26 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to) {
   }
 }
 
+Stage alex::detectStage(mlir::ModuleOp module) {
+  if (module.lookupSymbol<mlir::LLVM::LLVMFuncOp>("forward"))
+    return Stage::LLVM;
+  auto forward = module.lookupSymbol<mlir::func::FuncOp>("forward");
+  if (forward && llvm::any_of(forward.getArgumentTypes(), [](mlir::Type t) {
+        return mlir::isa<mlir::MemRefType>(t);
+      }))
+    return Stage::Loops;
+  if (module.lookupSymbol<mlir::func::FuncOp>("train_step"))
+    return Stage::TrainStep;
+  return Stage::MLIR;
+}
+
+void alex::registerStageDialects(mlir::DialectRegistry &registry) {
+  registry
+      .insert<AlexDialect, mlir::arith::ArithDialect, mlir::func::FuncDialect,
+              mlir::LLVM::LLVMDialect, mlir::math::MathDialect,
+              mlir::memref::MemRefDialect, mlir::scf::SCFDialect>();
+}
+
 void alex::registerAlexPipelines() {
   // The registry keeps the names and descriptions by reference: literals.
   struct Entry {

@@ -9,6 +9,7 @@
 #ifndef ALEX_PASSES_PIPELINE_H
 #define ALEX_PASSES_PIPELINE_H
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 
 #include <optional>
@@ -34,6 +35,13 @@ void buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to);
 inline void buildPipeline(mlir::OpPassManager &pm, Stage to) {
   buildPipeline(pm, Stage::MLIR, to);
 }
+
+/// The stage `module` is at, from what it contains: LLVM-dialect entry
+/// points, functions over buffers, a @train_step, or the frontend's IR.
+Stage detectStage(mlir::ModuleOp module);
+
+/// Adds every dialect alexc's stages print, so any stage parses back.
+void registerStageDialects(mlir::DialectRegistry &registry);
 
 /// Registers `alex-pipeline-<stage>` pipelines for alex-opt.
 void registerAlexPipelines();

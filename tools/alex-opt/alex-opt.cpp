@@ -15,11 +15,7 @@ int main(int argc, char **argv) {
   alex::registerAlexPipelines();
 
   mlir::DialectRegistry registry;
-  // The alex dialect and every dialect alexc's stages print.
-  registry.insert<alex::AlexDialect, mlir::arith::ArithDialect,
-                  mlir::func::FuncDialect, mlir::LLVM::LLVMDialect,
-                  mlir::math::MathDialect, mlir::memref::MemRefDialect,
-                  mlir::scf::SCFDialect>();
+  alex::registerStageDialects(registry);
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "alex optimizer driver\n", registry));
 }

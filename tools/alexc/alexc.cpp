@@ -215,8 +215,15 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
   OwningOpRef<ModuleOp> module = loadModule(sourceMgr, context);
   if (!module)
     return 1;
+  // IR re-enters at the stage it is at (-x mlir).
+  Stage from = alex::detectStage(*module), to = stageOf(emit);
+  if (from > to) {
+    llvm::WithColor::error(llvm::errs(), "alexc")
+        << "the input is already past the stage --emit asks for\n";
+    return 1;
+  }
   PassManager pm(&context);
-  alex::buildPipeline(pm, stageOf(emit));
+  alex::buildPipeline(pm, from, to);
   if (failed(pm.run(*module)))
     return 1;
   if (emit == Emit::LLVMIR || emit == Emit::Object || emit == Emit::Executable)
@@ -246,12 +253,14 @@ int main(int argc, char **argv) {
   if (batchOverride.getNumOccurrences() &&
       (batchOverride < 1 || batchOverride > (int64_t(1) << 31) - 1)) {
     llvm::WithColor::error(llvm::errs(), "alexc")
-        << "--batch must be a positive number of images, got "
-        << batchOverride << "\n";
+        << "--batch must be a positive number of images, got " << batchOverride
+        << "\n";
     return 1;
   }
 
-  MLIRContext context;
+  DialectRegistry registry;
+  alex::registerStageDialects(registry);
+  MLIRContext context(registry);
   context.loadDialect<alex::AlexDialect, func::FuncDialect>();
   // The source line and caret say where; the generic op dump adds noise.
   context.printOpOnDiagnostic(false);
