@@ -59,7 +59,7 @@ static LogicalResult printMemoryPlan(ModuleOp module, llvm::raw_ostream &os) {
     return success(); // Not a whole model: nothing to train.
   OwningOpRef<ModuleOp> copy = module.clone();
   PassManager pm(module.getContext());
-  buildPipeline(pm, Stage::Loops);
+  buildPipeline(pm, detectStage(*copy), Stage::Loops);
   if (failed(pm.run(*copy)))
     return failure();
   for (auto function : copy->getOps<func::FuncOp>()) {
@@ -76,6 +76,10 @@ static LogicalResult printMemoryPlan(ModuleOp module, llvm::raw_ostream &os) {
 }
 
 LogicalResult alex::printSummary(ModuleOp module, llvm::raw_ostream &os) {
+  // Layers are alex ops on tensors: IR past --emit=train-step has none.
+  if (detectStage(module) > Stage::TrainStep)
+    return module.emitError() << "alexc summary needs alex IR before "
+                                 "lowering (--emit=mlir or train-step)";
   auto forward = module.lookupSymbol<func::FuncOp>("forward");
   if (!forward || forward.isExternal())
     return module.emitError() << "no @forward function to summarise";
