@@ -182,4 +182,29 @@ def Alex_TrainingAttr : Alex_Attr<"Training", "training"> {
     FullAttrParameter<"::alex::DataAttr", "data source">:$data);
 }
 
+//===----------------------------------------------------------------------===//
+// Epilogue stages of fused blocks (--alex-fuse-conv-blocks)
+//===----------------------------------------------------------------------===//
+
+def Alex_LRNParamsAttr : Alex_Attr<"LRNParams", "lrn"> {
+  let summary = "The local response normalization of a fused block";
+  let description = [{
+    The hyperparameters of `alex.lrn`, carried by `alex.conv_block` and its
+    gradient; the block's verifier checks them with the same rule.
+  }];
+  let parameters = (ins "int64_t":$size, F64Parameter<"alpha">:$alpha,
+                        F64Parameter<"beta">:$beta, F64Parameter<"k">:$k);
+  let genVerifyDecl = 0;
+}
+
+def Alex_PoolParamsAttr : Alex_Attr<"PoolParams", "pool"> {
+  let summary = "The max-pooling of a fused block";
+  let description = [{
+    The window and stride of `alex.max_pool`, carried by `alex.conv_block`
+    and its gradient.
+  }];
+  let parameters = (ins "int64_t":$window, "int64_t":$stride);
+  let genVerifyDecl = 0;
+}
+
 #endif // ALEX_ATTRS_TD

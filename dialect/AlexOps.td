@@ -235,5 +235,6 @@ def Alex_SoftmaxCrossEntropyOp : Alex_Op<"softmax_cross_entropy", [Pure]> {
 }
 
 include "dialect/AlexTrainOps.td"
+include "dialect/AlexFusedOps.td"
 
 #endif // ALEX_OPS_TD

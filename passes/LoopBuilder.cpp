@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 
 using namespace mlir;
 using namespace alex;
@@ -54,6 +55,23 @@ Value LoopBuilder::fdiv(Value x, Value y) {
 }
 Value LoopBuilder::fmax(Value x, Value y) {
   return arith::MaximumFOp::create(b, x, y);
+}
+
+Value LoopBuilder::powf(Value base, double exponent) {
+  return math::PowFOp::create(b, base, f32(exponent));
+}
+
+Value LoopBuilder::cmpi(arith::CmpIPredicate predicate, Value x, Value y) {
+  return arith::CmpIOp::create(b, predicate, x, y);
+}
+Value LoopBuilder::cmpf(arith::CmpFPredicate predicate, Value x, Value y) {
+  return arith::CmpFOp::create(b, predicate, x, y);
+}
+Value LoopBuilder::both(Value x, Value y) {
+  return arith::AndIOp::create(b, x, y);
+}
+Value LoopBuilder::select(Value condition, Value x, Value y) {
+  return arith::SelectOp::create(b, condition, x, y);
 }
 
 Value LoopBuilder::load(Value memref, ValueRange indices) {

@@ -48,6 +48,17 @@ public:
   mlir::Value fmul(mlir::Value a, mlir::Value b);
   mlir::Value fdiv(mlir::Value a, mlir::Value b);
   mlir::Value fmax(mlir::Value a, mlir::Value b);
+  /// base^exponent.
+  mlir::Value powf(mlir::Value base, double exponent);
+
+  // Comparisons and choices.
+  mlir::Value cmpi(mlir::arith::CmpIPredicate predicate, mlir::Value a,
+                   mlir::Value b);
+  mlir::Value cmpf(mlir::arith::CmpFPredicate predicate, mlir::Value a,
+                   mlir::Value b);
+  /// Logical and of two i1 values.
+  mlir::Value both(mlir::Value a, mlir::Value b);
+  mlir::Value select(mlir::Value condition, mlir::Value a, mlir::Value b);
 
   mlir::Value load(mlir::Value memref, mlir::ValueRange indices);
   void store(mlir::Value value, mlir::Value memref, mlir::ValueRange indices);

@@ -10,6 +10,9 @@
 
 #include "passes/LoopKernels.h"
 
+#include "passes/FusedKernels.h"
+#include "passes/KernelParts.h"
+
 #include "dialect/AlexDialect.h"
 #include "runtime/Random.h"
 
@@ -21,15 +24,21 @@
 using namespace mlir;
 using namespace alex;
 
-namespace {
+static llvm::ArrayRef<int64_t> shapeOf(Value memref) {
+  return bufferShape(memref);
+}
 
-llvm::ArrayRef<int64_t> shapeOf(Value memref) {
-  return cast<MemRefType>(memref.getType()).getShape();
+/// Element access by plain loads from `buffer`.
+static auto loadsFrom(LoopBuilder &lb, Value buffer) {
+  return [&lb, buffer](Value n, Value c, Value h, Value w) {
+    return lb.load(buffer, {n, c, h, w});
+  };
 }
 
 /// out[i] = fn(in0[i], in1[i], ...) over out's shape.
-void elementwise(LoopBuilder &lb, llvm::ArrayRef<Value> inputs, Value out,
-                 llvm::function_ref<Value(llvm::ArrayRef<Value>)> fn) {
+static void elementwise(LoopBuilder &lb, llvm::ArrayRef<Value> inputs,
+                        Value out,
+                        llvm::function_ref<Value(llvm::ArrayRef<Value>)> fn) {
   lb.parallel(shapeOf(out), [&](ValueRange ivs) {
     llvm::SmallVector<Value> loaded;
     for (Value input : inputs)
@@ -38,52 +47,36 @@ void elementwise(LoopBuilder &lb, llvm::ArrayRef<Value> inputs, Value out,
   });
 }
 
-Value select(LoopBuilder &lb, Value condition, Value a, Value b) {
-  return arith::SelectOp::create(lb.builder(), condition, a, b);
-}
-Value cmpi(LoopBuilder &lb, arith::CmpIPredicate predicate, Value a, Value b) {
-  return arith::CmpIOp::create(lb.builder(), predicate, a, b);
-}
-Value cmpf(LoopBuilder &lb, arith::CmpFPredicate predicate, Value a, Value b) {
-  return arith::CmpFOp::create(lb.builder(), predicate, a, b);
-}
-Value both(LoopBuilder &lb, Value a, Value b) {
-  return arith::AndIOp::create(lb.builder(), a, b);
-}
-Value powf(LoopBuilder &lb, Value base, double exponent) {
-  return math::PowFOp::create(lb.builder(), base, lb.f32(exponent));
-}
-
 //===----------------------------------------------------------------------===//
 // Local response normalization
 //===----------------------------------------------------------------------===//
 
-/// k + alpha * sum of squares over the channel window of (n, c, h, w).
-Value lrnScale(LoopBuilder &lb, Value x, ValueRange ivs, int64_t size,
-               double alpha, double k) {
-  int64_t channels = shapeOf(x)[1], radius = size / 2;
+Value alex::lrnScale(LoopBuilder &lb, ElementAt x, int64_t channels,
+                     ValueRange ivs, int64_t size, double alpha, double k) {
+  int64_t radius = size / 2;
   Value lower = lb.max(lb.add(ivs[1], -radius), lb.index(0));
   Value upper = lb.min(lb.add(ivs[1], radius + 1), lb.index(channels));
   Value sum = lb.reduce(lower, upper, lb.f32(0), [&](Value j, Value acc) {
-    Value a = lb.load(x, {ivs[0], j, ivs[2], ivs[3]});
+    Value a = x(ivs[0], j, ivs[2], ivs[3]);
     return lb.fadd(acc, lb.fmul(a, a));
   });
   return lb.fadd(lb.f32(k), lb.fmul(lb.f32(alpha), sum));
 }
 
-void lrn(LoopBuilder &lb, LRNOp op, Value x, Value y) {
+static void lrn(LoopBuilder &lb, LRNOp op, Value x, Value y) {
   double beta = op.getBeta().convertToDouble();
   lb.parallel(shapeOf(y), [&](ValueRange ivs) {
     Value scale =
-        lrnScale(lb, x, ivs, op.getSize(), op.getAlpha().convertToDouble(),
-                 op.getK().convertToDouble());
-    lb.store(lb.fmul(lb.load(x, ivs), powf(lb, scale, -beta)), y, ivs);
+        lrnScale(lb, loadsFrom(lb, x), shapeOf(x)[1], ivs, op.getSize(),
+                 op.getAlpha().convertToDouble(), op.getK().convertToDouble());
+    lb.store(lb.fmul(lb.load(x, ivs), lb.powf(scale, -beta)), y, ivs);
   });
 }
 
 /// da[i] = db[i] s[i]^-beta - 2 alpha beta a[i] sum_j db[j] a[j] s[j]^(-beta-1)
 /// over the window of i (windows are symmetric: i is in j's iff j in i's).
-void lrnGrad(LoopBuilder &lb, LRNGradOp op, Value dy, Value x, Value dx) {
+static void lrnGrad(LoopBuilder &lb, LRNGradOp op, Value dy, Value x,
+                    Value dx) {
   double alpha = op.getAlpha().convertToDouble();
   double beta = op.getBeta().convertToDouble();
   int64_t radius = op.getSize() / 2, channels = shapeOf(x)[1];
@@ -92,9 +85,9 @@ void lrnGrad(LoopBuilder &lb, LRNGradOp op, Value dy, Value x, Value dx) {
   auto type = cast<MemRefType>(x.getType());
   Value powers = lb.alloc(type), terms = lb.alloc(type);
   lb.parallel(shapeOf(x), [&](ValueRange ivs) {
-    Value scale =
-        lrnScale(lb, x, ivs, op.getSize(), alpha, op.getK().convertToDouble());
-    Value power = powf(lb, scale, -beta);
+    Value scale = lrnScale(lb, loadsFrom(lb, x), channels, ivs, op.getSize(),
+                           alpha, op.getK().convertToDouble());
+    Value power = lb.powf(scale, -beta);
     lb.store(power, powers, ivs);
     Value dyx = lb.fmul(lb.load(dy, ivs), lb.load(x, ivs));
     lb.store(lb.fdiv(lb.fmul(dyx, power), scale), terms, ivs);
@@ -118,22 +111,34 @@ void lrnGrad(LoopBuilder &lb, LRNGradOp op, Value dy, Value x, Value dx) {
 // Max-pooling
 //===----------------------------------------------------------------------===//
 
-Value windowMax(LoopBuilder &lb, Value x, Value n, Value c, Value top,
-                Value left, int64_t window) {
+Value alex::windowMax(LoopBuilder &lb, ElementAt x, Value n, Value c, Value top,
+                      Value left, int64_t window) {
   Value lowest = lb.f32(-std::numeric_limits<float>::infinity());
   return lb.reduce(window, lowest, [&](Value ky, Value acc) {
     return lb.reduce(window, acc, [&](Value kx, Value inner) {
-      return lb.fmax(inner,
-                     lb.load(x, {n, c, lb.add(top, ky), lb.add(left, kx)}));
+      return lb.fmax(inner, x(n, c, lb.add(top, ky), lb.add(left, kx)));
     });
   });
 }
 
-void maxPool(LoopBuilder &lb, MaxPoolOp op, Value x, Value y) {
+Value alex::windowArgmax(LoopBuilder &lb, ElementAt x, Value n, Value c,
+                         Value top, Value left, int64_t window, Value best) {
+  Value none = lb.index(window * window);
+  return lb.reduce(window * window, none, [&](Value p, Value first) {
+    Value ky = arith::DivUIOp::create(lb.builder(), p, lb.index(window));
+    Value kx = arith::RemUIOp::create(lb.builder(), p, lb.index(window));
+    Value v = x(n, c, lb.add(top, ky), lb.add(left, kx));
+    Value isFirst = lb.both(lb.cmpf(arith::CmpFPredicate::OEQ, v, best),
+                            lb.cmpi(arith::CmpIPredicate::eq, first, none));
+    return lb.select(isFirst, p, first);
+  });
+}
+
+static void maxPool(LoopBuilder &lb, MaxPoolOp op, Value x, Value y) {
   int64_t window = op.getWindow(), stride = op.getStride();
   lb.parallel(shapeOf(y), [&](ValueRange ivs) {
-    lb.store(windowMax(lb, x, ivs[0], ivs[1], lb.mul(ivs[2], stride),
-                       lb.mul(ivs[3], stride), window),
+    lb.store(windowMax(lb, loadsFrom(lb, x), ivs[0], ivs[1],
+                       lb.mul(ivs[2], stride), lb.mul(ivs[3], stride), window),
              y, ivs);
   });
 }
@@ -141,8 +146,8 @@ void maxPool(LoopBuilder &lb, MaxPoolOp op, Value x, Value y) {
 /// Each window adds its gradient to its first maximum (row-major). Windows
 /// overlap, so one (image, channel) plane is one sequential task: planes
 /// run in parallel without racing.
-void maxPoolGrad(LoopBuilder &lb, MaxPoolGradOp op, Value dy, Value x,
-                 Value dx) {
+static void maxPoolGrad(LoopBuilder &lb, MaxPoolGradOp op, Value dy, Value x,
+                        Value dx) {
   int64_t window = op.getWindow(), stride = op.getStride();
   llvm::ArrayRef<int64_t> in = shapeOf(x), out = shapeOf(dy);
   lb.parallel(in, [&](ValueRange ivs) { lb.store(lb.f32(0), dx, ivs); });
@@ -151,18 +156,12 @@ void maxPoolGrad(LoopBuilder &lb, MaxPoolGradOp op, Value dy, Value x,
     lb.loop(lb.index(0), lb.index(out[2]), [&](Value oh) {
       lb.loop(lb.index(0), lb.index(out[3]), [&](Value ow) {
         Value top = lb.mul(oh, stride), left = lb.mul(ow, stride);
-        Value best = windowMax(lb, x, n, c, top, left, window);
+        Value best = windowMax(lb, loadsFrom(lb, x), n, c, top, left, window);
+        Value first =
+            windowArgmax(lb, loadsFrom(lb, x), n, c, top, left, window, best);
         Value none = lb.index(window * window);
-        Value first = lb.reduce(window * window, none, [&](Value p, Value f) {
-          Value ky = arith::DivUIOp::create(lb.builder(), p, lb.index(window));
-          Value kx = arith::RemUIOp::create(lb.builder(), p, lb.index(window));
-          Value v = lb.load(x, {n, c, lb.add(top, ky), lb.add(left, kx)});
-          Value isFirst = both(lb, cmpf(lb, arith::CmpFPredicate::OEQ, v, best),
-                               cmpi(lb, arith::CmpIPredicate::eq, f, none));
-          return select(lb, isFirst, p, f);
-        });
         // A window of NaNs has no maximum: its gradient goes nowhere.
-        lb.when(cmpi(lb, arith::CmpIPredicate::ne, first, none), [&] {
+        lb.when(lb.cmpi(arith::CmpIPredicate::ne, first, none), [&] {
           Value y = lb.add(top, arith::DivUIOp::create(lb.builder(), first,
                                                        lb.index(window)));
           Value xx = lb.add(left, arith::RemUIOp::create(lb.builder(), first,
@@ -180,26 +179,16 @@ void maxPoolGrad(LoopBuilder &lb, MaxPoolGradOp op, Value dy, Value x,
 // Convolution: im2col + GEMM
 //===----------------------------------------------------------------------===//
 
-struct ConvShape {
-  int64_t channels, height, width; // input, per image
-  int64_t filters, kernel, outHeight, outWidth;
-  int64_t stride, pad, groups;
-  int64_t channelsPerGroup() const { return channels / groups; }
-  int64_t filtersPerGroup() const { return filters / groups; }
-  int64_t patch() const { return channelsPerGroup() * kernel * kernel; }
-  int64_t pixels() const { return outHeight * outWidth; }
-};
-
-ConvShape convShape(Value input, Value filter, Value output, int64_t stride,
-                    int64_t pad, int64_t groups) {
+ConvShape alex::convShape(Value input, Value filter, Value output,
+                          int64_t stride, int64_t pad, int64_t groups) {
   auto in = shapeOf(input), f = shapeOf(filter), out = shapeOf(output);
   return {in[1], in[2], in[3], f[0], f[2], out[2], out[3], stride, pad, groups};
 }
 
 /// cols[(c*K + ky)*K + kx, oh*OW + ow] = x[n, g*Cg + c, oh*s - p + ky,
 /// ow*s - p + kx], zero outside the image.
-void im2col(LoopBuilder &lb, const ConvShape &s, Value x, Value n, Value g,
-            Value cols) {
+void alex::im2col(LoopBuilder &lb, const ConvShape &s, Value x, Value n,
+                  Value g, Value cols) {
   int64_t k = s.kernel;
   lb.parallel(
       {s.channelsPerGroup(), k, k, s.outHeight, s.outWidth},
@@ -208,12 +197,11 @@ void im2col(LoopBuilder &lb, const ConvShape &s, Value x, Value n, Value g,
         Value iy = lb.add(lb.mul(oh, s.stride), lb.add(ky, -s.pad));
         Value ix = lb.add(lb.mul(ow, s.stride), lb.add(kx, -s.pad));
         Value zero = lb.index(0);
-        Value inside = both(
-            lb,
-            both(lb, cmpi(lb, arith::CmpIPredicate::sge, iy, zero),
-                 cmpi(lb, arith::CmpIPredicate::slt, iy, lb.index(s.height))),
-            both(lb, cmpi(lb, arith::CmpIPredicate::sge, ix, zero),
-                 cmpi(lb, arith::CmpIPredicate::slt, ix, lb.index(s.width))));
+        Value inside = lb.both(
+            lb.both(lb.cmpi(arith::CmpIPredicate::sge, iy, zero),
+                    lb.cmpi(arith::CmpIPredicate::slt, iy, lb.index(s.height))),
+            lb.both(lb.cmpi(arith::CmpIPredicate::sge, ix, zero),
+                    lb.cmpi(arith::CmpIPredicate::slt, ix, lb.index(s.width))));
         // Clamp so the load stays in bounds; select drops it.
         Value cy = lb.min(lb.max(iy, zero), lb.index(s.height - 1));
         Value cx = lb.min(lb.max(ix, zero), lb.index(s.width - 1));
@@ -221,31 +209,32 @@ void im2col(LoopBuilder &lb, const ConvShape &s, Value x, Value n, Value g,
         Value v = lb.load(x, {n, channel, cy, cx});
         Value row = lb.add(lb.mul(lb.add(lb.mul(c, k), ky), k), kx);
         Value col = lb.add(lb.mul(oh, s.outWidth), ow);
-        lb.store(select(lb, inside, v, lb.f32(0)), cols, {row, col});
+        lb.store(lb.select(inside, v, lb.f32(0)), cols, {row, col});
       });
 }
 
 /// Runs body(n, g) for every image and group, sequentially (each step
 /// calls a multithreaded GEMM).
-void forEachImageAndGroup(LoopBuilder &lb, int64_t images, int64_t groups,
-                          llvm::function_ref<void(Value, Value)> body) {
+void alex::forEachImageAndGroup(LoopBuilder &lb, int64_t images, int64_t groups,
+                                llvm::function_ref<void(Value, Value)> body) {
   lb.loop(lb.index(0), lb.index(images), [&](Value n) {
     lb.loop(lb.index(0), lb.index(groups), [&](Value g) { body(n, g); });
   });
 }
 
-Value colsBuffer(LoopBuilder &lb, const ConvShape &s) {
+Value alex::colsBuffer(LoopBuilder &lb, const ConvShape &s) {
   return lb.alloc(
       MemRefType::get({s.patch(), s.pixels()}, lb.builder().getF32Type()));
 }
 
 /// Offset of output channel block g of image n in an N x O x OH x OW buffer.
-Value outputBlock(LoopBuilder &lb, const ConvShape &s, Value n, Value g) {
+Value alex::outputBlock(LoopBuilder &lb, const ConvShape &s, Value n, Value g) {
   Value channel = lb.add(lb.mul(n, s.filters), lb.mul(g, s.filtersPerGroup()));
   return lb.mul(channel, s.pixels());
 }
 
-void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b, Value y) {
+static void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b,
+                   Value y) {
   ConvShape s = convShape(x, w, y, op.getStride(), op.getPad(), op.getGroups());
   lb.parallel(shapeOf(y),
               [&](ValueRange ivs) { lb.store(lb.load(b, {ivs[1]}), y, ivs); });
@@ -260,8 +249,8 @@ void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b, Value y) {
   memref::DeallocOp::create(lb.builder(), cols);
 }
 
-void conv2dGradFilter(LoopBuilder &lb, Conv2DGradFilterOp op, Value x, Value dy,
-                      Value dw) {
+static void conv2dGradFilter(LoopBuilder &lb, Conv2DGradFilterOp op, Value x,
+                             Value dy, Value dw) {
   ConvShape s =
       convShape(x, dw, dy, op.getStride(), op.getPad(), op.getGroups());
   lb.parallel(shapeOf(dw),
@@ -278,8 +267,8 @@ void conv2dGradFilter(LoopBuilder &lb, Conv2DGradFilterOp op, Value x, Value dy,
 }
 
 /// dcols = W_g^T dy_g, then each input pixel gathers the columns it fed.
-void conv2dGradInput(LoopBuilder &lb, Conv2DGradInputOp op, Value dy, Value w,
-                     Value dx) {
+static void conv2dGradInput(LoopBuilder &lb, Conv2DGradInputOp op, Value dy,
+                            Value w, Value dx) {
   ConvShape s =
       convShape(dx, w, dy, op.getStride(), op.getPad(), op.getGroups());
   int64_t k = s.kernel;
@@ -298,10 +287,9 @@ void conv2dGradInput(LoopBuilder &lb, Conv2DGradInputOp op, Value dy, Value w,
         Value o = arith::DivUIOp::create(lb.builder(), clamped, strideValue);
         Value rem = arith::RemUIOp::create(lb.builder(), clamped, strideValue);
         Value valid =
-            both(lb,
-                 both(lb, cmpi(lb, arith::CmpIPredicate::sge, t, zero),
-                      cmpi(lb, arith::CmpIPredicate::eq, rem, zero)),
-                 cmpi(lb, arith::CmpIPredicate::slt, o, lb.index(count)));
+            lb.both(lb.both(lb.cmpi(arith::CmpIPredicate::sge, t, zero),
+                            lb.cmpi(arith::CmpIPredicate::eq, rem, zero)),
+                    lb.cmpi(arith::CmpIPredicate::slt, o, lb.index(count)));
         return std::make_pair(valid, lb.min(o, lb.index(count - 1)));
       };
       Value sum = lb.reduce(k, lb.f32(0), [&](Value ky, Value acc) {
@@ -312,7 +300,7 @@ void conv2dGradInput(LoopBuilder &lb, Conv2DGradInputOp op, Value dy, Value w,
           Value col = lb.add(lb.mul(oh, s.outWidth), ow);
           Value v = lb.load(cols, {row, col});
           return lb.fadd(inner,
-                         select(lb, both(lb, validY, validX), v, lb.f32(0)));
+                         lb.select(lb.both(validY, validX), v, lb.f32(0)));
         });
       });
       lb.store(sum, dx,
@@ -326,7 +314,7 @@ void conv2dGradInput(LoopBuilder &lb, Conv2DGradInputOp op, Value dy, Value w,
 // Dense layers
 //===----------------------------------------------------------------------===//
 
-void dense(LoopBuilder &lb, Value x, Value w, Value b, Value y) {
+void alex::dense(LoopBuilder &lb, Value x, Value w, Value b, Value y) {
   int64_t n = shapeOf(x)[0], k = shapeOf(x)[1], m = shapeOf(w)[0];
   lb.parallel({n, m},
               [&](ValueRange ivs) { lb.store(lb.load(b, {ivs[1]}), y, ivs); });
@@ -336,7 +324,7 @@ void dense(LoopBuilder &lb, Value x, Value w, Value b, Value y) {
 }
 
 /// bias_grad: sum over every dimension but 1.
-void biasGrad(LoopBuilder &lb, Value dy, Value db) {
+void alex::biasGrad(LoopBuilder &lb, Value dy, Value db) {
   llvm::ArrayRef<int64_t> shape = shapeOf(dy);
   lb.parallel({shape[1]}, [&](ValueRange channel) {
     // Nested sequential sums over the other dimensions, outermost first.
@@ -363,7 +351,8 @@ void biasGrad(LoopBuilder &lb, Value dy, Value db) {
 //===----------------------------------------------------------------------===//
 
 /// The row's maximum and sum of exp(l - max), for a stable softmax.
-std::pair<Value, Value> softmaxStats(LoopBuilder &lb, Value logits, Value n) {
+static std::pair<Value, Value> softmaxStats(LoopBuilder &lb, Value logits,
+                                            Value n) {
   int64_t classes = shapeOf(logits)[1];
   Value max =
       lb.reduce(classes, lb.f32(-std::numeric_limits<float>::infinity()),
@@ -378,13 +367,13 @@ std::pair<Value, Value> softmaxStats(LoopBuilder &lb, Value logits, Value n) {
   return {max, sum};
 }
 
-Value labelIndex(LoopBuilder &lb, Value labels, Value n) {
+static Value labelIndex(LoopBuilder &lb, Value labels, Value n) {
   return arith::IndexCastOp::create(lb.builder(), lb.builder().getIndexType(),
                                     lb.load(labels, {n}));
 }
 
-void softmaxCrossEntropy(LoopBuilder &lb, Value logits, Value labels,
-                         Value loss) {
+static void softmaxCrossEntropy(LoopBuilder &lb, Value logits, Value labels,
+                                Value loss) {
   int64_t batch = shapeOf(logits)[0];
   Value total = lb.reduce(batch, lb.f32(0), [&](Value n, Value acc) {
     auto [max, sum] = softmaxStats(lb, logits, n);
@@ -395,8 +384,8 @@ void softmaxCrossEntropy(LoopBuilder &lb, Value logits, Value labels,
   lb.store(lb.fdiv(total, lb.f32(double(batch))), loss, {});
 }
 
-void softmaxCrossEntropyGrad(LoopBuilder &lb, Value logits, Value labels,
-                             Value grad) {
+static void softmaxCrossEntropyGrad(LoopBuilder &lb, Value logits, Value labels,
+                                    Value grad) {
   auto shape = shapeOf(logits);
   lb.parallel({shape[0]}, [&](ValueRange row) {
     Value n = row[0];
@@ -408,8 +397,8 @@ void softmaxCrossEntropyGrad(LoopBuilder &lb, Value logits, Value labels,
           lb.fdiv(math::ExpOp::create(lb.builder(),
                                       lb.fsub(lb.load(logits, {n, c}), max)),
                   sum);
-      Value isLabel = cmpi(lb, arith::CmpIPredicate::eq, c, label);
-      Value target = select(lb, isLabel, lb.f32(1), lb.f32(0));
+      Value isLabel = lb.cmpi(arith::CmpIPredicate::eq, c, label);
+      Value target = lb.select(isLabel, lb.f32(1), lb.f32(0));
       lb.store(lb.fmul(lb.fsub(p, target), scale), grad, {n, c});
     });
   });
@@ -419,8 +408,8 @@ void softmaxCrossEntropyGrad(LoopBuilder &lb, Value logits, Value labels,
 // Dropout masks: Philox4x32-10 in arith, matching runtime/Random.h
 //===----------------------------------------------------------------------===//
 
-std::array<Value, 4> philox(LoopBuilder &lb, std::array<Value, 4> counter,
-                            uint64_t seed) {
+static std::array<Value, 4>
+philox(LoopBuilder &lb, std::array<Value, 4> counter, uint64_t seed) {
   auto &b = lb.builder();
   uint32_t key0 = uint32_t(seed), key1 = uint32_t(seed >> 32);
   Value mul0 = lb.i32(0xD2511F53), mul1 = lb.i32(0xCD9E8D57);
@@ -441,8 +430,8 @@ std::array<Value, 4> philox(LoopBuilder &lb, std::array<Value, 4> counter,
   return counter;
 }
 
-void dropoutMask(LoopBuilder &lb, DropoutMaskOp op, Value step, Value mask,
-                 uint64_t seed) {
+static void dropoutMask(LoopBuilder &lb, DropoutMaskOp op, Value step,
+                        Value mask, uint64_t seed) {
   auto &b = lb.builder();
   double rate = op.getRate().convertToDouble();
   llvm::ArrayRef<int64_t> shape = shapeOf(mask);
@@ -470,14 +459,13 @@ void dropoutMask(LoopBuilder &lb, DropoutMaskOp op, Value step, Value mask,
     Value lane = low32(arith::AndIOp::create(b, i, lb.i64(3)));
     Value word = words[3];
     for (int w = 2; w >= 0; --w)
-      word = select(lb, cmpi(lb, arith::CmpIPredicate::eq, lane, lb.i32(w)),
-                    words[w], word);
+      word = lb.select(lb.cmpi(arith::CmpIPredicate::eq, lane, lb.i32(w)),
+                       words[w], word);
     Value top24 = arith::ShRUIOp::create(b, word, lb.i32(8));
     Value unit = lb.fmul(arith::UIToFPOp::create(b, b.getF32Type(), top24),
                          lb.f32(0x1p-24));
-    Value keep = cmpf(lb, arith::CmpFPredicate::OGE, unit, lb.f32(rate));
-    lb.store(select(lb, keep, lb.f32(1.0 / (1.0 - rate)), lb.f32(0)), mask,
-             ivs);
+    Value keep = lb.cmpf(arith::CmpFPredicate::OGE, unit, lb.f32(rate));
+    lb.store(lb.select(keep, lb.f32(1.0 / (1.0 - rate)), lb.f32(0)), mask, ivs);
   });
 }
 
@@ -485,8 +473,8 @@ void dropoutMask(LoopBuilder &lb, DropoutMaskOp op, Value step, Value mask,
 // SGD
 //===----------------------------------------------------------------------===//
 
-void sgdUpdate(LoopBuilder &lb, SGDUpdateOp op, Value param, Value momentum,
-               Value grad, Value lr) {
+static void sgdUpdate(LoopBuilder &lb, SGDUpdateOp op, Value param,
+                      Value momentum, Value grad, Value lr) {
   double m = op.getMomentum().convertToDouble();
   double decay = op.getWeightDecay().convertToDouble();
   Value rate = lb.load(lr, {});
@@ -501,8 +489,6 @@ void sgdUpdate(LoopBuilder &lb, SGDUpdateOp op, Value param, Value momentum,
   });
 }
 
-} // namespace
-
 LogicalResult alex::emitKernel(LoopBuilder &lb, Operation *op,
                                llvm::ArrayRef<Value> in,
                                llvm::ArrayRef<Value> out,
@@ -516,8 +502,8 @@ LogicalResult alex::emitKernel(LoopBuilder &lb, Operation *op,
       })
       .Case([&](ReluGradOp) {
         elementwise(lb, in, out[0], [&](llvm::ArrayRef<Value> v) {
-          Value positive = cmpf(lb, arith::CmpFPredicate::OGT, v[1], lb.f32(0));
-          return select(lb, positive, v[0], lb.f32(0));
+          Value positive = lb.cmpf(arith::CmpFPredicate::OGT, v[1], lb.f32(0));
+          return lb.select(positive, v[0], lb.f32(0));
         });
         return success();
       })
@@ -562,7 +548,7 @@ LogicalResult alex::emitKernel(LoopBuilder &lb, Operation *op,
         return success();
       })
       .Case([&](DenseOp) {
-        dense(lb, in[0], in[1], in[2], out[0]);
+        alex::dense(lb, in[0], in[1], in[2], out[0]);
         return success();
       })
       .Case([&](DenseGradInputOp) {
@@ -601,6 +587,22 @@ LogicalResult alex::emitKernel(LoopBuilder &lb, Operation *op,
       })
       .Case([&](SGDUpdateOp update) {
         sgdUpdate(lb, update, in[0], in[1], in[2], in[3]);
+        return success();
+      })
+      .Case([&](ConvBlockOp block) {
+        convBlock(lb, block, in, out);
+        return success();
+      })
+      .Case([&](ConvBlockGradOp grad) {
+        convBlockGrad(lb, grad, in, out);
+        return success();
+      })
+      .Case([&](DenseBlockOp block) {
+        denseBlock(lb, block, in, out);
+        return success();
+      })
+      .Case([&](DenseBlockGradOp grad) {
+        denseBlockGrad(lb, grad, in, out);
         return success();
       })
       .Default([&](Operation *other) {

@@ -28,6 +28,29 @@ def AlexBuildTrainStep : Pass<"alex-build-train-step", "mlir::ModuleOp"> {
   let dependentDialects = ["::alex::AlexDialect", "::mlir::func::FuncDialect"];
 }
 
+def AlexFuseConvBlocks : Pass<"alex-fuse-conv-blocks", "mlir::ModuleOp"> {
+  let summary = "Fuse each layer with its epilogue, forward and backward";
+  let description = [{
+    Forms one op per layer and the element-wise work after it, so the
+    epilogue reads the layer's GEMM output once:
+
+    - `conv2d -> relu (-> lrn) (-> max_pool)` becomes `alex.conv_block`;
+    - `dense -> relu (-> mul by an alex.dropout_mask)` becomes
+      `alex.dense_block`.
+
+    In a training step the backward chain of such a block (`max_pool_grad
+    -> lrn_grad -> relu_grad -> bias_grad`, or `mul -> relu_grad ->
+    bias_grad`) becomes one `alex.conv_block_grad` / `alex.dense_block_grad`
+    in the same rewrite, and the forward block returns what that gradient
+    reads (see the ops). The longest chain that fits is taken: where an
+    intermediate value has a user other than the next op of the chain and
+    its own gradient ops, or the backward chain is not the expected one,
+    the chain stops before it (a conv2d not followed by relu alone is left
+    alone). Convolution input and filter gradients stay separate ops.
+  }];
+  let dependentDialects = ["::alex::AlexDialect"];
+}
+
 def AlexLowerToLoops : Pass<"alex-lower-to-loops", "mlir::ModuleOp"> {
   let summary = "Lower alex ops on tensors to loops over memrefs and BLAS calls";
   let description = [{

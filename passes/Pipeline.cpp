@@ -23,16 +23,20 @@ std::optional<Stage> alex::parseStage(llvm::StringRef name) {
       .Case("ast", Stage::AST)
       .Case("mlir", Stage::MLIR)
       .Case("train-step", Stage::TrainStep)
+      .Case("fused", Stage::Fused)
       .Case("loops", Stage::Loops)
       .Case("llvm", Stage::LLVM)
       .Default(std::nullopt);
 }
 
-void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to) {
+void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
+                         const PipelineOptions &options) {
   // Whether the passes that produce `stage` belong to this pipeline.
   auto runs = [&](Stage stage) { return from < stage && stage <= to; };
   if (runs(Stage::TrainStep))
     pm.addPass(createAlexBuildTrainStep());
+  if (runs(Stage::Fused) && options.fuse)
+    pm.addPass(createAlexFuseConvBlocks());
   if (runs(Stage::Loops)) {
     pm.addPass(createAlexExportModel());
     pm.addPass(createAlexLowerToLoops());
@@ -64,6 +68,16 @@ Stage alex::detectStage(mlir::ModuleOp module) {
         return mlir::isa<mlir::MemRefType>(t);
       }))
     return Stage::Loops;
+  bool fused = false;
+  module.walk([&](mlir::Operation *op) {
+    if (mlir::isa<ConvBlockOp, DenseBlockOp>(op)) {
+      fused = true;
+      return mlir::WalkResult::interrupt();
+    }
+    return mlir::WalkResult::advance();
+  });
+  if (fused)
+    return Stage::Fused;
   if (module.lookupSymbol<mlir::func::FuncOp>("train_step"))
     return Stage::TrainStep;
   return Stage::MLIR;
@@ -85,6 +99,8 @@ void alex::registerAlexPipelines() {
   static const Entry entries[] = {
       {"alex-pipeline-train-step", "alexc's passes up to --emit=train-step",
        Stage::TrainStep},
+      {"alex-pipeline-fused", "alexc's passes up to --emit=fused",
+       Stage::Fused},
       {"alex-pipeline-loops", "alexc's passes up to --emit=loops",
        Stage::Loops},
       {"alex-pipeline-llvm", "alexc's passes up to --emit=llvm", Stage::LLVM},

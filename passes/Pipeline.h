@@ -21,6 +21,7 @@ enum class Stage {
   AST,       ///< The parsed .model (not IR).
   MLIR,      ///< alex IR straight from the frontend: @forward.
   TrainStep, ///< + @train_step (gradients and SGD updates).
+  Fused,     ///< Layers fused with their epilogues (--alex-fuse-conv-blocks).
   Loops,     ///< Functions over buffers: loop nests and sgemm calls.
   LLVM,      ///< The LLVM dialect (memrefs passed as bare pointers).
 };
@@ -28,16 +29,26 @@ enum class Stage {
 /// The stage named `name` (as in --emit=), if any.
 std::optional<Stage> parseStage(llvm::StringRef name);
 
+/// Choices that change the code, not the stages.
+struct PipelineOptions {
+  /// Fuse layers with their epilogues; without it the Fused stage is the
+  /// TrainStep stage unchanged (for comparisons and debugging).
+  bool fuse = true;
+};
+
 /// Adds the passes that take alex IR from stage `from` to stage `to`.
-void buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to);
+void buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
+                   const PipelineOptions &options = {});
 
 /// Adds the passes from the frontend's IR (the MLIR stage) to `to`.
-inline void buildPipeline(mlir::OpPassManager &pm, Stage to) {
-  buildPipeline(pm, Stage::MLIR, to);
+inline void buildPipeline(mlir::OpPassManager &pm, Stage to,
+                          const PipelineOptions &options = {}) {
+  buildPipeline(pm, Stage::MLIR, to, options);
 }
 
 /// The stage `module` is at, from what it contains: LLVM-dialect entry
-/// points, functions over buffers, a @train_step, or the frontend's IR.
+/// points, functions over buffers, fused blocks, a @train_step, or the
+/// frontend's IR.
 Stage detectStage(mlir::ModuleOp module);
 
 /// Adds every dialect alexc's stages print, so any stage parses back.

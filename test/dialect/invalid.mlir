@@ -570,3 +570,75 @@ func.func @f(%g: tensor<3xf32>, %lr: tensor<f32>) {
   alex.sgd_update @w, %g, %lr momentum 0.5 weight_decay 2.0 : tensor<3xf32>
   return
 }
+
+// -----
+
+func.func @f(%x: tensor<2x4x8x8xf32>, %w: tensor<8x4x3x3xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{'alex.conv_block' op result shape 2x8x8x8 does not match the inferred shape 2x8x3x3}}
+  %y = alex.conv_block %x, %w, %b stride 1 pad 1 groups 1 relu pool <window = 3, stride = 2> : (tensor<2x4x8x8xf32>, tensor<8x4x3x3xf32>, tensor<8xf32>) -> tensor<2x8x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8x8xf32>, %w: tensor<8x4x3x3xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{'alex.conv_block' op size must be odd so the window is centred on its channel, got 4}}
+  %y = alex.conv_block %x, %w, %b stride 1 pad 1 groups 1 relu lrn <size = 4, alpha = 1.0, beta = 0.75, k = 2.0> : (tensor<2x4x8x8xf32>, tensor<8x4x3x3xf32>, tensor<8xf32>) -> tensor<2x8x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8x8xf32>, %w: tensor<8x4x3x3xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{'alex.conv_block' op saved values must be none or ('tensor<2x8x3x3xi32>') for its epilogue, got ('tensor<2x8x8x8xf32>')}}
+  %y, %s = alex.conv_block %x, %w, %b stride 1 pad 1 groups 1 relu pool <window = 3, stride = 2> : (tensor<2x4x8x8xf32>, tensor<8x4x3x3xf32>, tensor<8xf32>) -> (tensor<2x8x3x3xf32>, tensor<2x8x8x8xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%dy: tensor<2x8x3x3xf32>, %y: tensor<2x8x3x3xf32>) {
+  // expected-error @+1 {{'alex.conv_block_grad' op saved values must be ('tensor<2x8x3x3xi32>') for its epilogue, got ()}}
+  %dz, %db = alex.conv_block_grad %dy, %y relu pool <window = 3, stride = 2> : (tensor<2x8x3x3xf32>, tensor<2x8x3x3xf32>) -> (tensor<2x8x8x8xf32>, tensor<8xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%dy: tensor<2x8x3x3xf32>, %y: tensor<2x8x3x3xf32>, %a: tensor<2x8x3x3xi32>) {
+  // expected-error @+1 {{'alex.conv_block_grad' op output shape 2x8x3x3 does not match the inferred shape 2x8x4x4}}
+  %dz, %db = alex.conv_block_grad %dy, %y saved %a relu pool <window = 2, stride = 2> : (tensor<2x8x3x3xf32>, tensor<2x8x3x3xf32>, tensor<2x8x3x3xi32>) -> (tensor<2x8x8x8xf32>, tensor<8xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%dy: tensor<2x8x8x8xf32>, %y: tensor<2x8x8x8xf32>) {
+  // expected-error @+1 {{'alex.conv_block_grad' op bias gradient shape 4 does not match the inferred shape 8}}
+  %dz, %db = alex.conv_block_grad %dy, %y relu : (tensor<2x8x8x8xf32>, tensor<2x8x8x8xf32>) -> (tensor<2x8x8x8xf32>, tensor<4xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x16xf32>, %w: tensor<3x16xf32>, %b: tensor<3xf32>, %m: tensor<2x4xf32>) {
+  // expected-error @+1 {{'alex.dense_block' op dropout mask type 'tensor<2x4xf32>' must be the output's 'tensor<2x3xf32>'}}
+  %y = alex.dense_block %x, %w, %b relu dropout_mask %m : (tensor<2x16xf32>, tensor<3x16xf32>, tensor<3xf32>, tensor<2x4xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x16xf32>, %w: tensor<3x16xf32>, %b: tensor<3xf32>) {
+  // expected-error @+1 {{'alex.dense_block' op result shape 2x4 does not match the inferred shape 2x3}}
+  %y = alex.dense_block %x, %w, %b relu : (tensor<2x16xf32>, tensor<3x16xf32>, tensor<3xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%dy: tensor<2x3xf32>, %y: tensor<2x3xf32>) {
+  // expected-error @+1 {{'alex.dense_block_grad' op pre-activation gradient type 'tensor<2x4xf32>' must be the output's 'tensor<2x3xf32>'}}
+  %dz, %db = alex.dense_block_grad %dy, %y relu : (tensor<2x3xf32>, tensor<2x3xf32>) -> (tensor<2x4xf32>, tensor<3xf32>)
+  return
+}

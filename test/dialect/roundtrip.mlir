@@ -64,7 +64,8 @@ module {
   alex.param @p : tensor<8x2x3x3xf32> init #alex.constant<value = 0.0>
   func.func @backward(%x: tensor<2x4x8x8xf32>, %dy: tensor<2x8x8x8xf32>, %w: tensor<8x2x3x3xf32>,
                       %step: tensor<i64>, %lr: tensor<f32>, %logits: tensor<2x3xf32>,
-                      %labels: tensor<2xi32>, %fw: tensor<3x256xf32>) {
+                      %labels: tensor<2xi32>, %fw: tensor<3x256xf32>,
+                      %b: tensor<8xf32>, %fb: tensor<3xf32>) {
     // CHECK: alex.conv2d_grad_input %{{.*}}, %{{.*}} stride 1 pad 1 groups 2 : (tensor<2x8x8x8xf32>, tensor<8x2x3x3xf32>) -> tensor<2x4x8x8xf32>
     %dx = alex.conv2d_grad_input %dy, %w stride 1 pad 1 groups 2 : (tensor<2x8x8x8xf32>, tensor<8x2x3x3xf32>) -> tensor<2x4x8x8xf32>
     // CHECK: alex.conv2d_grad_filter %{{.*}}, %{{.*}} stride 1 pad 1 groups 2 : (tensor<2x4x8x8xf32>, tensor<2x8x8x8xf32>) -> tensor<8x2x3x3xf32>
@@ -94,6 +95,17 @@ module {
     %dfw = alex.dense_grad_weight %dlogits, %sum : (tensor<2x3xf32>, tensor<2x256xf32>) -> tensor<3x256xf32>
     // CHECK: alex.sgd_update @p, %{{.*}}, %{{.*}} momentum 9.000000e-01 weight_decay 5.000000e-04 : tensor<8x2x3x3xf32>
     alex.sgd_update @p, %dw, %lr momentum 0.9 weight_decay 0.0005 : tensor<8x2x3x3xf32>
+    // The fused blocks (--alex-fuse-conv-blocks), with and without saved values.
+    // CHECK: alex.conv_block %{{.*}}, %{{.*}}, %{{.*}} stride 1 pad 1 groups 2 relu lrn <size = 3, alpha = 1.000000e-04, beta = 7.500000e-01, k = 2.000000e+00> pool <window = 3, stride = 2> : (tensor<2x4x8x8xf32>, tensor<8x2x3x3xf32>, tensor<8xf32>) -> (tensor<2x8x3x3xf32>, tensor<2x8x8x8xf32>, tensor<2x8x3x3xi32>)
+    %blk, %saved:2 = alex.conv_block %x, %w, %b stride 1 pad 1 groups 2 relu lrn <size = 3, alpha = 1.0e-4, beta = 0.75, k = 2.0> pool <window = 3, stride = 2> : (tensor<2x4x8x8xf32>, tensor<8x2x3x3xf32>, tensor<8xf32>) -> (tensor<2x8x3x3xf32>, tensor<2x8x8x8xf32>, tensor<2x8x3x3xi32>)
+    // CHECK: alex.conv_block_grad %{{.*}}, %{{.*}} saved %{{.*}}#0, %{{.*}}#1 relu lrn <{{.*}}> pool <window = 3, stride = 2> : (tensor<2x8x3x3xf32>, tensor<2x8x3x3xf32>, tensor<2x8x8x8xf32>, tensor<2x8x3x3xi32>) -> (tensor<2x8x8x8xf32>, tensor<8xf32>)
+    %dz, %dbb = alex.conv_block_grad %blk, %blk saved %saved#0, %saved#1 relu lrn <size = 3, alpha = 1.0e-4, beta = 0.75, k = 2.0> pool <window = 3, stride = 2> : (tensor<2x8x3x3xf32>, tensor<2x8x3x3xf32>, tensor<2x8x8x8xf32>, tensor<2x8x3x3xi32>) -> (tensor<2x8x8x8xf32>, tensor<8xf32>)
+    // CHECK: alex.conv_block %{{.*}}, %{{.*}}, %{{.*}} stride 1 pad 1 groups 2 relu : (tensor<2x4x8x8xf32>, tensor<8x2x3x3xf32>, tensor<8xf32>) -> tensor<2x8x8x8xf32>
+    %plain = alex.conv_block %x, %w, %b stride 1 pad 1 groups 2 relu : (tensor<2x4x8x8xf32>, tensor<8x2x3x3xf32>, tensor<8xf32>) -> tensor<2x8x8x8xf32>
+    // CHECK: alex.dense_block %{{.*}}, %{{.*}}, %{{.*}} relu dropout_mask %{{.*}} : (tensor<2x256xf32>, tensor<3x256xf32>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+    %dblk = alex.dense_block %sum, %fw, %fb relu dropout_mask %dlogits : (tensor<2x256xf32>, tensor<3x256xf32>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+    // CHECK: alex.dense_block_grad %{{.*}}, %{{.*}} relu : (tensor<2x3xf32>, tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<3xf32>)
+    %ddz, %ddb = alex.dense_block_grad %dblk, %dblk relu : (tensor<2x3xf32>, tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<3xf32>)
     return
   }
 }

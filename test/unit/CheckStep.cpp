@@ -2,15 +2,19 @@
 //
 //   alex-check-step model.model [--batch N] [--tolerance T]
 //
-// Compiles the model's training step with alexc's pipeline, runs it once
-// (JIT) from seeded weights, momenta, images and labels, runs the float64
-// reference step (test/reference) on the same data, and compares the loss,
-// the logits, every parameter's gradient (exported from the step as extra
-// results), and the updated weights and momenta. The error of a tensor is
+// Compiles the model's training step with alexc's pipeline twice, without
+// and with fusion (--alex-fuse-conv-blocks), runs each once (JIT) from the
+// same seeded weights, momenta, images and labels, runs the float64
+// reference step (test/reference) on the same data, and compares each
+// run's loss, logits, every parameter's gradient (exported from the step as
+// extra results), and updated weights and momenta with the reference, then
+// the fused gradients with the unfused ones. The error of a tensor is
 // max|compiled - reference| / max|reference|; the check fails if any exceeds
-// the tolerance. The reference follows the compiled run's ReLU and max-pool
+// the tolerance. The reference follows the unfused run's ReLU and max-pool
 // choices (see reference::StepState::decisions): float32 and float64 may
 // disagree at a kink, and each is then right about its own forward pass.
+// The fused forward pass does the same float32 arithmetic in the same
+// order, so its choices are the same.
 //
 //===----------------------------------------------------------------------===//
 
@@ -96,9 +100,9 @@ struct Exported {
   std::vector<std::pair<std::string, RankedTensorType>> gradients;
 };
 
-/// Appends those values to @train_step's results (activations, then
-/// gradients).
-static Exported exportValues(func::FuncOp step) {
+/// Appends those values to @train_step's results (activations, if asked
+/// for, then gradients).
+static Exported exportValues(func::FuncOp step, bool activations) {
   Exported exported;
   llvm::SmallVector<Value> values;
   auto add = [&](Value value, std::string name, auto &list) {
@@ -112,6 +116,8 @@ static Exported exportValues(func::FuncOp step) {
     return named ? named.getName().str() : "";
   };
   step.walk([&](Operation *op) {
+    if (!activations)
+      return;
     if (auto relu = dyn_cast<alex::ReluOp>(op))
       add(relu.getOutput(), layer(relu.getOutput()), exported.activations);
     if (auto pool = dyn_cast<alex::MaxPoolOp>(op))
@@ -124,6 +130,111 @@ static Exported exportValues(func::FuncOp step) {
   step.setFunctionType(FunctionType::get(
       step.getContext(), step.getArgumentTypes(), returnOp.getOperandTypes()));
   return exported;
+}
+
+/// What every compiled run starts from.
+struct Inputs {
+  const std::vector<float> &images;
+  const std::vector<int32_t> &labels;
+  int64_t step;
+  float lr;
+};
+
+/// A tensor the step exported, by name.
+struct ExportedTensor {
+  std::vector<int64_t> shape;
+  std::vector<float> data;
+};
+
+/// One compiled step's results.
+struct CompiledRun {
+  float loss = 0;
+  std::vector<float> logits;
+  std::map<std::string, ExportedTensor> activations;
+  std::map<std::string, std::vector<float>> gradients;
+  /// The parameters after the update.
+  std::vector<Param> params;
+  /// Fused ops in the step, by name (alex.conv_block, ...).
+  std::map<std::string, int> fusedOps;
+};
+
+/// Compiles `module` with alexc's pipeline (fused or not) and runs its
+/// training step once (JIT) from `params` and `inputs`.
+static FailureOr<CompiledRun> runCompiled(OwningOpRef<ModuleOp> module,
+                                          bool fuse, std::vector<Param> params,
+                                          const Inputs &inputs) {
+  MLIRContext *context = module->getContext();
+  alex::PipelineOptions options;
+  options.fuse = fuse;
+  PassManager toFused(context), toLLVM(context);
+  alex::buildPipeline(toFused, alex::Stage::Fused, options);
+  alex::buildPipeline(toLLVM, alex::Stage::Fused, alex::Stage::LLVM, options);
+  if (failed(toFused.run(*module)))
+    return failure();
+  auto step = module->lookupSymbol<func::FuncOp>("train_step");
+  std::map<std::string, int> fusedOps;
+  step.walk([&](Operation *op) {
+    if (isa<alex::ConvBlockOp, alex::ConvBlockGradOp, alex::DenseBlockOp,
+            alex::DenseBlockGradOp>(op))
+      ++fusedOps[op->getName().getStringRef().str()];
+  });
+  auto logitsType = cast<RankedTensorType>(step.getResultTypes()[1]);
+  // Activations would be extra users that stop fusion: unfused runs only.
+  Exported exported = exportValues(step, /*activations=*/!fuse);
+  if (failed(toLLVM.run(*module)))
+    return failure();
+  ExecutionEngineOptions engineOptions;
+  auto optimize = makeOptimizingTransformer(2, 0, nullptr);
+  engineOptions.transformer = optimize;
+  auto engine = ExecutionEngine::create(*module, engineOptions);
+  if (!engine) {
+    llvm::errs() << "JIT: " << llvm::toString(engine.takeError()) << "\n";
+    return failure();
+  }
+  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    symbols[interner("alexrt_sgemm")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&alexrt_sgemm),
+        llvm::JITSymbolFlags::Exported};
+    return symbols;
+  });
+
+  CompiledRun run;
+  run.logits.resize(size_t(logitsType.getNumElements()));
+  int64_t stepIndex = inputs.step;
+  float lr = inputs.lr;
+  std::vector<void *> pointers;
+  for (Param &p : params)
+    pointers.push_back(p.value.data());
+  for (Param &p : params)
+    pointers.push_back(p.momentum.data());
+  for (void *p : {(void *)inputs.images.data(), (void *)inputs.labels.data(),
+                  (void *)&stepIndex, (void *)&lr, (void *)&run.loss,
+                  (void *)run.logits.data()})
+    pointers.push_back(p);
+  std::vector<std::vector<float>> buffers;
+  for (auto *list : {&exported.activations, &exported.gradients})
+    for (auto &[name, type] : *list)
+      buffers.emplace_back(size_t(type.getNumElements()));
+  for (std::vector<float> &buffer : buffers)
+    pointers.push_back(buffer.data());
+  std::vector<void *> args;
+  for (void *&pointer : pointers)
+    args.push_back(&pointer);
+  if (llvm::Error failure = (*engine)->invokePacked("train_step", args)) {
+    llvm::errs() << "JIT: " << llvm::toString(std::move(failure)) << "\n";
+    return mlir::failure();
+  }
+
+  size_t next = 0;
+  for (auto &[name, type] : exported.activations)
+    run.activations[name] = {std::vector<int64_t>(type.getShape()),
+                             std::move(buffers[next++])};
+  for (auto &[name, type] : exported.gradients)
+    run.gradients[name] = std::move(buffers[next++]);
+  run.params = std::move(params);
+  run.fusedOps = std::move(fusedOps);
+  return run;
 }
 
 int main(int argc, char **argv) {
@@ -202,65 +313,25 @@ int main(int argc, char **argv) {
   // The reference reads the graph from its own copy of the IR.
   OwningOpRef<ModuleOp> referenceModule = module->clone();
 
-  // The compiled step, through alexc's own pipeline; it also returns the
-  // activations the backward pass makes discrete choices on.
-  PassManager toTrainStep(&context), toLLVM(&context);
-  alex::buildPipeline(toTrainStep, alex::Stage::TrainStep);
-  alex::buildPipeline(toLLVM, alex::Stage::TrainStep, alex::Stage::LLVM);
-  if (failed(toTrainStep.run(*module)))
+  // The unfused step exports the activations the backward pass makes
+  // discrete choices on; the fused step computes the same forward bits.
+  Inputs inputs{images, labels, state.step, float(state.lr)};
+  FailureOr<CompiledRun> unfused =
+      runCompiled(module->clone(), /*fuse=*/false, params, inputs);
+  FailureOr<CompiledRun> fused =
+      runCompiled(module->clone(), /*fuse=*/true, params, inputs);
+  if (failed(unfused) || failed(fused))
     return 1;
-  Exported exported =
-      exportValues(module->lookupSymbol<func::FuncOp>("train_step"));
-  if (failed(toLLVM.run(*module)))
-    return 1;
-  ExecutionEngineOptions options;
-  auto optimize = makeOptimizingTransformer(2, 0, nullptr);
-  options.transformer = optimize;
-  auto engine = ExecutionEngine::create(*module, options);
-  if (!engine) {
-    llvm::errs() << "JIT: " << llvm::toString(engine.takeError()) << "\n";
-    return 1;
-  }
-  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    symbols[interner("alexrt_sgemm")] = {
-        llvm::orc::ExecutorAddr::fromPtr(&alexrt_sgemm),
-        llvm::JITSymbolFlags::Exported};
-    return symbols;
-  });
 
-  int64_t step = state.step;
-  float lr = float(state.lr), loss = 0;
-  std::vector<float> logits(size_t(logitsType.getNumElements()));
-  std::vector<void *> pointers;
-  for (Param &p : params)
-    pointers.push_back(p.value.data());
-  for (Param &p : params)
-    pointers.push_back(p.momentum.data());
-  for (void *p : {(void *)images.data(), (void *)labels.data(), (void *)&step,
-                  (void *)&lr, (void *)&loss, (void *)logits.data()})
-    pointers.push_back(p);
-  std::vector<std::vector<float>> activations, gradients;
-  for (auto &[name, type] : exported.activations)
-    activations.emplace_back(size_t(type.getNumElements()));
-  for (auto &[name, type] : exported.gradients)
-    gradients.emplace_back(size_t(type.getNumElements()));
-  for (auto *list : {&activations, &gradients})
-    for (std::vector<float> &buffer : *list)
-      pointers.push_back(buffer.data());
-  std::vector<void *> args;
-  for (void *&pointer : pointers)
-    args.push_back(&pointer);
-  if (llvm::Error failure = (*engine)->invokePacked("train_step", args)) {
-    llvm::errs() << "JIT: " << llvm::toString(std::move(failure)) << "\n";
-    return 1;
-  }
+  llvm::outs() << "fused step:";
+  for (auto &[name, count] : fused->fusedOps)
+    llvm::outs() << " " << count << " " << name;
+  llvm::outs() << "\n";
 
-  for (auto [entry, activation] :
-       llvm::zip(exported.activations, activations)) {
-    reference::Tensor tensor(std::vector<int64_t>(entry.second.getShape()));
-    tensor.data = widen(activation);
-    state.decisions[entry.first] = std::move(tensor);
+  for (auto &[name, activation] : unfused->activations) {
+    reference::Tensor tensor(activation.shape);
+    tensor.data = widen(activation.data);
+    state.decisions[name] = std::move(tensor);
   }
   FailureOr<reference::StepResult> expected = reference::trainStep(
       referenceModule->lookupSymbol<func::FuncOp>("forward"), state);
@@ -270,26 +341,36 @@ int main(int argc, char **argv) {
   double worst = 0;
   std::string worstName;
   auto report = [&](const std::string &name, double err) {
-    llvm::outs() << llvm::format("%-28s %.3e %s\n", name.c_str(), err,
+    llvm::outs() << llvm::format("%-36s %.3e %s\n", name.c_str(), err,
                                  err <= tolerance ? "ok" : "FAIL");
     if (!(err <= worst)) {
       worst = err;
       worstName = name;
     }
   };
-  report("loss", relativeError({loss}, {expected->loss}));
-  report("logits", relativeError(widen(logits), expected->logits.data));
-  std::map<std::string, std::vector<double>> compiledGrads;
-  for (auto [entry, gradient] : llvm::zip(exported.gradients, gradients))
-    compiledGrads[entry.first] = widen(gradient);
-  for (Param &p : params) {
-    report(p.name + " gradient",
-           relativeError(compiledGrads[p.name], expected->grads[p.name].data));
-    report(p.name + " weight",
-           relativeError(widen(p.value), state.params[p.name].data));
-    report(p.name + " momentum",
-           relativeError(widen(p.momentum), state.momenta[p.name].data));
+  // Each run against the reference, then fused against unfused.
+  for (auto [label, run] :
+       {std::pair<std::string, CompiledRun *>{"", &*unfused},
+        {"fused ", &*fused}}) {
+    report(label + "loss", relativeError({run->loss}, {expected->loss}));
+    report(label + "logits",
+           relativeError(widen(run->logits), expected->logits.data));
+    for (const Param &p : run->params) {
+      report(label + p.name + " gradient",
+             relativeError(widen(run->gradients[p.name]),
+                           expected->grads[p.name].data));
+      report(label + p.name + " weight",
+             relativeError(widen(p.value), state.params[p.name].data));
+      report(label + p.name + " momentum",
+             relativeError(widen(p.momentum), state.momenta[p.name].data));
+    }
   }
+  report("fused vs unfused loss",
+         relativeError({fused->loss}, {unfused->loss}));
+  for (const Param &p : fused->params)
+    report("fused vs unfused " + p.name + " gradient",
+           relativeError(widen(fused->gradients[p.name]),
+                         widen(unfused->gradients[p.name])));
   llvm::outs() << llvm::format("worst relative error %.3e (%s), tolerance "
                                "%.1e: %s\n",
                                worst, worstName.c_str(), double(tolerance),

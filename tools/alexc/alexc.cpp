@@ -58,6 +58,7 @@ enum class Emit {
   AST,
   MLIR,
   TrainStep,
+  Fused,
   Loops,
   LLVM,
   LLVMIR,
@@ -80,6 +81,8 @@ static cl::opt<Emit>
                     clEnumValN(Emit::MLIR, "mlir", "alex IR from the frontend"),
                     clEnumValN(Emit::TrainStep, "train-step",
                                "+ @train_step: gradients and SGD updates"),
+                    clEnumValN(Emit::Fused, "fused",
+                               "layers fused with their epilogues"),
                     clEnumValN(Emit::Loops, "loops",
                                "functions over buffers: loops and sgemm calls"),
                     clEnumValN(Emit::LLVM, "llvm", "the LLVM dialect"),
@@ -104,6 +107,12 @@ static cl::opt<bool>
     printLocations("print-locations",
                    cl::desc("Print source locations in emitted IR"),
                    cl::sub(compileCommand), cl::cat(alexcOptions));
+
+static cl::opt<bool>
+    fuse("fuse",
+         cl::desc("Fuse each layer with its epilogue (default: on; "
+                  "--fuse=false keeps one kernel per op)"),
+         cl::init(true), cl::sub(compileCommand), cl::cat(alexcOptions));
 
 static bool isMLIRInput() {
   if (inputKind.getNumOccurrences())
@@ -161,6 +170,8 @@ static Stage stageOf(Emit what) {
     return Stage::MLIR;
   case Emit::TrainStep:
     return Stage::TrainStep;
+  case Emit::Fused:
+    return Stage::Fused;
   case Emit::Loops:
     return Stage::Loops;
   default:
@@ -223,7 +234,9 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
     return 1;
   }
   PassManager pm(&context);
-  alex::buildPipeline(pm, from, to);
+  alex::PipelineOptions options;
+  options.fuse = fuse;
+  alex::buildPipeline(pm, from, to, options);
   if (failed(pm.run(*module)))
     return 1;
   if (emit == Emit::LLVMIR || emit == Emit::Object || emit == Emit::Executable)

@@ -1,0 +1,238 @@
+//===- FusedKernels.cpp - fused blocks as loops over memrefs --------------===//
+//
+// A conv_block runs image by image: the bias and the group GEMMs into a
+// one-image buffer, then the epilogue reads that buffer while it is still
+// in cache and writes only the block's output and what its gradient needs.
+// Every stage does the arithmetic of the single-op kernel it replaces, in
+// the same order, so a fused step computes the same bits as an unfused one.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/FusedKernels.h"
+
+#include "passes/KernelParts.h"
+
+using namespace mlir;
+using namespace alex;
+
+static Value relu(LoopBuilder &lb, Value v) { return lb.fmax(v, lb.f32(0)); }
+
+/// Stores `first` (a window position, window * window for none) as the
+/// saved i32 argmax: the position, or -1.
+static void storeArgmax(LoopBuilder &lb, Value first, int64_t window,
+                        Value argmax, ValueRange at) {
+  auto &b = lb.builder();
+  Value none =
+      lb.cmpi(arith::CmpIPredicate::eq, first, lb.index(window * window));
+  Value position = arith::IndexCastOp::create(b, b.getI32Type(), first);
+  lb.store(lb.select(none, lb.i32(-1), position), argmax, at);
+}
+
+void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
+                     ArrayRef<Value> out) {
+  Value x = in[0], w = in[1], b = in[2], y = out[0];
+  LRNParamsAttr lrn = op.getLrnAttr();
+  PoolParamsAttr pool = op.getPoolAttr();
+  bool saving = out.size() > 1;
+  Value activation = saving && lrn ? out[1] : Value();
+  Value argmax = saving && pool ? out.back() : Value();
+
+  llvm::ArrayRef<int64_t> conv = op.getConvOutputType().getShape();
+  int64_t channels = conv[1], height = conv[2], width = conv[3];
+  auto imageType =
+      MemRefType::get({1, channels, height, width}, lb.builder().getF32Type());
+  Value z = lb.alloc(imageType);
+  // LRN then pooling: the LRN output of one image, between the two.
+  Value normalized = lrn && pool ? lb.alloc(imageType) : Value();
+  ConvShape s = convShape(x, w, z, op.getStride(), op.getPad(), op.getGroups());
+  Value cols = colsBuffer(lb, s);
+  Value zero = lb.index(0);
+  auto activated = [&](Value, Value c, Value h, Value wi) {
+    return relu(lb, lb.load(z, {zero, c, h, wi}));
+  };
+
+  lb.loop(zero, lb.index(bufferShape(x)[0]), [&](Value n) {
+    lb.parallel({channels, height, width}, [&](ValueRange ivs) {
+      lb.store(lb.load(b, {ivs[0]}), z, {zero, ivs[0], ivs[1], ivs[2]});
+    });
+    lb.loop(zero, lb.index(s.groups), [&](Value g) {
+      im2col(lb, s, x, n, g, cols);
+      lb.sgemm(false, false, s.filtersPerGroup(), s.pixels(), s.patch(), 1.0,
+               {w, lb.mul(g, s.filtersPerGroup() * s.patch()), s.patch()},
+               {cols, zero, s.pixels()}, 1.0,
+               {z, outputBlock(lb, s, zero, g), s.pixels()});
+    });
+
+    if (!lrn && !pool) {
+      lb.parallel({channels, height, width}, [&](ValueRange ivs) {
+        lb.store(activated(n, ivs[0], ivs[1], ivs[2]), y,
+                 {n, ivs[0], ivs[1], ivs[2]});
+      });
+      return;
+    }
+    if (lrn) {
+      double beta = lrn.getBeta().convertToDouble();
+      lb.parallel({channels, height, width}, [&](ValueRange ivs) {
+        Value c = ivs[0], h = ivs[1], wi = ivs[2];
+        Value r = activated(n, c, h, wi);
+        Value scale = lrnScale(lb, activated, channels, {zero, c, h, wi},
+                               lrn.getSize(), lrn.getAlpha().convertToDouble(),
+                               lrn.getK().convertToDouble());
+        Value v = lb.fmul(r, lb.powf(scale, -beta));
+        if (activation)
+          lb.store(r, activation, {n, c, h, wi});
+        if (pool)
+          lb.store(v, normalized, {zero, c, h, wi});
+        else
+          lb.store(v, y, {n, c, h, wi});
+      });
+    }
+    if (!pool)
+      return;
+    auto normalizedAt = [&](Value, Value c, Value h, Value wi) {
+      return lb.load(normalized, {zero, c, h, wi});
+    };
+    ElementAt source = lrn ? ElementAt(normalizedAt) : ElementAt(activated);
+    int64_t window = pool.getWindow(), stride = pool.getStride();
+    llvm::ArrayRef<int64_t> pooled = bufferShape(y);
+    lb.parallel({channels, pooled[2], pooled[3]}, [&](ValueRange ivs) {
+      Value c = ivs[0], top = lb.mul(ivs[1], stride),
+            left = lb.mul(ivs[2], stride);
+      Value best = windowMax(lb, source, zero, c, top, left, window);
+      lb.store(best, y, {n, c, ivs[1], ivs[2]});
+      if (argmax)
+        storeArgmax(lb,
+                    windowArgmax(lb, source, zero, c, top, left, window, best),
+                    window, argmax, {n, c, ivs[1], ivs[2]});
+    });
+  });
+
+  for (Value buffer : {cols, z, normalized})
+    if (buffer)
+      memref::DeallocOp::create(lb.builder(), buffer);
+}
+
+/// The gradient reaching element (n, c, h, w) of a pooling input: the sum,
+/// over the windows containing it in row-major order, of the output
+/// gradient of each window whose saved argmax is this element (and, when
+/// `positive`, whose output is positive).
+static Value gatherPoolGrad(LoopBuilder &lb, PoolParamsAttr pool, Value dy,
+                            Value y, Value argmax, bool positive,
+                            ValueRange ivs) {
+  int64_t window = pool.getWindow(), stride = pool.getStride();
+  llvm::ArrayRef<int64_t> pooled = bufferShape(dy);
+  Value n = ivs[0], c = ivs[1], h = ivs[2], w = ivs[3];
+  auto &b = lb.builder();
+  // Windows o with o * stride <= i < o * stride + window.
+  auto windows = [&](Value i, int64_t count) {
+    Value first = arith::DivUIOp::create(
+        b, lb.max(lb.add(i, stride - window), lb.index(0)), lb.index(stride));
+    Value last = arith::DivUIOp::create(b, i, lb.index(stride));
+    return std::make_pair(first, lb.min(lb.add(last, 1), lb.index(count)));
+  };
+  auto [firstY, endY] = windows(h, pooled[2]);
+  auto [firstX, endX] = windows(w, pooled[3]);
+  return lb.reduce(firstY, endY, lb.f32(0), [&](Value oh, Value acc) {
+    return lb.reduce(firstX, endX, acc, [&](Value ow, Value inner) {
+      Value offset = lb.add(lb.mul(lb.sub(h, lb.mul(oh, stride)), window),
+                            lb.sub(w, lb.mul(ow, stride)));
+      Value position = arith::IndexCastOp::create(b, b.getI32Type(), offset);
+      llvm::SmallVector<Value> at{n, c, oh, ow};
+      Value picked =
+          lb.cmpi(arith::CmpIPredicate::eq, lb.load(argmax, at), position);
+      if (positive)
+        picked = lb.both(picked, lb.cmpf(arith::CmpFPredicate::OGT,
+                                         lb.load(y, at), lb.f32(0)));
+      return lb.select(picked, lb.fadd(inner, lb.load(dy, at)), inner);
+    });
+  });
+}
+
+void alex::convBlockGrad(LoopBuilder &lb, ConvBlockGradOp op,
+                         ArrayRef<Value> in, ArrayRef<Value> out) {
+  Value dy = in[0], y = in[1], dz = out[0], db = out[1];
+  LRNParamsAttr lrn = op.getLrnAttr();
+  PoolParamsAttr pool = op.getPoolAttr();
+  Value activation = lrn ? in[2] : Value();
+  Value argmax = pool ? in.back() : Value();
+  llvm::ArrayRef<int64_t> shape = bufferShape(dz);
+
+  // The gradient of the ReLU output (with LRN) or of the pre-activation
+  // (without: the ReLU mask is the output's sign).
+  auto incoming = [&](ValueRange ivs) -> Value {
+    if (pool)
+      return gatherPoolGrad(lb, pool, dy, y, argmax, !lrn, ivs);
+    if (lrn)
+      return lb.load(dy, ivs);
+    Value positive =
+        lb.cmpf(arith::CmpFPredicate::OGT, lb.load(y, ivs), lb.f32(0));
+    return lb.select(positive, lb.load(dy, ivs), lb.f32(0));
+  };
+
+  if (!lrn) {
+    lb.parallel(shape,
+                [&](ValueRange ivs) { lb.store(incoming(ivs), dz, ivs); });
+  } else {
+    // As alex.lrn_grad: dz first holds the direct term dl * s^-beta, `terms`
+    // dl * a * s^(-beta-1) for the window sums; then the ReLU mask.
+    double alpha = lrn.getAlpha().convertToDouble();
+    double beta = lrn.getBeta().convertToDouble();
+    int64_t radius = lrn.getSize() / 2;
+    Value terms = lb.alloc(cast<MemRefType>(dz.getType()));
+    lb.parallel(shape, [&](ValueRange ivs) {
+      Value dl = incoming(ivs);
+      Value a = lb.load(activation, ivs);
+      Value scale = lrnScale(
+          lb,
+          [&](Value n, Value c, Value h, Value w) {
+            return lb.load(activation, {n, c, h, w});
+          },
+          shape[1], ivs, lrn.getSize(), alpha, lrn.getK().convertToDouble());
+      Value power = lb.powf(scale, -beta);
+      lb.store(lb.fmul(dl, power), dz, ivs);
+      lb.store(lb.fdiv(lb.fmul(lb.fmul(dl, a), power), scale), terms, ivs);
+    });
+    lb.parallel(shape, [&](ValueRange ivs) {
+      Value lower = lb.max(lb.add(ivs[1], -radius), lb.index(0));
+      Value upper = lb.min(lb.add(ivs[1], radius + 1), lb.index(shape[1]));
+      Value sum = lb.reduce(lower, upper, lb.f32(0), [&](Value j, Value acc) {
+        return lb.fadd(acc, lb.load(terms, {ivs[0], j, ivs[2], ivs[3]}));
+      });
+      Value a = lb.load(activation, ivs);
+      Value cross = lb.fmul(lb.f32(2 * alpha * beta), lb.fmul(a, sum));
+      Value dr = lb.fsub(lb.load(dz, ivs), cross);
+      Value positive = lb.cmpf(arith::CmpFPredicate::OGT, a, lb.f32(0));
+      lb.store(lb.select(positive, dr, lb.f32(0)), dz, ivs);
+    });
+    memref::DeallocOp::create(lb.builder(), terms);
+  }
+  biasGrad(lb, dz, db);
+}
+
+void alex::denseBlock(LoopBuilder &lb, DenseBlockOp op, ArrayRef<Value> in,
+                      ArrayRef<Value> out) {
+  Value y = out[0];
+  Value mask = op.getMask() ? in[3] : Value();
+  dense(lb, in[0], in[1], in[2], y);
+  lb.parallel(bufferShape(y), [&](ValueRange ivs) {
+    Value v = relu(lb, lb.load(y, ivs));
+    if (mask)
+      v = lb.fmul(v, lb.load(mask, ivs));
+    lb.store(v, y, ivs);
+  });
+}
+
+void alex::denseBlockGrad(LoopBuilder &lb, DenseBlockGradOp op,
+                          ArrayRef<Value> in, ArrayRef<Value> out) {
+  Value dy = in[0], y = in[1], dz = out[0];
+  Value mask = op.getMask() ? in[2] : Value();
+  lb.parallel(bufferShape(dz), [&](ValueRange ivs) {
+    Value g = lb.load(dy, ivs);
+    if (mask)
+      g = lb.fmul(g, lb.load(mask, ivs));
+    Value positive =
+        lb.cmpf(arith::CmpFPredicate::OGT, lb.load(y, ivs), lb.f32(0));
+    lb.store(lb.select(positive, g, lb.f32(0)), dz, ivs);
+  });
+  biasGrad(lb, dz, out[1]);
+}

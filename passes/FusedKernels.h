@@ -1,0 +1,27 @@
+//===- FusedKernels.h - fused blocks as loops over memrefs ------*- C++ -*-===//
+
+#ifndef ALEX_PASSES_FUSEDKERNELS_H
+#define ALEX_PASSES_FUSEDKERNELS_H
+
+#include "dialect/AlexDialect.h"
+#include "passes/LoopBuilder.h"
+
+namespace alex {
+
+// Each emits the loops of one fused op; `in` and `out` are the buffers of
+// its operands and results, in order.
+void convBlock(LoopBuilder &lb, ConvBlockOp op, llvm::ArrayRef<mlir::Value> in,
+               llvm::ArrayRef<mlir::Value> out);
+void convBlockGrad(LoopBuilder &lb, ConvBlockGradOp op,
+                   llvm::ArrayRef<mlir::Value> in,
+                   llvm::ArrayRef<mlir::Value> out);
+void denseBlock(LoopBuilder &lb, DenseBlockOp op,
+                llvm::ArrayRef<mlir::Value> in,
+                llvm::ArrayRef<mlir::Value> out);
+void denseBlockGrad(LoopBuilder &lb, DenseBlockGradOp op,
+                    llvm::ArrayRef<mlir::Value> in,
+                    llvm::ArrayRef<mlir::Value> out);
+
+} // namespace alex
+
+#endif // ALEX_PASSES_FUSEDKERNELS_H

@@ -1,0 +1,87 @@
+//===- KernelParts.h - loop-kernel pieces shared by fused kernels -*- C++
+//-*-===//
+//
+// The parts of the single-op loop kernels (LoopKernels.cpp) that the fused
+// block kernels (FusedKernels.cpp) reuse, so an epilogue computes exactly
+// what the chain of ops it replaces would.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ALEX_PASSES_KERNELPARTS_H
+#define ALEX_PASSES_KERNELPARTS_H
+
+#include "passes/LoopBuilder.h"
+
+namespace alex {
+
+/// The static shape of a buffer.
+inline llvm::ArrayRef<int64_t> bufferShape(mlir::Value memref) {
+  return mlir::cast<mlir::MemRefType>(memref.getType()).getShape();
+}
+
+/// A convolution's geometry.
+struct ConvShape {
+  int64_t channels, height, width; // input, per image
+  int64_t filters, kernel, outHeight, outWidth;
+  int64_t stride, pad, groups;
+  int64_t channelsPerGroup() const { return channels / groups; }
+  int64_t filtersPerGroup() const { return filters / groups; }
+  int64_t patch() const { return channelsPerGroup() * kernel * kernel; }
+  int64_t pixels() const { return outHeight * outWidth; }
+};
+
+/// The geometry of a convolution from its input, filter and output buffers
+/// (the output's leading dimension may be 1: a per-image buffer).
+ConvShape convShape(mlir::Value input, mlir::Value filter, mlir::Value output,
+                    int64_t stride, int64_t pad, int64_t groups);
+
+/// The patch-by-pixel matrix of image `n`, group `g` (zero outside the
+/// image) into `cols`, a colsBuffer.
+void im2col(LoopBuilder &lb, const ConvShape &s, mlir::Value x, mlir::Value n,
+            mlir::Value g, mlir::Value cols);
+
+/// A patch x pixels buffer for im2col.
+mlir::Value colsBuffer(LoopBuilder &lb, const ConvShape &s);
+
+/// Runs body(n, g) for every image and group, sequentially (each step
+/// calls a multithreaded GEMM).
+void forEachImageAndGroup(
+    LoopBuilder &lb, int64_t images, int64_t groups,
+    llvm::function_ref<void(mlir::Value, mlir::Value)> body);
+
+/// Offset of output channel block g of image n in an N x O x OH x OW buffer.
+mlir::Value outputBlock(LoopBuilder &lb, const ConvShape &s, mlir::Value n,
+                        mlir::Value g);
+
+/// Reads the element (n, c, h, w) of a 4-D value: a load, or a load and
+/// the arithmetic of an earlier epilogue stage.
+using ElementAt = llvm::function_ref<mlir::Value(mlir::Value n, mlir::Value c,
+                                                 mlir::Value h, mlir::Value w)>;
+
+/// k + alpha * sum of squares of `x` over the channel window of `ivs`
+/// (n, c, h, w); `x` has `channels` channels.
+mlir::Value lrnScale(LoopBuilder &lb, ElementAt x, int64_t channels,
+                     mlir::ValueRange ivs, int64_t size, double alpha,
+                     double k);
+
+/// The maximum of the window x[n, c, top.., left..] (NaN if any is NaN).
+mlir::Value windowMax(LoopBuilder &lb, ElementAt x, mlir::Value n,
+                      mlir::Value c, mlir::Value top, mlir::Value left,
+                      int64_t window);
+
+/// The position (row * window + column) of the first element of the
+/// window equal to `best`, in row-major order, or window * window if none.
+mlir::Value windowArgmax(LoopBuilder &lb, ElementAt x, mlir::Value n,
+                         mlir::Value c, mlir::Value top, mlir::Value left,
+                         int64_t window, mlir::Value best);
+
+/// y = x w^T + b: the bias, then one GEMM accumulating onto it.
+void dense(LoopBuilder &lb, mlir::Value x, mlir::Value w, mlir::Value b,
+           mlir::Value y);
+
+/// db[c] = the sum of dy over every dimension but 1.
+void biasGrad(LoopBuilder &lb, mlir::Value dy, mlir::Value db);
+
+} // namespace alex
+
+#endif // ALEX_PASSES_KERNELPARTS_H
