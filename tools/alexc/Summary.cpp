@@ -5,6 +5,7 @@
 #include "dialect/AlexDialect.h"
 #include "dialect/Shapes.h"
 #include "passes/Pipeline.h"
+#include "tools/alexc/StepCost.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
@@ -32,10 +33,19 @@ struct Row {
 };
 } // namespace
 
-/// The layer name a value came from: its NameLoc, else a placeholder.
+/// The layer name a value came from: its NameLoc (for a fused op, its
+/// layers' names joined by '+'), else a placeholder.
 static std::string nameOf(Location loc, llvm::StringRef fallback) {
   if (auto named = dyn_cast<NameLoc>(loc))
     return named.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    std::string names;
+    for (Location part : fused.getLocations())
+      if (auto named = dyn_cast<NameLoc>(part))
+        names += (names.empty() ? "" : "+") + named.getName().str();
+    if (!names.empty())
+      return names;
+  }
   return fallback.str();
 }
 
@@ -52,34 +62,49 @@ static std::string mebibytes(int64_t bytes) {
   return text;
 }
 
-/// Plans memory on a copy (the pipeline up to the loops stage) and prints
-/// each function's temporaries with and without reuse.
-static LogicalResult printMemoryPlan(ModuleOp module, llvm::raw_ostream &os) {
+/// Compiles a copy up to the loops stage and prints, per function, the
+/// kernels it runs, the bytes its ops move and its temporaries with and
+/// without reuse.
+static LogicalResult printCosts(ModuleOp module, llvm::raw_ostream &os,
+                                const PipelineOptions &options) {
   if (!module->hasAttr(kTrainingAttrName))
     return success(); // Not a whole model: nothing to train.
   OwningOpRef<ModuleOp> copy = module.clone();
-  PassManager pm(module.getContext());
-  buildPipeline(pm, detectStage(*copy), Stage::Loops);
-  if (failed(pm.run(*copy)))
+  PassManager toFused(module.getContext()), toLoops(module.getContext());
+  buildPipeline(toFused, detectStage(*copy), Stage::Fused, options);
+  buildPipeline(toLoops, Stage::Fused, Stage::Loops, options);
+  if (failed(toFused.run(*copy)))
     return failure();
+  llvm::StringMap<int64_t> traffic;
+  for (auto function : copy->getOps<func::FuncOp>())
+    traffic[function.getName()] = opTrafficBytes(function);
+  if (failed(toLoops.run(*copy)))
+    return failure();
+  os << "\nper call (" << (options.fuse ? "fused" : "not fused") << "):\n";
   for (auto function : copy->getOps<func::FuncOp>()) {
     auto planned =
         function->getAttrOfType<IntegerAttr>(kWorkspaceBytesAttrName);
     auto unplanned =
         function->getAttrOfType<IntegerAttr>(kUnplannedBytesAttrName);
-    if (planned && unplanned)
-      os << "temporaries of @" << function.getName() << ": "
-         << mebibytes(planned.getInt()) << " (" << mebibytes(unplanned.getInt())
-         << " without reuse)\n";
+    if (!planned || !unplanned)
+      continue;
+    KernelCount kernels = countKernels(function);
+    os << "  @" << function.getName() << ": " << withCommas(kernels.loopNests)
+       << " loop nests, " << withCommas(kernels.gemmCalls)
+       << " GEMM calls; ops read and write "
+       << mebibytes(traffic.lookup(function.getName())) << "; temporaries "
+       << mebibytes(planned.getInt()) << " (" << mebibytes(unplanned.getInt())
+       << " without reuse)\n";
   }
   return success();
 }
 
-LogicalResult alex::printSummary(ModuleOp module, llvm::raw_ostream &os) {
-  // Layers are alex ops on tensors: IR past --emit=train-step has none.
-  if (detectStage(module) > Stage::TrainStep)
+LogicalResult alex::printSummary(ModuleOp module, llvm::raw_ostream &os,
+                                 const PipelineOptions &options) {
+  // Layers are alex ops on tensors: IR past --emit=fused has none.
+  if (detectStage(module) > Stage::Fused)
     return module.emitError() << "alexc summary needs alex IR before "
-                                 "lowering (--emit=mlir or train-step)";
+                                 "lowering (--emit=mlir, train-step or fused)";
   auto forward = module.lookupSymbol<func::FuncOp>("forward");
   if (!forward || forward.isExternal())
     return module.emitError() << "no @forward function to summarise";
@@ -143,5 +168,5 @@ LogicalResult alex::printSummary(ModuleOp module, llvm::raw_ostream &os) {
      << llvm::format("%.1f", params * 4.0 / (1 << 20))
      << " MiB as f32)\nmultiply-adds per image: " << withCommas(multiplyAdds)
      << " (" << llvm::format("%.1f", multiplyAdds / 1e6) << "M)\n";
-  return printMemoryPlan(module, os);
+  return printCosts(module, os, options);
 }

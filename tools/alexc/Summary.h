@@ -3,6 +3,8 @@
 #ifndef ALEX_TOOLS_ALEXC_SUMMARY_H
 #define ALEX_TOOLS_ALEXC_SUMMARY_H
 
+#include "passes/Pipeline.h"
+
 #include "mlir/IR/BuiltinOps.h"
 
 namespace llvm {
@@ -13,10 +15,12 @@ namespace alex {
 
 /// Prints one row per op of the module's @forward function (name, op,
 /// per-example output shape, parameters, multiply-adds per example) and the
-/// totals, then the memory plan of the training step (temporaries with and
-/// without buffer reuse). Works on any verified alex IR: names come from
-/// NameLocs.
-mlir::LogicalResult printSummary(mlir::ModuleOp module, llvm::raw_ostream &os);
+/// totals, then per compiled function (compiled with `options`): kernels
+/// and GEMM calls per call, bytes its ops move, and the memory plan
+/// (temporaries with and without buffer reuse). Works on any verified alex
+/// IR before lowering: names come from NameLocs.
+mlir::LogicalResult printSummary(mlir::ModuleOp module, llvm::raw_ostream &os,
+                                 const PipelineOptions &options = {});
 
 } // namespace alex
 

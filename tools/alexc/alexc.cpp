@@ -112,7 +112,8 @@ static cl::opt<bool>
     fuse("fuse",
          cl::desc("Fuse each layer with its epilogue (default: on; "
                   "--fuse=false keeps one kernel per op)"),
-         cl::init(true), cl::sub(compileCommand), cl::cat(alexcOptions));
+         cl::init(true), cl::sub(compileCommand), cl::sub(summaryCommand),
+         cl::cat(alexcOptions));
 
 static bool isMLIRInput() {
   if (inputKind.getNumOccurrences())
@@ -288,7 +289,9 @@ int main(int argc, char **argv) {
     return runCompile(sourceMgr, context);
 
   OwningOpRef<ModuleOp> module = loadModule(sourceMgr, context);
-  if (!module || failed(alex::printSummary(*module, llvm::outs())))
+  alex::PipelineOptions options;
+  options.fuse = fuse;
+  if (!module || failed(alex::printSummary(*module, llvm::outs(), options)))
     return 1;
   return 0;
 }

@@ -1,0 +1,39 @@
+//===- StepCost.h - kernels and memory traffic of a step --------*- C++ -*-===//
+//
+// The figures `alexc summary` prints per function, to compare pipelines
+// (e.g. with and without fusion): how many kernels a call runs and how many
+// bytes its ops move.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ALEX_TOOLS_ALEXC_STEPCOST_H
+#define ALEX_TOOLS_ALEXC_STEPCOST_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+namespace alex {
+
+/// Work a function on buffers (the loops stage) launches per call.
+struct KernelCount {
+  /// Outermost parallel loop nests run (what the GPU target launches as
+  /// kernels), counting each time an enclosing sequential loop repeats it.
+  int64_t loopNests = 0;
+  /// alexrt_sgemm calls made.
+  int64_t gemmCalls = 0;
+};
+
+/// Counts the kernels of a loops-stage function; sequential loops must have
+/// constant trip counts (alexc's do), others count once.
+KernelCount countKernels(mlir::func::FuncOp function);
+
+/// Bytes an alex function on tensors moves between its ops: each op reads
+/// its operands and writes its results once (what stays inside an op, such
+/// as a fused block's one-image buffers or im2col columns, is not counted);
+/// views (flatten, reshape, evaluation dropout, read_param) move nothing;
+/// an SGD update reads the parameter, its momentum and the gradient and
+/// writes the first two.
+int64_t opTrafficBytes(mlir::func::FuncOp function);
+
+} // namespace alex
+
+#endif // ALEX_TOOLS_ALEXC_STEPCOST_H
