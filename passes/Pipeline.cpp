@@ -12,6 +12,7 @@
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/RuntimeOpVerification.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -45,6 +46,8 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
     pm.addPass(mlir::createCSEPass());
   }
   if (runs(Stage::LLVM)) {
+    if (options.checkBounds)
+      pm.addPass(mlir::createGenerateRuntimeVerificationPass());
     pm.addPass(mlir::createSCFToControlFlowPass());
     pm.addPass(mlir::memref::createExpandStridedMetadataPass());
     pm.addPass(mlir::createFinalizeMemRefToLLVMConversionPass());
@@ -88,6 +91,8 @@ void alex::registerStageDialects(mlir::DialectRegistry &registry) {
       .insert<AlexDialect, mlir::arith::ArithDialect, mlir::func::FuncDialect,
               mlir::LLVM::LLVMDialect, mlir::math::MathDialect,
               mlir::memref::MemRefDialect, mlir::scf::SCFDialect>();
+  // What --check-bounds (PipelineOptions::checkBounds) verifies.
+  mlir::memref::registerRuntimeVerifiableOpInterfaceExternalModels(registry);
 }
 
 void alex::registerAlexPipelines() {

@@ -34,6 +34,10 @@ struct PipelineOptions {
   /// Fuse layers with their epilogues; without it the Fused stage is the
   /// TrainStep stage unchanged (for comparisons and debugging).
   bool fuse = true;
+  /// Check every buffer access at run time (MLIR's runtime verification of
+  /// memref ops): an out-of-bounds load, store or view aborts with its
+  /// location. Slow; for debugging kernels.
+  bool checkBounds = false;
 };
 
 /// Adds the passes that take alex IR from stage `from` to stage `to`.

@@ -396,6 +396,9 @@ int info(Session &session) {
 } // namespace
 
 int main(int argc, char **argv) {
+  // A failed check of a binary built with `alexc compile --check-bounds`
+  // puts() its message and aborts: line buffering keeps the message.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   if (argc < 2 || !std::strcmp(argv[1], "--help") ||
       !std::strcmp(argv[1], "-h")) {
     std::fprintf(argc < 2 ? stderr : stdout, kUsage, argv[0]);

@@ -39,6 +39,7 @@
 #include "llvm/Support/TargetSelect.h"
 
 #include <cmath>
+#include <cstdio>
 
 namespace cl = llvm::cl;
 using namespace mlir;
@@ -50,6 +51,9 @@ static cl::opt<int64_t> batchSize("batch", cl::desc("Override the batch"),
 static cl::opt<double> tolerance("tolerance", cl::init(1e-4),
                                  cl::desc("Largest relative error allowed"));
 static cl::opt<uint64_t> seed("seed", cl::init(1), cl::desc("Data seed"));
+static cl::opt<bool> checkBounds(
+    "check-bounds",
+    cl::desc("Check every buffer access of the compiled steps at run time"));
 
 namespace {
 /// One parameter on both sides: f32 buffers for the compiled step, float64
@@ -166,6 +170,7 @@ static FailureOr<CompiledRun> runCompiled(OwningOpRef<ModuleOp> module,
   MLIRContext *context = module->getContext();
   alex::PipelineOptions options;
   options.fuse = fuse;
+  options.checkBounds = checkBounds;
   PassManager toFused(context), toLLVM(context);
   alex::buildPipeline(toFused, alex::Stage::Fused, options);
   alex::buildPipeline(toLLVM, alex::Stage::Fused, alex::Stage::LLVM, options);
@@ -239,10 +244,13 @@ static FailureOr<CompiledRun> runCompiled(OwningOpRef<ModuleOp> module,
 
 int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "compiled step vs reference\n");
+  // --check-bounds failures puts() their message, then abort.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
 
   DialectRegistry registry;
+  alex::registerStageDialects(registry);
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
   MLIRContext context(registry);

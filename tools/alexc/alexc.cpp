@@ -115,6 +115,12 @@ static cl::opt<bool>
          cl::init(true), cl::sub(compileCommand), cl::sub(summaryCommand),
          cl::cat(alexcOptions));
 
+static cl::opt<bool> checkBounds(
+    "check-bounds",
+    cl::desc("Check every buffer access of the compiled code at run time "
+             "(slow; for debugging kernels)"),
+    cl::sub(compileCommand), cl::cat(alexcOptions));
+
 static bool isMLIRInput() {
   if (inputKind.getNumOccurrences())
     return inputKind == InputKind::MLIR;
@@ -237,6 +243,7 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
   PassManager pm(&context);
   alex::PipelineOptions options;
   options.fuse = fuse;
+  options.checkBounds = checkBounds;
   alex::buildPipeline(pm, from, to, options);
   if (failed(pm.run(*module)))
     return 1;
