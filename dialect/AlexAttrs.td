@@ -193,7 +193,8 @@ def Alex_LRNParamsAttr : Alex_Attr<"LRNParams", "lrn"> {
     gradient; the block's verifier checks them with the same rule.
   }];
   let parameters = (ins "int64_t":$size, F64Parameter<"alpha">:$alpha,
-                        F64Parameter<"beta">:$beta, F64Parameter<"k">:$k);
+                        F64Parameter<"beta">:$beta, F64Parameter<"k">:$k,
+                        I64Parameter<"channel groups", "1">:$groups);
   let genVerifyDecl = 0;
 }
 

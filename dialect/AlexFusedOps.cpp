@@ -20,7 +20,7 @@ static FailureOr<Shape> inferEpilogueShape(llvm::ArrayRef<int64_t> conv,
   if (lrn &&
       failed(verifyLRN(conv, lrn.getSize(), lrn.getAlpha().convertToDouble(),
                        lrn.getBeta().convertToDouble(),
-                       lrn.getK().convertToDouble(), emit)))
+                       lrn.getK().convertToDouble(), lrn.getGroups(), emit)))
     return failure();
   if (pool)
     return inferMaxPoolShape(conv, pool.getWindow(), pool.getStride(), emit);

@@ -83,7 +83,8 @@ int64_t Conv2DOp::getMultiplyAddsPerExample() {
 LogicalResult LRNOp::verify() {
   auto emit = [&] { return emitOpError(); };
   return verifyLRN(shapeOf(getInput()), getSize(), getAlpha().convertToDouble(),
-                   getBeta().convertToDouble(), getK().convertToDouble(), emit);
+                   getBeta().convertToDouble(), getK().convertToDouble(),
+                   int64_t(getGroups()), emit);
 }
 
 LogicalResult MaxPoolOp::verify() {

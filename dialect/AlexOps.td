@@ -121,17 +121,23 @@ def Alex_LRNOp : Alex_Op<"lrn", [Pure, SameOperandsAndResultType]> {
     alpha = 1e-4, beta = 0.75), which equals Caffe's and PyTorch's with
     their alpha = n * 1e-4. `size` must be odd so the window is centred.
 
+    With `groups` g > 1 the channels form g equal contiguous groups and the
+    window stops at its group's edges: the paper's net normalizes each
+    tower's kernel maps on their own (groups 2), which is what lets
+    --alex-partition keep the layer on its tower.
+
     ```mlir
     %y = alex.lrn %x size 5 alpha 1.0e-04 beta 7.5e-01 k 2.0
         : tensor<128x96x55x55xf32>
     ```
   }];
   let arguments = (ins Alex_F32Tensor:$input, I64Attr:$size, F64Attr:$alpha,
-                       F64Attr:$beta, F64Attr:$k);
+                       F64Attr:$beta, F64Attr:$k,
+                       DefaultValuedAttr<I64Attr, "1">:$groups);
   let results = (outs Alex_F32Tensor:$output);
   let assemblyFormat = [{
-    $input `size` $size `alpha` $alpha `beta` $beta `k` $k attr-dict `:`
-    type($output)
+    $input `size` $size `alpha` $alpha `beta` $beta `k` $k
+    (`groups` $groups^)? attr-dict `:` type($output)
   }];
   let hasVerifier = 1;
 }

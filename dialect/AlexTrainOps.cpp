@@ -54,7 +54,8 @@ LogicalResult BiasGradOp::verify() {
 LogicalResult LRNGradOp::verify() {
   auto emit = [&] { return emitOpError(); };
   return verifyLRN(shapeOf(getInput()), getSize(), getAlpha().convertToDouble(),
-                   getBeta().convertToDouble(), getK().convertToDouble(), emit);
+                   getBeta().convertToDouble(), getK().convertToDouble(),
+                   int64_t(getGroups()), emit);
 }
 
 LogicalResult MaxPoolGradOp::verify() {

@@ -111,11 +111,11 @@ def Alex_LRNGradOp : Alex_Op<"lrn_grad", [Pure, SameOperandsAndResultType]> {
   }];
   let arguments = (ins Alex_F32Tensor:$output_grad, Alex_F32Tensor:$input,
                        I64Attr:$size, F64Attr:$alpha, F64Attr:$beta,
-                       F64Attr:$k);
+                       F64Attr:$k, DefaultValuedAttr<I64Attr, "1">:$groups);
   let results = (outs Alex_F32Tensor:$input_grad);
   let assemblyFormat = [{
     $output_grad `,` $input `size` $size `alpha` $alpha `beta` $beta `k` $k
-    attr-dict `:` type($input_grad)
+    (`groups` $groups^)? attr-dict `:` type($input_grad)
   }];
   let hasVerifier = 1;
 }

@@ -172,7 +172,7 @@ LogicalResult alex::verifyLossShapes(llvm::ArrayRef<int64_t> logits,
 
 LogicalResult alex::verifyLRN(llvm::ArrayRef<int64_t> input, int64_t size,
                               double alpha, double beta, double k,
-                              ErrorEmitter emitError) {
+                              int64_t groups, ErrorEmitter emitError) {
   if (failed(expectRank(input, 4, "input", emitError)) ||
       failed(expectPositive(size, "size", emitError)))
     return failure();
@@ -189,6 +189,11 @@ LogicalResult alex::verifyLRN(llvm::ArrayRef<int64_t> input, int64_t size,
   if (!(k > 0) || !std::isfinite(k))
     return emitError() << "k must be finite and positive, got "
                        << formatNumber(k);
+  if (failed(expectPositive(groups, "groups", emitError)))
+    return failure();
+  if (!ShapedType::isDynamic(input[1]) && input[1] % groups != 0)
+    return emitError() << "groups (" << groups << ") must divide the "
+                       << input[1] << " input channels";
   return success();
 }
 

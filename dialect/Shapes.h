@@ -55,10 +55,11 @@ mlir::LogicalResult verifyLossShapes(llvm::ArrayRef<int64_t> logits,
                                      llvm::ArrayRef<int64_t> labels,
                                      ErrorEmitter emitError);
 
-/// lrn: rank-4 input; odd positive size; alpha >= 0, beta >= 0, k > 0.
+/// lrn: rank-4 input; odd positive size; alpha >= 0, beta >= 0, k > 0;
+/// positive groups dividing the channels.
 mlir::LogicalResult verifyLRN(llvm::ArrayRef<int64_t> input, int64_t size,
                               double alpha, double beta, double k,
-                              ErrorEmitter emitError);
+                              int64_t groups, ErrorEmitter emitError);
 
 /// dropout: 0 <= rate < 1.
 mlir::LogicalResult verifyDropoutRate(double rate, ErrorEmitter emitError);

@@ -201,11 +201,11 @@ Value Generator::emitLayer(const Layer &layer, llvm::ArrayRef<Value> inputs) {
     return ReluOp::create(builder, where, inputs[0]);
   case LayerKind::LRN:
     if (failed(verifyLRN(shapeOf(inputs[0]), layer.size, layer.alpha,
-                         layer.beta, layer.k, emit)))
+                         layer.beta, layer.k, layer.groups, emit)))
       return {};
     return LRNOp::create(builder, where, inputs[0], layer.size,
                          llvm::APFloat(layer.alpha), llvm::APFloat(layer.beta),
-                         llvm::APFloat(layer.k));
+                         llvm::APFloat(layer.k), layer.groups);
   case LayerKind::MaxPool:
     return finish(
         inferMaxPoolShape(shapeOf(inputs[0]), layer.window, layer.stride, emit),

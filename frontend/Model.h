@@ -25,7 +25,7 @@ enum class LayerKind {
   Labels,  ///< labels(): one class index per image.
   Conv,    ///< conv(x, filters, kernel, stride, pad, groups)
   Relu,    ///< relu(x)
-  LRN,     ///< lrn(x, size, alpha, beta, k)
+  LRN,     ///< lrn(x, size, alpha, beta, k, groups)
   MaxPool, ///< max_pool(x, window, stride)
   Flatten, ///< flatten(x)
   Dense,   ///< dense(x, units)

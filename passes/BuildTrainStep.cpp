@@ -105,7 +105,8 @@ LogicalResult Differentiator::backward(Operation *op, Value grad) {
         accumulate(lrn.getInput(),
                    LRNGradOp::create(builder, loc, grad, lrn.getInput(),
                                      lrn.getSizeAttr(), lrn.getAlphaAttr(),
-                                     lrn.getBetaAttr(), lrn.getKAttr()));
+                                     lrn.getBetaAttr(), lrn.getKAttr(),
+                                     lrn.getGroupsAttr()));
         return success();
       })
       .Case([&](MaxPoolOp pool) {

@@ -194,7 +194,8 @@ private:
     LRNParamsAttr lrnParams;
     if (lrn)
       lrnParams = LRNParamsAttr::get(getContext(), lrn.getSize(),
-                                     lrn.getAlpha(), lrn.getBeta(), lrn.getK());
+                                     lrn.getAlpha(), lrn.getBeta(), lrn.getK(),
+                                     int64_t(lrn.getGroups()));
     PoolParamsAttr poolParams;
     if (pool)
       poolParams =

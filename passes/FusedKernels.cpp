@@ -72,11 +72,12 @@ void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
     }
     if (lrn) {
       double beta = lrn.getBeta().convertToDouble();
+      LRNWindow window{lrn.getSize(), channels, lrn.getGroups()};
       lb.parallel({channels, height, width}, [&](ValueRange ivs) {
         Value c = ivs[0], h = ivs[1], wi = ivs[2];
         Value r = activated(n, c, h, wi);
-        Value scale = lrnScale(lb, activated, channels, {zero, c, h, wi},
-                               lrn.getSize(), lrn.getAlpha().convertToDouble(),
+        Value scale = lrnScale(lb, activated, window, {zero, c, h, wi},
+                               lrn.getAlpha().convertToDouble(),
                                lrn.getK().convertToDouble());
         Value v = lb.fmul(r, lb.powf(scale, -beta));
         if (activation)
@@ -177,7 +178,7 @@ void alex::convBlockGrad(LoopBuilder &lb, ConvBlockGradOp op,
     // dl * a * s^(-beta-1) for the window sums; then the ReLU mask.
     double alpha = lrn.getAlpha().convertToDouble();
     double beta = lrn.getBeta().convertToDouble();
-    int64_t radius = lrn.getSize() / 2;
+    LRNWindow window{lrn.getSize(), shape[1], lrn.getGroups()};
     Value terms = lb.alloc(cast<MemRefType>(dz.getType()));
     lb.parallel(shape, [&](ValueRange ivs) {
       Value dl = incoming(ivs);
@@ -187,14 +188,13 @@ void alex::convBlockGrad(LoopBuilder &lb, ConvBlockGradOp op,
           [&](Value n, Value c, Value h, Value w) {
             return lb.load(activation, {n, c, h, w});
           },
-          shape[1], ivs, lrn.getSize(), alpha, lrn.getK().convertToDouble());
+          window, ivs, alpha, lrn.getK().convertToDouble());
       Value power = lb.powf(scale, -beta);
       lb.store(lb.fmul(dl, power), dz, ivs);
       lb.store(lb.fdiv(lb.fmul(lb.fmul(dl, a), power), scale), terms, ivs);
     });
     lb.parallel(shape, [&](ValueRange ivs) {
-      Value lower = lb.max(lb.add(ivs[1], -radius), lb.index(0));
-      Value upper = lb.min(lb.add(ivs[1], radius + 1), lb.index(shape[1]));
+      auto [lower, upper] = window.around(lb, ivs[1]);
       Value sum = lb.reduce(lower, upper, lb.f32(0), [&](Value j, Value acc) {
         return lb.fadd(acc, lb.load(terms, {ivs[0], j, ivs[2], ivs[3]}));
       });

@@ -58,11 +58,19 @@ mlir::Value outputBlock(LoopBuilder &lb, const ConvShape &s, mlir::Value n,
 using ElementAt = llvm::function_ref<mlir::Value(mlir::Value n, mlir::Value c,
                                                  mlir::Value h, mlir::Value w)>;
 
+/// An LRN's channel window: `size` channels centred on `c`, cut at the
+/// edges of c's group (`channels` split into `groups` equal groups).
+struct LRNWindow {
+  int64_t size, channels, groups;
+  /// [lower, upper) for channel `c`.
+  std::pair<mlir::Value, mlir::Value> around(LoopBuilder &lb,
+                                             mlir::Value c) const;
+};
+
 /// k + alpha * sum of squares of `x` over the channel window of `ivs`
-/// (n, c, h, w); `x` has `channels` channels.
-mlir::Value lrnScale(LoopBuilder &lb, ElementAt x, int64_t channels,
-                     mlir::ValueRange ivs, int64_t size, double alpha,
-                     double k);
+/// (n, c, h, w).
+mlir::Value lrnScale(LoopBuilder &lb, ElementAt x, const LRNWindow &window,
+                     mlir::ValueRange ivs, double alpha, double k);
 
 /// The maximum of the window x[n, c, top.., left..] (NaN if any is NaN).
 mlir::Value windowMax(LoopBuilder &lb, ElementAt x, mlir::Value n,

@@ -51,11 +51,21 @@ static void elementwise(LoopBuilder &lb, llvm::ArrayRef<Value> inputs,
 // Local response normalization
 //===----------------------------------------------------------------------===//
 
-Value alex::lrnScale(LoopBuilder &lb, ElementAt x, int64_t channels,
-                     ValueRange ivs, int64_t size, double alpha, double k) {
-  int64_t radius = size / 2;
-  Value lower = lb.max(lb.add(ivs[1], -radius), lb.index(0));
-  Value upper = lb.min(lb.add(ivs[1], radius + 1), lb.index(channels));
+std::pair<Value, Value> LRNWindow::around(LoopBuilder &lb, Value c) const {
+  int64_t radius = size / 2, perGroup = channels / groups;
+  Value first = lb.index(0), end = lb.index(channels);
+  if (groups > 1) {
+    first = lb.mul(arith::DivUIOp::create(lb.builder(), c, lb.index(perGroup)),
+                   perGroup);
+    end = lb.add(first, perGroup);
+  }
+  return {lb.max(lb.add(c, -radius), first),
+          lb.min(lb.add(c, radius + 1), end)};
+}
+
+Value alex::lrnScale(LoopBuilder &lb, ElementAt x, const LRNWindow &window,
+                     ValueRange ivs, double alpha, double k) {
+  auto [lower, upper] = window.around(lb, ivs[1]);
   Value sum = lb.reduce(lower, upper, lb.f32(0), [&](Value j, Value acc) {
     Value a = x(ivs[0], j, ivs[2], ivs[3]);
     return lb.fadd(acc, lb.fmul(a, a));
@@ -66,8 +76,10 @@ Value alex::lrnScale(LoopBuilder &lb, ElementAt x, int64_t channels,
 static void lrn(LoopBuilder &lb, LRNOp op, Value x, Value y) {
   double beta = op.getBeta().convertToDouble();
   lb.parallel(shapeOf(y), [&](ValueRange ivs) {
+    LRNWindow window{int64_t(op.getSize()), shapeOf(x)[1],
+                     int64_t(op.getGroups())};
     Value scale =
-        lrnScale(lb, loadsFrom(lb, x), shapeOf(x)[1], ivs, op.getSize(),
+        lrnScale(lb, loadsFrom(lb, x), window, ivs,
                  op.getAlpha().convertToDouble(), op.getK().convertToDouble());
     lb.store(lb.fmul(lb.load(x, ivs), lb.powf(scale, -beta)), y, ivs);
   });
@@ -79,22 +91,22 @@ static void lrnGrad(LoopBuilder &lb, LRNGradOp op, Value dy, Value x,
                     Value dx) {
   double alpha = op.getAlpha().convertToDouble();
   double beta = op.getBeta().convertToDouble();
-  int64_t radius = op.getSize() / 2, channels = shapeOf(x)[1];
+  LRNWindow window{int64_t(op.getSize()), shapeOf(x)[1],
+                   int64_t(op.getGroups())};
   // One pow per element: p = s^-beta, and t = dy x s^(-beta-1) = dy x p / s
   // for the window sums.
   auto type = cast<MemRefType>(x.getType());
   Value powers = lb.alloc(type), terms = lb.alloc(type);
   lb.parallel(shapeOf(x), [&](ValueRange ivs) {
-    Value scale = lrnScale(lb, loadsFrom(lb, x), channels, ivs, op.getSize(),
-                           alpha, op.getK().convertToDouble());
+    Value scale = lrnScale(lb, loadsFrom(lb, x), window, ivs, alpha,
+                           op.getK().convertToDouble());
     Value power = lb.powf(scale, -beta);
     lb.store(power, powers, ivs);
     Value dyx = lb.fmul(lb.load(dy, ivs), lb.load(x, ivs));
     lb.store(lb.fdiv(lb.fmul(dyx, power), scale), terms, ivs);
   });
   lb.parallel(shapeOf(x), [&](ValueRange ivs) {
-    Value lower = lb.max(lb.add(ivs[1], -radius), lb.index(0));
-    Value upper = lb.min(lb.add(ivs[1], radius + 1), lb.index(channels));
+    auto [lower, upper] = window.around(lb, ivs[1]);
     Value sum = lb.reduce(lower, upper, lb.f32(0), [&](Value j, Value acc) {
       return lb.fadd(acc, lb.load(terms, {ivs[0], j, ivs[2], ivs[3]}));
     });

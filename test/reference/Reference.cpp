@@ -97,13 +97,21 @@ Tensor reference::reluBackward(const Tensor &x, const Tensor &dy) {
   return dx;
 }
 
-/// k + alpha * sum of squares over channels [c - size/2, c + size/2].
+/// The channels [first, last] of c's window: [c - size/2, c + size/2]
+/// within c's group.
+static std::pair<int64_t, int64_t> lrnWindow(const Tensor &x, int64_t c,
+                                             LRNParams p) {
+  int64_t perGroup = x.shape[1] / p.groups, group = c / perGroup;
+  return {std::max(group * perGroup, c - p.size / 2),
+          std::min((group + 1) * perGroup - 1, c + p.size / 2)};
+}
+
+/// k + alpha * sum of squares over c's window.
 static double lrnScale(const Tensor &x, int64_t n, int64_t c, int64_t h,
                        int64_t w, LRNParams p) {
-  int64_t half = p.size / 2;
   double sum = 0;
-  for (int64_t j = std::max<int64_t>(0, c - half);
-       j <= std::min(x.shape[1] - 1, c + half); ++j)
+  auto [first, last] = lrnWindow(x, c, p);
+  for (int64_t j = first; j <= last; ++j)
     sum += x.at(n, j, h, w) * x.at(n, j, h, w);
   return p.k + p.alpha * sum;
 }
@@ -124,7 +132,6 @@ Tensor reference::lrn(const Tensor &x, LRNParams p) {
 //        s[j]^(-b-1) 2 a x[i].
 Tensor reference::lrnBackward(const Tensor &x, const Tensor &dy, LRNParams p) {
   Tensor dx(x.shape);
-  int64_t half = p.size / 2;
   for (int64_t n = 0; n < x.shape[0]; ++n)
     for (int64_t h = 0; h < x.shape[2]; ++h)
       for (int64_t w = 0; w < x.shape[3]; ++w)
@@ -133,8 +140,8 @@ Tensor reference::lrnBackward(const Tensor &x, const Tensor &dy, LRNParams p) {
           dx.at(n, j, h, w) += dy.at(n, j, h, w) * std::pow(s, -p.beta);
           double common = dy.at(n, j, h, w) * x.at(n, j, h, w) * -p.beta *
                           std::pow(s, -p.beta - 1) * 2 * p.alpha;
-          for (int64_t i = std::max<int64_t>(0, j - half);
-               i <= std::min(x.shape[1] - 1, j + half); ++i)
+          auto [first, last] = lrnWindow(x, j, p);
+          for (int64_t i = first; i <= last; ++i)
             dx.at(n, i, h, w) += common * x.at(n, i, h, w);
         }
   return dx;

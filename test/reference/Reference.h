@@ -47,6 +47,8 @@ Tensor reluBackward(const Tensor &x, const Tensor &dy);
 struct LRNParams {
   int64_t size = 5;
   double alpha = 1e-4, beta = 0.75, k = 2;
+  /// Channel groups: the window stops at the edges of its group.
+  int64_t groups = 1;
 };
 Tensor lrn(const Tensor &x, LRNParams p);
 Tensor lrnBackward(const Tensor &x, const Tensor &dy, LRNParams p);

@@ -63,10 +63,11 @@ LogicalResult Stepper::forwardOp(Operation &op) {
         return success();
       })
       .Case([&](alex::LRNOp lrnOp) {
-        values[out] = lrn(in(0), {int64_t(lrnOp.getSize()),
-                                  lrnOp.getAlpha().convertToDouble(),
-                                  lrnOp.getBeta().convertToDouble(),
-                                  lrnOp.getK().convertToDouble()});
+        values[out] =
+            lrn(in(0),
+                {int64_t(lrnOp.getSize()), lrnOp.getAlpha().convertToDouble(),
+                 lrnOp.getBeta().convertToDouble(),
+                 lrnOp.getK().convertToDouble(), int64_t(lrnOp.getGroups())});
         return success();
       })
       .Case([&](alex::MaxPoolOp pool) {
@@ -155,7 +156,8 @@ LogicalResult Stepper::backwardOp(Operation &op, const Tensor &grad) {
                                {int64_t(lrnOp.getSize()),
                                 lrnOp.getAlpha().convertToDouble(),
                                 lrnOp.getBeta().convertToDouble(),
-                                lrnOp.getK().convertToDouble()}));
+                                lrnOp.getK().convertToDouble(),
+                                int64_t(lrnOp.getGroups())}));
         return success();
       })
       .Case([&](alex::MaxPoolOp pool) {

@@ -84,11 +84,12 @@ void checkConv(std::vector<int64_t> xShape, int64_t filters, int64_t kernel,
 }
 
 void checkLRN(LRNParams p, double lo) {
-  Tensor x = random({2, 7, 3, 3}, lo, 1);
+  Tensor x = random({2, p.groups > 1 ? 8 : 7, 3, 3}, lo, 1);
   Tensor r = random(x.shape);
   Tensor dx = lrnBackward(x, r, p);
   check("lrn size " + std::to_string(p.size) + " alpha " +
-            std::to_string(p.alpha) + " input",
+            std::to_string(p.alpha) + " groups " + std::to_string(p.groups) +
+            " input",
         x, dx, [&] { return dot(r, lrn(x, p)); });
 }
 
@@ -121,6 +122,8 @@ int main() {
   checkLRN({5, 1e-4, 0.75, 2}, 0.0); // the paper's
   checkLRN({3, 0.5, 0.75, 1}, -1.0); // strong, negative inputs too
   checkLRN({5, 2.0, 1.5, 3}, -1.0);
+  checkLRN({3, 0.5, 0.75, 1, 2}, -1.0); // the window stops at group edges
+  checkLRN({5, 2.0, 1.5, 3, 4}, -1.0);
 
   checkPool({2, 3, 7, 7}, 3, 2); // overlapping
   checkPool({1, 2, 6, 6}, 2, 2); // tiling
