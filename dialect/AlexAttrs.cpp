@@ -123,3 +123,10 @@ LogicalResult TrainingAttr::verify(EmitFn emitError, int64_t batch,
                           "#alex.plateau_schedule";
   return success();
 }
+
+LogicalResult DeviceAttr::verify(EmitFn emitError, int64_t index,
+                                 int64_t count) {
+  if (count < 1 || index < 0 || index >= count)
+    return emitError() << "device " << index << " is not one of " << count;
+  return success();
+}

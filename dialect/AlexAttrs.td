@@ -208,4 +208,22 @@ def Alex_PoolParamsAttr : Alex_Attr<"PoolParams", "pool"> {
   let genVerifyDecl = 0;
 }
 
+//===----------------------------------------------------------------------===//
+// Devices (--alex-partition)
+//===----------------------------------------------------------------------===//
+
+def Alex_DeviceAttr : Alex_Attr<"Device", "device"> {
+  let summary = "A logical device: where a function's ops run";
+  let description = [{
+    The placement --alex-partition gives each device function (attribute
+    `alex.device`): every op of `@train_step_device1` runs on device 1.
+    `count` is how many devices the step is split across.
+
+    ```mlir
+    func.func @train_step_device1(...) attributes {alex.device = #alex.device<index = 1, count = 2>}
+    ```
+  }];
+  let parameters = (ins "int64_t":$index, "int64_t":$count);
+}
+
 #endif // ALEX_ATTRS_TD

@@ -27,7 +27,7 @@ void AlexDialect::initialize() {
 }
 
 /// The module attribute `alex.training` must hold an `#alex.training`; the
-/// memory-plan attributes are byte counts.
+/// memory-plan attributes are byte counts; `alex.device` is a device.
 LogicalResult AlexDialect::verifyOperationAttribute(Operation *op,
                                                     NamedAttribute attr) {
   if (attr.getName() == kWorkspaceBytesAttrName ||
@@ -36,6 +36,12 @@ LogicalResult AlexDialect::verifyOperationAttribute(Operation *op,
     if (!bytes || bytes.getInt() < 0)
       return op->emitError() << "'" << attr.getName().getValue()
                              << "' must be a non-negative integer";
+    return success();
+  }
+  if (attr.getName() == kDeviceAttrName) {
+    if (!isa<DeviceAttr>(attr.getValue()))
+      return op->emitError()
+             << "'" << kDeviceAttrName << "' must be an #alex.device attribute";
     return success();
   }
   if (attr.getName() != kTrainingAttrName)

@@ -36,6 +36,11 @@ constexpr llvm::StringLiteral kTrainingAttrName = "alex.training";
 /// the function's temporaries need, and what they would need without reuse.
 constexpr llvm::StringLiteral kWorkspaceBytesAttrName = "alex.workspace_bytes";
 constexpr llvm::StringLiteral kUnplannedBytesAttrName = "alex.unplanned_bytes";
+/// The device a device function of --alex-partition runs on.
+constexpr llvm::StringLiteral kDeviceAttrName = "alex.device";
+/// On a device function's result: the dimension (0 or 1) of which the
+/// function returns its device's block; without it, the whole value.
+constexpr llvm::StringLiteral kBlockDimAttrName = "alex.block_dim";
 } // namespace alex
 
 #endif // ALEX_DIALECT_ALEXDIALECT_H

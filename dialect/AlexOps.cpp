@@ -40,24 +40,37 @@ LogicalResult ParamOp::verify() {
   return success();
 }
 
-LogicalResult alex::verifyParamUse(Operation *op, FlatSymbolRefAttr name,
-                                   Value value, llvm::StringRef what,
-                                   SymbolTableCollection &symbolTable) {
+LogicalResult
+alex::verifyParamUse(Operation *op, FlatSymbolRefAttr name, Value value,
+                     llvm::StringRef what, SymbolTableCollection &symbolTable,
+                     std::optional<llvm::ArrayRef<int64_t>> rows) {
   auto param = symbolTable.lookupNearestSymbolFrom<ParamOp>(op, name);
   if (!param)
     return op->emitOpError()
            << "'" << name.getValue() << "' does not name an alex.param";
-  if (param.getType() != value.getType())
+  auto expected = cast<RankedTensorType>(param.getType());
+  if (rows) {
+    int64_t count = expected.getDimSize(0);
+    if (rows->size() != 2 || (*rows)[0] < 0 || (*rows)[0] >= (*rows)[1] ||
+        (*rows)[1] > count)
+      return op->emitOpError()
+             << "rows must be [begin, end) within the " << count << " rows of '"
+             << name.getValue() << "'";
+    Shape shape(expected.getShape());
+    shape[0] = (*rows)[1] - (*rows)[0];
+    expected = expected.clone(shape);
+  }
+  if (expected != value.getType())
     return op->emitOpError()
-           << what << value.getType() << " does not match the parameter's "
-           << param.getType();
+           << what << value.getType() << " does not match "
+           << (rows ? "those rows of " : "") << "the parameter's " << expected;
   return success();
 }
 
 LogicalResult
 ReadParamOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
-  return verifyParamUse(*this, getParamAttr(), getValue(), "type ",
-                        symbolTable);
+  return verifyParamUse(*this, getParamAttr(), getValue(), "type ", symbolTable,
+                        getRows());
 }
 
 //===----------------------------------------------------------------------===//

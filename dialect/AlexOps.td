@@ -55,15 +55,22 @@ def Alex_ParamOp : Alex_Op<"param", [Symbol]> {
 def Alex_ReadParamOp : Alex_Op<"read_param",
     [DeclareOpInterfaceMethods<SymbolUserOpInterface>,
      MemoryEffects<[MemRead<Alex_ParamResource>]>]> {
-  let summary = "The current value of a parameter";
+  let summary = "The current value of a parameter, or a block of its rows";
   let description = [{
+    With `rows [begin, end)`, only those rows (dimension 0: a layer's
+    output channels or neurons), as a device of --alex-partition holds
+    them; the parameter itself stays whole (one weight file for any number
+    of devices).
+
     ```mlir
     %w = alex.read_param @conv1.weight : tensor<96x3x11x11xf32>
+    %w1 = alex.read_param @conv1.weight rows [48, 96] : tensor<48x3x11x11xf32>
     ```
   }];
-  let arguments = (ins FlatSymbolRefAttr:$param);
+  let arguments = (ins FlatSymbolRefAttr:$param,
+                       OptionalAttr<DenseI64ArrayAttr>:$rows);
   let results = (outs Alex_F32Tensor:$value);
-  let assemblyFormat = "$param attr-dict `:` type($value)";
+  let assemblyFormat = "$param (`rows` $rows^)? attr-dict `:` type($value)";
 }
 
 //===----------------------------------------------------------------------===//
@@ -242,5 +249,6 @@ def Alex_SoftmaxCrossEntropyOp : Alex_Op<"softmax_cross_entropy", [Pure]> {
 
 include "dialect/AlexTrainOps.td"
 include "dialect/AlexFusedOps.td"
+include "dialect/AlexDeviceOps.td"
 
 #endif // ALEX_OPS_TD

@@ -103,6 +103,13 @@ LogicalResult DropoutMaskOp::verify() {
   // step * 256 + stream (runtime/Random.h), so streams stay below 256.
   if (auto stream = int64_t(getStream()); stream < 0 || stream >= 256)
     return emitOpError() << "stream must be in [0, 256), got " << stream;
+  if (std::optional<llvm::ArrayRef<int64_t>> columns = getColumns()) {
+    llvm::ArrayRef<int64_t> shape = shapeOf(getMask());
+    if (columns->size() != 2 || shape.size() < 2 || (*columns)[0] < 0 ||
+        (*columns)[0] + shape[1] > (*columns)[1])
+      return emitOpError() << "columns must be [offset, total] with the "
+                              "mask's dimension 1 inside the total";
+  }
   return verifyDropoutRate(getRate().convertToDouble(), emit);
 }
 
@@ -129,5 +136,5 @@ LogicalResult SGDUpdateOp::verify() {
 LogicalResult
 SGDUpdateOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   return verifyParamUse(*this, getParamAttr(), getGrad(), "gradient type ",
-                        symbolTable);
+                        symbolTable, getRows());
 }

@@ -201,15 +201,23 @@ def Alex_DropoutMaskOp : Alex_Op<"dropout_mask", [Pure]> {
     and each dropout layer has its own stream. Training
     multiplies activations and their gradients by it.
 
+    With `columns [offset, total]` the mask is the block of dimension 1
+    starting at `offset` of a mask `total` wide: each device of
+    --alex-partition draws exactly its part of the one-device mask.
+
     ```mlir
     %mask = alex.dropout_mask %step rate 5.0e-01 stream 0 : tensor<128x9216xf32>
+    %half = alex.dropout_mask %step rate 5.0e-01 stream 0 columns [4608, 9216]
+        : tensor<128x4608xf32>
     ```
   }];
   let arguments = (ins Alex_StepScalar:$step, F64Attr:$rate,
-                       I64Attr:$stream);
+                       I64Attr:$stream,
+                       OptionalAttr<DenseI64ArrayAttr>:$columns);
   let results = (outs Alex_F32Tensor:$mask);
   let assemblyFormat = [{
-    $step `rate` $rate `stream` $stream attr-dict `:` type($mask)
+    $step `rate` $rate `stream` $stream (`columns` $columns^)? attr-dict `:`
+    type($mask)
   }];
   let hasVerifier = 1;
 }
@@ -260,6 +268,9 @@ def Alex_SGDUpdateOp : Alex_Op<"sgd_update",
 
     v <- momentum * v - weight_decay * lr * w - lr * grad ; w <- w + v
 
+    With `rows [begin, end)` it updates only those rows (see
+    `alex.read_param`).
+
     ```mlir
     alex.sgd_update @fc8.weight, %dw, %lr momentum 9.0e-01 weight_decay 5.0e-04
         : tensor<1000x4096xf32>
@@ -267,10 +278,11 @@ def Alex_SGDUpdateOp : Alex_Op<"sgd_update",
   }];
   let arguments = (ins FlatSymbolRefAttr:$param, Alex_F32Tensor:$grad,
                        Alex_F32Scalar:$lr, F64Attr:$momentum,
-                       F64Attr:$weight_decay);
+                       F64Attr:$weight_decay,
+                       OptionalAttr<DenseI64ArrayAttr>:$rows);
   let assemblyFormat = [{
-    $param `,` $grad `,` $lr `momentum` $momentum `weight_decay` $weight_decay
-    attr-dict `:` type($grad)
+    $param (`rows` $rows^)? `,` $grad `,` $lr `momentum` $momentum
+    `weight_decay` $weight_decay attr-dict `:` type($grad)
   }];
   let hasVerifier = 1;
 }

@@ -32,12 +32,18 @@ verifyInferredShape(mlir::Operation *op, llvm::StringRef what,
   return mlir::success();
 }
 
-/// `name` must be an alex.param whose type is `value`'s (`what` introduces
-/// the value's type in the message, e.g. "gradient type ").
+/// `name` must be an alex.param whose type is `value`'s, or with `rows`
+/// ([begin, end)) the type of those rows of it (`what` introduces the
+/// value's type in the message, e.g. "gradient type ").
 mlir::LogicalResult verifyParamUse(mlir::Operation *op,
                                    mlir::FlatSymbolRefAttr name,
                                    mlir::Value value, llvm::StringRef what,
-                                   mlir::SymbolTableCollection &symbolTable);
+                                   mlir::SymbolTableCollection &symbolTable,
+                                   std::optional<llvm::ArrayRef<int64_t>> rows);
+
+/// `block` must be one of `devices` equal blocks of dimension 1 of `whole`.
+mlir::LogicalResult verifyBlockOf(mlir::Operation *op, mlir::Value block,
+                                  mlir::Value whole, int64_t devices);
 
 } // namespace alex
 

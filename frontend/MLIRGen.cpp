@@ -143,7 +143,8 @@ Value Generator::param(const Layer &layer, llvm::StringRef role,
     ParamOp::create(builder, layerLoc(layer), name, type, init);
   }
   return ReadParamOp::create(builder, layerLoc(layer), type,
-                             FlatSymbolRefAttr::get(&context, name));
+                             FlatSymbolRefAttr::get(&context, name),
+                             /*rows=*/nullptr);
 }
 
 Value Generator::emitLayer(const Layer &layer, llvm::ArrayRef<Value> inputs) {

@@ -188,7 +188,7 @@ LogicalResult Differentiator::run(SoftmaxCrossEntropyOp loss) {
     if (grad != paramGrads.end())
       SGDUpdateOp::create(builder, grad->second.getLoc(), param.getSymName(),
                           grad->second, lr, sgd.getMomentum(),
-                          sgd.getWeightDecay());
+                          sgd.getWeightDecay(), /*rows=*/nullptr);
   }
   return success();
 }
@@ -208,7 +208,8 @@ static void applyDropoutMasks(func::FuncOp function, Value step) {
     builder.setInsertionPoint(dropout);
     Value mask = DropoutMaskOp::create(
         builder, dropout.getLoc(), dropout.getType(), step,
-        dropout.getRateAttr(), builder.getI64IntegerAttr(stream++));
+        dropout.getRateAttr(), builder.getI64IntegerAttr(stream++),
+        /*columns=*/nullptr);
     dropout.replaceAllUsesWith(
         MulOp::create(builder, dropout.getLoc(), dropout.getInput(), mask)
             .getResult());

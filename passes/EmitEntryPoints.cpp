@@ -21,7 +21,8 @@ struct EmitEntryPoints
 } // namespace
 
 /// void alex_<name>(void **buffers) { name(buffers[0], ..., buffers[n-1]); }
-static void emitEntryPoint(ModuleOp module, LLVM::LLVMFuncOp callee) {
+static LLVM::LLVMFuncOp emitEntryPoint(ModuleOp module,
+                                       LLVM::LLVMFuncOp callee) {
   MLIRContext *context = module.getContext();
   auto ptr = LLVM::LLVMPointerType::get(context);
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
@@ -40,12 +41,63 @@ static void emitEntryPoint(ModuleOp module, LLVM::LLVMFuncOp callee) {
   }
   LLVM::CallOp::create(b, loc, callee, args);
   LLVM::ReturnOp::create(b, loc, ValueRange{});
+  return entry;
+}
+
+/// void alex_<name>(void **buffers) { alexrt_run_devices(n, entries,
+/// buffers); }: the device functions' entry points run concurrently, one
+/// per device.
+static void emitDevicesEntryPoint(ModuleOp module, llvm::StringRef name,
+                                  llvm::ArrayRef<LLVM::LLVMFuncOp> entries) {
+  MLIRContext *context = module.getContext();
+  auto ptr = LLVM::LLVMPointerType::get(context);
+  auto i32 = IntegerType::get(context, 32);
+  auto voidType = LLVM::LLVMVoidType::get(context);
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  Location loc = LLVM::LLVMFuncOp(entries.front()).getLoc();
+  auto run = module.lookupSymbol<LLVM::LLVMFuncOp>("alexrt_run_devices");
+  if (!run)
+    run = LLVM::LLVMFuncOp::create(
+        b, loc, "alexrt_run_devices",
+        LLVM::LLVMFunctionType::get(voidType, {i32, ptr, ptr}));
+  auto entry =
+      LLVM::LLVMFuncOp::create(b, loc, ("alex_" + name).str(),
+                               LLVM::LLVMFunctionType::get(voidType, {ptr}));
+  Block *body = entry.addEntryBlock(b);
+  b.setInsertionPointToStart(body);
+  int32_t count = int32_t(entries.size());
+  Value one = LLVM::ConstantOp::create(b, loc, b.getI64Type(), 1);
+  auto table = LLVM::AllocaOp::create(
+      b, loc, ptr, LLVM::LLVMArrayType::get(ptr, count), one);
+  for (auto [d, device] : llvm::enumerate(entries)) {
+    LLVM::LLVMFuncOp target = device;
+    Value slot = LLVM::GEPOp::create(b, loc, ptr, ptr, table,
+                                     llvm::ArrayRef<LLVM::GEPArg>{int32_t(d)});
+    Value address = LLVM::AddressOfOp::create(b, loc, target);
+    LLVM::StoreOp::create(b, loc, address, slot);
+  }
+  Value devices = LLVM::ConstantOp::create(b, loc, i32, count);
+  LLVM::CallOp::create(b, loc, run,
+                       ValueRange{devices, table, body->getArgument(0)});
+  LLVM::ReturnOp::create(b, loc, ValueRange{});
 }
 
 void EmitEntryPoints::runOnOperation() {
   ModuleOp module = getOperation();
   for (llvm::StringRef name : {"forward", "train_step"}) {
     auto callee = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
+    // Partitioned: one function per device, run concurrently.
+    llvm::SmallVector<LLVM::LLVMFuncOp> devices;
+    while (auto device = module.lookupSymbol<LLVM::LLVMFuncOp>(
+               (name + "_device" + llvm::Twine(devices.size())).str()))
+      devices.push_back(device);
+    if (!callee && !devices.empty()) {
+      llvm::SmallVector<LLVM::LLVMFuncOp> entries;
+      for (LLVM::LLVMFuncOp device : devices)
+        entries.push_back(emitEntryPoint(module, device));
+      emitDevicesEntryPoint(module, name, entries);
+      continue;
+    }
     if (!callee) {
       module.emitError() << "--alex-emit-entry-points needs llvm.func @" << name
                          << " (run it after lowering to LLVM)";

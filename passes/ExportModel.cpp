@@ -50,6 +50,8 @@ void ExportModel::runOnOperation() {
   ModuleOp module = getOperation();
   auto training = module->getAttrOfType<TrainingAttr>(kTrainingAttrName);
   auto forward = module.lookupSymbol<func::FuncOp>("forward");
+  if (!forward) // Partitioned: device 0's has the whole inputs and logits.
+    forward = module.lookupSymbol<func::FuncOp>("forward_device0");
   auto images =
       forward ? dyn_cast<RankedTensorType>(forward.getArgumentTypes().front())
               : RankedTensorType();
@@ -61,6 +63,9 @@ void ExportModel::runOnOperation() {
     return signalPassFailure();
   }
   auto logits = cast<RankedTensorType>(forward.getResultTypes()[1]);
+  int64_t classes = logits.getDimSize(1);
+  if (forward.getResultAttr(1, kBlockDimAttrName)) // A device's block.
+    classes *= training.getDevices();
 
   flatbuffers::FlatBufferBuilder b;
   std::vector<flatbuffers::Offset<fb::Param>> params;
@@ -78,7 +83,7 @@ void ExportModel::runOnOperation() {
   model.add_name(name);
   model.add_params(paramVector);
   model.add_input_shape(inputShape);
-  model.add_classes(logits.getDimSize(1));
+  model.add_classes(classes);
   model.add_batch(training.getBatch());
   model.add_epochs(training.getEpochs());
   model.add_devices(training.getDevices());

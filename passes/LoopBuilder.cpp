@@ -153,7 +153,11 @@ Value LoopBuilder::pointer(Matrix matrix) {
   Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, matrix.buffer);
   auto elementBytes =
       cast<MemRefType>(matrix.buffer.getType()).getElementTypeBitWidth() / 8;
-  Value address = add(base, mul(matrix.offset, elementBytes));
+  // A view's own offset (a block of a parameter's rows) comes first.
+  Value viewOffset =
+      memref::ExtractStridedMetadataOp::create(b, matrix.buffer).getOffset();
+  Value address =
+      add(base, mul(add(viewOffset, matrix.offset), index(elementBytes)));
   Value asInt = arith::IndexCastOp::create(b, b.getI64Type(), address);
   return LLVM::IntToPtrOp::create(b, LLVM::LLVMPointerType::get(b.getContext()),
                                   asInt);
@@ -168,6 +172,17 @@ void LoopBuilder::sgemm(bool transposeA, bool transposeB, int64_t m, int64_t n,
                                   i64(n), i64(k), f32(alpha), pointer(a),
                                   i64(a.ld), pointer(bm), i64(bm.ld), f32(beta),
                                   pointer(c), i64(c.ld)});
+}
+
+void LoopBuilder::call(llvm::StringRef name, ValueRange args) {
+  auto callee = module.lookupSymbol<func::FuncOp>(name);
+  if (!callee) {
+    OpBuilder top(module.getBodyRegion());
+    callee = func::FuncOp::create(top, module.getLoc(), name,
+                                  top.getFunctionType(args.getTypes(), {}));
+    callee.setPrivate();
+  }
+  func::CallOp::create(b, callee, args);
 }
 
 func::FuncOp alex::declareSgemm(ModuleOp module) {

@@ -93,6 +93,15 @@ public:
   void sgemm(bool transposeA, bool transposeB, int64_t m, int64_t n, int64_t k,
              double alpha, Matrix a, Matrix bm, double beta, Matrix c);
 
+  /// A raw pointer to element `offset` of `buffer` (after any offset of the
+  /// view itself), for runtime calls.
+  mlir::Value pointer(mlir::Value buffer, mlir::Value offset) {
+    return pointer(Matrix{buffer, offset, 0});
+  }
+  /// Calls the runtime function `name` (declared in the module on first
+  /// use, returning nothing) with `args`.
+  void call(llvm::StringRef name, mlir::ValueRange args);
+
 private:
   mlir::Value pointer(Matrix matrix);
 

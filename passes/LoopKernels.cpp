@@ -10,6 +10,7 @@
 
 #include "passes/LoopKernels.h"
 
+#include "passes/DeviceKernels.h"
 #include "passes/FusedKernels.h"
 #include "passes/KernelParts.h"
 
@@ -460,10 +461,18 @@ static void dropoutMask(LoopBuilder &lb, DropoutMaskOp op, Value step,
   auto high32 = [&](Value v) {
     return low32(arith::ShRUIOp::create(b, v, lb.i64(32)));
   };
+  // A device's block of columns draws the one-device mask's numbers.
+  llvm::SmallVector<int64_t> dims(shape);
+  int64_t firstColumn = 0;
+  if (std::optional<llvm::ArrayRef<int64_t>> columns = op.getColumns()) {
+    firstColumn = (*columns)[0];
+    dims[1] = (*columns)[1];
+  }
   lb.parallel(shape, [&](ValueRange ivs) {
     Value linear = lb.index(0);
-    for (auto [dim, iv] : llvm::zip(shape, ivs))
-      linear = lb.add(lb.mul(linear, dim), iv);
+    for (auto [i, dim, iv] : llvm::enumerate(dims, ivs))
+      linear =
+          lb.add(lb.mul(linear, dim), i == 1 ? lb.add(iv, firstColumn) : iv);
     Value i = arith::IndexCastOp::create(b, b.getI64Type(), linear);
     Value block = arith::ShRUIOp::create(b, i, lb.i64(2));
     std::array<Value, 4> words = philox(
@@ -599,6 +608,18 @@ LogicalResult alex::emitKernel(LoopBuilder &lb, Operation *op,
       })
       .Case([&](SGDUpdateOp update) {
         sgdUpdate(lb, update, in[0], in[1], in[2], in[3]);
+        return success();
+      })
+      .Case([&](TakeBlockOp take) {
+        takeBlock(lb, take, in[0], out[0]);
+        return success();
+      })
+      .Case([&](AllGatherOp gather) {
+        allGather(lb, gather, in[0], out[0], context);
+        return success();
+      })
+      .Case([&](ReduceScatterOp scatter) {
+        reduceScatter(lb, scatter, in[0], out[0], context);
         return success();
       })
       .Case([&](ConvBlockOp block) {

@@ -11,6 +11,8 @@ namespace alex {
 struct KernelContext {
   /// The model's seed, for dropout masks.
   uint64_t seed = 0;
+  /// The device the function runs on, of how many (--alex-partition).
+  int64_t device = 0, devices = 1;
 };
 
 /// Emits the loops that compute `op` from `operands` into `results` (the

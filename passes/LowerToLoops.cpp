@@ -1,5 +1,7 @@
 //===- LowerToLoops.cpp - alex functions as loops over buffers ------------===//
 
+#include "passes/DeviceKernels.h"
+#include "passes/KernelParts.h"
 #include "passes/LoopKernels.h"
 #include "passes/Passes.h"
 
@@ -20,6 +22,21 @@ MemRefType bufferType(Type type) {
   return MemRefType::get(tensor.getShape(), tensor.getElementType());
 }
 
+/// A contiguous view of rows [first, first + rows of `type`) of `buffer`.
+Value rowsView(LoopBuilder &lb, Value buffer, int64_t first, Type type) {
+  MemRefType target = bufferType(type);
+  llvm::SmallVector<int64_t> strides(target.getRank(), 1);
+  for (int64_t i = target.getRank() - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * target.getDimSize(i + 1);
+  auto layout = StridedLayoutAttr::get(lb.builder().getContext(),
+                                       first * strides[0], strides);
+  auto viewType =
+      MemRefType::get(target.getShape(), target.getElementType(), layout);
+  return memref::ReinterpretCastOp::create(lb.builder(), viewType, buffer,
+                                           first * strides[0],
+                                           target.getShape(), strides);
+}
+
 /// Lowers one function to its buffer form (see the pass description).
 class FunctionLowering {
 public:
@@ -38,7 +55,7 @@ private:
 
   func::FuncOp function;
   llvm::ArrayRef<ParamOp> params;
-  const KernelContext &context;
+  KernelContext context;
   llvm::DenseMap<Value, Value> buffers;
   llvm::DenseMap<Value, Value> outputs;
   llvm::SmallVector<Value> allocations;
@@ -69,6 +86,19 @@ LogicalResult FunctionLowering::run() {
   bool updates = !function.getOps<SGDUpdateOp>().empty();
   Block &oldBody = function.getBody().front();
   auto returnOp = cast<func::ReturnOp>(oldBody.getTerminator());
+  // A device function (--alex-partition) writes its block of split results
+  // and, on device 0 only, the whole ones.
+  auto device = function->getAttrOfType<DeviceAttr>(kDeviceAttrName);
+  if (device) {
+    context.device = device.getIndex();
+    context.devices = device.getCount();
+  }
+  llvm::SmallVector<std::optional<int64_t>> blockDims;
+  for (unsigned i = 0; i < function.getNumResults(); ++i) {
+    auto dim = function.getResultAttrOfType<IntegerAttr>(i, kBlockDimAttrName);
+    blockDims.push_back(dim ? std::optional<int64_t>(dim.getInt())
+                            : std::nullopt);
+  }
 
   llvm::SmallVector<Type> types;
   for (ParamOp param : params)
@@ -78,8 +108,15 @@ LogicalResult FunctionLowering::run() {
       types.push_back(bufferType(param.getType()));
   for (Type type : function.getArgumentTypes())
     types.push_back(bufferType(type));
-  for (Type type : function.getResultTypes())
-    types.push_back(bufferType(type));
+  for (auto [type, dim] : llvm::zip(function.getResultTypes(), blockDims)) {
+    auto whole = cast<RankedTensorType>(type);
+    if (dim) {
+      llvm::SmallVector<int64_t> shape(whole.getShape());
+      shape[*dim] *= context.devices;
+      whole = whole.clone(shape);
+    }
+    types.push_back(bufferType(whole));
+  }
 
   OpBuilder top(function);
   auto lowered =
@@ -96,13 +133,13 @@ LogicalResult FunctionLowering::run() {
   for (Value old : oldBody.getArguments())
     buffers[old] = body->getArgument(arg++);
   llvm::SmallVector<Value> outArgs;
-  for (Value result : returnOp.getOperands()) {
+  for (auto [result, dim] : llvm::zip(returnOp.getOperands(), blockDims)) {
     outArgs.push_back(body->getArgument(arg++));
     Operation *producer = result.getDefiningOp();
     bool computed =
         producer &&
         !isa<ReadParamOp, FlattenOp, ReshapeOp, DropoutOp>(producer);
-    if (computed && !outputs.count(result))
+    if (computed && !dim && context.device == 0 && !outputs.count(result))
       outputs[result] = outArgs.back();
   }
 
@@ -111,8 +148,10 @@ LogicalResult FunctionLowering::run() {
   for (Operation &op : oldBody.without_terminator()) {
     b.setLoc(op.getLoc());
     if (auto read = dyn_cast<ReadParamOp>(op)) {
+      Value whole = paramBuffers.lookup(read.getParamAttr().getAttr()).first;
+      std::optional<llvm::ArrayRef<int64_t>> rows = read.getRows();
       buffers[read.getValue()] =
-          paramBuffers.lookup(read.getParamAttr().getAttr()).first;
+          rows ? rowsView(lb, whole, (*rows)[0], read.getType()) : whole;
       continue;
     }
     if (isa<FlattenOp, ReshapeOp, DropoutOp>(op)) {
@@ -124,6 +163,11 @@ LogicalResult FunctionLowering::run() {
     if (auto update = dyn_cast<SGDUpdateOp>(op)) {
       auto [param, momentum] =
           paramBuffers.lookup(update.getParamAttr().getAttr());
+      if (std::optional<llvm::ArrayRef<int64_t>> rows = update.getRows()) {
+        Type type = update.getGrad().getType();
+        param = rowsView(lb, param, (*rows)[0], type);
+        momentum = rowsView(lb, momentum, (*rows)[0], type);
+      }
       in = {param, momentum, buffers.lookup(update.getGrad()),
             buffers.lookup(update.getLr())};
     } else {
@@ -141,9 +185,21 @@ LogicalResult FunctionLowering::run() {
   }
 
   b.setLoc(returnOp.getLoc());
-  for (auto [value, out] : llvm::zip(returnOp.getOperands(), outArgs))
-    if (buffers.lookup(value) != out)
-      memref::CopyOp::create(b, buffers.lookup(value), out);
+  for (auto [value, out, dim] :
+       llvm::zip(returnOp.getOperands(), outArgs, blockDims)) {
+    Value buffer = buffers.lookup(value);
+    llvm::ArrayRef<int64_t> shape = bufferShape(buffer);
+    if (dim == 1)
+      copyColumns(lb, buffer, 0, out, context.device * shape[1], shape);
+    else if (dim == 0)
+      lb.parallel(shape, [&](ValueRange ivs) {
+        llvm::SmallVector<Value> at(ivs);
+        at[0] = lb.add(ivs[0], context.device * shape[0]);
+        lb.store(lb.load(buffer, ivs), out, at);
+      });
+    else if (buffer != out && context.device == 0)
+      memref::CopyOp::create(b, buffer, out);
+  }
   for (Value buffer : allocations)
     memref::DeallocOp::create(b, buffer);
   func::ReturnOp::create(b);

@@ -28,6 +28,38 @@ def AlexBuildTrainStep : Pass<"alex-build-train-step", "mlir::ModuleOp"> {
   let dependentDialects = ["::alex::AlexDialect", "::mlir::func::FuncDialect"];
 }
 
+def AlexPartition : Pass<"alex-partition", "mlir::ModuleOp"> {
+  let summary = "Split each function across devices, as the paper's towers";
+  let description = [{
+    Replaces every function of alex ops (`@forward`, `@train_step`) by one
+    function per device, `@<name>_device<d>` with attribute
+    `alex.device = #alex.device<index = d, count = n>`: every op of it runs
+    on device d. Each layer is split by its outputs: device d computes
+    block d of dimension 1 (channels, neurons) and holds rows block d of
+    each parameter, its momentum and its gradient (the parameters stay
+    whole: one weight file for any number of devices).
+
+    Exchanges are explicit ops, collective across the device functions:
+    `alex.all_gather` where a layer reads every device's block (in the
+    paper's net: the inputs of conv3, fc6, fc7, fc8, and the logits for the
+    loss) and `alex.reduce_scatter`, their mirror in the backward pass,
+    where input gradients are partial sums. Grouped convolutions and LRNs
+    whose groups divide among the devices stay local. What cannot be split
+    (a channel or row count, or groups, not divisible) is an error at the
+    op. Results a device holds a block of are returned as that block
+    (result attribute `alex.block_dim`); the others whole, from every
+    device.
+
+    `num-devices` 0 takes the model's `devices`; 1 changes nothing but
+    records the count. Run it right after --alex-build-train-step.
+  }];
+  let options = [
+    Option<"numDevices", "num-devices", "int64_t", /*default=*/"0",
+           "Devices to split across (0: the model's `devices`)">,
+  ];
+  let dependentDialects = ["::alex::AlexDialect"];
+}
+
 def AlexFuseConvBlocks : Pass<"alex-fuse-conv-blocks", "mlir::ModuleOp"> {
   let summary = "Fuse each layer with its epilogue, forward and backward";
   let description = [{

@@ -24,6 +24,7 @@ std::optional<Stage> alex::parseStage(llvm::StringRef name) {
       .Case("ast", Stage::AST)
       .Case("mlir", Stage::MLIR)
       .Case("train-step", Stage::TrainStep)
+      .Case("partitioned", Stage::Partitioned)
       .Case("fused", Stage::Fused)
       .Case("loops", Stage::Loops)
       .Case("llvm", Stage::LLVM)
@@ -36,6 +37,11 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
   auto runs = [&](Stage stage) { return from < stage && stage <= to; };
   if (runs(Stage::TrainStep))
     pm.addPass(createAlexBuildTrainStep());
+  if (runs(Stage::Partitioned)) {
+    AlexPartitionOptions partition;
+    partition.numDevices = options.devices;
+    pm.addPass(createAlexPartition(partition));
+  }
   if (runs(Stage::Fused) && options.fuse)
     pm.addPass(createAlexFuseConvBlocks());
   if (runs(Stage::Loops)) {
@@ -64,13 +70,15 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
 }
 
 Stage alex::detectStage(mlir::ModuleOp module) {
-  if (module.lookupSymbol<mlir::LLVM::LLVMFuncOp>("forward"))
-    return Stage::LLVM;
-  auto forward = module.lookupSymbol<mlir::func::FuncOp>("forward");
-  if (forward && llvm::any_of(forward.getArgumentTypes(), [](mlir::Type t) {
-        return mlir::isa<mlir::MemRefType>(t);
-      }))
-    return Stage::Loops;
+  for (llvm::StringRef name : {"forward", "forward_device0"})
+    if (module.lookupSymbol<mlir::LLVM::LLVMFuncOp>(name))
+      return Stage::LLVM;
+  for (auto function : module.getOps<mlir::func::FuncOp>())
+    if (!function.isExternal() &&
+        llvm::any_of(function.getArgumentTypes(), [](mlir::Type t) {
+          return mlir::isa<mlir::MemRefType>(t);
+        }))
+      return Stage::Loops;
   bool fused = false;
   module.walk([&](mlir::Operation *op) {
     if (mlir::isa<ConvBlockOp, DenseBlockOp>(op)) {
@@ -81,6 +89,9 @@ Stage alex::detectStage(mlir::ModuleOp module) {
   });
   if (fused)
     return Stage::Fused;
+  for (auto function : module.getOps<mlir::func::FuncOp>())
+    if (function->hasAttr(kDeviceAttrName))
+      return Stage::Partitioned;
   if (module.lookupSymbol<mlir::func::FuncOp>("train_step"))
     return Stage::TrainStep;
   return Stage::MLIR;
@@ -104,6 +115,8 @@ void alex::registerAlexPipelines() {
   static const Entry entries[] = {
       {"alex-pipeline-train-step", "alexc's passes up to --emit=train-step",
        Stage::TrainStep},
+      {"alex-pipeline-partitioned", "alexc's passes up to --emit=partitioned",
+       Stage::Partitioned},
       {"alex-pipeline-fused", "alexc's passes up to --emit=fused",
        Stage::Fused},
       {"alex-pipeline-loops", "alexc's passes up to --emit=loops",

@@ -18,12 +18,13 @@ namespace alex {
 
 /// The stages of compilation, in order.
 enum class Stage {
-  AST,       ///< The parsed .model (not IR).
-  MLIR,      ///< alex IR straight from the frontend: @forward.
-  TrainStep, ///< + @train_step (gradients and SGD updates).
-  Fused,     ///< Layers fused with their epilogues (--alex-fuse-conv-blocks).
-  Loops,     ///< Functions over buffers: loop nests and sgemm calls.
-  LLVM,      ///< The LLVM dialect (memrefs passed as bare pointers).
+  AST,         ///< The parsed .model (not IR).
+  MLIR,        ///< alex IR straight from the frontend: @forward.
+  TrainStep,   ///< + @train_step (gradients and SGD updates).
+  Partitioned, ///< One function per device (--alex-partition).
+  Fused,       ///< Layers fused with their epilogues (--alex-fuse-conv-blocks).
+  Loops,       ///< Functions over buffers: loop nests and sgemm calls.
+  LLVM,        ///< The LLVM dialect (memrefs passed as bare pointers).
 };
 
 /// The stage named `name` (as in --emit=), if any.
@@ -38,6 +39,8 @@ struct PipelineOptions {
   /// memref ops): an out-of-bounds load, store or view aborts with its
   /// location. Slow; for debugging kernels.
   bool checkBounds = false;
+  /// Devices to split each step across; 0 takes the model's `devices`.
+  int64_t devices = 0;
 };
 
 /// Adds the passes that take alex IR from stage `from` to stage `to`.

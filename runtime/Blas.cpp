@@ -2,6 +2,8 @@
 
 #include "runtime/alexrt.h"
 
+#include "runtime/Blas.h"
+
 #include <cblas.h>
 
 extern "C" void alexrt_sgemm(int32_t transposeA, int32_t transposeB, int64_t m,
@@ -13,3 +15,5 @@ extern "C" void alexrt_sgemm(int32_t transposeA, int32_t transposeB, int64_t m,
               blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c,
               blasint(ldc));
 }
+
+void alexrt::setBlasThreads(int threads) { openblas_set_num_threads(threads); }

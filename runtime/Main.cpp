@@ -9,6 +9,7 @@
 #include "runtime/Progress.h"
 #include "runtime/Schedule.h"
 #include "runtime/Session.h"
+#include "runtime/alexrt.h"
 
 #include <algorithm>
 #include <cmath>
@@ -348,7 +349,10 @@ int bench(Session &session, const Options &options) {
                      images.data(), labels.data());
   std::vector<double> times;
   Progress bar("bench", warmup + steps);
+  int64_t exchangedBefore = 0;
   for (int64_t s = 0; s < warmup + steps; ++s) {
+    if (s == warmup)
+      exchangedBefore = alexrt_exchanged_bytes();
     auto start = std::chrono::steady_clock::now();
     session.trainStep(images.data(), labels.data(), logits.data());
     double ms = std::chrono::duration<double, std::milli>(
@@ -362,12 +366,17 @@ int bench(Session &session, const Options &options) {
   double median = times[times.size() / 2];
   struct rusage usage;
   ::getrusage(RUSAGE_SELF, &usage);
+  // Bytes the devices copied between them (alexrt_exchange_copy).
+  long long exchanged =
+      (long long)((alexrt_exchanged_bytes() - exchangedBefore) / steps);
   std::printf("{\"model\": \"%s\", \"batch\": %lld, \"steps\": %lld, "
-              "\"ms_per_step\": %.3f, \"images_per_second\": %.1f, "
-              "\"peak_rss_mib\": %.1f}\n",
+              "\"devices\": %lld, \"ms_per_step\": %.3f, "
+              "\"images_per_second\": %.1f, \"peak_rss_mib\": %.1f, "
+              "\"exchanged_bytes_per_step\": %lld}\n",
               model.name.c_str(), (long long)model.batch, (long long)steps,
-              median, double(model.batch) * 1000.0 / median,
-              double(usage.ru_maxrss) / 1024.0);
+              (long long)model.devices, median,
+              double(model.batch) * 1000.0 / median,
+              double(usage.ru_maxrss) / 1024.0, exchanged);
   return 0;
 }
 

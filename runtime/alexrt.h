@@ -24,6 +24,24 @@ void alexrt_sgemm(int32_t transpose_a, int32_t transpose_b, int64_t m,
                   int64_t lda, const float *b, int64_t ldb, float beta,
                   float *c, int64_t ldc);
 
+/* Logical devices (alexc compile --devices=N; see --alex-partition). On the
+ * CPU each device is a thread with its own buffers.
+ *
+ * alexrt_run_devices runs entries[d](buffers) for every device d at once
+ * (device 0 on the calling thread) and returns when all have. */
+void alexrt_run_devices(int32_t devices, void (**entries)(void **),
+                        void **buffers);
+/* Waits until every device of the current alexrt_run_devices has called
+ * it: an exchange's parts are complete once all devices arrive. */
+void alexrt_device_barrier(void);
+/* Copies count chunks of `chunk` floats from another device's memory
+ * (src, rows src_stride floats apart) to this device's (dst, rows
+ * dst_stride apart), adding the bytes to the exchange counter. */
+void alexrt_exchange_copy(float *dst, int64_t dst_stride, const float *src,
+                          int64_t src_stride, int64_t chunk, int64_t count);
+/* Bytes alexrt_exchange_copy has moved since the process started. */
+int64_t alexrt_exchanged_bytes(void);
+
 /* Provided by the object alexc generates (see passes/EmitEntryPoints.cpp
  * and --alex-lower-to-loops for the buffer order):
  *  - alex_model_descriptor[alex_model_descriptor_size]: a FlatBuffer of
@@ -31,6 +49,8 @@ void alexrt_sgemm(int32_t transpose_a, int32_t transpose_b, int64_t m,
  *  - alex_forward(buffers): parameters..., images, labels, loss, logits;
  *  - alex_train_step(buffers): parameters..., momenta..., images, labels,
  *    step (int64), learning rate (float), loss, logits.
+ *  With N devices both run the N device functions through
+ *  alexrt_run_devices.
  * Images are float32 N x C x H x W, labels int32, loss one float32. */
 extern const uint8_t alex_model_descriptor[];
 extern const int64_t alex_model_descriptor_size;

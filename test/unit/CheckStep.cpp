@@ -21,6 +21,7 @@
 #include "dialect/AlexDialect.h"
 #include "frontend/Frontend.h"
 #include "passes/Pipeline.h"
+#include "runtime/Blas.h"
 #include "runtime/Params.h"
 #include "runtime/Random.h"
 #include "runtime/alexrt.h"
@@ -51,6 +52,10 @@ static cl::opt<int64_t> batchSize("batch", cl::desc("Override the batch"),
 static cl::opt<double> tolerance("tolerance", cl::init(1e-4),
                                  cl::desc("Largest relative error allowed"));
 static cl::opt<uint64_t> seed("seed", cl::init(1), cl::desc("Data seed"));
+static cl::opt<int64_t>
+    devices("devices", cl::init(1),
+            cl::desc("Also run the step split across this many devices and "
+                     "compare it with the one-device step"));
 static cl::opt<bool> checkBounds(
     "check-bounds",
     cl::desc("Check every buffer access of the compiled steps at run time"));
@@ -158,34 +163,45 @@ struct CompiledRun {
   std::map<std::string, std::vector<float>> gradients;
   /// The parameters after the update.
   std::vector<Param> params;
-  /// Fused ops in the step, by name (alex.conv_block, ...).
+  /// Fused and exchange ops in the step, by name (alex.conv_block, ...),
+  /// summed over its device functions.
   std::map<std::string, int> fusedOps;
 };
 
-/// Compiles `module` with alexc's pipeline (fused or not) and runs its
-/// training step once (JIT) from `params` and `inputs`.
+/// Compiles `module` with alexc's pipeline (fused or not, on `devices`
+/// devices) and runs its training step once (JIT) from `params` and
+/// `inputs`.
 static FailureOr<CompiledRun> runCompiled(OwningOpRef<ModuleOp> module,
-                                          bool fuse, std::vector<Param> params,
+                                          bool fuse, int64_t devices,
+                                          std::vector<Param> params,
                                           const Inputs &inputs) {
   MLIRContext *context = module->getContext();
   alex::PipelineOptions options;
   options.fuse = fuse;
   options.checkBounds = checkBounds;
-  PassManager toFused(context), toLLVM(context);
-  alex::buildPipeline(toFused, alex::Stage::Fused, options);
+  options.devices = devices;
+  PassManager toTrainStep(context), toFused(context), toLLVM(context);
+  alex::buildPipeline(toTrainStep, alex::Stage::TrainStep, options);
+  alex::buildPipeline(toFused, alex::Stage::TrainStep, alex::Stage::Fused,
+                      options);
   alex::buildPipeline(toLLVM, alex::Stage::Fused, alex::Stage::LLVM, options);
-  if (failed(toFused.run(*module)))
+  if (failed(toTrainStep.run(*module)))
     return failure();
   auto step = module->lookupSymbol<func::FuncOp>("train_step");
-  std::map<std::string, int> fusedOps;
-  step.walk([&](Operation *op) {
-    if (isa<alex::ConvBlockOp, alex::ConvBlockGradOp, alex::DenseBlockOp,
-            alex::DenseBlockGradOp>(op))
-      ++fusedOps[op->getName().getStringRef().str()];
-  });
   auto logitsType = cast<RankedTensorType>(step.getResultTypes()[1]);
   // Activations would be extra users that stop fusion: unfused runs only.
   Exported exported = exportValues(step, /*activations=*/!fuse);
+  if (failed(toFused.run(*module)))
+    return failure();
+  std::map<std::string, int> fusedOps;
+  for (auto function : module->getOps<func::FuncOp>())
+    if (function.getName().starts_with("train_step"))
+      function.walk([&](Operation *op) {
+        if (isa<alex::ConvBlockOp, alex::ConvBlockGradOp, alex::DenseBlockOp,
+                alex::DenseBlockGradOp, alex::AllGatherOp,
+                alex::ReduceScatterOp>(op))
+          ++fusedOps[op->getName().getStringRef().str()];
+      });
   if (failed(toLLVM.run(*module)))
     return failure();
   ExecutionEngineOptions engineOptions;
@@ -198,9 +214,14 @@ static FailureOr<CompiledRun> runCompiled(OwningOpRef<ModuleOp> module,
   }
   (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
-    symbols[interner("alexrt_sgemm")] = {
-        llvm::orc::ExecutorAddr::fromPtr(&alexrt_sgemm),
-        llvm::JITSymbolFlags::Exported};
+    auto add = [&](const char *name, auto *function) {
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
+                                 llvm::JITSymbolFlags::Exported};
+    };
+    add("alexrt_sgemm", &alexrt_sgemm);
+    add("alexrt_run_devices", &alexrt_run_devices);
+    add("alexrt_device_barrier", &alexrt_device_barrier);
+    add("alexrt_exchange_copy", &alexrt_exchange_copy);
     return symbols;
   });
 
@@ -223,13 +244,13 @@ static FailureOr<CompiledRun> runCompiled(OwningOpRef<ModuleOp> module,
       buffers.emplace_back(size_t(type.getNumElements()));
   for (std::vector<float> &buffer : buffers)
     pointers.push_back(buffer.data());
-  std::vector<void *> args;
-  for (void *&pointer : pointers)
-    args.push_back(&pointer);
-  if (llvm::Error failure = (*engine)->invokePacked("train_step", args)) {
-    llvm::errs() << "JIT: " << llvm::toString(std::move(failure)) << "\n";
+  // The runtime's entry point, as a compiled binary calls it.
+  auto entry = (*engine)->lookup("alex_train_step");
+  if (!entry) {
+    llvm::errs() << "JIT: " << llvm::toString(entry.takeError()) << "\n";
     return mlir::failure();
   }
+  reinterpret_cast<void (*)(void **)> (*entry)(pointers.data());
 
   size_t next = 0;
   for (auto &[name, type] : exported.activations)
@@ -246,6 +267,13 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "compiled step vs reference\n");
   // --check-bounds failures puts() their message, then abort.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  // OpenBLAS's rounding depends on its thread count; the device threads
+  // share the cores, so each device's GEMMs run on fewer threads. One
+  // thread everywhere makes the one- and N-device forward passes the same
+  // bits (else a near-tie in a max-pool window can route a gradient to
+  // another element, a right answer for a different forward pass).
+  if (devices > 1)
+    alexrt::setBlasThreads(1);
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
 
@@ -325,16 +353,27 @@ int main(int argc, char **argv) {
   // discrete choices on; the fused step computes the same forward bits.
   Inputs inputs{images, labels, state.step, float(state.lr)};
   FailureOr<CompiledRun> unfused =
-      runCompiled(module->clone(), /*fuse=*/false, params, inputs);
+      runCompiled(module->clone(), /*fuse=*/false, 1, params, inputs);
   FailureOr<CompiledRun> fused =
-      runCompiled(module->clone(), /*fuse=*/true, params, inputs);
+      runCompiled(module->clone(), /*fuse=*/true, 1, params, inputs);
   if (failed(unfused) || failed(fused))
     return 1;
-
   llvm::outs() << "fused step:";
   for (auto &[name, count] : fused->fusedOps)
     llvm::outs() << " " << count << " " << name;
   llvm::outs() << "\n";
+  std::optional<CompiledRun> partitioned;
+  if (devices > 1) {
+    FailureOr<CompiledRun> run =
+        runCompiled(module->clone(), /*fuse=*/true, devices, params, inputs);
+    if (failed(run))
+      return 1;
+    partitioned = std::move(*run);
+    llvm::outs() << devices << "-device step:";
+    for (auto &[name, count] : partitioned->fusedOps)
+      llvm::outs() << " " << count << " " << name;
+    llvm::outs() << "\n";
+  }
 
   for (auto &[name, activation] : unfused->activations) {
     reference::Tensor tensor(activation.shape);
@@ -379,6 +418,26 @@ int main(int argc, char **argv) {
     report("fused vs unfused " + p.name + " gradient",
            relativeError(widen(fused->gradients[p.name]),
                          widen(unfused->gradients[p.name])));
+  if (partitioned) {
+    // The same step on `devices` devices against one device.
+    std::string label = std::to_string(devices) + " devices vs 1 ";
+    for (const Param &p : partitioned->params)
+      report(std::to_string(devices) + " devices " + p.name + " gradient",
+             relativeError(widen(partitioned->gradients[p.name]),
+                           expected->grads[p.name].data));
+    report(label + "loss", relativeError({partitioned->loss}, {fused->loss}));
+    report(label + "logits",
+           relativeError(widen(partitioned->logits), widen(fused->logits)));
+    for (auto [p, one] : llvm::zip(partitioned->params, fused->params)) {
+      report(label + p.name + " gradient",
+             relativeError(widen(partitioned->gradients[p.name]),
+                           widen(fused->gradients[p.name])));
+      report(label + p.name + " weight",
+             relativeError(widen(p.value), widen(one.value)));
+      report(label + p.name + " momentum",
+             relativeError(widen(p.momentum), widen(one.momentum)));
+    }
+  }
   llvm::outs() << llvm::format("worst relative error %.3e (%s), tolerance "
                                "%.1e: %s\n",
                                worst, worstName.c_str(), double(tolerance),

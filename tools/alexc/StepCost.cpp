@@ -42,6 +42,22 @@ static int64_t bytesOf(Type type) {
   return shaped.getNumElements() * shaped.getElementTypeBitWidth() / 8;
 }
 
+ExchangeCount alex::countExchanges(func::FuncOp function) {
+  ExchangeCount count;
+  function.walk([&](Operation *op) {
+    if (auto gather = dyn_cast<AllGatherOp>(op)) {
+      ++count.allGathers;
+      count.allGatherBytes += (int64_t(gather.getDevices()) - 1) *
+                              bytesOf(gather.getPart().getType());
+    } else if (auto scatter = dyn_cast<ReduceScatterOp>(op)) {
+      ++count.reduceScatters;
+      count.reduceScatterBytes += (int64_t(scatter.getDevices()) - 1) *
+                                  bytesOf(scatter.getBlock().getType());
+    }
+  });
+  return count;
+}
+
 int64_t alex::opTrafficBytes(func::FuncOp function) {
   int64_t bytes = 0;
   for (Operation &op : function.getBody().getOps()) {

@@ -26,6 +26,16 @@ struct KernelCount {
 /// constant trip counts (alexc's do), others count once.
 KernelCount countKernels(mlir::func::FuncOp function);
 
+/// What a device function receives from the other devices per call.
+struct ExchangeCount {
+  int64_t allGathers = 0, allGatherBytes = 0;
+  int64_t reduceScatters = 0, reduceScatterBytes = 0;
+};
+
+/// Counts the exchanges of a device function on tensors (--alex-partition)
+/// and the bytes it receives through them: the other devices' blocks.
+ExchangeCount countExchanges(mlir::func::FuncOp function);
+
 /// Bytes an alex function on tensors moves between its ops: each op reads
 /// its operands and writes its results once (what stays inside an op, such
 /// as a fused block's one-image buffers or im2col columns, is not counted);

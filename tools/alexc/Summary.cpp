@@ -76,8 +76,11 @@ static LogicalResult printCosts(ModuleOp module, llvm::raw_ostream &os,
   if (failed(toFused.run(*copy)))
     return failure();
   llvm::StringMap<int64_t> traffic;
-  for (auto function : copy->getOps<func::FuncOp>())
+  llvm::StringMap<ExchangeCount> exchanges;
+  for (auto function : copy->getOps<func::FuncOp>()) {
     traffic[function.getName()] = opTrafficBytes(function);
+    exchanges[function.getName()] = countExchanges(function);
+  }
   if (failed(toLoops.run(*copy)))
     return failure();
   os << "\nper call (" << (options.fuse ? "fused" : "not fused") << "):\n";
@@ -95,6 +98,12 @@ static LogicalResult printCosts(ModuleOp module, llvm::raw_ostream &os,
        << mebibytes(traffic.lookup(function.getName())) << "; temporaries "
        << mebibytes(planned.getInt()) << " (" << mebibytes(unplanned.getInt())
        << " without reuse)\n";
+    ExchangeCount received = exchanges.lookup(function.getName());
+    if (received.allGathers || received.reduceScatters)
+      os << "    receives " << withCommas(received.allGatherBytes)
+         << " bytes by " << received.allGathers << " all-gathers, "
+         << withCommas(received.reduceScatterBytes) << " bytes by "
+         << received.reduceScatters << " reduce-scatters\n";
   }
   return success();
 }

@@ -58,6 +58,7 @@ enum class Emit {
   AST,
   MLIR,
   TrainStep,
+  Partitioned,
   Fused,
   Loops,
   LLVM,
@@ -81,6 +82,8 @@ static cl::opt<Emit>
                     clEnumValN(Emit::MLIR, "mlir", "alex IR from the frontend"),
                     clEnumValN(Emit::TrainStep, "train-step",
                                "+ @train_step: gradients and SGD updates"),
+                    clEnumValN(Emit::Partitioned, "partitioned",
+                               "one function per device"),
                     clEnumValN(Emit::Fused, "fused",
                                "layers fused with their epilogues"),
                     clEnumValN(Emit::Loops, "loops",
@@ -114,6 +117,13 @@ static cl::opt<bool>
                   "--fuse=false keeps one kernel per op)"),
          cl::init(true), cl::sub(compileCommand), cl::sub(summaryCommand),
          cl::cat(alexcOptions));
+
+static cl::opt<int64_t>
+    devices("devices",
+            cl::desc("Devices (towers) to split each step across (default: the "
+                     "model's `devices`)"),
+            cl::init(0), cl::sub(compileCommand), cl::sub(summaryCommand),
+            cl::cat(alexcOptions));
 
 static cl::opt<bool> checkBounds(
     "check-bounds",
@@ -177,6 +187,8 @@ static Stage stageOf(Emit what) {
     return Stage::MLIR;
   case Emit::TrainStep:
     return Stage::TrainStep;
+  case Emit::Partitioned:
+    return Stage::Partitioned;
   case Emit::Fused:
     return Stage::Fused;
   case Emit::Loops:
@@ -244,6 +256,7 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
   alex::PipelineOptions options;
   options.fuse = fuse;
   options.checkBounds = checkBounds;
+  options.devices = devices;
   alex::buildPipeline(pm, from, to, options);
   if (failed(pm.run(*module)))
     return 1;
@@ -298,6 +311,7 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = loadModule(sourceMgr, context);
   alex::PipelineOptions options;
   options.fuse = fuse;
+  options.devices = devices;
   if (!module || failed(alex::printSummary(*module, llvm::outs(), options)))
     return 1;
   return 0;

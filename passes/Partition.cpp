@@ -1,0 +1,483 @@
+//===- Partition.cpp - the paper's towers: one function per device -------===//
+//
+// Splits every function of alex ops (the evaluation @forward and the whole
+// @train_step, backward included) into one function per device. Each layer
+// is split by its outputs (channels, neurons): device d holds block d of
+// dimension 1 of every activation and rows block d of every parameter, its
+// momentum and its gradient. A value's layout says how it is held:
+//
+//   replicated  every device has all of it (images, labels, the loss);
+//   columns     device d has block d of dimension 1;
+//   rows        device d has block d of dimension 0 (parameters, gradients);
+//   partial     every device has a partial sum of all of it (the input
+//               gradient of a layer whose outputs are split).
+//
+// Ops whose inputs are not in the layout they need get an exchange first:
+// columns -> replicated is an alex.all_gather (the input of conv3 and of
+// every dense layer, as in the paper), partial -> columns an
+// alex.reduce_scatter (their mirror in the backward pass), replicated ->
+// columns a local alex.take_block. Grouped layers whose groups divide among
+// the devices (conv2, conv4, conv5, lrn groups=2) stay on their tower.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Passes.h"
+
+#include "dialect/OpVerification.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+namespace alex {
+#define GEN_PASS_DEF_ALEXPARTITION
+#include "passes/Passes.h.inc"
+} // namespace alex
+
+using namespace mlir;
+using namespace alex;
+
+namespace {
+
+enum class Layout { Replicated, Columns, Rows, Partial };
+
+/// Per-device versions of one value.
+using PerDevice = llvm::SmallVector<Value, 2>;
+
+class FunctionPartitioner {
+public:
+  FunctionPartitioner(func::FuncOp source, int64_t devices,
+                      int64_t &nextExchange)
+      : source(source), devices(devices), nextExchange(nextExchange) {}
+
+  LogicalResult run();
+
+private:
+  /// `type` with dimension `dim` divided among the devices.
+  RankedTensorType blockType(Type type, unsigned dim) const {
+    auto tensor = cast<RankedTensorType>(type);
+    Shape shape(tensor.getShape());
+    shape[dim] /= devices;
+    return tensor.clone(shape);
+  }
+  /// Fails with a diagnostic unless `count` divides among the devices.
+  LogicalResult divisible(Operation *op, llvm::StringRef what,
+                          int64_t count) const {
+    if (count % devices == 0)
+      return success();
+    return op->emitOpError()
+           << "cannot be split across " << devices << " devices: its " << what
+           << " (" << count << ") is not divisible by " << devices;
+  }
+  /// The per-device versions of `value` in layout `want`, exchanging or
+  /// taking blocks as needed; null after a diagnostic at `user`.
+  std::optional<PerDevice> as(Value value, Layout want, Operation *user);
+  /// Records the per-device results of `op` (one op per device).
+  void define(Value old, Layout layout, PerDevice values) {
+    layouts[old] = layout;
+    versions[old] = std::move(values);
+  }
+  /// Creates one op per device with `build(d)`.
+  template <typename Fn> PerDevice each(Location loc, Fn build) {
+    PerDevice values;
+    for (int64_t d = 0; d < devices; ++d) {
+      builders[d].setInsertionPointToEnd(&functions[d].getBody().front());
+      values.push_back(build(builders[d], d));
+    }
+    return values;
+  }
+  LogicalResult partition(Operation &op);
+  LogicalResult finish(func::ReturnOp returnOp);
+
+  func::FuncOp source;
+  int64_t devices;
+  int64_t &nextExchange;
+  llvm::SmallVector<func::FuncOp> functions;
+  llvm::SmallVector<OpBuilder> builders;
+  llvm::DenseMap<Value, Layout> layouts;
+  llvm::DenseMap<Value, PerDevice> versions;
+  /// Conversions already made: (value, layout) -> per-device values.
+  llvm::DenseMap<std::pair<Value, int>, PerDevice> converted;
+};
+
+} // namespace
+
+std::optional<PerDevice> FunctionPartitioner::as(Value value, Layout want,
+                                                 Operation *user) {
+  Layout have = layouts.lookup(value);
+  if (have == want)
+    return versions.lookup(value);
+  auto key = std::make_pair(value, int(want));
+  if (auto it = converted.find(key); it != converted.end())
+    return it->second;
+  Location loc = user->getLoc();
+  auto exchange = [&](auto opType, Value of, Type type) {
+    using OpTy = decltype(opType);
+    int64_t id = nextExchange++;
+    PerDevice parts = versions.lookup(of);
+    return each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+      return OpTy::create(b, loc, type, parts[d], id, devices);
+    });
+  };
+  PerDevice result;
+  auto type = cast<RankedTensorType>(value.getType());
+  if (have == Layout::Replicated && want == Layout::Columns) {
+    PerDevice whole = versions.lookup(value);
+    result = each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+      return TakeBlockOp::create(b, loc, blockType(type, 1), whole[d], d,
+                                 devices);
+    });
+  } else if (have == Layout::Columns && want == Layout::Replicated) {
+    result = exchange(AllGatherOp(), value, type);
+  } else if (have == Layout::Partial && want == Layout::Columns) {
+    result = exchange(ReduceScatterOp(), value, blockType(type, 1));
+  } else if (have == Layout::Partial && want == Layout::Replicated) {
+    std::optional<PerDevice> columns = as(value, Layout::Columns, user);
+    if (!columns)
+      return std::nullopt;
+    int64_t id = nextExchange++;
+    result = each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+      return AllGatherOp::create(b, loc, type, (*columns)[d], id, devices);
+    });
+  } else {
+    user->emitOpError() << "alex-partition cannot give this operand the "
+                           "layout the op needs";
+    return std::nullopt;
+  }
+  converted[key] = result;
+  return result;
+}
+
+LogicalResult FunctionPartitioner::partition(Operation &op) {
+  Location loc = op.getLoc();
+  // Operands in a layout, or a failure already reported.
+  auto need = [&](Value value, Layout layout) {
+    return as(value, layout, &op);
+  };
+  auto elementwise = [&]() -> LogicalResult {
+    llvm::SmallVector<PerDevice> operands;
+    for (Value operand : op.getOperands()) {
+      std::optional<PerDevice> split = need(operand, Layout::Columns);
+      if (!split)
+        return failure();
+      operands.push_back(*split);
+    }
+    PerDevice results = each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+      IRMapping mapping;
+      for (auto [old, split] : llvm::zip(op.getOperands(), operands))
+        mapping.map(old, split[d]);
+      Operation *clone = b.clone(op, mapping);
+      clone->getResult(0).setType(blockType(op.getResult(0).getType(), 1));
+      if (auto lrn = dyn_cast<LRNOp>(clone))
+        lrn.setGroups(lrn.getGroups() / devices);
+      if (auto grad = dyn_cast<LRNGradOp>(clone))
+        grad.setGroups(grad.getGroups() / devices);
+      return clone->getResult(0);
+    });
+    define(op.getResult(0), Layout::Columns, results);
+    return success();
+  };
+
+  return llvm::TypeSwitch<Operation *, LogicalResult>(&op)
+      .Case([&](ReadParamOp read) {
+        auto type = cast<RankedTensorType>(read.getType());
+        if (failed(divisible(read, "row count", type.getDimSize(0))))
+          return failure();
+        int64_t rows = type.getDimSize(0) / devices;
+        define(read.getValue(), Layout::Rows,
+               each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+                 return ReadParamOp::create(
+                     b, loc, blockType(type, 0), read.getParamAttr(),
+                     b.getDenseI64ArrayAttr({d * rows, (d + 1) * rows}));
+               }));
+        return success();
+      })
+      .Case([&](Conv2DOp conv) -> LogicalResult {
+        int64_t groups = conv.getGroups();
+        bool local = groups % devices == 0;
+        if (!local && groups != 1)
+          return conv.emitOpError()
+                 << "cannot be split across " << devices << " devices: its "
+                 << groups << " groups neither divide among them nor are 1";
+        std::optional<PerDevice> x =
+            need(conv.getInput(), local ? Layout::Columns : Layout::Replicated);
+        std::optional<PerDevice> w = need(conv.getFilter(), Layout::Rows);
+        std::optional<PerDevice> bias = need(conv.getBias(), Layout::Rows);
+        if (!x || !w || !bias)
+          return failure();
+        define(conv.getOutput(), Layout::Columns,
+               each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+                 return Conv2DOp::create(b, loc, blockType(conv.getType(), 1),
+                                         (*x)[d], (*w)[d], (*bias)[d],
+                                         conv.getStride(), conv.getPad(),
+                                         local ? groups / devices : 1);
+               }));
+        return success();
+      })
+      .Case([&](DenseOp dense) -> LogicalResult {
+        std::optional<PerDevice> x = need(dense.getInput(), Layout::Replicated);
+        std::optional<PerDevice> w = need(dense.getWeight(), Layout::Rows);
+        std::optional<PerDevice> bias = need(dense.getBias(), Layout::Rows);
+        if (!x || !w || !bias)
+          return failure();
+        define(dense.getOutput(), Layout::Columns,
+               each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+                 return DenseOp::create(b, loc, blockType(dense.getType(), 1),
+                                        (*x)[d], (*w)[d], (*bias)[d]);
+               }));
+        return success();
+      })
+      .Case([&](LRNOp lrn) -> LogicalResult {
+        if (int64_t(lrn.getGroups()) % devices != 0)
+          return lrn.emitOpError()
+                 << "normalizes across " << int64_t(lrn.getGroups())
+                 << " channel group(s), which cannot stay on " << devices
+                 << " devices: give the lrn groups=" << devices
+                 << " (each tower normalizes its own channels, as in the "
+                    "paper)";
+        return elementwise();
+      })
+      .Case([&](LRNGradOp grad) -> LogicalResult {
+        if (int64_t(grad.getGroups()) % devices != 0)
+          return grad.emitOpError() << "normalizes across the devices";
+        return elementwise();
+      })
+      .Case<ReluOp, MaxPoolOp, FlattenOp, DropoutOp, MulOp, AddOp, ReluGradOp,
+            MaxPoolGradOp, ReshapeOp>([&](Operation *) {
+        if (failed(divisible(&op, "dimension 1", shapeOf(op.getResult(0))[1])))
+          return failure();
+        return elementwise();
+      })
+      .Case([&](DropoutMaskOp mask) -> LogicalResult {
+        auto type = cast<RankedTensorType>(mask.getType());
+        if (failed(divisible(mask, "dimension 1", type.getDimSize(1))))
+          return failure();
+        std::optional<PerDevice> step =
+            need(mask.getStep(), Layout::Replicated);
+        if (!step)
+          return failure();
+        int64_t width = type.getDimSize(1) / devices;
+        define(mask.getMask(), Layout::Columns,
+               each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+                 return DropoutMaskOp::create(
+                     b, loc, blockType(type, 1), (*step)[d], mask.getRate(),
+                     mask.getStream(),
+                     b.getDenseI64ArrayAttr({d * width, type.getDimSize(1)}));
+               }));
+        return success();
+      })
+      .Case<SoftmaxCrossEntropyOp, SoftmaxCrossEntropyGradOp>(
+          [&](Operation *) -> LogicalResult {
+            // The loss needs every logit: each device computes it whole.
+            std::optional<PerDevice> logits =
+                need(op.getOperand(0), Layout::Replicated);
+            std::optional<PerDevice> labels =
+                need(op.getOperand(1), Layout::Replicated);
+            if (!logits || !labels)
+              return failure();
+            define(op.getResult(0), Layout::Replicated,
+                   each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+                     IRMapping mapping;
+                     mapping.map(op.getOperand(0), (*logits)[d]);
+                     mapping.map(op.getOperand(1), (*labels)[d]);
+                     return b.clone(op, mapping)->getResult(0);
+                   }));
+            return success();
+          })
+      .Case([&](DenseGradInputOp grad) -> LogicalResult {
+        std::optional<PerDevice> dy =
+            need(grad.getOutputGrad(), Layout::Columns);
+        std::optional<PerDevice> w = need(grad.getWeight(), Layout::Rows);
+        if (!dy || !w)
+          return failure();
+        define(grad.getInputGrad(), Layout::Partial,
+               each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+                 return DenseGradInputOp::create(b, loc, grad.getType(),
+                                                 (*dy)[d], (*w)[d]);
+               }));
+        return success();
+      })
+      .Case([&](DenseGradWeightOp grad) -> LogicalResult {
+        std::optional<PerDevice> dy =
+            need(grad.getOutputGrad(), Layout::Columns);
+        std::optional<PerDevice> x = need(grad.getInput(), Layout::Replicated);
+        if (!dy || !x)
+          return failure();
+        define(grad.getWeightGrad(), Layout::Rows,
+               each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+                 return DenseGradWeightOp::create(
+                     b, loc, blockType(grad.getType(), 0), (*dy)[d], (*x)[d]);
+               }));
+        return success();
+      })
+      .Case([&](BiasGradOp grad) -> LogicalResult {
+        std::optional<PerDevice> dy =
+            need(grad.getOutputGrad(), Layout::Columns);
+        if (!dy)
+          return failure();
+        define(grad.getBiasGrad(), Layout::Rows,
+               each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+                 return BiasGradOp::create(b, loc, blockType(grad.getType(), 0),
+                                           (*dy)[d]);
+               }));
+        return success();
+      })
+      .Case([&](Conv2DGradInputOp grad) -> LogicalResult {
+        int64_t groups = grad.getGroups();
+        bool local = groups % devices == 0;
+        if (!local && groups != 1)
+          return grad.emitOpError() << "has groups that cannot be split";
+        std::optional<PerDevice> dy =
+            need(grad.getOutputGrad(), Layout::Columns);
+        std::optional<PerDevice> w = need(grad.getFilter(), Layout::Rows);
+        if (!dy || !w)
+          return failure();
+        define(grad.getInputGrad(), local ? Layout::Columns : Layout::Partial,
+               each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+                 return Conv2DGradInputOp::create(
+                     b, loc,
+                     local ? blockType(grad.getType(), 1) : grad.getType(),
+                     (*dy)[d], (*w)[d], grad.getStride(), grad.getPad(),
+                     local ? groups / devices : 1);
+               }));
+        return success();
+      })
+      .Case([&](Conv2DGradFilterOp grad) -> LogicalResult {
+        int64_t groups = grad.getGroups();
+        bool local = groups % devices == 0;
+        if (!local && groups != 1)
+          return grad.emitOpError() << "has groups that cannot be split";
+        std::optional<PerDevice> x =
+            need(grad.getInput(), local ? Layout::Columns : Layout::Replicated);
+        std::optional<PerDevice> dy =
+            need(grad.getOutputGrad(), Layout::Columns);
+        if (!x || !dy)
+          return failure();
+        define(grad.getFilterGrad(), Layout::Rows,
+               each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+                 return Conv2DGradFilterOp::create(
+                     b, loc, blockType(grad.getType(), 0), (*x)[d], (*dy)[d],
+                     grad.getStride(), grad.getPad(),
+                     local ? groups / devices : 1);
+               }));
+        return success();
+      })
+      .Case([&](SGDUpdateOp update) -> LogicalResult {
+        std::optional<PerDevice> grad = need(update.getGrad(), Layout::Rows);
+        std::optional<PerDevice> lr = need(update.getLr(), Layout::Replicated);
+        if (!grad || !lr)
+          return failure();
+        int64_t rows = shapeOf(update.getGrad())[0] / devices;
+        each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+          SGDUpdateOp::create(
+              b, loc, update.getParamAttr(), (*grad)[d], (*lr)[d],
+              update.getMomentumAttr(), update.getWeightDecayAttr(),
+              b.getDenseI64ArrayAttr({d * rows, (d + 1) * rows}));
+          return Value();
+        });
+        return success();
+      })
+      .Case([&](func::ReturnOp returnOp) { return finish(returnOp); })
+      .Default([&](Operation *other) {
+        return other->emitOpError()
+               << "is not an op --alex-partition can split (run it right "
+                  "after --alex-build-train-step)";
+      });
+}
+
+LogicalResult FunctionPartitioner::finish(func::ReturnOp returnOp) {
+  // Split results stay split: each device writes its block of the output
+  // (alex.block_dim says which dimension); replicated ones come from
+  // device 0. Partial sums are reduced first.
+  llvm::SmallVector<PerDevice> results;
+  llvm::SmallVector<std::optional<int64_t>> blockDims;
+  for (Value value : returnOp.getOperands()) {
+    Layout layout = layouts.lookup(value);
+    if (layout == Layout::Partial)
+      layout = Layout::Columns;
+    std::optional<PerDevice> values = as(value, layout, returnOp);
+    if (!values)
+      return failure();
+    results.push_back(*values);
+    blockDims.push_back(layout == Layout::Columns ? std::optional<int64_t>(1)
+                        : layout == Layout::Rows  ? std::optional<int64_t>(0)
+                                                  : std::nullopt);
+  }
+  for (int64_t d = 0; d < devices; ++d) {
+    llvm::SmallVector<Value> operands;
+    for (PerDevice &values : results)
+      operands.push_back(values[d]);
+    builders[d].setInsertionPointToEnd(&functions[d].getBody().front());
+    func::ReturnOp::create(builders[d], returnOp.getLoc(), operands);
+    functions[d].setFunctionType(
+        FunctionType::get(source.getContext(), source.getArgumentTypes(),
+                          ValueRange(operands).getTypes()));
+    for (auto [i, dim] : llvm::enumerate(blockDims))
+      if (dim)
+        functions[d].setResultAttr(i, kBlockDimAttrName,
+                                   builders[d].getI64IntegerAttr(*dim));
+  }
+  return success();
+}
+
+LogicalResult FunctionPartitioner::run() {
+  OpBuilder top(source);
+  MLIRContext *context = source.getContext();
+  for (int64_t d = 0; d < devices; ++d) {
+    auto function = func::FuncOp::create(
+        top, source.getLoc(),
+        (source.getName() + "_device" + llvm::Twine(d)).str(),
+        source.getFunctionType());
+    function->setAttr(kDeviceAttrName, DeviceAttr::get(context, d, devices));
+    function.addEntryBlock();
+    functions.push_back(function);
+    builders.emplace_back(context);
+  }
+  for (auto [i, arg] : llvm::enumerate(source.getArguments())) {
+    PerDevice args;
+    for (func::FuncOp function : functions)
+      args.push_back(function.getArgument(i));
+    define(arg, Layout::Replicated, args);
+  }
+  for (Operation &op : source.getBody().front())
+    if (failed(partition(op)))
+      return failure();
+  source.erase();
+  return success();
+}
+
+namespace {
+struct Partition : public alex::impl::AlexPartitionBase<Partition> {
+  using AlexPartitionBase::AlexPartitionBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto training = module->getAttrOfType<TrainingAttr>(kTrainingAttrName);
+    int64_t devices = numDevices;
+    if (devices == 0)
+      devices = training ? training.getDevices() : 1;
+    if (devices < 1 || devices > 64) {
+      module.emitError() << "--alex-partition supports 1 to 64 devices, got "
+                         << devices;
+      return signalPassFailure();
+    }
+    if (training)
+      module->setAttr(
+          kTrainingAttrName,
+          TrainingAttr::get(&getContext(), training.getBatch(),
+                            training.getEpochs(), devices, training.getSeed(),
+                            training.getOptimizer(), training.getSchedule(),
+                            training.getData()));
+    if (devices == 1)
+      return;
+    int64_t nextExchange = 0;
+    llvm::SmallVector<func::FuncOp> functions;
+    for (auto function : module.getOps<func::FuncOp>())
+      if (!function.isExternal() && !function->hasAttr(kDeviceAttrName))
+        functions.push_back(function);
+    for (func::FuncOp function : functions)
+      if (failed(FunctionPartitioner(function, devices, nextExchange).run()))
+        return signalPassFailure();
+  }
+};
+} // namespace
