@@ -642,3 +642,56 @@ func.func @f(%dy: tensor<2x3xf32>, %y: tensor<2x3xf32>) {
   %dz, %db = alex.dense_block_grad %dy, %y relu : (tensor<2x3xf32>, tensor<2x3xf32>) -> (tensor<2x4xf32>, tensor<3xf32>)
   return
 }
+
+// -----
+
+func.func @f(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'alex.all_gather' op whole shape 2x5 does not match the inferred shape 2x6}}
+  %y = alex.all_gather %x exchange 0 devices 2 : tensor<2x3xf32> -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x6xf32>) {
+  // expected-error @+1 {{'alex.take_block' op block 2 is not one of 2}}
+  %y = alex.take_block %x block 2 of 2 : tensor<2x6xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+module {
+  alex.param @p : tensor<8x3xf32> init #alex.constant<value = 0.0>
+  func.func @f() {
+    // expected-error @+1 {{'alex.read_param' op rows must be [begin, end) within the 8 rows of 'p'}}
+    %w = alex.read_param @p rows [4, 12] : tensor<8x3xf32>
+    return
+  }
+}
+
+// -----
+
+module {
+  alex.param @p : tensor<8x3xf32> init #alex.constant<value = 0.0>
+  func.func @f() {
+    // expected-error @+1 {{'alex.read_param' op type 'tensor<8x3xf32>' does not match those rows of the parameter's 'tensor<4x3xf32>'}}
+    %w = alex.read_param @p rows [4, 8] : tensor<8x3xf32>
+    return
+  }
+}
+
+// -----
+
+func.func @f(%step: tensor<i64>) {
+  // expected-error @+1 {{'alex.dropout_mask' op columns must be [offset, total] with the mask's dimension 1 inside the total}}
+  %m = alex.dropout_mask %step rate 0.5 stream 0 columns [200, 256] : tensor<2x128xf32>
+  return
+}
+
+// -----
+
+// expected-error @+1 {{device 2 is not one of 2}}
+func.func @f() attributes {alex.device = #alex.device<index = 2, count = 2>} {
+  return
+}

@@ -106,6 +106,19 @@ module {
     %dblk = alex.dense_block %sum, %fw, %fb relu dropout_mask %dlogits : (tensor<2x256xf32>, tensor<3x256xf32>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
     // CHECK: alex.dense_block_grad %{{.*}}, %{{.*}} relu : (tensor<2x3xf32>, tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<3xf32>)
     %ddz, %ddb = alex.dense_block_grad %dblk, %dblk relu : (tensor<2x3xf32>, tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<3xf32>)
+    // The exchanges and blocks of --alex-partition.
+    // CHECK: alex.all_gather %{{.*}} exchange 3 devices 2 : tensor<2x3xf32> -> tensor<2x6xf32>
+    %gathered = alex.all_gather %dblk exchange 3 devices 2 : tensor<2x3xf32> -> tensor<2x6xf32>
+    // CHECK: alex.reduce_scatter %{{.*}} exchange 4 devices 2 : tensor<2x6xf32> -> tensor<2x3xf32>
+    %scattered = alex.reduce_scatter %gathered exchange 4 devices 2 : tensor<2x6xf32> -> tensor<2x3xf32>
+    // CHECK: alex.take_block %{{.*}} block 1 of 2 : tensor<2x6xf32> -> tensor<2x3xf32>
+    %taken = alex.take_block %gathered block 1 of 2 : tensor<2x6xf32> -> tensor<2x3xf32>
+    // CHECK: alex.dropout_mask %{{.*}} rate 5.000000e-01 stream 1 columns [128, 256] : tensor<2x128xf32>
+    %halfmask = alex.dropout_mask %step rate 0.5 stream 1 columns [128, 256] : tensor<2x128xf32>
+    // CHECK: alex.read_param @p rows [4, 8] : tensor<4x2x3x3xf32>
+    %rows = alex.read_param @p rows [4, 8] : tensor<4x2x3x3xf32>
+    // CHECK: alex.sgd_update @p rows [4, 8], %{{.*}}, %{{.*}} momentum
+    alex.sgd_update @p rows [4, 8], %rows, %lr momentum 0.9 weight_decay 0.0005 : tensor<4x2x3x3xf32>
     return
   }
 }
