@@ -24,7 +24,7 @@ field() { $python -c "import json,sys; print(json.loads(sys.stdin.readline())['$
 # "  @train_step: 4,528 loop nests, 2,953 GEMM calls; ops read and write
 # 4219.2 MiB; temporaries 767.2 MiB (...)" -> "4,528 | 2,953 | 4219.2 | 767.2"
 costs() {
-  "$build/bin/alexc" summary "models/$1.model" --batch "$batch" "${@:2}" |
+  "$build/bin/alexc" summary "models/$1.model" --batch "$batch" --devices=1 "${@:2}" |
     sed -n 's/^  @train_step: \([0-9,]*\) loop nests, \([0-9,]*\) GEMM calls; ops read and write \([0-9.]*\) MiB; temporaries \([0-9.]*\) MiB.*/\1 | \2 | \3 | \4/p'
 }
 
@@ -32,8 +32,8 @@ table="| model | fused | loop nests | GEMM calls | MiB read+written by ops | tem
 |---|---|---|---|---|---|---|---|---|"
 for pair in tiny:tiny alexnet-fmnist:fmnist alexnet:paper; do
   model=${pair%%:*} variant=${pair##*:}
-  "$build/bin/alexc" compile "models/$model.model" --batch "$batch" -o "$work/fused"
-  "$build/bin/alexc" compile "models/$model.model" --batch "$batch" --fuse=false -o "$work/unfused"
+  "$build/bin/alexc" compile "models/$model.model" --batch "$batch" --devices=1 -o "$work/fused"
+  "$build/bin/alexc" compile "models/$model.model" --batch "$batch" --devices=1 --fuse=false -o "$work/unfused"
   theirs=$($python bench/pytorch_cpu.py "$variant" "$batch" "$steps" | field ms_per_step)
   for fused in no yes; do
     binary=$work/unfused flags=(--fuse=false)
@@ -47,7 +47,7 @@ done
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 report="# Fusion on the CPU: the training step with and without --alex-fuse-conv-blocks
 
-Measured $(date -u +%Y-%m-%d) on $(nproc) cores of $cpu, batch $batch, median
+Measured $(date -u +%Y-%m-%d) on $(nproc) cores of $cpu, batch $batch, one device, median
 of $steps steps after one warm-up, fp32. Loop nests and GEMM calls are per
 step, counted from the loops-stage IR (a nest inside the per-image loop
 counts once per image); bytes are what the step's ops read and write

@@ -383,10 +383,12 @@ int bench(Session &session, const Options &options) {
 int info(Session &session) {
   const ModelInfo &model = session.model();
   int64_t total = 0;
-  std::printf("model %s: input %lldx%lldx%lld, %lld classes, batch %lld\n",
+  std::printf("model %s: input %lldx%lldx%lld, %lld classes, batch %lld, "
+              "%lld device%s\n",
               model.name.c_str(), (long long)model.channels,
               (long long)model.height, (long long)model.width,
-              (long long)model.classes, (long long)model.batch);
+              (long long)model.classes, (long long)model.batch,
+              (long long)model.devices, model.devices == 1 ? "" : "s");
   for (const ParamSpec &param : model.params) {
     std::string shape;
     for (int64_t dim : param.shape)
