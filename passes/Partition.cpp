@@ -111,16 +111,22 @@ std::optional<PerDevice> FunctionPartitioner::as(Value value, Layout want,
   if (auto it = converted.find(key); it != converted.end())
     return it->second;
   Location loc = user->getLoc();
-  auto exchange = [&](auto opType, Value of, Type type) {
-    using OpTy = decltype(opType);
+  auto type = cast<RankedTensorType>(value.getType());
+  // One collective exchange: the same op, with one number, on every device.
+  auto gather = [&](const PerDevice &parts) {
     int64_t id = nextExchange++;
-    PerDevice parts = versions.lookup(of);
     return each(loc, [&](OpBuilder &b, int64_t d) -> Value {
-      return OpTy::create(b, loc, type, parts[d], id, devices);
+      return AllGatherOp::create(b, loc, type, parts[d], id, devices);
+    });
+  };
+  auto scatter = [&](const PerDevice &partials) {
+    int64_t id = nextExchange++;
+    return each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+      return ReduceScatterOp::create(b, loc, blockType(type, 1), partials[d],
+                                     id, devices);
     });
   };
   PerDevice result;
-  auto type = cast<RankedTensorType>(value.getType());
   if (have == Layout::Replicated && want == Layout::Columns) {
     PerDevice whole = versions.lookup(value);
     result = each(loc, [&](OpBuilder &b, int64_t d) -> Value {
@@ -128,17 +134,14 @@ std::optional<PerDevice> FunctionPartitioner::as(Value value, Layout want,
                                  devices);
     });
   } else if (have == Layout::Columns && want == Layout::Replicated) {
-    result = exchange(AllGatherOp(), value, type);
+    result = gather(versions.lookup(value));
   } else if (have == Layout::Partial && want == Layout::Columns) {
-    result = exchange(ReduceScatterOp(), value, blockType(type, 1));
+    result = scatter(versions.lookup(value));
   } else if (have == Layout::Partial && want == Layout::Replicated) {
     std::optional<PerDevice> columns = as(value, Layout::Columns, user);
     if (!columns)
       return std::nullopt;
-    int64_t id = nextExchange++;
-    result = each(loc, [&](OpBuilder &b, int64_t d) -> Value {
-      return AllGatherOp::create(b, loc, type, (*columns)[d], id, devices);
-    });
+    result = gather(*columns);
   } else {
     user->emitOpError() << "alex-partition cannot give this operand the "
                            "layout the op needs";
