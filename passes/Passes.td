@@ -103,6 +103,13 @@ def AlexLowerToLoops : Pass<"alex-lower-to-loops", "mlir::ModuleOp"> {
     `memref.alloc` buffers freed at the end; flatten, reshape and
     evaluation-time dropout are views of their input. `alex.param` symbols
     stay as the description of the parameters.
+
+    A device function (--alex-partition) takes the same buffers: its
+    parameter row blocks are views of the whole parameters, it writes its
+    block of each split result into the whole output (replicated results
+    from device 0 only), and its exchanges become a copy of its part into a
+    module global, `alexrt_device_barrier`, then `alexrt_exchange_copy`
+    from the other devices' globals.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
@@ -146,7 +153,10 @@ def AlexEmitEntryPoints : Pass<"alex-emit-entry-points", "mlir::ModuleOp"> {
     On the LLVM dialect (buffers passed as bare pointers): adds
     `void alex_forward(void **buffers)` and `void alex_train_step(void
     **buffers)`, which call `@forward` and `@train_step` with
-    `buffers[0..n)` (the order --alex-lower-to-loops documents), and removes
+    `buffers[0..n)` (the order --alex-lower-to-loops documents); for
+    device functions, one `alex_<name>_device<d>` each and an
+    `alex_<name>` that runs them all at once (`alexrt_run_devices`). It
+    removes
     the `alex.param` declarations and the `alex.training` attribute, whose
     content --alex-export-model has embedded.
   }];
