@@ -8,18 +8,7 @@ cd "$(dirname "$0")/.."
 
 batch=${1:-8}
 steps=${2:-5}
-build=${BUILD_DIR:-build}
-[ -x "$build/bin/alexc" ] || bash tools/build.sh >/dev/null
-# Debian's python3-torch belongs to the system Python.
-python=/usr/bin/python3
-if ! $python -c 'import torch' 2>/dev/null; then
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch
-fi
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-field() { $python -c "import json,sys; print(json.loads(sys.stdin.readline())['$1'])"; }
+source bench/common.sh
 
 table="| model | batch | alexc ms/step | alexc img/s | PyTorch ms/step | PyTorch img/s | alexc / PyTorch time |
 |---|---|---|---|---|---|---|"

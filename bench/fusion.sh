@@ -10,17 +10,7 @@ cd "$(dirname "$0")/.."
 
 batch=${1:-16}
 steps=${2:-10}
-build=${BUILD_DIR:-build}
-[ -x "$build/bin/alexc" ] || bash tools/build.sh >/dev/null
-python=/usr/bin/python3 # Debian's python3-torch belongs to the system Python.
-if ! $python -c 'import torch' 2>/dev/null; then
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch
-fi
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-field() { $python -c "import json,sys; print(json.loads(sys.stdin.readline())['$1'])"; }
+source bench/common.sh
 # "  @train_step: 4,528 loop nests, 2,953 GEMM calls; ops read and write
 # 4219.2 MiB; temporaries 767.2 MiB (...)" -> "4,528 | 2,953 | 4219.2 | 767.2"
 costs() {
