@@ -5,6 +5,7 @@
 #include "passes/LoopKernels.h"
 #include "passes/Passes.h"
 
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/Builders.h"
 
 namespace alex {
@@ -25,9 +26,7 @@ MemRefType bufferType(Type type) {
 /// A contiguous view of rows [first, first + rows of `type`) of `buffer`.
 Value rowsView(LoopBuilder &lb, Value buffer, int64_t first, Type type) {
   MemRefType target = bufferType(type);
-  llvm::SmallVector<int64_t> strides(target.getRank(), 1);
-  for (int64_t i = target.getRank() - 2; i >= 0; --i)
-    strides[i] = strides[i + 1] * target.getDimSize(i + 1);
+  llvm::SmallVector<int64_t> strides = computeStrides(target.getShape());
   auto layout = StridedLayoutAttr::get(lb.builder().getContext(),
                                        first * strides[0], strides);
   auto viewType =
@@ -75,11 +74,9 @@ Value FunctionLowering::view(LoopBuilder &lb, Value source, Type type) {
   MemRefType target = bufferType(type);
   if (source.getType() == target)
     return source;
-  llvm::SmallVector<int64_t> strides(target.getRank(), 1);
-  for (int64_t i = target.getRank() - 2; i >= 0; --i)
-    strides[i] = strides[i + 1] * target.getDimSize(i + 1);
   return memref::ReinterpretCastOp::create(lb.builder(), target, source, 0,
-                                           target.getShape(), strides);
+                                           target.getShape(),
+                                           computeStrides(target.getShape()));
 }
 
 LogicalResult FunctionLowering::run() {

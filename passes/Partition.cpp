@@ -69,6 +69,29 @@ private:
            << "cannot be split across " << devices << " devices: its " << what
            << " (" << count << ") is not divisible by " << devices;
   }
+  /// Whether a layer with `groups` groups stays on each device (its groups
+  /// divide among them) rather than reading every device's input (groups
+  /// 1); fails with a diagnostic if neither.
+  FailureOr<bool> groupsStayLocal(Operation *op, int64_t groups) const {
+    if (groups % devices == 0)
+      return true;
+    if (groups == 1)
+      return false;
+    return op->emitOpError()
+           << "cannot be split across " << devices << " devices: its " << groups
+           << " groups neither divide among them nor are 1";
+  }
+  /// LRN windows must not cross devices: fails with a diagnostic unless
+  /// the channel groups divide among them.
+  LogicalResult lrnStaysLocal(Operation *op, int64_t groups) const {
+    if (groups % devices == 0)
+      return success();
+    return op->emitOpError()
+           << "normalizes across " << groups
+           << " channel group(s), which cannot stay on " << devices
+           << " devices: give the lrn groups=" << devices
+           << " (each tower normalizes its own channels, as in the paper)";
+  }
   /// The per-device versions of `value` in layout `want`, exchanging or
   /// taking blocks as needed; null after a diagnostic at `user`.
   std::optional<PerDevice> as(Value value, Layout want, Operation *user);
@@ -197,11 +220,10 @@ LogicalResult FunctionPartitioner::partition(Operation &op) {
       })
       .Case([&](Conv2DOp conv) -> LogicalResult {
         int64_t groups = conv.getGroups();
-        bool local = groups % devices == 0;
-        if (!local && groups != 1)
-          return conv.emitOpError()
-                 << "cannot be split across " << devices << " devices: its "
-                 << groups << " groups neither divide among them nor are 1";
+        FailureOr<bool> stays = groupsStayLocal(conv, groups);
+        if (failed(stays))
+          return failure();
+        bool local = *stays;
         std::optional<PerDevice> x =
             need(conv.getInput(), local ? Layout::Columns : Layout::Replicated);
         std::optional<PerDevice> w = need(conv.getFilter(), Layout::Rows);
@@ -231,18 +253,13 @@ LogicalResult FunctionPartitioner::partition(Operation &op) {
         return success();
       })
       .Case([&](LRNOp lrn) -> LogicalResult {
-        if (int64_t(lrn.getGroups()) % devices != 0)
-          return lrn.emitOpError()
-                 << "normalizes across " << int64_t(lrn.getGroups())
-                 << " channel group(s), which cannot stay on " << devices
-                 << " devices: give the lrn groups=" << devices
-                 << " (each tower normalizes its own channels, as in the "
-                    "paper)";
+        if (failed(lrnStaysLocal(lrn, lrn.getGroups())))
+          return failure();
         return elementwise();
       })
       .Case([&](LRNGradOp grad) -> LogicalResult {
-        if (int64_t(grad.getGroups()) % devices != 0)
-          return grad.emitOpError() << "normalizes across the devices";
+        if (failed(lrnStaysLocal(grad, grad.getGroups())))
+          return failure();
         return elementwise();
       })
       .Case<ReluOp, MaxPoolOp, FlattenOp, DropoutOp, MulOp, AddOp, ReluGradOp,
@@ -327,9 +344,10 @@ LogicalResult FunctionPartitioner::partition(Operation &op) {
       })
       .Case([&](Conv2DGradInputOp grad) -> LogicalResult {
         int64_t groups = grad.getGroups();
-        bool local = groups % devices == 0;
-        if (!local && groups != 1)
-          return grad.emitOpError() << "has groups that cannot be split";
+        FailureOr<bool> stays = groupsStayLocal(grad, groups);
+        if (failed(stays))
+          return failure();
+        bool local = *stays;
         std::optional<PerDevice> dy =
             need(grad.getOutputGrad(), Layout::Columns);
         std::optional<PerDevice> w = need(grad.getFilter(), Layout::Rows);
@@ -347,9 +365,10 @@ LogicalResult FunctionPartitioner::partition(Operation &op) {
       })
       .Case([&](Conv2DGradFilterOp grad) -> LogicalResult {
         int64_t groups = grad.getGroups();
-        bool local = groups % devices == 0;
-        if (!local && groups != 1)
-          return grad.emitOpError() << "has groups that cannot be split";
+        FailureOr<bool> stays = groupsStayLocal(grad, groups);
+        if (failed(stays))
+          return failure();
+        bool local = *stays;
         std::optional<PerDevice> x =
             need(grad.getInput(), local ? Layout::Columns : Layout::Replicated);
         std::optional<PerDevice> dy =
