@@ -14,7 +14,7 @@ table="| model | batch | alexc ms/step | alexc img/s | PyTorch ms/step | PyTorch
 |---|---|---|---|---|---|---|"
 for pair in tiny:tiny alexnet-fmnist:fmnist alexnet:paper; do
   model=${pair%%:*} variant=${pair##*:}
-  "$build/bin/alexc" compile "models/$model.model" --batch "$batch" -o "$work/$model"
+  "$build/bin/alexc" compile "models/$model.model" --target=cpu --batch "$batch" -o "$work/$model"
   ours=$("$work/$model" bench --steps "$steps" --warmup 1 2>/dev/null)
   theirs=$($python bench/pytorch_cpu.py "$variant" "$batch" "$steps")
   a=$(echo "$ours" | field ms_per_step) b=$(echo "$theirs" | field ms_per_step)

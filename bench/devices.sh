@@ -17,7 +17,7 @@ for pair in tiny:tiny alexnet:paper; do
   model=${pair%%:*} variant=${pair##*:}
   theirs=$($python bench/pytorch_cpu.py "$variant" "$batch" "$steps" | field ms_per_step)
   for devices in 1 2; do
-    "$build/bin/alexc" compile "models/$model.model" --batch "$batch" --devices=$devices -o "$work/$model"
+    "$build/bin/alexc" compile "models/$model.model" --target=cpu --batch "$batch" --devices=$devices -o "$work/$model"
     ours=$("$work/$model" bench --steps "$steps" --warmup 1 2>/dev/null)
     ms=$(echo "$ours" | field ms_per_step)
     ratio=$($python -c "print(f'{$ms / $theirs:.2f}')")

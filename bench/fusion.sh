@@ -22,8 +22,8 @@ table="| model | fused | loop nests | GEMM calls | MiB read+written by ops | tem
 |---|---|---|---|---|---|---|---|---|"
 for pair in tiny:tiny alexnet-fmnist:fmnist alexnet:paper; do
   model=${pair%%:*} variant=${pair##*:}
-  "$build/bin/alexc" compile "models/$model.model" --batch "$batch" --devices=1 -o "$work/fused"
-  "$build/bin/alexc" compile "models/$model.model" --batch "$batch" --devices=1 --fuse=false -o "$work/unfused"
+  "$build/bin/alexc" compile "models/$model.model" --target=cpu --batch "$batch" --devices=1 -o "$work/fused"
+  "$build/bin/alexc" compile "models/$model.model" --target=cpu --batch "$batch" --devices=1 --fuse=false -o "$work/unfused"
   theirs=$($python bench/pytorch_cpu.py "$variant" "$batch" "$steps" | field ms_per_step)
   for fused in no yes; do
     binary=$work/unfused flags=(--fuse=false)

@@ -41,6 +41,7 @@ flatbuffers::Offset<fb::Param> exportParam(flatbuffers::FlatBufferBuilder &b,
 }
 
 struct ExportModel : public alex::impl::AlexExportModelBase<ExportModel> {
+  using AlexExportModelBase::AlexExportModelBase;
   void runOnOperation() override;
 };
 
@@ -111,6 +112,7 @@ void ExportModel::runOnOperation() {
   model.add_lighting(data.getLighting().convertToDouble());
   model.add_mean_subtract(data.getMeanSubtract());
   model.add_test_crops(data.getTestCrops());
+  model.add_tf32(tf32);
   b.Finish(model.Finish(), fb::ModelIdentifier());
 
   OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());

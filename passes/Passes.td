@@ -142,8 +142,13 @@ def AlexExportModel : Pass<"alex-export-model", "mlir::ModuleOp"> {
     training recipe, as a FlatBuffer of runtime/schemas/model.fbs in the
     constant globals `alex_model_descriptor` (bytes) and
     `alex_model_descriptor_size` (i64). Reads `@forward` on tensors: run it
-    before lowering.
+    before lowering. With `tf32`, the descriptor lets the CUDA runtime's
+    GEMMs use TF32 tensor cores.
   }];
+  let options = [
+    Option<"tf32", "tf32", "bool", /*default=*/"false",
+           "Let GEMMs use TF32 tensor cores (CUDA target)">,
+  ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
@@ -159,6 +164,57 @@ def AlexEmitEntryPoints : Pass<"alex-emit-entry-points", "mlir::ModuleOp"> {
     removes
     the `alex.param` declarations and the `alex.training` attribute, whose
     content --alex-export-model has embedded.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def AlexFormKernels : Pass<"alex-form-kernels", "mlir::ModuleOp"> {
+  let summary = "Put every memory access of a function inside a parallel loop";
+  let description = [{
+    After --alex-plan-memory, on the way to a GPU: a kernel is an
+    `scf.parallel` at host level (not inside another one); everything else
+    a function does must run on the host without touching buffer contents
+    (the buffers live in device memory). So:
+    - `memref.copy` becomes a parallel copy loop;
+    - a scalar read of a read-only argument (the step, the learning rate)
+      whose value only feeds kernels is read again inside each of them;
+    - any other load or store outside a kernel, with the host arithmetic
+      that only serves it (the loss sum, say), becomes a kernel of one
+      iteration.
+    What remains outside kernels is index arithmetic, views, runtime calls
+    (sgemm, exchanges) and loops around them. A buffer access that cannot
+    be moved is an error at the op.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
+def AlexMapKernels : Pass<"alex-map-kernels", "mlir::ModuleOp"> {
+  let summary = "Map each kernel's iterations onto GPU blocks and threads";
+  let description = [{
+    After --alex-form-kernels: each host-level `scf.parallel` with static
+    bounds becomes a two-dimensional one, (blocks, threads) with `mapping`
+    `block_x` and `thread_x`, whose thread `b * block-size + t` runs the
+    original iteration with that row-major linear index (the innermost
+    dimension moves fastest, so neighbouring threads touch neighbouring
+    elements), under a guard when the count is not a multiple of the block
+    size. Parallel loops nested inside a kernel run sequentially in its
+    thread. The CPU lowers the result as loops (the CUDA target's CPU
+    twin); --convert-parallel-loops-to-gpu turns it into `gpu.launch`.
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "Threads per block">,
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect"];
+}
+
+def AlexDeviceGlobals : Pass<"alex-device-globals", "mlir::ModuleOp"> {
+  let summary = "Give the CUDA target's static buffers device memory";
+  let description = [{
+    On the LLVM dialect: every host use of the address of a module global
+    that is not a constant (workspaces, exchange buffers) goes through
+    `alexrt_global_memory(address, bytes)`, which returns the device
+    memory the runtime keeps for that global (allocated on first use).
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }

@@ -4,16 +4,30 @@
 
 #include "passes/Passes.h"
 
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/ConvertToLLVM/ToLLVMInterface.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVM.h"
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/GPUCommon/GPUCommonPass.h"
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/SCFToGPU/SCFToGPUPass.h"
+#include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/RuntimeOpVerification.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVM/NVVM/Target.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringSwitch.h"
 
@@ -27,8 +41,61 @@ std::optional<Stage> alex::parseStage(llvm::StringRef name) {
       .Case("partitioned", Stage::Partitioned)
       .Case("fused", Stage::Fused)
       .Case("loops", Stage::Loops)
+      .Case("kernels", Stage::Kernels)
       .Case("llvm", Stage::LLVM)
       .Default(std::nullopt);
+}
+
+std::optional<CodeTarget> alex::parseCodeTarget(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<CodeTarget>>(name)
+      .Case("cpu", CodeTarget::CPU)
+      .Case("cuda", CodeTarget::CUDA)
+      .Case("cpu-twin", CodeTarget::CPUTwin)
+      .Default(std::nullopt);
+}
+
+/// Host code to the LLVM dialect (memrefs as bare pointers at function
+/// boundaries).
+static void lowerHostToLLVM(mlir::OpPassManager &pm) {
+  pm.addPass(mlir::createSCFToControlFlowPass());
+  pm.addPass(mlir::memref::createExpandStridedMetadataPass());
+  pm.addPass(mlir::createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(mlir::createConvertMathToLLVMPass());
+  pm.addPass(mlir::createArithToLLVMConversionPass());
+  mlir::ConvertFuncToLLVMPassOptions funcOptions;
+  // Each buffer crosses the ABI as one pointer (static shapes).
+  funcOptions.useBarePtrCallConv = true;
+  pm.addPass(mlir::createConvertFuncToLLVMPass(funcOptions));
+  pm.addPass(mlir::createConvertControlFlowToLLVMPass());
+}
+
+/// Kernels (gpu.launch bodies) outlined and lowered to NVVM; the host
+/// launches them through the mgpu* functions of the runtime.
+static void lowerToCUDA(mlir::OpPassManager &pm,
+                        const PipelineOptions &options) {
+  pm.addPass(mlir::createConvertParallelLoopToGpuPass());
+  pm.addPass(mlir::createLowerAffinePass()); // The launches' index maps.
+  pm.addPass(mlir::createGpuKernelOutliningPass());
+  mlir::GpuNVVMAttachTargetOptions target;
+  target.chip = "sm_90";
+  target.features = "+ptx80";
+  target.optLevel = 3;
+  pm.addPass(mlir::createGpuNVVMAttachTarget(target));
+  pm.addPass(mlir::createSCFToControlFlowPass());
+  mlir::OpPassManager &kernels = pm.nest<mlir::gpu::GPUModuleOp>();
+  kernels.addPass(mlir::createConvertGpuOpsToNVVMOps());
+  kernels.addPass(mlir::createCanonicalizerPass());
+  kernels.addPass(mlir::createCSEPass());
+  kernels.addPass(mlir::createReconcileUnrealizedCastsPass());
+  lowerHostToLLVM(pm);
+  pm.addPass(mlir::createGpuToLLVMConversionPass());
+  pm.addPass(mlir::createReconcileUnrealizedCastsPass());
+  pm.addPass(createAlexEmitEntryPoints());
+  pm.addPass(createAlexDeviceGlobals());
+  mlir::GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = "fatbin"; // sm_90 cubin and its PTX.
+  binary.toolkitPath = options.cudaToolkit;
+  pm.addPass(mlir::createGpuModuleToBinaryPass(binary));
 }
 
 void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
@@ -45,34 +112,42 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
   if (runs(Stage::Fused) && options.fuse)
     pm.addPass(createAlexFuseConvBlocks());
   if (runs(Stage::Loops)) {
-    pm.addPass(createAlexExportModel());
+    AlexExportModelOptions exportOptions;
+    exportOptions.tf32 = options.tf32;
+    pm.addPass(createAlexExportModel(exportOptions));
     pm.addPass(createAlexLowerToLoops());
     pm.addPass(createAlexPlanMemory());
     pm.addPass(mlir::createCanonicalizerPass());
     pm.addPass(mlir::createCSEPass());
   }
-  if (runs(Stage::LLVM)) {
-    if (options.checkBounds)
-      pm.addPass(mlir::createGenerateRuntimeVerificationPass());
-    pm.addPass(mlir::createSCFToControlFlowPass());
-    pm.addPass(mlir::memref::createExpandStridedMetadataPass());
-    pm.addPass(mlir::createFinalizeMemRefToLLVMConversionPass());
-    pm.addPass(mlir::createConvertMathToLLVMPass());
-    pm.addPass(mlir::createArithToLLVMConversionPass());
-    mlir::ConvertFuncToLLVMPassOptions funcOptions;
-    // Each buffer crosses the ABI as one pointer (static shapes).
-    funcOptions.useBarePtrCallConv = true;
-    pm.addPass(mlir::createConvertFuncToLLVMPass(funcOptions));
-    pm.addPass(mlir::createConvertControlFlowToLLVMPass());
-    pm.addPass(mlir::createReconcileUnrealizedCastsPass());
-    pm.addPass(createAlexEmitEntryPoints());
+  if (runs(Stage::Kernels) && options.target != CodeTarget::CPU) {
+    // No canonicalization from here: it folds one-iteration parallel loops
+    // and unit dimensions, the kernels and block shapes formed here.
+    pm.addPass(createAlexFormKernels());
+    pm.addPass(mlir::createCSEPass());
+    pm.addPass(createAlexMapKernels());
   }
+  if (!runs(Stage::LLVM))
+    return;
+  if (options.target == CodeTarget::CUDA)
+    return lowerToCUDA(pm, options);
+  if (options.checkBounds)
+    pm.addPass(mlir::createGenerateRuntimeVerificationPass());
+  lowerHostToLLVM(pm);
+  pm.addPass(mlir::createReconcileUnrealizedCastsPass());
+  pm.addPass(createAlexEmitEntryPoints());
 }
 
 Stage alex::detectStage(mlir::ModuleOp module) {
   for (llvm::StringRef name : {"forward", "forward_device0"})
     if (module.lookupSymbol<mlir::LLVM::LLVMFuncOp>(name))
       return Stage::LLVM;
+  bool mapped = false;
+  module.walk([&](mlir::scf::ParallelOp loop) {
+    mapped |= loop->hasAttr(mlir::gpu::getMappingAttrName());
+  });
+  if (mapped)
+    return Stage::Kernels;
   for (auto function : module.getOps<mlir::func::FuncOp>())
     if (!function.isExternal() &&
         llvm::any_of(function.getArgumentTypes(), [](mlir::Type t) {
@@ -100,8 +175,22 @@ Stage alex::detectStage(mlir::ModuleOp module) {
 void alex::registerStageDialects(mlir::DialectRegistry &registry) {
   registry
       .insert<AlexDialect, mlir::arith::ArithDialect, mlir::func::FuncDialect,
-              mlir::LLVM::LLVMDialect, mlir::math::MathDialect,
-              mlir::memref::MemRefDialect, mlir::scf::SCFDialect>();
+              mlir::gpu::GPUDialect, mlir::LLVM::LLVMDialect,
+              mlir::math::MathDialect, mlir::memref::MemRefDialect,
+              mlir::NVVM::NVVMDialect, mlir::scf::SCFDialect>();
+  // What the CUDA lowering needs: the host's conversions to LLVM (for
+  // gpu-to-llvm) and the NVVM target that serializes kernels.
+  mlir::arith::registerConvertArithToLLVMInterface(registry);
+  mlir::cf::registerConvertControlFlowToLLVMInterface(registry);
+  mlir::registerConvertFuncToLLVMInterface(registry);
+  mlir::registerConvertMathToLLVMInterface(registry);
+  mlir::registerConvertMemRefToLLVMInterface(registry);
+  mlir::NVVM::registerNVVMTargetInterfaceExternalModels(registry);
+  mlir::registerBuiltinDialectTranslation(registry);
+  mlir::registerGPUDialectTranslation(registry);
+  mlir::gpu::registerOffloadingLLVMTranslationInterfaceExternalModels(registry);
+  mlir::registerLLVMDialectTranslation(registry);
+  mlir::registerNVVMDialectTranslation(registry);
   // What --check-bounds (PipelineOptions::checkBounds) verifies.
   mlir::memref::registerRuntimeVerifiableOpInterfaceExternalModels(registry);
 }
@@ -121,12 +210,18 @@ void alex::registerAlexPipelines() {
        Stage::Fused},
       {"alex-pipeline-loops", "alexc's passes up to --emit=loops",
        Stage::Loops},
+      {"alex-pipeline-kernels",
+       "alexc's passes up to --emit=kernels (CUDA target)", Stage::Kernels},
       {"alex-pipeline-llvm", "alexc's passes up to --emit=llvm", Stage::LLVM},
   };
   for (const Entry &entry : entries)
     mlir::PassPipelineRegistration<>(
         entry.name, entry.description,
         [stage = entry.stage](mlir::OpPassManager &pm) {
-          buildPipeline(pm, stage);
+          // The kernels stage exists on the way to the GPU only.
+          PipelineOptions options;
+          if (stage == Stage::Kernels)
+            options.target = CodeTarget::CUDA;
+          buildPipeline(pm, stage, options);
         });
 }

@@ -24,14 +24,32 @@ enum class Stage {
   Partitioned, ///< One function per device (--alex-partition).
   Fused,       ///< Layers fused with their epilogues (--alex-fuse-conv-blocks).
   Loops,       ///< Functions over buffers: loop nests and sgemm calls.
+  Kernels,     ///< Every buffer access in a kernel mapped to GPU threads
+               ///< (CUDA target and its CPU twin only).
   LLVM,        ///< The LLVM dialect (memrefs passed as bare pointers).
 };
 
 /// The stage named `name` (as in --emit=), if any.
 std::optional<Stage> parseStage(llvm::StringRef name);
 
+/// What the code runs on.
+enum class CodeTarget {
+  CPU,     ///< Host loops and OpenBLAS.
+  CUDA,    ///< Kernels on an NVIDIA GPU (sm_90, cubin + PTX) and cuBLAS.
+  CPUTwin, ///< The CUDA target's kernel IR run as host loops: tests the
+           ///< GPU-shaped code on machines without a GPU.
+};
+
+/// The target named `name` ("cpu", "cuda", "cpu-twin"), if any.
+std::optional<CodeTarget> parseCodeTarget(llvm::StringRef name);
+
 /// Choices that change the code, not the stages.
 struct PipelineOptions {
+  CodeTarget target = CodeTarget::CPU;
+  /// Let GEMMs use TF32 tensor cores (CUDA): recorded in the descriptor.
+  bool tf32 = false;
+  /// The CUDA toolkit whose ptxas and fatbinary build the GPU binary.
+  std::string cudaToolkit = "/usr/local/cuda";
   /// Fuse layers with their epilogues; without it the Fused stage is the
   /// TrainStep stage unchanged (for comparisons and debugging).
   bool fuse = true;

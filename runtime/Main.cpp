@@ -9,6 +9,7 @@
 #include "runtime/Progress.h"
 #include "runtime/Schedule.h"
 #include "runtime/Session.h"
+#include "runtime/Target.h"
 #include "runtime/alexrt.h"
 
 #include <algorithm>
@@ -264,7 +265,7 @@ int train(Session &session, const Options &options) {
         epochOrder(trainSet.count, progress.seed, progress.epoch);
     // Resuming mid-way is not possible: checkpoints are taken per epoch,
     // so every epoch starts at its first step.
-    char label[32];
+    char label[48];
     std::snprintf(label, sizeof label, "epoch %lld/%lld",
                   (long long)progress.epoch + 1, (long long)epochs);
     Progress bar(label, steps);
@@ -369,11 +370,13 @@ int bench(Session &session, const Options &options) {
   // Bytes the devices copied between them (alexrt_exchange_copy).
   long long exchanged =
       (long long)((alexrt_exchanged_bytes() - exchangedBefore) / steps);
-  std::printf("{\"model\": \"%s\", \"batch\": %lld, \"steps\": %lld, "
+  std::printf("{\"model\": \"%s\", \"target\": \"%s\", \"precision\": "
+              "\"%s\", \"batch\": %lld, \"steps\": %lld, "
               "\"devices\": %lld, \"ms_per_step\": %.3f, "
               "\"images_per_second\": %.1f, \"peak_rss_mib\": %.1f, "
               "\"exchanged_bytes_per_step\": %lld}\n",
-              model.name.c_str(), (long long)model.batch, (long long)steps,
+              model.name.c_str(), targetName(), model.tf32 ? "tf32" : "fp32",
+              (long long)model.batch, (long long)steps,
               (long long)model.devices, median,
               double(model.batch) * 1000.0 / median,
               double(usage.ru_maxrss) / 1024.0, exchanged);
@@ -389,6 +392,8 @@ int info(Session &session) {
               (long long)model.height, (long long)model.width,
               (long long)model.classes, (long long)model.batch,
               (long long)model.devices, model.devices == 1 ? "" : "s");
+  std::printf("target %s (%s), GEMMs in %s\n", targetName(),
+              deviceDescription().c_str(), model.tf32 ? "tf32" : "fp32");
   for (const ParamSpec &param : model.params) {
     std::string shape;
     for (int64_t dim : param.shape)

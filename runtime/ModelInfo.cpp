@@ -52,5 +52,6 @@ Status alexrt::parseModelInfo(const uint8_t *data, size_t size,
   info.lighting = model->lighting();
   info.meanSubtract = model->mean_subtract();
   info.testCrops = model->test_crops();
+  info.tf32 = model->tf32();
   return Status::success();
 }

@@ -31,6 +31,8 @@ struct ModelInfo {
   int64_t resize = 0, testCrops = 1;
   bool randomCrop = false, flip = false, meanSubtract = false;
   double lighting = 0;
+  /// GEMMs may use TF32 tensor cores (compiled with --precision=tf32).
+  bool tf32 = false;
 
   /// Floats in one image.
   int64_t imageSize() const { return channels * height * width; }

@@ -2,22 +2,79 @@
 
 #include "runtime/Session.h"
 
+#include "runtime/Target.h"
 #include "runtime/alexrt.h"
 
 using namespace alexrt;
+
+Session::~Session() {
+  for (DeviceTensor &tensor : deviceValues)
+    release(tensor);
+  for (DeviceTensor &tensor : deviceMomenta)
+    release(tensor);
+  for (DeviceTensor *tensor : {&deviceImages, &deviceLabels, &deviceStep,
+                               &deviceLr, &deviceLoss, &deviceLogits})
+    release(*tensor);
+}
+
+Session::DeviceTensor Session::deviceBuffer(size_t bytes) {
+  if (deviceIsHost())
+    return {};
+  return {allocateDevice(bytes), bytes};
+}
+
+void Session::release(DeviceTensor &tensor) {
+  if (tensor.memory)
+    freeDevice(tensor.memory);
+  tensor = {};
+}
 
 Status Session::open() {
   Status status = parseModelInfo(alex_model_descriptor,
                                  size_t(alex_model_descriptor_size), info);
   if (!status.ok())
     return status;
+  status = openTarget(info);
+  if (!status.ok())
+    return status;
   values.clear();
   momenta.clear();
   for (const ParamSpec &param : info.params) {
-    values.emplace_back(size_t(param.numElements()));
-    momenta.emplace_back(size_t(param.numElements()));
+    size_t count = size_t(param.numElements());
+    values.emplace_back(count);
+    momenta.emplace_back(count);
+    deviceValues.push_back(deviceBuffer(count * sizeof(float)));
+    deviceMomenta.push_back(deviceBuffer(count * sizeof(float)));
   }
+  size_t batch = size_t(info.batch);
+  deviceImages = deviceBuffer(batch * size_t(info.imageSize()) * sizeof(float));
+  deviceLabels = deviceBuffer(batch * sizeof(int32_t));
+  deviceStep = deviceBuffer(sizeof(int64_t));
+  deviceLr = deviceBuffer(sizeof(float));
+  deviceLoss = deviceBuffer(sizeof(float));
+  deviceLogits = deviceBuffer(batch * size_t(info.classes) * sizeof(float));
   return Status::success();
+}
+
+void Session::upload() {
+  if (deviceIsHost())
+    return;
+  for (size_t i = 0; i < values.size(); ++i) {
+    copyToDevice(deviceValues[i].memory, values[i].data(),
+                 deviceValues[i].bytes);
+    copyToDevice(deviceMomenta[i].memory, momenta[i].data(),
+                 deviceMomenta[i].bytes);
+  }
+}
+
+void Session::download() {
+  if (deviceIsHost())
+    return;
+  for (size_t i = 0; i < values.size(); ++i) {
+    copyToHost(values[i].data(), deviceValues[i].memory, deviceValues[i].bytes);
+    copyToHost(momenta[i].data(), deviceMomenta[i].memory,
+               deviceMomenta[i].bytes);
+  }
 }
 
 void Session::initialize(uint64_t seed) {
@@ -28,6 +85,7 @@ void Session::initialize(uint64_t seed) {
   state = TrainingProgress();
   state.seed = seed;
   state.learningRate = info.lr;
+  upload();
 }
 
 std::vector<TensorBuffers> Session::buffers() const {
@@ -40,38 +98,62 @@ std::vector<TensorBuffers> Session::buffers() const {
 }
 
 Status Session::load(const std::string &path) {
-  return loadWeights(path, modelSignature(info.params), state, buffers());
+  Status status =
+      loadWeights(path, modelSignature(info.params), state, buffers());
+  if (status.ok())
+    upload();
+  return status;
 }
 
-Status Session::save(const std::string &path) const {
+Status Session::save(const std::string &path) {
+  download();
   return saveWeights(path, info.name, modelSignature(info.params), state,
                      buffers());
 }
 
-float Session::trainStep(float *images, int32_t *labels, float *logits) {
+float Session::run(void (*entry)(void **), bool training, const float *images,
+                   const int32_t *labels, float *logits) {
   int64_t step = state.step;
   float lr = float(state.learningRate), loss = 0;
+  size_t batch = size_t(info.batch);
+  size_t imageBytes = batch * size_t(info.imageSize()) * sizeof(float);
+  size_t logitBytes = batch * size_t(info.classes) * sizeof(float);
+  bool host = deviceIsHost();
+  // On the CPU the entry points read and write the caller's memory.
+  auto place = [&](DeviceTensor &device, const void *data, size_t bytes) {
+    if (host)
+      return const_cast<void *>(data);
+    copyToDevice(device.memory, data, bytes);
+    return device.memory;
+  };
   std::vector<void *> args;
-  for (auto &value : values)
-    args.push_back(value.data());
-  for (auto &momentum : momenta)
-    args.push_back(momentum.data());
-  for (void *arg : {(void *)images, (void *)labels, (void *)&step, (void *)&lr,
-                    (void *)&loss, (void *)logits})
-    args.push_back(arg);
-  alex_train_step(args.data());
+  for (size_t i = 0; i < values.size(); ++i)
+    args.push_back(host ? values[i].data() : deviceValues[i].memory);
+  if (training)
+    for (size_t i = 0; i < momenta.size(); ++i)
+      args.push_back(host ? momenta[i].data() : deviceMomenta[i].memory);
+  args.push_back(place(deviceImages, images, imageBytes));
+  args.push_back(place(deviceLabels, labels, batch * sizeof(int32_t)));
+  if (training) {
+    args.push_back(place(deviceStep, &step, sizeof(step)));
+    args.push_back(place(deviceLr, &lr, sizeof(lr)));
+  }
+  args.push_back(host ? (void *)&loss : deviceLoss.memory);
+  args.push_back(host ? (void *)logits : deviceLogits.memory);
+  entry(args.data());
+  if (!host) {
+    copyToHost(&loss, deviceLoss.memory, sizeof(loss));
+    copyToHost(logits, deviceLogits.memory, logitBytes);
+  }
+  return loss;
+}
+
+float Session::trainStep(float *images, int32_t *labels, float *logits) {
+  float loss = run(alex_train_step, /*training=*/true, images, labels, logits);
   ++state.step;
   return loss;
 }
 
 float Session::forward(float *images, int32_t *labels, float *logits) {
-  float loss = 0;
-  std::vector<void *> args;
-  for (auto &value : values)
-    args.push_back(value.data());
-  for (void *arg :
-       {(void *)images, (void *)labels, (void *)&loss, (void *)logits})
-    args.push_back(arg);
-  alex_forward(args.data());
-  return loss;
+  return run(alex_forward, /*training=*/false, images, labels, logits);
 }

@@ -12,9 +12,16 @@
 namespace alexrt {
 
 /// Parameters, momenta and training progress of the compiled model, and
-/// calls into its generated entry points.
+/// calls into its generated entry points. The entry points' buffers live
+/// in device memory (runtime/Target.h): parameters and momenta stay there
+/// between steps, a step copies its batch in and its loss and logits out.
 class Session {
 public:
+  Session() = default;
+  Session(const Session &) = delete;
+  Session &operator=(const Session &) = delete;
+  ~Session();
+
   /// Reads the descriptor embedded in this binary.
   Status open();
 
@@ -25,7 +32,8 @@ public:
   /// progress.
   void initialize(uint64_t seed);
   Status load(const std::string &path);
-  Status save(const std::string &path) const;
+  /// Copies the device's parameters and momenta back first.
+  Status save(const std::string &path);
 
   /// One SGD step on a batch; returns the mean loss and fills `logits`
   /// (batch x classes). Advances the step counter.
@@ -35,10 +43,28 @@ public:
 
 private:
   std::vector<TensorBuffers> buffers() const;
+  /// Host copies to the device and back (nothing on the CPU).
+  void upload();
+  void download();
+  /// Copies one step's inputs in, runs `entry`, copies loss and logits out.
+  float run(void (*entry)(void **), bool training, const float *images,
+            const int32_t *labels, float *logits);
+
+  /// A device buffer per tensor (the host vectors themselves on the CPU).
+  struct DeviceTensor {
+    void *memory = nullptr;
+    size_t bytes = 0;
+  };
+  DeviceTensor deviceBuffer(size_t bytes);
+  void release(DeviceTensor &tensor);
 
   ModelInfo info;
   TrainingProgress state;
   std::vector<std::vector<float>> values, momenta;
+  std::vector<DeviceTensor> deviceValues, deviceMomenta;
+  /// images, labels, step, learning rate, loss, logits.
+  DeviceTensor deviceImages, deviceLabels, deviceStep, deviceLr, deviceLoss,
+      deviceLogits;
 };
 
 } // namespace alexrt

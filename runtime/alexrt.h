@@ -1,7 +1,10 @@
 /*===- alexrt.h - the C ABI that alexc-generated code calls ---------------===*
  *
- * Generated kernels call these functions; they are the only symbols the
+ * Generated code calls these functions; with the mgpu* functions of
+ * runtime/cuda/Mgpu.h (CUDA target) they are the only symbols the
  * compiler's output may depend on. All matrices are row-major float32.
+ * Pointers are device memory: host memory on the CPU target, GPU memory
+ * on the CUDA target. libalexrt_cpu and libalexrt_cuda implement them.
  * The runtime links no MLIR or LLVM and builds without a GPU.
  *
  *===----------------------------------------------------------------------===*/
@@ -18,14 +21,16 @@ extern "C" {
 /* C = alpha * op(A) * op(B) + beta * C, row-major, op(X) = X or X^T.
  * op(A) is m x k, op(B) is k x n, C is m x n; lda, ldb and ldc are the row
  * strides (in elements) of A, B and C as stored. Backed by OpenBLAS on the
- * CPU. */
+ * CPU, cuBLAS on the stream of the calling device on the CUDA target
+ * (TF32 tensor cores if the model was compiled with --precision=tf32). */
 void alexrt_sgemm(int32_t transpose_a, int32_t transpose_b, int64_t m,
                   int64_t n, int64_t k, float alpha, const float *a,
                   int64_t lda, const float *b, int64_t ldb, float beta,
                   float *c, int64_t ldc);
 
-/* Logical devices (alexc compile --devices=N; see --alex-partition). On the
- * CPU each device is a thread with its own buffers.
+/* Logical devices (alexc compile --devices=N; see --alex-partition). Each
+ * device is driven by a host thread with its own buffers; on the CPU it
+ * computes there, on the CUDA target it issues work to its own stream.
  *
  * alexrt_run_devices runs entries[d](buffers) for every device d at once
  * (device 0 on the calling thread) and returns when all have. */
@@ -41,6 +46,11 @@ void alexrt_exchange_copy(float *dst, int64_t dst_stride, const float *src,
                           int64_t src_stride, int64_t chunk, int64_t count);
 /* Bytes alexrt_exchange_copy has moved since the process started. */
 int64_t alexrt_exchanged_bytes(void);
+
+/* The device memory standing for the static buffer `global` of `bytes`
+ * bytes (a workspace or exchange buffer; see --alex-device-globals): the
+ * global itself on the CPU, GPU memory allocated on first use on CUDA. */
+void *alexrt_global_memory(void *global, int64_t bytes);
 
 /* Provided by the object alexc generates (see passes/EmitEntryPoints.cpp
  * and --alex-lower-to-loops for the buffer order):

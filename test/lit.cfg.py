@@ -16,9 +16,22 @@ llvm_config.use_default_substitutions()
 config.substitutions.append(("%models", os.path.join(config.alex_src_root, "models")))
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
-    ["alexc", "alex-opt", "alex-fuzz-frontend", "alexrt-unittests", "alex-check-step", "alex-gradcheck"],
+    ["alexc", "alex-opt", "alex-fuzz-frontend", "alexrt-unittests", "alex-check-step", "alex-gradcheck", "alex-weights-diff"],
     [config.alex_tools_dir, config.llvm_tools_dir])
 
 # Tests that read Debian's dataset-fashion-mnist package.
 if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):
     config.available_features.add("fashion-mnist")
+
+# The CUDA target is built (toolkit found at configure time); a GPU is
+# present if the driver lists one.
+if config.alex_cuda_toolkit:
+    config.available_features.add("cuda")
+    import subprocess
+    try:
+        listed = subprocess.run(["nvidia-smi", "-L"], capture_output=True,
+                                timeout=30)
+        if listed.returncode == 0 and b"GPU" in listed.stdout:
+            config.available_features.add("gpu")
+    except (OSError, subprocess.SubprocessError):
+        pass

@@ -4,12 +4,16 @@
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -49,6 +53,11 @@ alex::translateForHost(ModuleOp module, llvm::LLVMContext &context) {
   DialectRegistry registry;
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  // gpu.binary and gpu.launch_func (CUDA target): the embedded kernels and
+  // the mgpu* calls that load and launch them.
+  registerGPUDialectTranslation(registry);
+  gpu::registerOffloadingLLVMTranslationInterfaceExternalModels(registry);
+  registerNVVMDialectTranslation(registry);
   module->getContext()->appendDialectRegistry(registry);
 
   std::unique_ptr<llvm::TargetMachine> machine = hostMachine();
@@ -92,7 +101,7 @@ LogicalResult alex::writeObject(llvm::Module &module, llvm::StringRef path) {
 }
 
 LogicalResult alex::linkExecutable(llvm::StringRef object,
-                                   llvm::StringRef output) {
+                                   llvm::StringRef output, bool cuda) {
   // The C++ compiler and link flags the project was built with drive the
   // link; the runtime libraries sit in the build's lib/ (or
   // $ALEXRT_LIBRARY_DIR).
@@ -102,10 +111,17 @@ LogicalResult alex::linkExecutable(llvm::StringRef object,
     libraries = dir;
   std::string libraryFlag = "-L" + libraries;
   llvm::SmallVector<llvm::StringRef> args = {
-      driver,      "-o",         output,
-      object,      libraryFlag,  "-lalexrt_main",
-      "-lalexrt",  "-lopenblas", "-lz",
-      "-lpthread", "-lm"};
+      driver, "-o", output, object, libraryFlag, "-lalexrt_main"};
+  if (cuda) {
+    args.append({"-lalexrt_cuda", "-lalexrt"});
+    llvm::SmallVector<llvm::StringRef> cudaLibraries;
+    llvm::StringRef(ALEXRT_CUDA_LIBRARIES).split(cudaLibraries, '|', -1, false);
+    args.append(cudaLibraries.begin(), cudaLibraries.end());
+    args.append({"-ldl", "-lrt"});
+  } else {
+    args.append({"-lalexrt_cpu", "-lalexrt", "-lopenblas"});
+  }
+  args.append({"-lz", "-lpthread", "-lm"});
   llvm::SmallVector<llvm::StringRef> buildFlags;
   llvm::StringRef(ALEXC_LINK_FLAGS).split(buildFlags, ' ', -1, false);
   args.append(buildFlags.begin(), buildFlags.end());
@@ -118,4 +134,33 @@ LogicalResult alex::linkExecutable(llvm::StringRef object,
     return failure();
   }
   return success();
+}
+
+std::optional<std::string> alex::cudaToolkit() {
+  std::string path = ALEXC_CUDA_TOOLKIT;
+  if (const char *home = std::getenv("CUDA_HOME"))
+    path = home;
+  llvm::SmallString<128> ptxas(path);
+  llvm::sys::path::append(ptxas, "bin", "ptxas");
+  if (path.empty() || !llvm::sys::fs::can_execute(ptxas))
+    return std::nullopt;
+  return path;
+}
+
+bool alex::cudaAvailable() {
+  if (llvm::StringRef(ALEXRT_CUDA_LIBRARIES).empty() || !cudaToolkit())
+    return false;
+  // The driver API, looked up at run time: alexc itself links no CUDA.
+  std::string message;
+  auto driver =
+      llvm::sys::DynamicLibrary::getPermanentLibrary("libcuda.so.1", &message);
+  if (!driver.isValid())
+    return false;
+  using Init = int (*)(unsigned);
+  using Count = int (*)(int *);
+  auto init = reinterpret_cast<Init>(driver.getAddressOfSymbol("cuInit"));
+  auto count =
+      reinterpret_cast<Count>(driver.getAddressOfSymbol("cuDeviceGetCount"));
+  int devices = 0;
+  return init && count && init(0) == 0 && count(&devices) == 0 && devices > 0;
 }

@@ -7,6 +7,8 @@
 #include "mlir/IR/BuiltinOps.h"
 
 #include <memory>
+#include <optional>
+#include <string>
 
 namespace llvm {
 class LLVMContext;
@@ -23,10 +25,19 @@ std::unique_ptr<llvm::Module> translateForHost(mlir::ModuleOp module,
 /// Writes `module` as an object file to `path`.
 mlir::LogicalResult writeObject(llvm::Module &module, llvm::StringRef path);
 
-/// Links `object` with the runtime (its train/eval/bench main, OpenBLAS,
-/// zlib) into the executable `output`.
+/// Links `object` with the runtime (its train/eval/bench main, zlib, and
+/// OpenBLAS, or with `cuda` the CUDA runtime and cuBLAS) into the
+/// executable `output`.
 mlir::LogicalResult linkExecutable(llvm::StringRef object,
-                                   llvm::StringRef output);
+                                   llvm::StringRef output, bool cuda);
+
+/// The CUDA toolkit to build GPU binaries with: $CUDA_HOME, else the one
+/// this alexc was configured with, if it has ptxas.
+std::optional<std::string> cudaToolkit();
+
+/// Whether this alexc can build for CUDA (toolkit and CUDA runtime library
+/// present) and this machine has a CUDA device to run the result.
+bool cudaAvailable();
 
 } // namespace alex
 

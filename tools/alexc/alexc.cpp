@@ -61,6 +61,7 @@ enum class Emit {
   Partitioned,
   Fused,
   Loops,
+  Kernels,
   LLVM,
   LLVMIR,
   Object,
@@ -88,6 +89,9 @@ static cl::opt<Emit>
                                "layers fused with their epilogues"),
                     clEnumValN(Emit::Loops, "loops",
                                "functions over buffers: loops and sgemm calls"),
+                    clEnumValN(Emit::Kernels, "kernels",
+                               "every buffer access in a kernel mapped to "
+                               "GPU blocks and threads (cuda, cpu-twin)"),
                     clEnumValN(Emit::LLVM, "llvm", "the LLVM dialect"),
                     clEnumValN(Emit::LLVMIR, "llvm-ir", "LLVM IR, optimized"),
                     clEnumValN(Emit::Object, "obj", "an object file"),
@@ -130,6 +134,21 @@ static cl::opt<bool> checkBounds(
     cl::desc("Check every buffer access of the compiled code at run time "
              "(slow; for debugging kernels)"),
     cl::sub(compileCommand), cl::cat(alexcOptions));
+
+static cl::opt<std::string> target(
+    "target",
+    cl::desc("What the code runs on: cpu, cuda (kernels on an NVIDIA GPU, "
+             "GEMMs in cuBLAS) or cpu-twin (the cuda target's kernels run "
+             "as CPU loops, for testing). Default: cuda when this alexc "
+             "has CUDA support and a CUDA device is present, else cpu"),
+    cl::value_desc("target"), cl::sub(compileCommand), cl::cat(alexcOptions));
+
+static cl::opt<std::string> precision(
+    "precision",
+    cl::desc("GEMM precision: fp32 (default, strict) or tf32 (cuda: "
+             "cuBLAS may use TF32 tensor cores; LRN, loss and updates stay "
+             "fp32)"),
+    cl::init("fp32"), cl::sub(compileCommand), cl::cat(alexcOptions));
 
 static bool isMLIRInput() {
   if (inputKind.getNumOccurrences())
@@ -193,9 +212,53 @@ static Stage stageOf(Emit what) {
     return Stage::Fused;
   case Emit::Loops:
     return Stage::Loops;
+  case Emit::Kernels:
+    return Stage::Kernels;
   default:
     return Stage::LLVM;
   }
+}
+
+/// The target the executable links the runtime of.
+static alex::CodeTarget linkedTarget = alex::CodeTarget::CPU;
+
+/// Fills the target options from --target and --precision; false after
+/// printing why they do not fit together.
+static LogicalResult chooseTarget(alex::PipelineOptions &options) {
+  auto fail = [](const llvm::Twine &message) {
+    llvm::WithColor::error(llvm::errs(), "alexc") << message << "\n";
+    return failure();
+  };
+  if (target.empty()) {
+    options.target =
+        alex::cudaAvailable() ? alex::CodeTarget::CUDA : alex::CodeTarget::CPU;
+  } else if (std::optional<alex::CodeTarget> parsed =
+                 alex::parseCodeTarget(target)) {
+    options.target = *parsed;
+  } else {
+    return fail("unknown --target '" + target +
+                "': expected cpu, cuda or cpu-twin");
+  }
+  if (precision != "fp32" && precision != "tf32")
+    return fail("unknown --precision '" + precision +
+                "': expected fp32 or tf32");
+  options.tf32 = precision == "tf32";
+  if (options.tf32 && options.target != alex::CodeTarget::CUDA)
+    return fail("--precision=tf32 needs --target=cuda (TF32 is a GPU "
+                "tensor-core format)");
+  if (options.target == alex::CodeTarget::CUDA) {
+    if (checkBounds)
+      return fail("--check-bounds works on the cpu and cpu-twin targets");
+    std::optional<std::string> toolkit = alex::cudaToolkit();
+    if (!toolkit)
+      return fail("--target=cuda needs the CUDA toolkit (ptxas, fatbinary): "
+                  "set CUDA_HOME, or use --target=cpu");
+    options.cudaToolkit = *toolkit;
+  }
+  if (emit == Emit::Kernels && options.target == alex::CodeTarget::CPU)
+    return fail("--emit=kernels shows the cuda target's kernels: add "
+                "--target=cuda or --target=cpu-twin");
+  return success();
 }
 
 /// Object file and executable: translate, optimize, emit, link.
@@ -222,7 +285,8 @@ static int writeBinary(ModuleOp module) {
   }
   llvm::FileRemover removeObject(object);
   if (failed(alex::writeObject(*llvmModule, object)) ||
-      failed(alex::linkExecutable(object, outputPath(stem))))
+      failed(alex::linkExecutable(object, outputPath(stem),
+                                  linkedTarget == alex::CodeTarget::CUDA)))
     return 1;
   return 0;
 }
@@ -257,9 +321,12 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
   options.fuse = fuse;
   options.checkBounds = checkBounds;
   options.devices = devices;
+  if (failed(chooseTarget(options)))
+    return 1;
   alex::buildPipeline(pm, from, to, options);
   if (failed(pm.run(*module)))
     return 1;
+  linkedTarget = options.target;
   if (emit == Emit::LLVMIR || emit == Emit::Object || emit == Emit::Executable)
     return writeBinary(*module);
   OpPrintingFlags flags;

@@ -1,19 +1,14 @@
-//===- Devices.cpp - logical devices as threads on the CPU ----------------===//
+//===- DevicePool.cpp - logical devices as threads, for every target ------===//
 //
-// Each device of a partitioned step runs on its own thread: device 0 on the
-// caller's, the others on workers started once and kept. Exchanges are
-// copies between the devices' buffers between two barrier points.
+// Each device of a partitioned step is driven by its own host thread: on
+// the CPU it computes there, on a GPU it launches its stream's work.
 //
 //===----------------------------------------------------------------------===//
 
-#include "runtime/alexrt.h"
+#include "runtime/DevicePool.h"
 
-#include "runtime/Blas.h"
-
-#include <algorithm>
-#include <atomic>
 #include <condition_variable>
-#include <cstring>
+#include <cstdint>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -57,23 +52,22 @@ public:
       worker.join();
   }
 
-  void run(int devices, void (**entries)(void **), void **buffers) {
+  void run(int devices, const std::function<void(int)> &work) {
     if (devices == 1) {
-      entries[0](buffers);
+      work(0);
       return;
     }
     start(devices);
     barrier.reset(devices); // Before any device can reach it.
     {
       std::lock_guard<std::mutex> lock(mutex);
-      this->entries = entries;
-      this->buffers = buffers;
+      this->work = &work;
       this->devices = devices;
       pending = devices - 1;
       ++round;
     }
     wake.notify_all();
-    entries[0](buffers);
+    work(0);
     std::unique_lock<std::mutex> lock(mutex);
     done.wait(lock, [&] { return pending == 0; });
   }
@@ -82,18 +76,14 @@ public:
 
 private:
   void start(int count) {
-    if (int(workers.size()) + 1 >= count)
-      return;
-    // The devices share the cores: each device's GEMMs get its share.
-    alexrt::setBlasThreads(
-        std::max(1, int(std::thread::hardware_concurrency()) / count));
     while (int(workers.size()) + 1 < count) {
       int device = int(workers.size()) + 1;
-      workers.emplace_back([this, device] { work(device); });
+      workers.emplace_back([this, device] { serve(device); });
     }
   }
 
-  void work(int device) {
+  void serve(int device) {
+    thisDevice = device;
     uint64_t seen = 0;
     while (true) {
       std::unique_lock<std::mutex> lock(mutex);
@@ -103,10 +93,9 @@ private:
         return;
       if (device >= devices)
         continue;
-      void (*entry)(void **) = entries[device];
-      void **args = buffers;
+      const std::function<void(int)> *task = work;
       lock.unlock();
-      entry(args);
+      (*task)(device);
       lock.lock();
       if (--pending == 0)
         done.notify_all();
@@ -116,36 +105,28 @@ private:
   std::mutex mutex;
   std::condition_variable wake, done;
   std::vector<std::thread> workers;
-  void (**entries)(void **) = nullptr;
-  void **buffers = nullptr;
+  const std::function<void(int)> *work = nullptr;
   int devices = 1, pending = 0;
   uint64_t round = 0;
   bool stopping = false;
+
+public:
+  static thread_local int thisDevice;
 };
+
+thread_local int DevicePool::thisDevice = 0;
 
 DevicePool &pool() {
   static DevicePool instance;
   return instance;
 }
 
-std::atomic<int64_t> exchangedBytes{0};
-
 } // namespace
 
-extern "C" void alexrt_run_devices(int32_t devices, void (**entries)(void **),
-                                   void **buffers) {
-  pool().run(devices, entries, buffers);
+void alexrt::runOnDevices(int devices, const std::function<void(int)> &work) {
+  pool().run(devices, work);
 }
 
-extern "C" void alexrt_device_barrier(void) { pool().barrier.wait(); }
+void alexrt::waitForAllDevices() { pool().barrier.wait(); }
 
-extern "C" void alexrt_exchange_copy(float *dst, int64_t dstStride,
-                                     const float *src, int64_t srcStride,
-                                     int64_t chunk, int64_t count) {
-  for (int64_t i = 0; i < count; ++i)
-    std::memcpy(dst + i * dstStride, src + i * srcStride,
-                size_t(chunk) * sizeof(float));
-  exchangedBytes += chunk * count * int64_t(sizeof(float));
-}
-
-extern "C" int64_t alexrt_exchanged_bytes(void) { return exchangedBytes; }
+int alexrt::currentDevice() { return DevicePool::thisDevice; }

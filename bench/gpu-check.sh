@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The CUDA target against the CPU target: one training step of the paper's
+# net at batch 8 from the same weights and data, in two halves because the
+# GPU machine has no MLIR:
+#
+#   bash bench/gpu-check.sh build   # here: compile, run the CPU step
+#   bash bench/gpu-check.sh run     # on the GPU machine, over the result
+#
+# `build` writes bench/gpu-job/ (about 40 MB; carry it): the CPU target's
+# executable (OpenBLAS linked statically: the GPU machine may lack it),
+# CUDA executables (1 device fp32, 2 devices fp32, 2 devices tf32) and
+# alex-weights-diff. `run` runs the CPU step (one BLAS thread), then each
+# CUDA executable for one step, and compares its weights and momenta
+# (after one step from zero momenta: the gradient plus weight decay) with
+# the CPU's, 2 towers with 1, and runs one step under compute-sanitizer
+# memcheck. Results go to $OUT (or bench/gpu-job/out). Exit status: 0 if
+# every check passed.
+set -u
+cd "$(dirname "$0")/.."
+job=bench/gpu-job
+# Step arguments: one batch of the synthetic set, a short evaluation.
+step=(train --dataset synthetic --limit 8 --test-limit 8 --epochs 1 --force)
+
+if [ "${1:-}" = build ]; then
+  set -e
+  build=${BUILD_DIR:-build}
+  [ -x "$build/bin/alexc" ] || bash tools/build.sh >/dev/null
+  rm -rf "$job" && mkdir -p "$job"
+  compile() { "$build/bin/alexc" compile models/alexnet.model --batch=8 "$@"; }
+  compile --target=cpu --devices=1 --emit=obj -o "$job/paper-cpu.o"
+  ${CXX:-c++} -fuse-ld=lld -o "$job/paper-cpu" "$job/paper-cpu.o" \
+    -L"$build/lib" -lalexrt_main -lalexrt_cpu -lalexrt \
+    /usr/lib/x86_64-linux-gnu/libopenblas.a -lz -lpthread -lm
+  rm "$job/paper-cpu.o"
+  compile --target=cuda --devices=1 -o "$job/paper-cuda1"
+  compile --target=cuda --devices=2 -o "$job/paper-cuda2"
+  compile --target=cuda --devices=2 --precision=tf32 -o "$job/paper-cuda2-tf32"
+  cp "$build/bin/alex-weights-diff" "$job/"
+  echo "bench/gpu-job ready: $(du -sh "$job" | cut -f1)"
+  exit 0
+fi
+
+[ "${1:-}" = run ] || { echo "usage: $0 build|run" >&2; exit 2; }
+out=${OUT:-$job/out}
+mkdir -p "$out"
+# Weight files (half a gigabyte each) stay out of $OUT.
+weights=$(mktemp -d)
+trap 'rm -rf "$weights"' EXIT
+status=0
+nvidia-smi -L | tee "$out/device.txt"
+loss() { grep -o 'train loss [0-9.]*' "$1" | head -1; }
+OPENBLAS_NUM_THREADS=1 "$job/paper-cpu" "${step[@]}" --weights "$weights/cpu.fb" \
+  > "$out/cpu.log" 2>&1 || { echo "the CPU step failed" >&2; exit 1; }
+echo "cpu:  $(loss "$out/cpu.log")" | tee "$out/summary.txt"
+# check NAME BINARY REFERENCE TOLERANCE
+check() {
+  local name=$1 binary=$2 reference=$3 tolerance=$4
+  if ! "$job/$binary" "${step[@]}" --weights "$weights/$binary.fb" \
+      > "$out/$binary.log" 2>&1; then
+    echo "$name: FAIL (the step failed, see $binary.log)" | tee -a "$out/summary.txt"
+    status=1
+    return
+  fi
+  echo "$binary: $(loss "$out/$binary.log")" | tee -a "$out/summary.txt"
+  if "$job/alex-weights-diff" "$weights/$binary.fb" "$reference" \
+      --tolerance "$tolerance" > "$out/$name.diff"; then
+    echo "$name: $(tail -1 "$out/$name.diff")" | tee -a "$out/summary.txt"
+  else
+    echo "$name: FAIL $(tail -1 "$out/$name.diff")" | tee -a "$out/summary.txt"
+    status=1
+  fi
+}
+check cuda1-vs-cpu paper-cuda1 "$weights/cpu.fb" 1e-4
+check cuda2-vs-cpu paper-cuda2 "$weights/cpu.fb" 1e-4
+check cuda2-vs-cuda1 paper-cuda2 "$weights/paper-cuda1.fb" 1e-4
+# TF32 keeps 10 mantissa bits of each GEMM input (relative error ~5e-4
+# per product, accumulated in fp32): the bound allowed for one step.
+check tf32-vs-cpu paper-cuda2-tf32 "$weights/cpu.fb" 2e-2
+
+sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
+if [ -x "$sanitizer" ]; then
+  if "$sanitizer" --tool memcheck --error-exitcode 1 "$job/paper-cuda2" \
+      "${step[@]}" --weights "$weights/memcheck.fb" > "$out/memcheck.log" 2>&1; then
+    echo "memcheck (2 devices, one step): clean" | tee -a "$out/summary.txt"
+  else
+    echo "memcheck: FAIL (see memcheck.log)" | tee -a "$out/summary.txt"
+    status=1
+  fi
+else
+  echo "memcheck: compute-sanitizer not found" | tee -a "$out/summary.txt"
+  status=1
+fi
+exit $status

@@ -1,0 +1,75 @@
+//===- DeviceGlobals.cpp - static buffers in device memory ----------------===//
+//
+// The CUDA target's workspaces and exchange buffers are module globals on
+// the host; kernels and cuBLAS need device memory. Each use of such a
+// global's address asks the runtime for the device memory standing for it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Passes.h"
+
+namespace alex {
+#define GEN_PASS_DEF_ALEXDEVICEGLOBALS
+#include "passes/Passes.h.inc"
+} // namespace alex
+
+using namespace mlir;
+
+namespace {
+
+/// Bytes of a global's value type (arrays of scalars, as memref.global
+/// lowers), or nullopt for anything else.
+std::optional<int64_t> byteSize(Type type) {
+  if (auto array = dyn_cast<LLVM::LLVMArrayType>(type)) {
+    std::optional<int64_t> element = byteSize(array.getElementType());
+    if (!element)
+      return std::nullopt;
+    return *element * int64_t(array.getNumElements());
+  }
+  if (type.isIntOrFloat())
+    return int64_t(type.getIntOrFloatBitWidth() + 7) / 8;
+  return std::nullopt;
+}
+
+struct DeviceGlobals : public alex::impl::AlexDeviceGlobalsBase<DeviceGlobals> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    OpBuilder top = OpBuilder::atBlockEnd(module.getBody());
+    auto pointer = LLVM::LLVMPointerType::get(module.getContext());
+    auto i64 = top.getI64Type();
+    LLVM::LLVMFuncOp runtime;
+    WalkResult result = module.walk([&](LLVM::AddressOfOp address) {
+      if (address->getParentOfType<gpu::GPUModuleOp>())
+        return WalkResult::advance();
+      auto global = dyn_cast_or_null<LLVM::GlobalOp>(
+          SymbolTable::lookupSymbolIn(module, address.getGlobalNameAttr()));
+      if (!global || global.getConstant())
+        return WalkResult::advance();
+      std::optional<int64_t> bytes = byteSize(global.getGlobalType());
+      if (!bytes) {
+        address.emitError("a global of unknown size cannot move to device "
+                          "memory");
+        return WalkResult::interrupt();
+      }
+      if (!runtime) {
+        runtime = module.lookupSymbol<LLVM::LLVMFuncOp>("alexrt_global_memory");
+        if (!runtime)
+          runtime = LLVM::LLVMFuncOp::create(
+              top, module.getLoc(), "alexrt_global_memory",
+              LLVM::LLVMFunctionType::get(pointer, {pointer, i64}));
+      }
+      OpBuilder b(address->getContext());
+      b.setInsertionPointAfter(address);
+      Location loc = address.getLoc();
+      Value size = LLVM::ConstantOp::create(b, loc, i64, *bytes);
+      auto call = LLVM::CallOp::create(b, loc, runtime,
+                                       ValueRange{address.getResult(), size});
+      address.getResult().replaceAllUsesExcept(call.getResult(), call);
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,41 @@
+//===- Target.h - what each target runtime provides ----------- -*- C++ -*-===//
+//
+// One implementation is linked into each executable: runtime/CpuTarget.cpp
+// (libalexrt_cpu) or runtime/cuda/ (libalexrt_cuda). The session and main
+// reach the device only through these.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ALEXRT_TARGET_H
+#define ALEXRT_TARGET_H
+
+#include "runtime/ModelInfo.h"
+#include "runtime/Status.h"
+
+#include <cstddef>
+
+namespace alexrt {
+
+/// "cpu" or "cuda".
+const char *targetName();
+
+/// Checks that the target can run here and configures it for `model`
+/// (GEMM precision): on the CUDA target, an error without a CUDA device.
+Status openTarget(const ModelInfo &model);
+
+/// Whether device memory is host memory (the CPU): no copies needed.
+bool deviceIsHost();
+
+/// Device memory for the entry points' buffers.
+void *allocateDevice(size_t bytes);
+void freeDevice(void *memory);
+void copyToDevice(void *device, const void *host, size_t bytes);
+/// Waits for the device's work, then copies.
+void copyToHost(void *host, const void *device, size_t bytes);
+
+/// A description of the device for `info` and logs ("NVIDIA H100 ...").
+std::string deviceDescription();
+
+} // namespace alexrt
+
+#endif // ALEXRT_TARGET_H
