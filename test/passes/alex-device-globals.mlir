@@ -23,3 +23,6 @@ module {
     llvm.return
   }
 }
+
+// RUN: not alex-opt --alex-device-globals %S/Inputs/struct-global.mlir 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// UNKNOWN: error: a global of unknown size cannot move to device memory

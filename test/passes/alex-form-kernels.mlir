@@ -81,3 +81,15 @@ func.func @host_reads(%x: memref<f32>, %y: memref<f32>) {
   func.call @alexrt_use(%v) : (f32) -> ()
   return
 }
+
+// -----
+
+// A buffer access cannot move past a runtime call that may touch memory.
+func.func private @alexrt_device_barrier()
+func.func @past_call(%x: memref<f32>, %y: memref<f32>) {
+  // expected-error @+1 {{this buffer access cannot be moved into a kernel past func.call}}
+  %v = memref.load %x[] : memref<f32>
+  func.call @alexrt_device_barrier() : () -> ()
+  memref.store %v, %y[] : memref<f32>
+  return
+}

@@ -68,3 +68,5 @@ func.func @single(%out: memref<f32>) {
 // Bounds the pass cannot know are refused.
 // RUN: not alex-opt --alex-map-kernels %S/Inputs/dynamic-kernel.mlir 2>&1 | FileCheck %s --check-prefix=DYNAMIC
 // DYNAMIC: error: a kernel needs constant bounds and steps
+// RUN: not alex-opt --alex-map-kernels %S/Inputs/reducing-kernel.mlir 2>&1 | FileCheck %s --check-prefix=REDUCING
+// REDUCING: error: a kernel cannot reduce into results
