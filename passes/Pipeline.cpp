@@ -54,10 +54,9 @@ std::optional<CodeTarget> alex::parseCodeTarget(llvm::StringRef name) {
       .Default(std::nullopt);
 }
 
-/// Host code to the LLVM dialect (memrefs as bare pointers at function
-/// boundaries).
+/// Host code, its loops already control flow, to the LLVM dialect (memrefs
+/// as bare pointers at function boundaries).
 static void lowerHostToLLVM(mlir::OpPassManager &pm) {
-  pm.addPass(mlir::createSCFToControlFlowPass());
   pm.addPass(mlir::memref::createExpandStridedMetadataPass());
   pm.addPass(mlir::createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(mlir::createConvertMathToLLVMPass());
@@ -81,6 +80,7 @@ static void lowerToCUDA(mlir::OpPassManager &pm,
   target.features = "+ptx80";
   target.optLevel = 3;
   pm.addPass(mlir::createGpuNVVMAttachTarget(target));
+  // Kernels and host alike: convert-gpu-to-nvvm takes no scf.
   pm.addPass(mlir::createSCFToControlFlowPass());
   mlir::OpPassManager &kernels = pm.nest<mlir::gpu::GPUModuleOp>();
   kernels.addPass(mlir::createConvertGpuOpsToNVVMOps());
@@ -133,6 +133,7 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
     return lowerToCUDA(pm, options);
   if (options.checkBounds)
     pm.addPass(mlir::createGenerateRuntimeVerificationPass());
+  pm.addPass(mlir::createSCFToControlFlowPass());
   lowerHostToLLVM(pm);
   pm.addPass(mlir::createReconcileUnrealizedCastsPass());
   pm.addPass(createAlexEmitEntryPoints());

@@ -31,27 +31,21 @@ std::string kernelLoadError();
 extern "C" {
 #endif
 
-/* A module of kernels (cubin, fatbin or PTX), or null after an error. */
+/* Exactly what gpu.binary / gpu.launch_func translate to for alexc's IR
+ * (checked with nm on compiled objects): module load and unload (global
+ * constructor and destructor), function lookup, and the stream bracket
+ * around each launch. A module is null after a load error. */
 void *mgpuModuleLoad(void *data, size_t size);
-void *mgpuModuleLoadJIT(void *data, int optLevel, size_t size);
 void mgpuModuleUnload(void *module);
 void *mgpuModuleGetFunction(void *module, const char *name);
 void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
                       intptr_t gridZ, intptr_t blockX, intptr_t blockY,
-                      intptr_t blockZ, int32_t sharedMemoryBytes, void *stream,
-                      void **params, void **extra, size_t paramsCount);
+                      intptr_t blockZ, int32_t sharedMemoryBytes,
+                      void *stream, void **params, void **extra,
+                      size_t paramsCount);
 void *mgpuStreamCreate(void);
 void mgpuStreamDestroy(void *stream);
 void mgpuStreamSynchronize(void *stream);
-void mgpuStreamWaitEvent(void *stream, void *event);
-void *mgpuEventCreate(void);
-void mgpuEventDestroy(void *event);
-void mgpuEventSynchronize(void *event);
-void mgpuEventRecord(void *event, void *stream);
-void *mgpuMemAlloc(uint64_t bytes, void *stream, bool isHostShared);
-void mgpuMemFree(void *memory, void *stream);
-void mgpuMemcpy(void *dst, void *src, size_t bytes, void *stream);
-void mgpuMemset32(void *dst, unsigned int value, size_t count, void *stream);
 
 #ifdef __cplusplus
 }
