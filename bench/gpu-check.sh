@@ -30,7 +30,8 @@ if [ "${1:-}" = build ]; then
   compile --target=cpu --devices=1 --emit=obj -o "$job/paper-cpu.o"
   ${CXX:-c++} -fuse-ld=lld -o "$job/paper-cpu" "$job/paper-cpu.o" \
     -L"$build/lib" -lalexrt_main -lalexrt_cpu -lalexrt \
-    /usr/lib/x86_64-linux-gnu/libopenblas.a -lz -lpthread -lm
+    /usr/lib/x86_64-linux-gnu/libopenblas.a /usr/lib/x86_64-linux-gnu/libjpeg.a \
+    /usr/lib/x86_64-linux-gnu/libpng16.a -lz -lpthread -lm
   rm "$job/paper-cpu.o"
   compile --target=cuda --devices=1 -o "$job/paper-cuda1"
   compile --target=cuda --devices=2 -o "$job/paper-cuda2"

@@ -183,8 +183,8 @@ std::vector<int64_t> alexrt::epochOrder(int64_t count, uint64_t seed,
 }
 
 /// The size an image has after resizing its short side to `resize`.
-static void resizedSize(int64_t height, int64_t width, int64_t resize,
-                        int64_t &outHeight, int64_t &outWidth) {
+static void resizedSizeOf(int64_t height, int64_t width, int64_t resize,
+                          int64_t &outHeight, int64_t &outWidth) {
   if (resize == 0) {
     outHeight = height;
     outWidth = width;
@@ -203,7 +203,7 @@ Status InputPipeline::check(const ImageSet &set) const {
                          "-channel images but the network takes " +
                          std::to_string(channels));
   int64_t h, w;
-  resizedSize(set.height, set.width, resize, h, w);
+  resizedSize(set, h, w);
   if (h < height || w < width)
     return Status::error(
         "images of " + std::to_string(set.height) + "x" +
@@ -216,12 +216,17 @@ Status InputPipeline::check(const ImageSet &set) const {
   return Status::success();
 }
 
+void InputPipeline::resizedSize(const ImageSet &set, int64_t &height,
+                                int64_t &width) const {
+  resizedSizeOf(set.height, set.width, resize, height, width);
+}
+
 void InputPipeline::makeBatch(const ImageSet &set, const int64_t *indices,
                               int64_t n, bool training, uint64_t seed,
-                              uint64_t step, float *images,
-                              int32_t *labels) const {
+                              uint64_t step, float *images, int32_t *labels,
+                              const CropView *view) const {
   int64_t resizedH, resizedW;
-  resizedSize(set.height, set.width, resize, resizedH, resizedW);
+  resizedSize(set, resizedH, resizedW);
   // Bilinear sampling with half-pixel centres, from resized coordinates
   // back to source pixels.
   double scaleY = double(set.height) / double(resizedH);
@@ -238,6 +243,11 @@ void InputPipeline::makeBatch(const ImageSet &set, const int64_t *indices,
       offsetX = int64_t(draw[1] % uint32_t(resizedW - width + 1));
     }
     bool mirror = training && flip && (draw[2] & 1);
+    if (view) {
+      offsetY = view->y;
+      offsetX = view->x;
+      mirror = view->mirror;
+    }
 
     for (int64_t c = 0; c < channels; ++c) {
       const uint8_t *source =

@@ -5,6 +5,7 @@
 #define ALEXRT_DATASET_H
 
 #include "runtime/Status.h"
+#include "runtime/data/Augment.h"
 
 #include <cstdint>
 #include <string>
@@ -55,10 +56,14 @@ struct InputPipeline {
 
   /// Fills `images` (n x channels x height x width) and `labels` for the
   /// examples `indices[0..n)`. Random choices depend only on (seed, step,
-  /// position in the batch).
+  /// position in the batch). With `view`, every image is cropped there
+  /// instead (test views), its lighting shift ignored.
   void makeBatch(const ImageSet &set, const int64_t *indices, int64_t n,
                  bool training, uint64_t seed, uint64_t step, float *images,
-                 int32_t *labels) const;
+                 int32_t *labels, const CropView *view = nullptr) const;
+
+  /// The size images of `set` have after resizing.
+  void resizedSize(const ImageSet &set, int64_t &height, int64_t &width) const;
 };
 
 /// The per-channel mean of a set's pixels, scaled to [0, 1].

@@ -6,11 +6,15 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/Dataset.h"
+#include "runtime/Evaluate.h"
 #include "runtime/Progress.h"
 #include "runtime/Schedule.h"
 #include "runtime/Session.h"
 #include "runtime/Target.h"
 #include "runtime/alexrt.h"
+#include "runtime/data/DataSource.h"
+#include "runtime/data/Loader.h"
+#include "runtime/data/Prepare.h"
 
 #include <algorithm>
 #include <cmath>
@@ -19,6 +23,8 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <thread>
+#include <memory>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,19 +37,28 @@ namespace {
 const char *kUsage = R"(usage: %s <command> [options]
 
 commands:
-  train   train the model; checkpoints to --weights after every epoch
-  eval    accuracy and loss of --weights on the test set
-  bench   time training steps on synthetic data; prints one JSON line
-  info    the model: parameters, input, recipe
+  train    train the model; checkpoints to --weights after every epoch
+  eval     loss, top-1 and top-5 error of --weights on the test set
+  prepare  pack an image dataset's train and val splits once: resized,
+           centre-cropped, re-encoded, with the training set's statistics
+  bench    time training steps on synthetic data; prints one JSON line
+  info     the model: parameters, input, recipe
 
 options:
   --weights FILE   weight file to write (train) or read (eval, --resume)
   --data DIR       dataset directory (default: the model's, or Debian's
-                   /usr/share/datasets/fashion-mnist)
-  --dataset NAME   train on fashion_mnist or synthetic instead of the model's
+                   /usr/share/datasets/fashion-mnist); for imagenet an
+                   ImageFolder (DIR/train/<class>/*, DIR/val/<class>/*) or
+                   list files (DIR/train.txt, DIR/val.txt: "path label")
+  --dataset NAME   fashion_mnist, imagenet or synthetic instead of the model's
+  --out DIR        prepare: where the packed files go (default: --data)
   --epochs N       epochs to train (default: the model's)
   --limit N        use only the first N training images
   --test-limit N   use only the first N test images
+  --crops N        test views: 1 (centre) or 10 (corners, centre, mirrored;
+                   default: the model's test_crops)
+  --loader-threads N  threads decoding images (default: the cores the
+                   training step leaves)
   --resume         continue training from --weights, bit-exactly
   --force          let train replace an existing --weights file
   --seed N         initialisation seed (default: the model's)
@@ -71,9 +86,9 @@ int fail(const std::string &message, int code = 1) {
 
 bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
   static const char *const flags[] = {"resume", "force"};
-  static const char *const keys[] = {"weights", "data",  "dataset",
-                                     "epochs",  "limit", "test-limit",
-                                     "seed",    "steps", "warmup"};
+  static const char *const keys[] = {
+      "weights", "data",  "dataset", "out",   "epochs",         "limit",
+      "test-limit", "seed", "steps", "warmup", "crops", "loader-threads"};
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg.rfind("--", 0) != 0) {
@@ -90,7 +105,8 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
         return false;
       }
       std::string value = argv[++i];
-      bool numeric = key != "weights" && key != "data" && key != "dataset";
+      bool numeric = key != "weights" && key != "data" && key != "dataset" &&
+                     key != "out";
       if (numeric &&
           (value.empty() || value.size() > 18 ||
            value.find_first_not_of("0123456789") != std::string::npos)) {
@@ -107,101 +123,49 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
   return true;
 }
 
-/// The training and test images the model's recipe (or --dataset) asks for.
-Status loadData(const ModelInfo &model, const Options &options, ImageSet &train,
-                ImageSet &test) {
-  std::string dataset = options.get("dataset", model.dataset);
-  if (dataset == "synthetic") {
-    train = syntheticImages(4096, model.channels, model.height, model.width,
-                            int32_t(model.classes), model.seed);
-    test = syntheticImages(1024, model.channels, model.height, model.width,
-                           int32_t(model.classes), model.seed + 1);
-  } else if (dataset == "fashion_mnist") {
-    std::string dir = options.get(
-        "data", model.dataPath.empty() ? kFashionMnistDir : model.dataPath);
-    Status status = loadFashionMnist(dir, true, train);
-    if (status.ok())
-      status = loadFashionMnist(dir, false, test);
-    if (!status.ok())
-      return status;
-  } else {
-    return Status::error("no loader for dataset '" + dataset +
-                         "' yet (fashion_mnist and synthetic are supported; "
-                         "--dataset picks one)");
-  }
-  if (model.classes < train.classes)
-    return Status::error("the model has " + std::to_string(model.classes) +
-                         " outputs but " + dataset + " has " +
-                         std::to_string(train.classes) + " classes");
-  auto limit = [](ImageSet &set, int64_t count) {
-    if (count <= 0 || count >= set.count)
-      return;
-    set.count = count;
-    set.pixels.resize(size_t(count * set.imageBytes()));
-    set.labels.resize(size_t(count));
-  };
-  limit(train, options.number("limit", 0));
-  limit(test, options.number("test-limit", 0));
-  return Status::success();
+/// Threads that decode and augment images.
+int loaderThreads(const ModelInfo &model, const Options &options) {
+  // The CPU step keeps every core busy (BLAS); a GPU step needs one host
+  // thread per device.
+  int stepThreads = deviceIsHost() ? std::max(1, int(std::thread::hardware_concurrency()) / 2)
+                                   : int(model.devices);
+  return int(std::max<int64_t>(
+      1, options.number("loader-threads", defaultLoaderThreads(stepThreads))));
 }
 
-InputPipeline pipelineFor(const ModelInfo &model, const ImageSet &train) {
-  InputPipeline pipeline;
-  pipeline.channels = model.channels;
-  pipeline.height = model.height;
-  pipeline.width = model.width;
-  pipeline.resize = model.resize;
-  pipeline.randomCrop = model.randomCrop;
-  pipeline.flip = model.flip;
-  if (model.meanSubtract)
-    pipeline.channelMean = channelMeans(train);
-  return pipeline;
+/// The data the model's recipe (or --dataset, --data) asks for.
+Status openData(const ModelInfo &model, const Options &options,
+                std::unique_ptr<DataSource> &data) {
+  DataOptions dataOptions;
+  dataOptions.dataset = options.get("dataset", model.dataset);
+  dataOptions.dir = options.get("data", model.dataPath);
+  dataOptions.trainLimit = options.number("limit", 0);
+  dataOptions.testLimit = options.number("test-limit", 0);
+  dataOptions.threads = loaderThreads(model, options);
+  return openDataSource(model, dataOptions, data);
+}
+
+/// Test views: --crops, else the model's test_crops.
+Status testViews(const ModelInfo &model, const Options &options,
+                 int64_t &views) {
+  views = options.number("crops", model.testCrops);
+  if (views != 1 && views != 10)
+    return Status::error("--crops must be 1 (centre) or 10 (corners and "
+                         "centre, and their mirror images), got " +
+                         std::to_string(views));
+  return Status::success();
 }
 
 int64_t argmax(const float *row, int64_t count) {
   return std::max_element(row, row + count) - row;
 }
 
-/// -log softmax(row)[label], in double.
-double exampleLoss(const float *row, int64_t count, int32_t label) {
-  double max = *std::max_element(row, row + count), sum = 0;
-  for (int64_t c = 0; c < count; ++c)
-    sum += std::exp(double(row[c]) - max);
-  return std::log(sum) + max - row[label];
-}
-
-struct Evaluation {
-  double loss = 0, accuracy = 0;
-};
-
-/// Loss and accuracy over the whole set, a batch at a time (the last batch
-/// padded with repeats that are not counted).
-Evaluation evaluate(Session &session, const ImageSet &set,
-                    const InputPipeline &pipeline) {
-  const ModelInfo &model = session.model();
-  std::vector<float> images(size_t(model.batch * model.imageSize()));
-  std::vector<int32_t> labels(size_t(model.batch));
-  std::vector<float> logits(size_t(model.batch * model.classes));
-  std::vector<int64_t> indices(size_t(model.batch));
-  Evaluation result;
-  Progress progress("eval ", set.count);
-  for (int64_t first = 0; first < set.count; first += model.batch) {
-    int64_t real = std::min(model.batch, set.count - first);
-    for (int64_t i = 0; i < model.batch; ++i)
-      indices[size_t(i)] = first + std::min(i, real - 1);
-    pipeline.makeBatch(set, indices.data(), model.batch, false, 0, 0,
-                       images.data(), labels.data());
-    session.forward(images.data(), labels.data(), logits.data());
-    for (int64_t i = 0; i < real; ++i) {
-      const float *row = logits.data() + i * model.classes;
-      result.loss += exampleLoss(row, model.classes, labels[size_t(i)]);
-      result.accuracy += argmax(row, model.classes) == labels[size_t(i)];
-    }
-    progress.update(first + real, "");
-  }
-  result.loss /= double(set.count);
-  result.accuracy /= double(set.count);
-  return result;
+/// "loss 0.1234 top-1 err 12.34% top-5 err 1.23%".
+std::string describe(const Evaluation &result) {
+  char text[96];
+  std::snprintf(text, sizeof text, "loss %.4f top-1 err %.2f%% top-5 err %.2f%%",
+                result.loss, 100 * result.top1Error, 100 * result.top5Error);
+  return text;
 }
 
 bool fileExists(const std::string &path) {
@@ -237,43 +201,58 @@ int train(Session &session, const Options &options) {
     session.initialize(uint64_t(options.number("seed", int64_t(model.seed))));
   }
 
-  ImageSet trainSet, testSet;
-  Status status = loadData(model, options, trainSet, testSet);
-  InputPipeline pipeline = pipelineFor(model, trainSet);
+  std::unique_ptr<DataSource> data;
+  int64_t views;
+  Status status = testViews(model, options, views);
   if (status.ok())
-    status = pipeline.check(trainSet);
+    status = openData(model, options, data);
   if (!status.ok())
     return fail(status.message());
-  int64_t steps = trainSet.count / model.batch;
+  int64_t steps = data->trainCount() / model.batch;
   if (steps == 0)
-    return fail("fewer training images (" + std::to_string(trainSet.count) +
+    return fail("fewer training images (" + std::to_string(data->trainCount()) +
                 ") than one batch (" + std::to_string(model.batch) + ")");
 
   TrainingProgress &progress = session.progress();
   int64_t epochs = options.number("epochs", model.epochs);
+  int threads = loaderThreads(model, options);
   std::vector<float> images(size_t(model.batch * model.imageSize()));
   std::vector<int32_t> labels(size_t(model.batch));
   std::vector<float> logits(size_t(model.batch * model.classes));
-  std::fprintf(
-      stderr,
-      "training %s on %s: %lld images, batch %lld, %lld "
-      "steps an epoch\n",
-      model.name.c_str(), options.get("dataset", model.dataset).c_str(),
-      (long long)trainSet.count, (long long)model.batch, (long long)steps);
+  std::fprintf(stderr,
+               "training %s on %s: %lld images, batch %lld, %lld steps an "
+               "epoch, %d loader thread%s\n",
+               model.name.c_str(), data->description().c_str(),
+               (long long)data->trainCount(), (long long)model.batch,
+               (long long)steps, threads, threads == 1 ? "" : "s");
   while (progress.epoch < epochs) {
     std::vector<int64_t> order =
-        epochOrder(trainSet.count, progress.seed, progress.epoch);
+        epochOrder(data->trainCount(), progress.seed, progress.epoch);
     // Resuming mid-way is not possible: checkpoints are taken per epoch,
     // so every epoch starts at its first step.
     char label[48];
     std::snprintf(label, sizeof label, "epoch %lld/%lld",
                   (long long)progress.epoch + 1, (long long)epochs);
+    int64_t epoch = progress.epoch, firstStep = progress.step;
+    uint64_t seed = progress.seed;
+    Loader loader(steps, images.size(), labels.size(), threads,
+                  2 * threads + 1,
+                  [&](int64_t s, float *batchImages, int32_t *batchLabels) {
+                    return data->trainBatch(order.data() + s * model.batch,
+                                            model.batch, seed, epoch,
+                                            firstStep + s, batchImages,
+                                            batchLabels);
+                  });
     Progress bar(label, steps);
     double lossSum = 0, correct = 0;
     for (int64_t s = 0; s < steps; ++s) {
-      pipeline.makeBatch(trainSet, order.data() + s * model.batch, model.batch,
-                         true, progress.seed, uint64_t(progress.step),
-                         images.data(), labels.data());
+      const float *batchImages;
+      const int32_t *batchLabels;
+      if (Status loaded = loader.next(batchImages, batchLabels); !loaded.ok())
+        return fail(loaded.message() + " (the last checkpoint in '" + weights +
+                    "' is untouched)");
+      std::copy(batchImages, batchImages + images.size(), images.begin());
+      std::copy(batchLabels, batchLabels + labels.size(), labels.begin());
       float loss =
           session.trainStep(images.data(), labels.data(), logits.data());
       if (!std::isfinite(loss))
@@ -287,23 +266,29 @@ int train(Session &session, const Options &options) {
       for (int64_t i = 0; i < model.batch; ++i)
         correct += argmax(logits.data() + i * model.classes, model.classes) ==
                    labels[size_t(i)];
-      char status[96];
-      std::snprintf(status, sizeof status, "loss %.4f acc %.1f%% %.0f img/s",
+      char status[128];
+      std::snprintf(status, sizeof status,
+                    "loss %.4f acc %.1f%% %.0f img/s, %.0f%% waiting for data",
                     lossSum / double(s + 1),
                     100.0 * correct / double((s + 1) * model.batch),
-                    double((s + 1) * model.batch) / bar.seconds());
+                    double((s + 1) * model.batch) / bar.seconds(),
+                    100.0 * loader.waitedSeconds() / bar.seconds());
       bar.update(s + 1, status);
     }
-    double seconds = bar.seconds();
-    Evaluation test = evaluate(session, testSet, pipeline);
+    double seconds = bar.seconds(), waited = loader.waitedSeconds();
+    Evaluation test;
+    if (Status evaluated = evaluate(session, *data, views, threads, test);
+        !evaluated.ok())
+      return fail(evaluated.message());
     ++progress.epoch;
-    std::printf("epoch %lld: train loss %.4f acc %.4f | test loss %.4f acc "
-                "%.4f | %.0f img/s | lr %g\n",
+    std::printf("epoch %lld: train loss %.4f acc %.4f | test %s | %.0f img/s, "
+                "%.0f%% waiting for data | lr %g\n",
                 (long long)progress.epoch, lossSum / double(steps),
-                correct / double(steps * model.batch), test.loss, test.accuracy,
-                double(steps * model.batch) / seconds, progress.learningRate);
+                correct / double(steps * model.batch), describe(test).c_str(),
+                double(steps * model.batch) / seconds,
+                100.0 * waited / seconds, progress.learningRate);
     std::fflush(stdout);
-    updateSchedule(model, progress, 1.0 - test.accuracy);
+    updateSchedule(model, progress, test.top1Error);
     Status saved = session.save(weights);
     if (!saved.ok())
       return fail(saved.message());
@@ -315,18 +300,42 @@ int eval(Session &session, const Options &options) {
   std::string weights = options.get("weights");
   if (weights.empty())
     return fail("eval needs --weights FILE");
-  Status status = session.load(weights);
-  ImageSet trainSet, testSet;
+  int64_t views;
+  Status status = testViews(session.model(), options, views);
   if (status.ok())
-    status = loadData(session.model(), options, trainSet, testSet);
-  InputPipeline pipeline = pipelineFor(session.model(), trainSet);
+    status = session.load(weights);
+  std::unique_ptr<DataSource> data;
   if (status.ok())
-    status = pipeline.check(testSet);
+    status = openData(session.model(), options, data);
+  Evaluation result;
+  if (status.ok())
+    status = evaluate(session, *data, views,
+                      loaderThreads(session.model(), options), result);
   if (!status.ok())
     return fail(status.message());
-  Evaluation result = evaluate(session, testSet, pipeline);
-  std::printf("test loss %.4f acc %.4f (%lld images)\n", result.loss,
-              result.accuracy, (long long)testSet.count);
+  std::printf("test %s (%lld images, %lld view%s)\n", describe(result).c_str(),
+              (long long)result.images, (long long)views,
+              views == 1 ? "" : "s");
+  return 0;
+}
+
+/// Packs the dataset for this model's input (its `resize` and channels).
+int prepare(const ModelInfo &model, const Options &options) {
+  std::string dir = options.get("data", model.dataPath);
+  if (dir.empty())
+    return fail("prepare needs --data DIR (an ImageFolder or list files)");
+  if (model.resize <= 0)
+    return fail("prepare needs the model's data.resize (the side of the "
+                "prepared square images, 256 in the paper)");
+  if (model.channels != 1 && model.channels != 3)
+    return fail("image datasets feed 1- or 3-channel inputs, not " +
+                std::to_string(model.channels));
+  Status status =
+      prepareDataset(dir, options.get("out", dir), model.resize,
+                     model.channels, model.classes,
+                     loaderThreads(model, options));
+  if (!status.ok())
+    return fail(status.message());
   return 0;
 }
 
@@ -337,9 +346,10 @@ int bench(Session &session, const Options &options) {
   int64_t warmup = std::max<int64_t>(0, options.number("warmup", 2));
   ImageSet set = syntheticImages(model.batch, model.channels, model.height,
                                  model.width, int32_t(model.classes), 1);
-  InputPipeline pipeline = pipelineFor(model, set);
-  pipeline.resize = 0;
-  pipeline.randomCrop = pipeline.flip = false;
+  InputPipeline pipeline;
+  pipeline.channels = model.channels;
+  pipeline.height = model.height;
+  pipeline.width = model.width;
   std::vector<float> images(size_t(model.batch * model.imageSize()));
   std::vector<int32_t> labels(size_t(model.batch));
   std::vector<float> logits(size_t(model.batch * model.classes));
@@ -437,5 +447,7 @@ int main(int argc, char **argv) {
     return bench(session, options);
   if (command == "info")
     return info(session);
+  if (command == "prepare")
+    return prepare(session.model(), options);
   return fail("unknown command '" + command + "' (see --help)");
 }

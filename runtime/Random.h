@@ -40,7 +40,9 @@ enum class Purpose : uint64_t {
   Dropout,
   Shuffle,
   Augment,
-  Synthetic
+  Synthetic,
+  Crop,     ///< An image's crop and flip (runtime/data/Augment.h).
+  Lighting, ///< An image's PCA lighting noise.
 };
 
 /// The stream id for `purpose` and a 56-bit `id` (a parameter index, a step).

@@ -2,26 +2,16 @@
 
 #include "runtime/WeightFile.h"
 
+#include "runtime/Files.h"
 #include "runtime/Params.h"
 #include "runtime/weights_generated.h"
 
 #include <zlib.h>
 
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fcntl.h>
 #include <map>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 using namespace alexrt;
-
-static std::string systemError(const std::string &what,
-                               const std::string &path) {
-  return what + " '" + path + "': " + std::strerror(errno);
-}
 
 static uint32_t checksum(const float *value, const float *momentum,
                          size_t count) {
@@ -32,20 +22,6 @@ static uint32_t checksum(const float *value, const float *momentum,
   crc = crc32(crc, reinterpret_cast<const Bytef *>(momentum),
               uInt(count * sizeof(float)));
   return uint32_t(crc);
-}
-
-/// Writes all of `data` to `fd`.
-static bool writeAll(int fd, const uint8_t *data, size_t size) {
-  while (size > 0) {
-    ssize_t written = ::write(fd, data, size);
-    if (written < 0 && errno == EINTR)
-      continue;
-    if (written <= 0)
-      return false;
-    data += written;
-    size -= size_t(written);
-  }
-  return true;
 }
 
 /// A 64-byte-aligned float vector filled from `data`.
@@ -95,65 +71,23 @@ Status alexrt::saveWeights(const std::string &path,
 
   // Write beside the target, then rename: readers see the old file or the
   // new one, never a mix.
-  std::string temp = path + ".tmp.XXXXXX";
-  int fd = ::mkstemp(temp.data());
-  if (fd < 0)
-    return Status::error(systemError("cannot write weight file", path));
-  bool ok = writeAll(fd, builder.GetBufferPointer(), builder.GetSize()) &&
-            ::fsync(fd) == 0;
-  int savedErrno = errno;
-  ok = (::close(fd) == 0) && ok;
-  if (ok && ::rename(temp.c_str(), path.c_str()) != 0) {
-    savedErrno = errno;
-    ok = false;
-  }
-  if (!ok) {
-    ::unlink(temp.c_str());
-    errno = savedErrno;
-    return Status::error(systemError("cannot write weight file", path));
-  }
-  return Status::success();
+  return writeFileAtomically(path, "weight file", builder.GetBufferPointer(),
+                             builder.GetSize());
 }
 
-namespace {
-/// A read-only memory map that unmaps itself.
-struct MappedFile {
-  void *data = MAP_FAILED;
-  size_t size = 0;
-  ~MappedFile() {
-    if (data != MAP_FAILED)
-      ::munmap(data, size);
-  }
-};
-} // namespace
 
 Status alexrt::loadWeights(const std::string &path, uint64_t signature,
                            TrainingProgress &progress,
                            const std::vector<TensorBuffers> &tensors) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return Status::error(systemError("cannot open weight file", path));
-  struct stat info;
   MappedFile file;
-  if (::fstat(fd, &info) == 0 && info.st_size > 0) {
-    file.size = size_t(info.st_size);
-    file.data = ::mmap(nullptr, file.size, PROT_READ, MAP_PRIVATE, fd, 0);
-  }
-  int savedErrno = errno;
-  ::close(fd);
-  if (file.size == 0)
-    return Status::error("weight file '" + path + "' is empty");
-  if (file.data == MAP_FAILED) {
-    errno = savedErrno;
-    return Status::error(systemError("cannot read weight file", path));
-  }
-
-  auto *bytes = static_cast<const uint8_t *>(file.data);
-  if (file.size < 12 || !fb::SizePrefixedWeightFileBufferHasIdentifier(bytes))
+  if (Status status = file.open(path, "weight file"); !status.ok())
+    return status;
+  const uint8_t *bytes = file.data();
+  if (file.size() < 12 || !fb::SizePrefixedWeightFileBufferHasIdentifier(bytes))
     return Status::error("'" + path + "' is not an alexc weight file");
-  flatbuffers::Verifier verifier(bytes, file.size);
+  flatbuffers::Verifier verifier(bytes, file.size());
   if (flatbuffers::ReadScalar<flatbuffers::uoffset_t>(bytes) !=
-          file.size - sizeof(flatbuffers::uoffset_t) ||
+          file.size() - sizeof(flatbuffers::uoffset_t) ||
       !fb::VerifySizePrefixedWeightFileBuffer(verifier))
     return Status::error("weight file '" + path +
                          "' is truncated or corrupted");

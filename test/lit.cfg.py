@@ -16,7 +16,7 @@ llvm_config.use_default_substitutions()
 config.substitutions.append(("%models", os.path.join(config.alex_src_root, "models")))
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
-    ["alexc", "alex-opt", "alex-fuzz-frontend", "alexrt-unittests", "alex-check-step", "alex-gradcheck", "alex-weights-diff"],
+    ["alexc", "alex-opt", "alex-fuzz-frontend", "alexrt-unittests", "alex-check-step", "alex-gradcheck", "alex-weights-diff", "alex-make-images", "alex-fuzz-data"],
     [config.alex_tools_dir, config.llvm_tools_dir])
 
 # Tests that read Debian's dataset-fashion-mnist package.

@@ -121,6 +121,9 @@ LogicalResult alex::linkExecutable(llvm::StringRef object,
   } else {
     args.append({"-lalexrt_cpu", "-lalexrt", "-lopenblas"});
   }
+  llvm::SmallVector<llvm::StringRef> imageLibraries;
+  llvm::StringRef(ALEXRT_IMAGE_LIBRARIES).split(imageLibraries, '|', -1, false);
+  args.append(imageLibraries.begin(), imageLibraries.end());
   args.append({"-lz", "-lpthread", "-lm"});
   llvm::SmallVector<llvm::StringRef> buildFlags;
   llvm::StringRef(ALEXC_LINK_FLAGS).split(buildFlags, ' ', -1, false);

@@ -1,0 +1,144 @@
+//===- Files.cpp - mapped files and files replaced atomically -------------===//
+
+#include "runtime/Files.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace alexrt;
+
+std::string alexrt::systemError(const std::string &what,
+                                const std::string &path) {
+  return what + " '" + path + "': " + std::strerror(errno);
+}
+
+MappedFile::MappedFile(MappedFile &&other) noexcept
+    : bytes(other.bytes), length(other.length) {
+  other.bytes = nullptr;
+  other.length = 0;
+}
+
+MappedFile &MappedFile::operator=(MappedFile &&other) noexcept {
+  std::swap(bytes, other.bytes);
+  std::swap(length, other.length);
+  return *this;
+}
+
+MappedFile::~MappedFile() {
+  if (bytes)
+    ::munmap(const_cast<uint8_t *>(bytes), length);
+}
+
+Status MappedFile::open(const std::string &path, const std::string &what) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return Status::error(systemError("cannot open " + what, path));
+  struct stat info;
+  void *map = MAP_FAILED;
+  size_t size = 0;
+  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
+    size = size_t(info.st_size);
+    map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  }
+  int savedErrno = errno;
+  ::close(fd);
+  if (size == 0)
+    return Status::error(what + " '" + path + "' is empty");
+  if (map == MAP_FAILED) {
+    errno = savedErrno;
+    return Status::error(systemError("cannot read " + what, path));
+  }
+  *this = MappedFile();
+  bytes = static_cast<const uint8_t *>(map);
+  length = size;
+  return Status::success();
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd >= 0) {
+    ::close(fd);
+    ::unlink(temp.c_str());
+  }
+}
+
+Status AtomicFile::failure() {
+  Status status = Status::error(systemError("cannot write " + kind, target));
+  ::close(fd);
+  ::unlink(temp.c_str());
+  fd = -1;
+  return status;
+}
+
+Status AtomicFile::create(const std::string &path, const std::string &what) {
+  target = path;
+  kind = what;
+  temp = path + ".tmp.XXXXXX";
+  fd = ::mkstemp(temp.data());
+  if (fd < 0)
+    return Status::error(systemError("cannot write " + what, path));
+  return Status::success();
+}
+
+Status AtomicFile::write(const void *data, size_t size) {
+  Status status = writeAt(offset, data, size);
+  if (status.ok())
+    offset += size;
+  return status;
+}
+
+Status AtomicFile::writeAt(uint64_t at, const void *data, size_t size) {
+  auto *bytes = static_cast<const uint8_t *>(data);
+  while (size > 0) {
+    ssize_t done = ::pwrite(fd, bytes, size, off_t(at));
+    if (done < 0 && errno == EINTR)
+      continue;
+    if (done <= 0)
+      return failure();
+    bytes += done;
+    at += uint64_t(done);
+    size -= size_t(done);
+  }
+  return Status::success();
+}
+
+Status AtomicFile::commit() {
+  if (::fsync(fd) != 0)
+    return failure();
+  int closed = ::close(fd);
+  fd = -1;
+  if (closed != 0 || ::rename(temp.c_str(), target.c_str()) != 0) {
+    int savedErrno = errno;
+    ::unlink(temp.c_str());
+    errno = savedErrno;
+    return Status::error(systemError("cannot write " + kind, target));
+  }
+  return Status::success();
+}
+
+Status alexrt::writeFileAtomically(const std::string &path,
+                                   const std::string &what, const void *data,
+                                   size_t size) {
+  AtomicFile file;
+  Status status = file.create(path, what);
+  if (status.ok())
+    status = file.write(data, size);
+  if (status.ok())
+    status = file.commit();
+  return status;
+}
+
+bool alexrt::readWholeFile(const std::string &path, std::string &contents) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return false;
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  contents = buffer.str();
+  return !in.bad();
+}

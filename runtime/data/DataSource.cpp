@@ -1,0 +1,208 @@
+//===- DataSource.cpp - a model's training and test batches, any dataset --===//
+
+#include "runtime/data/DataSource.h"
+
+#include "runtime/Dataset.h"
+#include "runtime/data/Augment.h"
+#include "runtime/data/ImageSplit.h"
+
+using namespace alexrt;
+
+namespace {
+/// Datasets held in memory as bytes: Fashion-MNIST and synthetic images.
+class InMemoryData final : public DataSource {
+public:
+  Status open(const ModelInfo &model, const DataOptions &options) {
+    if (options.dataset == "synthetic") {
+      train = syntheticImages(4096, model.channels, model.height, model.width,
+                              int32_t(model.classes), model.seed);
+      test = syntheticImages(1024, model.channels, model.height, model.width,
+                             int32_t(model.classes), model.seed + 1);
+    } else {
+      std::string dir = options.dir.empty() ? kFashionMnistDir : options.dir;
+      Status status = loadFashionMnist(dir, true, train);
+      if (status.ok())
+        status = loadFashionMnist(dir, false, test);
+      if (!status.ok())
+        return status;
+    }
+    if (model.classes < train.classes)
+      return Status::error("the model has " + std::to_string(model.classes) +
+                           " outputs but " + options.dataset + " has " +
+                           std::to_string(train.classes) + " classes");
+    limit(train, options.trainLimit);
+    limit(test, options.testLimit);
+    for (int32_t c = 0; c < train.classes; ++c)
+      names.push_back(std::to_string(c));
+    name = options.dataset;
+    pipeline.channels = model.channels;
+    pipeline.height = model.height;
+    pipeline.width = model.width;
+    pipeline.resize = model.resize;
+    pipeline.randomCrop = model.randomCrop;
+    pipeline.flip = model.flip;
+    if (model.meanSubtract)
+      pipeline.channelMean = channelMeans(train);
+    // Test views are placed in the resized image.
+    pipeline.resizedSize(test, geometry.sourceHeight, geometry.sourceWidth);
+    geometry.height = model.height;
+    geometry.width = model.width;
+    Status status = pipeline.check(train);
+    return status.ok() ? pipeline.check(test) : status;
+  }
+
+  int64_t trainCount() const override { return train.count; }
+  int64_t testCount() const override { return test.count; }
+  std::string description() const override { return name; }
+  const std::vector<std::string> &classNames() const override { return names; }
+
+  Status trainBatch(const int64_t *indices, int64_t n, uint64_t seed,
+                    int64_t, int64_t step, float *images,
+                    int32_t *labels) const override {
+    pipeline.makeBatch(train, indices, n, true, seed, uint64_t(step), images,
+                       labels);
+    return Status::success();
+  }
+
+  Status testBatch(int64_t first, int64_t n, int64_t views, int64_t stride,
+                   float *images, int32_t *labels) const override {
+    std::vector<int64_t> indices(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i)
+      indices[size_t(i)] = first + i;
+    std::vector<CropView> crops = geometry.testViews(views);
+    for (int64_t v = 0; v < views; ++v)
+      pipeline.makeBatch(test, indices.data(), n, false, 0, 0,
+                         images + v * stride * pipeline.channels *
+                                      pipeline.height * pipeline.width,
+                         labels, &crops[size_t(v)]);
+    return Status::success();
+  }
+
+private:
+  static void limit(ImageSet &set, int64_t count) {
+    if (count <= 0 || count >= set.count)
+      return;
+    set.count = count;
+    set.pixels.resize(size_t(count * set.imageBytes()));
+    set.labels.resize(size_t(count));
+  }
+
+  ImageSet train, test;
+  InputPipeline pipeline;
+  Augmentation geometry; ///< Only for the test views' places.
+  std::vector<std::string> names;
+  std::string name;
+};
+
+/// ImageNet-style folders (ImageFolder or list files), packed or not.
+class ImageFolderData final : public DataSource {
+public:
+  Status open(const ModelInfo &model, const DataOptions &options) {
+    if (options.dir.empty())
+      return Status::error("dataset " + options.dataset +
+                           " needs a folder: --data DIR (or data.path), with "
+                           "DIR/train/<class>/* and DIR/val/<class>/*, or list "
+                           "files DIR/train.txt and DIR/val.txt");
+    if (model.resize < model.height || model.resize < model.width)
+      return Status::error(
+          "dataset " + options.dataset + " needs data.resize (the side of "
+          "the prepared square images) of at least the input size " +
+          std::to_string(model.height) + "x" + std::to_string(model.width));
+    if (model.channels != 1 && model.channels != 3)
+      return Status::error("image datasets feed 1- or 3-channel inputs, not " +
+                           std::to_string(model.channels));
+    Status status = train.open(options.dir, "train", model.resize,
+                               model.channels, model.classes, nullptr,
+                               options.threads);
+    if (status.ok())
+      status = test.open(options.dir, "val", model.resize, model.channels,
+                         model.classes, &train.classNames(), options.threads);
+    if (!status.ok())
+      return status;
+    train.limit(options.trainLimit);
+    test.limit(options.testLimit);
+    name = options.dataset + " from " + options.dir +
+           (train.packedFile().empty() ? " (original files)"
+                                       : " (packed files)");
+    augment.channels = model.channels;
+    augment.height = model.height;
+    augment.width = model.width;
+    augment.sourceHeight = augment.sourceWidth = model.resize;
+    augment.randomCrop = model.randomCrop;
+    augment.flip = model.flip;
+    augment.lighting = model.lighting;
+    const ColorStats &stats = train.stats();
+    if (model.meanSubtract)
+      augment.mean = stats.pixelMean; // the paper's mean image
+    augment.eigenvalues = stats.eigenvalues;
+    augment.eigenvectors = stats.eigenvectors;
+    return Status::success();
+  }
+
+  int64_t trainCount() const override { return train.count(); }
+  int64_t testCount() const override { return test.count(); }
+  std::string description() const override { return name; }
+  const std::vector<std::string> &classNames() const override {
+    return train.classNames();
+  }
+
+  Status trainBatch(const int64_t *indices, int64_t n, uint64_t seed,
+                    int64_t epoch, int64_t, float *images,
+                    int32_t *labels) const override {
+    Image square;
+    for (int64_t b = 0; b < n; ++b) {
+      int64_t index = indices[b];
+      if (Status status = train.image(index, square); !status.ok())
+        return status;
+      augment.render(square, augment.trainingView(seed, epoch, index),
+                     images + b * inputSize());
+      labels[b] = train.label(index);
+    }
+    return Status::success();
+  }
+
+  Status testBatch(int64_t first, int64_t n, int64_t views, int64_t stride,
+                   float *images, int32_t *labels) const override {
+    std::vector<CropView> crops = augment.testViews(views);
+    Image square;
+    for (int64_t i = 0; i < n; ++i) {
+      if (Status status = test.image(first + i, square); !status.ok())
+        return status;
+      for (int64_t v = 0; v < views; ++v)
+        augment.render(square, crops[size_t(v)],
+                       images + (v * stride + i) * inputSize());
+      labels[i] = test.label(first + i);
+    }
+    return Status::success();
+  }
+
+private:
+  int64_t inputSize() const {
+    return augment.channels * augment.height * augment.width;
+  }
+  ImageSplit train, test;
+  Augmentation augment;
+  std::string name;
+};
+} // namespace
+
+Status alexrt::openDataSource(const ModelInfo &model,
+                              const DataOptions &options,
+                              std::unique_ptr<DataSource> &source) {
+  if (options.dataset == "synthetic" || options.dataset == "fashion_mnist") {
+    auto data = std::make_unique<InMemoryData>();
+    if (Status status = data->open(model, options); !status.ok())
+      return status;
+    source = std::move(data);
+    return Status::success();
+  }
+  if (options.dataset == "imagenet") {
+    auto data = std::make_unique<ImageFolderData>();
+    if (Status status = data->open(model, options); !status.ok())
+      return status;
+    source = std::move(data);
+    return Status::success();
+  }
+  return Status::error("unknown dataset '" + options.dataset +
+                       "' (fashion_mnist, imagenet and synthetic are known)");
+}

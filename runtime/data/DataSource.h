@@ -1,0 +1,53 @@
+//===- DataSource.h - a model's training and test batches, any dataset -*- C++ -*-===//
+
+#ifndef ALEXRT_DATA_DATASOURCE_H
+#define ALEXRT_DATA_DATASOURCE_H
+
+#include "runtime/ModelInfo.h"
+#include "runtime/Status.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace alexrt {
+
+/// What the command line says about the data.
+struct DataOptions {
+  std::string dataset; ///< fashion_mnist, imagenet or synthetic.
+  std::string dir;     ///< Empty: the dataset's usual place.
+  int64_t trainLimit = 0, testLimit = 0; ///< Keep only the first N; 0: all.
+  int threads = 1; ///< For scanning a folder that has no packed files.
+};
+
+/// The training and test images of a model, as network inputs. Safe to
+/// call from several loader threads at once.
+class DataSource {
+public:
+  virtual ~DataSource() = default;
+  virtual int64_t trainCount() const = 0;
+  virtual int64_t testCount() const = 0;
+  /// One line for the log ("imagenet from DIR (packed files)").
+  virtual std::string description() const = 0;
+  virtual const std::vector<std::string> &classNames() const = 0;
+
+  /// Training images `indices[0..n)`, augmented for `epoch` (`step` is the
+  /// global step of the batch).
+  virtual Status trainBatch(const int64_t *indices, int64_t n, uint64_t seed,
+                            int64_t epoch, int64_t step, float *images,
+                            int32_t *labels) const = 0;
+  /// Test images [first, first + n), each as `views` (1 or 10) test views:
+  /// view v of the i-th image goes to images[(v * stride + i) * size].
+  virtual Status testBatch(int64_t first, int64_t n, int64_t views,
+                           int64_t stride, float *images,
+                           int32_t *labels) const = 0;
+};
+
+/// Opens the model's dataset (or options.dataset).
+Status openDataSource(const ModelInfo &model, const DataOptions &options,
+                      std::unique_ptr<DataSource> &source);
+
+} // namespace alexrt
+
+#endif // ALEXRT_DATA_DATASOURCE_H

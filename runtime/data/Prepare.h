@@ -1,0 +1,57 @@
+//===- Prepare.h - decode a dataset once: resize, statistics, packing -*- C++ -*-===//
+//
+// Preparing (the compiled binaries' `prepare` command) does once what the
+// paper did ahead of training: every image decoded, its short side resized
+// to the model's `resize` and the central square kept, re-encoded as a JPEG
+// into a packed file per split (runtime/data/PackedFile.h), with the
+// training set's mean and colour covariance. A folder with no packed file
+// is scanned the same way when training starts, without the re-encoding.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ALEXRT_DATA_PREPARE_H
+#define ALEXRT_DATA_PREPARE_H
+
+#include "runtime/Status.h"
+#include "runtime/data/ColorStats.h"
+#include "runtime/data/Image.h"
+#include "runtime/data/ImageList.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace alexrt {
+
+class PackedWriter;
+
+/// The JPEG quality of prepared images.
+constexpr int kPreparedJpegQuality = 95;
+
+/// Reads and decodes `path` as a side x side square (short side resized,
+/// centre kept) with `channels` channels.
+Status loadSquareImage(const std::string &path, int64_t side, int64_t channels,
+                       Image &square);
+
+/// What scanning a list found.
+struct ScanResult {
+  std::vector<int64_t> kept; ///< Indices into the list that decoded.
+  int64_t skipped = 0;
+  PixelSums sums;
+};
+
+/// Decodes every file of `list` on `threads` threads. A file that does not
+/// decode is skipped with a warning naming it. With `writer`, each decoded
+/// square is re-encoded and appended, in list order.
+Status scanImages(const ImageList &list, int64_t side, int64_t channels,
+                  int threads, PackedWriter *writer, ScanResult &result);
+
+/// Packs the train and val splits of the dataset in `dir` into
+/// `outDir`/<split>.alexdata.
+Status prepareDataset(const std::string &dir, const std::string &outDir,
+                      int64_t side, int64_t channels, int64_t classes,
+                      int threads);
+
+} // namespace alexrt
+
+#endif // ALEXRT_DATA_PREPARE_H
