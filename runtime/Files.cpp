@@ -108,7 +108,10 @@ Status AtomicFile::writeAt(uint64_t at, const void *data, size_t size) {
 }
 
 Status AtomicFile::commit() {
-  if (::fsync(fd) != 0)
+  // mkstemp makes the file private; give it the mode a new file would get.
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  if (::fchmod(fd, 0666 & ~mask) != 0 || ::fsync(fd) != 0)
     return failure();
   int closed = ::close(fd);
   fd = -1;

@@ -17,6 +17,7 @@
 #include "runtime/data/Prepare.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -42,6 +43,7 @@ commands:
   prepare  pack an image dataset's train and val splits once: resized,
            centre-cropped, re-encoded, with the training set's statistics
   bench    time training steps on synthetic data; prints one JSON line
+           (--data-only: time the data loader alone on the model's data)
   info     the model: parameters, input, recipe
 
 options:
@@ -85,7 +87,7 @@ int fail(const std::string &message, int code = 1) {
 }
 
 bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
-  static const char *const flags[] = {"resume", "force"};
+  static const char *const flags[] = {"resume", "force", "data-only"};
   static const char *const keys[] = {
       "weights", "data",  "dataset", "out",   "epochs",         "limit",
       "test-limit", "seed", "steps", "warmup", "crops", "loader-threads"};
@@ -236,7 +238,7 @@ int train(Session &session, const Options &options) {
     int64_t epoch = progress.epoch, firstStep = progress.step;
     uint64_t seed = progress.seed;
     Loader loader(steps, images.size(), labels.size(), threads,
-                  2 * threads + 1,
+                  threads + 2,
                   [&](int64_t s, float *batchImages, int32_t *batchLabels) {
                     return data->trainBatch(order.data() + s * model.batch,
                                             model.batch, seed, epoch,
@@ -339,8 +341,49 @@ int prepare(const ModelInfo &model, const Options &options) {
   return 0;
 }
 
+/// The loader alone: training batches of the model's data (decode,
+/// augment) for --steps batches; prints one JSON line.
+int benchData(const ModelInfo &model, const Options &options) {
+  std::unique_ptr<DataSource> data;
+  if (Status status = openData(model, options, data); !status.ok())
+    return fail(status.message());
+  int threads = loaderThreads(model, options);
+  int64_t available = data->trainCount() / model.batch;
+  int64_t steps = std::min(options.number("steps", 20), available);
+  if (steps < 2)
+    return fail("bench --data-only needs at least two batches of images");
+  std::vector<int64_t> order = epochOrder(data->trainCount(), model.seed, 0);
+  Loader loader(steps, size_t(model.batch * model.imageSize()),
+                size_t(model.batch), threads, threads + 2,
+                [&](int64_t s, float *images, int32_t *labels) {
+                  return data->trainBatch(order.data() + s * model.batch,
+                                          model.batch, model.seed, 0, s,
+                                          images, labels);
+                });
+  const float *images;
+  const int32_t *labels;
+  // The first batch warms the caches and the threads; time the rest.
+  Status status = loader.next(images, labels);
+  auto start = std::chrono::steady_clock::now();
+  for (int64_t s = 1; s < steps && status.ok(); ++s)
+    status = loader.next(images, labels);
+  if (!status.ok())
+    return fail(status.message());
+  double seconds = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+  std::printf("{\"data\": \"%s\", \"loader_threads\": %d, \"batch\": %lld, "
+              "\"batches\": %lld, \"images_per_second\": %.1f}\n",
+              data->description().c_str(), threads, (long long)model.batch,
+              (long long)steps - 1,
+              double((steps - 1) * model.batch) / seconds);
+  return 0;
+}
+
 int bench(Session &session, const Options &options) {
   const ModelInfo &model = session.model();
+  if (options.has("data-only"))
+    return benchData(model, options);
   session.initialize(model.seed);
   int64_t steps = std::max<int64_t>(1, options.number("steps", 10));
   int64_t warmup = std::max<int64_t>(0, options.number("warmup", 2));

@@ -57,23 +57,36 @@ std::vector<CropView> Augmentation::testViews(int64_t views) const {
 
 void Augmentation::render(const Image &image, const CropView &view,
                           float *out) const {
-  int64_t c = channels;
+  int64_t c = channels, plane = height * width, span = width * c;
   bool perPixel = int64_t(mean.size()) > c;
   const float scale = 1.0f / 255.0f;
+  float offset[3];
+  for (int64_t k = 0; k < c; ++k)
+    offset[k] = view.shift[size_t(k)] -
+                (perPixel || mean.empty() ? 0.0f : mean[size_t(k)]);
+  // Each row: scaled and mean-subtracted while interleaved (contiguous, so
+  // it vectorises), then split into the channel planes, mirrored or not.
+  std::vector<float> row(static_cast<size_t>(span));
   for (int64_t y = 0; y < height; ++y) {
     int64_t sy = view.y + y;
-    const uint8_t *row = image.row(sy);
-    const float *meanRow =
-        perPixel ? mean.data() + sy * sourceWidth * c : nullptr;
-    for (int64_t x = 0; x < width; ++x) {
-      int64_t sx = view.x + (view.mirror ? width - 1 - x : x);
-      for (int64_t k = 0; k < c; ++k) {
-        float m = perPixel       ? meanRow[sx * c + k]
-                  : mean.empty() ? 0.0f
-                                 : mean[size_t(k)];
-        out[(k * height + y) * width + x] =
-            float(row[sx * c + k]) * scale - m + view.shift[size_t(k)];
-      }
+    const uint8_t *source = image.row(sy) + view.x * c;
+    if (perPixel) {
+      const float *meanRow = mean.data() + (sy * sourceWidth + view.x) * c;
+      for (int64_t i = 0; i < span; ++i)
+        row[size_t(i)] = float(source[i]) * scale - meanRow[i];
+    } else {
+      for (int64_t i = 0; i < span; ++i)
+        row[size_t(i)] = float(source[i]) * scale;
+    }
+    for (int64_t k = 0; k < c; ++k) {
+      float *dest = out + k * plane + y * width;
+      const float *from = row.data() + k;
+      if (view.mirror)
+        for (int64_t x = 0; x < width; ++x)
+          dest[x] = from[(width - 1 - x) * c] + offset[k];
+      else
+        for (int64_t x = 0; x < width; ++x)
+          dest[x] = from[x * c] + offset[k];
     }
   }
 }

@@ -26,7 +26,7 @@ namespace alexrt {
 class PackedWriter;
 
 /// The JPEG quality of prepared images.
-constexpr int kPreparedJpegQuality = 95;
+constexpr int kPreparedJpegQuality = 90;
 
 /// Reads and decodes `path` as a side x side square (short side resized,
 /// centre kept) with `channels` channels.

@@ -12,7 +12,7 @@ namespace alexrt {
 /// antialiased bilinear one: a triangle whose support widens by the shrink
 /// factor, so when shrinking every source pixel contributes (no aliasing);
 /// when enlarging it is plain bilinear interpolation with half-pixel
-/// centres.
+/// centres. Images have 1 or 3 channels.
 Image resizeCentralSquare(const Image &image, int64_t side);
 
 } // namespace alexrt
