@@ -18,8 +18,14 @@ Status alexrt::evaluate(Session &session, const DataSource &data,
   int64_t count = data.testCount(), batch = model.batch;
   int64_t batches = (count + batch - 1) / batch;
   size_t imageFloats = size_t(views * batch * model.imageSize());
+  // A slot holds every view of a batch (10 views of the paper's batch:
+  // 770 MB): at most about 2 GiB of them, at least 3.
+  int64_t slotBytes = int64_t(imageFloats * sizeof(float));
+  int depth = int(std::clamp<int64_t>(threads + 2, 3,
+                                      std::max<int64_t>(3, (int64_t(2) << 30) /
+                                                               slotBytes)));
   Loader loader(
-      batches, imageFloats, size_t(batch), threads, threads + 2,
+      batches, imageFloats, size_t(batch), threads, depth,
       [&](int64_t item, float *images, int32_t *labels) {
         int64_t first = item * batch;
         return data.testBatch(first, std::min(batch, count - first), views,

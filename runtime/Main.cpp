@@ -222,10 +222,11 @@ int train(Session &session, const Options &options) {
   std::vector<int32_t> labels(size_t(model.batch));
   std::vector<float> logits(size_t(model.batch * model.classes));
   std::fprintf(stderr,
-               "training %s on %s: %lld images, batch %lld, %lld steps an "
-               "epoch, %d loader thread%s\n",
+               "training %s on %s: %lld images of %zu classes, batch %lld, "
+               "%lld steps an epoch, %d loader thread%s\n",
                model.name.c_str(), data->description().c_str(),
-               (long long)data->trainCount(), (long long)model.batch,
+               (long long)data->trainCount(), data->classNames().size(),
+               (long long)model.batch,
                (long long)steps, threads, threads == 1 ? "" : "s");
   while (progress.epoch < epochs) {
     std::vector<int64_t> order =

@@ -32,8 +32,12 @@ public:
                            std::to_string(train.classes) + " classes");
     limit(train, options.trainLimit);
     limit(test, options.testLimit);
-    for (int32_t c = 0; c < train.classes; ++c)
-      names.push_back(std::to_string(c));
+    if (options.dataset == "fashion_mnist")
+      names = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+               "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+    else
+      for (int32_t c = 0; c < train.classes; ++c)
+        names.push_back(std::to_string(c));
     name = options.dataset;
     pipeline.channels = model.channels;
     pipeline.height = model.height;
