@@ -27,7 +27,8 @@ void AlexDialect::initialize() {
 }
 
 /// The module attribute `alex.training` must hold an `#alex.training`; the
-/// memory-plan attributes are byte counts; `alex.device` is a device.
+/// memory-plan attributes are byte counts; `alex.device` is a device;
+/// `alex.profile_regions` lists {layer, phase, flops} dictionaries.
 LogicalResult AlexDialect::verifyOperationAttribute(Operation *op,
                                                     NamedAttribute attr) {
   if (attr.getName() == kWorkspaceBytesAttrName ||
@@ -42,6 +43,20 @@ LogicalResult AlexDialect::verifyOperationAttribute(Operation *op,
     if (!isa<DeviceAttr>(attr.getValue()))
       return op->emitError()
              << "'" << kDeviceAttrName << "' must be an #alex.device attribute";
+    return success();
+  }
+  if (attr.getName() == kProfileRegionsAttrName) {
+    auto regions = dyn_cast<ArrayAttr>(attr.getValue());
+    bool valid = regions && llvm::all_of(regions, [](Attribute region) {
+      auto entry = dyn_cast<DictionaryAttr>(region);
+      return entry && entry.getAs<StringAttr>("layer") &&
+             entry.getAs<StringAttr>("phase") &&
+             entry.getAs<IntegerAttr>("flops");
+    });
+    if (!valid)
+      return op->emitError() << "'" << kProfileRegionsAttrName
+                             << "' must be an array of {layer, phase, flops} "
+                                "dictionaries";
     return success();
   }
   if (attr.getName() != kTrainingAttrName)

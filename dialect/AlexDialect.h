@@ -41,6 +41,9 @@ constexpr llvm::StringLiteral kDeviceAttrName = "alex.device";
 /// On a device function's result: the dimension (0 or 1) of which the
 /// function returns its device's block; without it, the whole value.
 constexpr llvm::StringLiteral kBlockDimAttrName = "alex.block_dim";
+/// Module attribute of --alex-profile-layers: the profiled regions
+/// ({layer, phase, flops} dictionaries), indexed by alex.profile_mark.
+constexpr llvm::StringLiteral kProfileRegionsAttrName = "alex.profile_regions";
 } // namespace alex
 
 #endif // ALEX_DIALECT_ALEXDIALECT_H

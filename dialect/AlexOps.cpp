@@ -21,13 +21,6 @@ static LogicalResult verifyResultShape(Operation *op, Value result,
   return verifyInferredShape(op, "result", shapeOf(result), inferred);
 }
 
-static int64_t product(llvm::ArrayRef<int64_t> dims) {
-  int64_t result = 1;
-  for (int64_t dim : dims)
-    result *= dim;
-  return result;
-}
-
 //===----------------------------------------------------------------------===//
 // Parameters
 //===----------------------------------------------------------------------===//
@@ -133,4 +126,11 @@ LogicalResult DropoutOp::verify() {
 LogicalResult SoftmaxCrossEntropyOp::verify() {
   auto emit = [&] { return emitOpError(); };
   return verifyLossShapes(shapeOf(getLogits()), shapeOf(getLabels()), emit);
+}
+
+LogicalResult ProfileMarkOp::verify() {
+  if (int32_t(getRegion()) < -1)
+    return emitOpError() << "region must be -1 (end) or an index, got "
+                         << int32_t(getRegion());
+  return success();
 }

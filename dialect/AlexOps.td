@@ -14,7 +14,8 @@ def Alex_MultiplyAddOpInterface : OpInterface<"MultiplyAddOpInterface"> {
   let cppNamespace = "::alex";
   let description = [{
     An op whose cost is dominated by multiply-adds (convolutions, dense
-    layers). Used by `alexc summary` and, later, by cost models.
+    layers and their gradients). Used by `alexc summary` and by the layer
+    profile (--alex-profile-layers).
   }];
   let methods = [
     InterfaceMethod<"Multiply-adds for one example of the batch.",
@@ -244,6 +245,29 @@ def Alex_SoftmaxCrossEntropyOp : Alex_Op<"softmax_cross_entropy", [Pure]> {
     $logits `,` $labels attr-dict `:` type($logits) `,` type($labels) `->`
     type($loss)
   }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Instrumentation
+//===----------------------------------------------------------------------===//
+
+def Alex_ProfileMarkOp : Alex_Op<"profile_mark"> {
+  let summary = "Where a profiled region of a step starts (or the step ends)";
+  let description = [{
+    Placed by `--alex-profile-layers` where the work of one layer and phase
+    (forward, backward, update) begins; `region` indexes the module's
+    `alex.profile_regions`. Region -1 ends the last region. Lowered to a
+    call of the runtime's `alexrt_profile_mark`, which charges the time
+    since the previous mark of the same thread to that mark's region. It
+    has effects (the clock), so nothing moves work across it.
+
+    ```mlir
+    alex.profile_mark 3
+    ```
+  }];
+  let arguments = (ins I32Attr:$region);
+  let assemblyFormat = "$region attr-dict";
   let hasVerifier = 1;
 }
 

@@ -138,3 +138,24 @@ SGDUpdateOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   return verifyParamUse(*this, getParamAttr(), getGrad(), "gradient type ",
                         symbolTable, getRows());
 }
+
+// A gradient op does the multiply-adds of its forward op.
+int64_t Conv2DGradInputOp::getMultiplyAddsPerExample() {
+  llvm::ArrayRef<int64_t> filter = shapeOf(getFilter());
+  return product(shapeOf(getOutputGrad()).drop_front()) *
+         product(filter.drop_front());
+}
+
+int64_t Conv2DGradFilterOp::getMultiplyAddsPerExample() {
+  llvm::ArrayRef<int64_t> filter = shapeOf(getFilterGrad());
+  return product(shapeOf(getOutputGrad()).drop_front()) *
+         product(filter.drop_front());
+}
+
+int64_t DenseGradInputOp::getMultiplyAddsPerExample() {
+  return product(shapeOf(getWeight()));
+}
+
+int64_t DenseGradWeightOp::getMultiplyAddsPerExample() {
+  return product(shapeOf(getWeightGrad()));
+}

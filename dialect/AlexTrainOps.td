@@ -17,7 +17,8 @@ def Alex_StepScalar : 0DTensorOf<[I64]>,
 def Alex_F32Scalar : 0DTensorOf<[F32]>,
     BuildableType<"::mlir::RankedTensorType::get({}, $_builder.getF32Type())">;
 
-def Alex_Conv2DGradInputOp : Alex_Op<"conv2d_grad_input", [Pure]> {
+def Alex_Conv2DGradInputOp : Alex_Op<"conv2d_grad_input", [Pure,
+    DeclareOpInterfaceMethods<Alex_MultiplyAddOpInterface>]> {
   let summary = "Gradient of conv2d with respect to its input";
   let description = [{
     Given the gradient of a convolution's output (N x O x Ho x Wo) and its
@@ -40,7 +41,8 @@ def Alex_Conv2DGradInputOp : Alex_Op<"conv2d_grad_input", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Alex_Conv2DGradFilterOp : Alex_Op<"conv2d_grad_filter", [Pure]> {
+def Alex_Conv2DGradFilterOp : Alex_Op<"conv2d_grad_filter", [Pure,
+    DeclareOpInterfaceMethods<Alex_MultiplyAddOpInterface>]> {
   let summary = "Gradient of conv2d with respect to its filter";
   let description = [{
     Given a convolution's input and the gradient of its output, the gradient
@@ -144,7 +146,8 @@ def Alex_MaxPoolGradOp : Alex_Op<"max_pool_grad", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Alex_DenseGradInputOp : Alex_Op<"dense_grad_input", [Pure]> {
+def Alex_DenseGradInputOp : Alex_Op<"dense_grad_input", [Pure,
+    DeclareOpInterfaceMethods<Alex_MultiplyAddOpInterface>]> {
   let summary = "Gradient of dense with respect to its input: dy x weight";
   let description = [{
     ```mlir
@@ -160,7 +163,8 @@ def Alex_DenseGradInputOp : Alex_Op<"dense_grad_input", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Alex_DenseGradWeightOp : Alex_Op<"dense_grad_weight", [Pure]> {
+def Alex_DenseGradWeightOp : Alex_Op<"dense_grad_weight", [Pure,
+    DeclareOpInterfaceMethods<Alex_MultiplyAddOpInterface>]> {
   let summary = "Gradient of dense with respect to its weight: dy^T x input";
   let description = [{
     ```mlir

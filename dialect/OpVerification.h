@@ -17,6 +17,14 @@ inline llvm::ArrayRef<int64_t> shapeOf(mlir::Value value) {
   return mlir::cast<mlir::ShapedType>(value.getType()).getShape();
 }
 
+/// The number of elements of a shape.
+inline int64_t product(llvm::ArrayRef<int64_t> dims) {
+  int64_t result = 1;
+  for (int64_t dim : dims)
+    result *= dim;
+  return result;
+}
+
 /// `what` (a value's shape) must agree with the shape a rule inferred; a
 /// dynamic dimension on either side agrees with anything.
 inline mlir::LogicalResult

@@ -108,4 +108,5 @@ void EmitEntryPoints::runOnOperation() {
   for (auto param : llvm::make_early_inc_range(module.getOps<ParamOp>()))
     param.erase();
   module->removeAttr(kTrainingAttrName);
+  module->removeAttr(kProfileRegionsAttrName);
 }

@@ -40,6 +40,24 @@ flatbuffers::Offset<fb::Param> exportParam(flatbuffers::FlatBufferBuilder &b,
   return out.Finish();
 }
 
+/// The regions --alex-profile-layers marked, if it ran.
+std::vector<flatbuffers::Offset<fb::ProfileRegion>>
+exportProfile(flatbuffers::FlatBufferBuilder &b, ModuleOp module) {
+  std::vector<flatbuffers::Offset<fb::ProfileRegion>> regions;
+  auto list = module->getAttrOfType<ArrayAttr>(kProfileRegionsAttrName);
+  if (!list)
+    return regions;
+  for (auto region : list.getAsRange<DictionaryAttr>()) {
+    auto layer = region.getAs<StringAttr>("layer");
+    auto phase = region.getAs<StringAttr>("phase");
+    auto flops = region.getAs<IntegerAttr>("flops");
+    regions.push_back(fb::CreateProfileRegion(
+        b, b.CreateString(layer ? layer.str() : "?"),
+        b.CreateString(phase ? phase.str() : "?"), flops ? flops.getInt() : 0));
+  }
+  return regions;
+}
+
 struct ExportModel : public alex::impl::AlexExportModelBase<ExportModel> {
   using AlexExportModelBase::AlexExportModelBase;
   void runOnOperation() override;
@@ -79,6 +97,7 @@ void ExportModel::runOnOperation() {
   DataAttr data = training.getData();
   auto dataset = b.CreateString(data.getDataset().str());
   auto dataPath = b.CreateString(data.getPath().str());
+  auto profile = b.CreateVector(exportProfile(b, module));
 
   fb::ModelBuilder model(b);
   model.add_name(name);
@@ -113,6 +132,7 @@ void ExportModel::runOnOperation() {
   model.add_mean_subtract(data.getMeanSubtract());
   model.add_test_crops(data.getTestCrops());
   model.add_tf32(tf32);
+  model.add_profile(profile);
   b.Finish(model.Finish(), fb::ModelIdentifier());
 
   OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());

@@ -151,6 +151,10 @@ LogicalResult FunctionLowering::run() {
           rows ? rowsView(lb, whole, (*rows)[0], read.getType()) : whole;
       continue;
     }
+    if (auto mark = dyn_cast<ProfileMarkOp>(op)) {
+      lb.call("alexrt_profile_mark", {lb.i32(int32_t(mark.getRegion()))});
+      continue;
+    }
     if (isa<FlattenOp, ReshapeOp, DropoutOp>(op)) {
       buffers[op.getResult(0)] =
           view(lb, buffers.lookup(op.getOperand(0)), op.getResult(0).getType());

@@ -134,6 +134,27 @@ def AlexPlanMemory : Pass<"alex-plan-memory", "mlir::ModuleOp"> {
   }];
 }
 
+def AlexProfileLayers : Pass<"alex-profile-layers", "mlir::ModuleOp"> {
+  let summary = "Mark where each layer's forward, backward and update work starts";
+  let description = [{
+    Instruments the functions on tensors for the layer profile of compiled
+    binaries (`bench --profile`, CPU target): an `alex.profile_mark` goes
+    wherever the (layer, phase) of the ops changes, and one with region -1
+    before each return. An op's layer is the .model layer named by its
+    location (a fused block's first layer; the layers a block absorbed,
+    such as its ReLU and pooling, count as the block's); its phase is `update` for an
+    SGD update and, in a function with a loss, `forward` up to the loss and
+    `backward` after it (`forward` everywhere in other functions). Views
+    (read_param, flatten, reshape, dropout) emit no code and mark nothing.
+
+    The module gets `alex.profile_regions`, one dictionary per region:
+    `layer`, `phase` and `flops`, the floating-point operations of the
+    region's multiply-add ops (2 per multiply-add) in one call of the
+    training step (device 0's when partitioned). --alex-export-model puts
+    them in the descriptor.
+  }];
+}
+
 def AlexExportModel : Pass<"alex-export-model", "mlir::ModuleOp"> {
   let summary = "Embed the model descriptor the runtime reads";
   let description = [{
@@ -143,7 +164,8 @@ def AlexExportModel : Pass<"alex-export-model", "mlir::ModuleOp"> {
     constant globals `alex_model_descriptor` (bytes) and
     `alex_model_descriptor_size` (i64). Reads `@forward` on tensors: run it
     before lowering. With `tf32`, the descriptor lets the CUDA runtime's
-    GEMMs use TF32 tensor cores.
+    GEMMs use TF32 tensor cores. The regions of `alex.profile_regions`
+    (--alex-profile-layers) go into its `profile`.
   }];
   let options = [
     Option<"tf32", "tf32", "bool", /*default=*/"false",

@@ -112,6 +112,10 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
   if (runs(Stage::Fused) && options.fuse)
     pm.addPass(createAlexFuseConvBlocks());
   if (runs(Stage::Loops)) {
+    // CPU steps time their layers for `bench --profile` (a clock read per
+    // region); GPU work is asynchronous to the host, so not there.
+    if (options.target == CodeTarget::CPU)
+      pm.addPass(createAlexProfileLayers());
     AlexExportModelOptions exportOptions;
     exportOptions.tf32 = options.tf32;
     pm.addPass(createAlexExportModel(exportOptions));

@@ -7,6 +7,7 @@
 
 #include "runtime/Dataset.h"
 #include "runtime/Evaluate.h"
+#include "runtime/Profile.h"
 #include "runtime/Progress.h"
 #include "runtime/Schedule.h"
 #include "runtime/Session.h"
@@ -43,7 +44,9 @@ commands:
   prepare  pack an image dataset's train and val splits once: resized,
            centre-cropped, re-encoded, with the training set's statistics
   bench    time training steps on synthetic data; prints one JSON line
-           (--data-only: time the data loader alone on the model's data)
+           (--profile: then each layer's forward, backward and update
+           time, share and GFLOP/s; --data-only: time the data loader
+           alone on the model's data)
   info     the model: parameters, input, recipe
 
 options:
@@ -87,7 +90,8 @@ int fail(const std::string &message, int code = 1) {
 }
 
 bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
-  static const char *const flags[] = {"resume", "force", "data-only"};
+  static const char *const flags[] = {"resume", "force", "data-only",
+                                      "profile"};
   static const char *const keys[] = {
       "weights", "data",  "dataset", "out",   "epochs",         "limit",
       "test-limit", "seed", "steps", "warmup", "crops", "loader-threads"};
@@ -385,6 +389,11 @@ int bench(Session &session, const Options &options) {
   const ModelInfo &model = session.model();
   if (options.has("data-only"))
     return benchData(model, options);
+  bool profile = options.has("profile");
+  if (profile && model.profile.empty())
+    return fail("this binary's step has no layer profile: compile it with "
+                "--target=cpu (GPU kernels and their CPU twin are not "
+                "instrumented)");
   session.initialize(model.seed);
   int64_t steps = std::max<int64_t>(1, options.number("steps", 10));
   int64_t warmup = std::max<int64_t>(0, options.number("warmup", 2));
@@ -406,8 +415,11 @@ int bench(Session &session, const Options &options) {
   Progress bar("bench", warmup + steps);
   int64_t exchangedBefore = 0;
   for (int64_t s = 0; s < warmup + steps; ++s) {
-    if (s == warmup)
+    if (s == warmup) {
       exchangedBefore = alexrt_exchanged_bytes();
+      if (profile)
+        startProfile(int64_t(model.profile.size()), model.devices);
+    }
     auto start = std::chrono::steady_clock::now();
     session.trainStep(images.data(), labels.data(), logits.data());
     double ms = std::chrono::duration<double, std::milli>(
@@ -417,6 +429,10 @@ int bench(Session &session, const Options &options) {
       times.push_back(ms);
     bar.update(s + 1, "");
   }
+  stopProfile();
+  double mean = 0;
+  for (double ms : times)
+    mean += ms / double(times.size());
   std::sort(times.begin(), times.end());
   double median = times[times.size() / 2];
   struct rusage usage;
@@ -434,6 +450,15 @@ int bench(Session &session, const Options &options) {
               (long long)model.devices, median,
               double(model.batch) * 1000.0 / median,
               double(usage.ru_maxrss) / 1024.0, exchanged);
+  if (profile) {
+    std::string devices =
+        model.devices > 1 ? " of " + std::to_string(model.devices) +
+                                " (its waits at exchanges included)"
+                          : "";
+    std::printf("\nlayer profile: mean of %lld steps (%.3f ms), device 0%s\n",
+                (long long)steps, mean, devices.c_str());
+    std::fputs(profileTable(model, steps, mean / 1e3).c_str(), stdout);
+  }
   return 0;
 }
 

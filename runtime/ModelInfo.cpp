@@ -53,5 +53,9 @@ Status alexrt::parseModelInfo(const uint8_t *data, size_t size,
   info.meanSubtract = model->mean_subtract();
   info.testCrops = model->test_crops();
   info.tf32 = model->tf32();
+  if (model->profile())
+    for (const fb::ProfileRegion *region : *model->profile())
+      info.profile.push_back(
+          {region->layer()->str(), region->phase()->str(), region->flops()});
   return Status::success();
 }

@@ -34,6 +34,13 @@ struct ModelInfo {
   /// GEMMs may use TF32 tensor cores (compiled with --precision=tf32).
   bool tf32 = false;
 
+  /// A region of the step alexrt_profile_mark times (CPU target).
+  struct ProfileRegion {
+    std::string layer, phase; ///< phase: forward, backward or update.
+    int64_t flops = 0;        ///< Per training step (device 0's part).
+  };
+  std::vector<ProfileRegion> profile;
+
   /// Floats in one image.
   int64_t imageSize() const { return channels * height * width; }
 };

@@ -47,6 +47,11 @@ void alexrt_exchange_copy(float *dst, int64_t dst_stride, const float *src,
 /* Bytes alexrt_exchange_copy has moved since the process started. */
 int64_t alexrt_exchanged_bytes(void);
 
+/* The step's work from here on belongs to profile region `region` (an
+ * index into the descriptor's `profile`; -1: the step ends). Called by CPU
+ * steps (--alex-profile-layers); see runtime/Profile.h. */
+void alexrt_profile_mark(int32_t region);
+
 /* The device memory standing for the static buffer `global` of `bytes`
  * bytes (a workspace or exchange buffer; see --alex-device-globals): the
  * global itself on the CPU, GPU memory allocated on first use on CUDA. */

@@ -695,3 +695,17 @@ func.func @f(%step: tensor<i64>) {
 func.func @f() attributes {alex.device = #alex.device<index = 2, count = 2>} {
   return
 }
+
+// -----
+
+func.func @f() {
+  // expected-error @+1 {{'alex.profile_mark' op region must be -1 (end) or an index, got -2}}
+  alex.profile_mark -2
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'alex.profile_regions' must be an array of {layer, phase, flops} dictionaries}}
+module attributes {alex.profile_regions = [{layer = "conv1", phase = "forward"}]} {
+}
