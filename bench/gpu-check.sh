@@ -6,8 +6,9 @@
 #   bash bench/gpu-check.sh build   # here: compile, run the CPU step
 #   bash bench/gpu-check.sh run     # on the GPU machine, over the result
 #
-# `build` writes bench/gpu-job/ (about 40 MB; carry it): the CPU target's
-# executable (OpenBLAS linked statically: the GPU machine may lack it),
+# `build` writes bench/gpu-job/ (about 60 MB; carry it): the CPU target's
+# executable (with oneDNN and libgomp beside it in lib/, found through its
+# rpath: the GPU machine may lack them; the codecs linked statically),
 # CUDA executables (1 device fp32, 2 devices fp32, 2 devices tf32) and
 # alex-weights-diff. `run` runs the CPU step (one BLAS thread), then each
 # CUDA executable for one step, and compares its weights and momenta
@@ -28,10 +29,12 @@ if [ "${1:-}" = build ]; then
   rm -rf "$job" && mkdir -p "$job"
   compile() { "$build/bin/alexc" compile models/alexnet.model --batch=8 "$@"; }
   compile --target=cpu --devices=1 --emit=obj -o "$job/paper-cpu.o"
+  mkdir -p "$job/lib"
+  cp /usr/lib/x86_64-linux-gnu/libdnnl.so.2 /usr/lib/x86_64-linux-gnu/libgomp.so.1 "$job/lib/"
   ${CXX:-c++} -fuse-ld=lld -o "$job/paper-cpu" "$job/paper-cpu.o" \
-    -L"$build/lib" -lalexrt_main -lalexrt_cpu -lalexrt \
-    /usr/lib/x86_64-linux-gnu/libopenblas.a /usr/lib/x86_64-linux-gnu/libjpeg.a \
-    /usr/lib/x86_64-linux-gnu/libpng16.a -lz -lpthread -lm
+    -L"$build/lib" -lalexrt_main -lalexrt_cpu -lalexrt -ldnnl -fopenmp \
+    /usr/lib/x86_64-linux-gnu/libjpeg.a /usr/lib/x86_64-linux-gnu/libpng16.a \
+    -lz -lpthread -lm -Wl,-rpath,'$ORIGIN/lib'
   rm "$job/paper-cpu.o"
   compile --target=cuda --devices=1 -o "$job/paper-cuda1"
   compile --target=cuda --devices=2 -o "$job/paper-cuda2"
@@ -50,7 +53,7 @@ trap 'rm -rf "$weights"' EXIT
 status=0
 nvidia-smi -L | tee "$out/device.txt"
 loss() { grep -o 'train loss [0-9.]*' "$1" | head -1; }
-OPENBLAS_NUM_THREADS=1 "$job/paper-cpu" "${step[@]}" --weights "$weights/cpu.fb" \
+OMP_NUM_THREADS=1 "$job/paper-cpu" "${step[@]}" --weights "$weights/cpu.fb" \
   > "$out/cpu.log" 2>&1 || { echo "the CPU step failed" >&2; exit 1; }
 echo "cpu:  $(loss "$out/cpu.log")" | tee "$out/summary.txt"
 # check NAME BINARY REFERENCE TOLERANCE

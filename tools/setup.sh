@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build ccache python3
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
-  libflatbuffers-dev flatbuffers-compiler libopenblas-dev zlib1g-dev libgtest-dev
+  libflatbuffers-dev flatbuffers-compiler libdnnl-dev zlib1g-dev libgtest-dev
   libjpeg62-turbo-dev libpng-dev
   dataset-fashion-mnist
 )

@@ -222,6 +222,7 @@ static FailureOr<CompiledRun> runCompiled(OwningOpRef<ModuleOp> module,
     add("alexrt_run_devices", &alexrt_run_devices);
     add("alexrt_device_barrier", &alexrt_device_barrier);
     add("alexrt_exchange_copy", &alexrt_exchange_copy);
+    add("alexrt_profile_mark", &alexrt_profile_mark);
     return symbols;
   });
 

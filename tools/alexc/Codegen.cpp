@@ -119,7 +119,7 @@ LogicalResult alex::linkExecutable(llvm::StringRef object,
     args.append(cudaLibraries.begin(), cudaLibraries.end());
     args.append({"-ldl", "-lrt"});
   } else {
-    args.append({"-lalexrt_cpu", "-lalexrt", "-lopenblas"});
+    args.append({"-lalexrt_cpu", "-lalexrt", "-ldnnl", "-fopenmp"});
   }
   llvm::SmallVector<llvm::StringRef> imageLibraries;
   llvm::StringRef(ALEXRT_IMAGE_LIBRARIES).split(imageLibraries, '|', -1, false);
