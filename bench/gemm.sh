@@ -24,9 +24,5 @@ echo "| library | threads | step's $(wc -l < "$work/calls.txt") GEMMs, ms | GFLO
 echo "|---|---|---|---|---|"
 for threads in "$(nproc)" 1; do
   OMP_NUM_THREADS=$threads "$work/sgemm" "$work/calls.txt" "$threads" 4096 |
-    $python -c '
-import json, sys
-for line in sys.stdin:
-    r = json.loads(line)
-    print(f"| {r[\"library\"]} | {r[\"threads\"]} | {r[\"step_gemm_ms\"]} | {r[\"step_gflops\"]} | {r[\"square_gflops\"]} |")'
+    $python bench/gemm/table.py
 done
