@@ -57,8 +57,9 @@ void alexrt_profile_mark(int32_t region);
  * global itself on the CPU, GPU memory allocated on first use on CUDA. */
 void *alexrt_global_memory(void *global, int64_t bytes);
 
-/* Provided by the object alexc generates (see passes/EmitEntryPoints.cpp
- * and --alex-lower-to-loops for the buffer order):
+/* Provided by the object alexc generates (see
+ * passes/lowering/EmitEntryPoints.cpp and --alex-lower-to-loops for the
+ * buffer order):
  *  - alex_model_descriptor[alex_model_descriptor_size]: a FlatBuffer of
  *    runtime/schemas/model.fbs describing parameters, input and recipe;
  *  - alex_forward(buffers): parameters..., images, labels, loss, logits;

@@ -1,10 +1,10 @@
 //===- FusedKernels.h - fused blocks as loops over memrefs ------*- C++ -*-===//
 
-#ifndef ALEX_PASSES_FUSEDKERNELS_H
-#define ALEX_PASSES_FUSEDKERNELS_H
+#ifndef ALEX_PASSES_LOWERING_FUSEDKERNELS_H
+#define ALEX_PASSES_LOWERING_FUSEDKERNELS_H
 
 #include "dialect/AlexDialect.h"
-#include "passes/LoopBuilder.h"
+#include "passes/lowering/LoopBuilder.h"
 
 namespace alex {
 
@@ -24,4 +24,4 @@ void denseBlockGrad(LoopBuilder &lb, DenseBlockGradOp op,
 
 } // namespace alex
 
-#endif // ALEX_PASSES_FUSEDKERNELS_H
+#endif // ALEX_PASSES_LOWERING_FUSEDKERNELS_H

@@ -7,10 +7,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef ALEX_PASSES_KERNELPARTS_H
-#define ALEX_PASSES_KERNELPARTS_H
+#ifndef ALEX_PASSES_LOWERING_KERNELPARTS_H
+#define ALEX_PASSES_LOWERING_KERNELPARTS_H
 
-#include "passes/LoopBuilder.h"
+#include "passes/lowering/LoopBuilder.h"
 
 namespace alex {
 
@@ -92,4 +92,4 @@ void biasGrad(LoopBuilder &lb, mlir::Value dy, mlir::Value db);
 
 } // namespace alex
 
-#endif // ALEX_PASSES_KERNELPARTS_H
+#endif // ALEX_PASSES_LOWERING_KERNELPARTS_H

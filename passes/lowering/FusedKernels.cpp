@@ -8,9 +8,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "passes/FusedKernels.h"
+#include "passes/lowering/FusedKernels.h"
 
-#include "passes/KernelParts.h"
+#include "passes/lowering/KernelParts.h"
 
 using namespace mlir;
 using namespace alex;

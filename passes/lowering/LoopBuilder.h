@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef ALEX_PASSES_LOOPBUILDER_H
-#define ALEX_PASSES_LOOPBUILDER_H
+#ifndef ALEX_PASSES_LOWERING_LOOPBUILDER_H
+#define ALEX_PASSES_LOWERING_LOOPBUILDER_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -114,4 +114,4 @@ mlir::func::FuncOp declareSgemm(mlir::ModuleOp module);
 
 } // namespace alex
 
-#endif // ALEX_PASSES_LOOPBUILDER_H
+#endif // ALEX_PASSES_LOWERING_LOOPBUILDER_H

@@ -8,11 +8,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "passes/LoopKernels.h"
+#include "passes/lowering/LoopKernels.h"
 
-#include "passes/DeviceKernels.h"
-#include "passes/FusedKernels.h"
-#include "passes/KernelParts.h"
+#include "passes/lowering/DeviceKernels.h"
+#include "passes/lowering/FusedKernels.h"
+#include "passes/lowering/KernelParts.h"
 
 #include "dialect/AlexDialect.h"
 #include "runtime/Random.h"

@@ -1,8 +1,8 @@
 //===- LowerToLoops.cpp - alex functions as loops over buffers ------------===//
 
-#include "passes/DeviceKernels.h"
-#include "passes/KernelParts.h"
-#include "passes/LoopKernels.h"
+#include "passes/lowering/DeviceKernels.h"
+#include "passes/lowering/KernelParts.h"
+#include "passes/lowering/LoopKernels.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Utils/IndexingUtils.h"

@@ -1,6 +1,6 @@
 //===- LoopBuilder.cpp - loop nests and BLAS calls over memrefs -----------===//
 
-#include "passes/LoopBuilder.h"
+#include "passes/lowering/LoopBuilder.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"

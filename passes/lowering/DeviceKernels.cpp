@@ -1,8 +1,8 @@
 //===- DeviceKernels.cpp - exchanges between devices as loops -------------===//
 
-#include "passes/DeviceKernels.h"
+#include "passes/lowering/DeviceKernels.h"
 
-#include "passes/KernelParts.h"
+#include "passes/lowering/KernelParts.h"
 
 using namespace mlir;
 using namespace alex;

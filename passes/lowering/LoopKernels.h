@@ -1,9 +1,9 @@
 //===- LoopKernels.h - each alex op as loops over memrefs -------*- C++ -*-===//
 
-#ifndef ALEX_PASSES_LOOPKERNELS_H
-#define ALEX_PASSES_LOOPKERNELS_H
+#ifndef ALEX_PASSES_LOWERING_LOOPKERNELS_H
+#define ALEX_PASSES_LOWERING_LOOPKERNELS_H
 
-#include "passes/LoopBuilder.h"
+#include "passes/lowering/LoopBuilder.h"
 
 namespace alex {
 
@@ -26,4 +26,4 @@ mlir::LogicalResult emitKernel(LoopBuilder &lb, mlir::Operation *op,
 
 } // namespace alex
 
-#endif // ALEX_PASSES_LOOPKERNELS_H
+#endif // ALEX_PASSES_LOWERING_LOOPKERNELS_H

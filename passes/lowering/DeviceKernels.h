@@ -1,10 +1,10 @@
 //===- DeviceKernels.h - exchanges between devices as loops -----*- C++ -*-===//
 
-#ifndef ALEX_PASSES_DEVICEKERNELS_H
-#define ALEX_PASSES_DEVICEKERNELS_H
+#ifndef ALEX_PASSES_LOWERING_DEVICEKERNELS_H
+#define ALEX_PASSES_LOWERING_DEVICEKERNELS_H
 
 #include "dialect/AlexDialect.h"
-#include "passes/LoopKernels.h"
+#include "passes/lowering/LoopKernels.h"
 
 namespace alex {
 
@@ -27,4 +27,4 @@ void copyColumns(LoopBuilder &lb, mlir::Value src, int64_t srcFirst,
 
 } // namespace alex
 
-#endif // ALEX_PASSES_DEVICEKERNELS_H
+#endif // ALEX_PASSES_LOWERING_DEVICEKERNELS_H
