@@ -9,9 +9,11 @@
 #include "runtime/Evaluate.h"
 #include "runtime/Profile.h"
 #include "runtime/Progress.h"
+#include "runtime/Safetensors.h"
 #include "runtime/Schedule.h"
 #include "runtime/Session.h"
 #include "runtime/Target.h"
+#include "runtime/TrainingLog.h"
 #include "runtime/alexrt.h"
 #include "runtime/data/DataSource.h"
 #include "runtime/data/Loader.h"
@@ -43,6 +45,8 @@ commands:
   eval     loss, top-1 and top-5 error of --weights on the test set
   prepare  pack an image dataset's train and val splits once: resized,
            centre-cropped, re-encoded, with the training set's statistics
+  export   write --weights' parameters as safetensors (--out FILE, -o FILE)
+  import   FILE.safetensors into a new weight file (--weights FILE)
   bench    time training steps on synthetic data; prints one JSON line
            (--profile: then each layer's forward, backward and update
            time, share and GFLOP/s; --data-only: time the data loader
@@ -56,7 +60,8 @@ options:
                    ImageFolder (DIR/train/<class>/*, DIR/val/<class>/*) or
                    list files (DIR/train.txt, DIR/val.txt: "path label")
   --dataset NAME   fashion_mnist, imagenet or synthetic instead of the model's
-  --out DIR        prepare: where the packed files go (default: --data)
+  --out DIR        prepare: where the packed files go (default: --data);
+                   export: the safetensors file to write (also -o)
   --epochs N       epochs to train (default: the model's)
   --limit N        use only the first N training images
   --test-limit N   use only the first N test images
@@ -64,6 +69,8 @@ options:
                    default: the model's test_crops)
   --loader-threads N  threads decoding images (default: the cores the
                    training step leaves)
+  --log FILE       train: the JSON-lines log of each epoch's figures
+                   (default: beside --weights, NAME.log.jsonl)
   --resume         continue training from --weights, bit-exactly
   --force          let train replace an existing --weights file
   --seed N         initialisation seed (default: the model's)
@@ -74,6 +81,8 @@ options:
 /// Parsed `--key value` and `--flag` options.
 struct Options {
   std::map<std::string, std::string> values;
+  /// Arguments that are not options (files for import and predict).
+  std::vector<std::string> files;
   bool has(const std::string &key) const { return values.count(key); }
   std::string get(const std::string &key, std::string fallback = "") const {
     auto it = values.find(key);
@@ -94,11 +103,18 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
                                       "profile"};
   static const char *const keys[] = {
       "weights", "data",  "dataset", "out",   "epochs",         "limit",
-      "test-limit", "seed", "steps", "warmup", "crops", "loader-threads"};
+      "test-limit", "seed", "steps", "warmup", "crops", "loader-threads",
+      "log"};
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
+    if (arg == "-o")
+      arg = "--out";
+    if (arg.rfind("-", 0) != 0) {
+      options.files.push_back(arg);
+      continue;
+    }
     if (arg.rfind("--", 0) != 0) {
-      error = "unexpected argument '" + arg + "'";
+      error = "unknown option '" + arg + "'";
       return false;
     }
     std::string key = arg.substr(2);
@@ -112,7 +128,7 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
       }
       std::string value = argv[++i];
       bool numeric = key != "weights" && key != "data" && key != "dataset" &&
-                     key != "out";
+                     key != "out" && key != "log";
       if (numeric &&
           (value.empty() || value.size() > 18 ||
            value.find_first_not_of("0123456789") != std::string::npos)) {
@@ -219,6 +235,12 @@ int train(Session &session, const Options &options) {
     return fail("fewer training images (" + std::to_string(data->trainCount()) +
                 ") than one batch (" + std::to_string(model.batch) + ")");
 
+  TrainingLog log;
+  if (Status opened = log.open(options.get("log", defaultLogPath(weights)),
+                               options.has("resume"));
+      !opened.ok())
+    return fail(opened.message());
+
   TrainingProgress &progress = session.progress();
   int64_t epochs = options.number("epochs", model.epochs);
   int threads = loaderThreads(model, options);
@@ -295,6 +317,21 @@ int train(Session &session, const Options &options) {
                 double(steps * model.batch) / seconds,
                 100.0 * waited / seconds, progress.learningRate);
     std::fflush(stdout);
+    EpochRecord record;
+    record.epoch = progress.epoch;
+    record.step = progress.step;
+    record.views = views;
+    record.trainLoss = lossSum / double(steps);
+    record.trainAccuracy = correct / double(steps * model.batch);
+    record.testLoss = test.loss;
+    record.top1Error = test.top1Error;
+    record.top5Error = test.top5Error;
+    record.learningRate = progress.learningRate;
+    record.imagesPerSecond = double(steps * model.batch) / seconds;
+    record.seconds = seconds;
+    record.dataWait = waited / seconds;
+    if (Status logged = log.write(record); !logged.ok())
+      return fail(logged.message());
     updateSchedule(model, progress, test.top1Error);
     Status saved = session.save(weights);
     if (!saved.ok())
@@ -462,6 +499,53 @@ int bench(Session &session, const Options &options) {
   return 0;
 }
 
+/// --weights' parameter values as a safetensors file.
+int exportWeights(Session &session, const Options &options) {
+  std::string weights = options.get("weights"), out = options.get("out");
+  if (weights.empty() || out.empty())
+    return fail("export needs --weights FILE and -o FILE.safetensors");
+  if (Status status = session.load(weights); !status.ok())
+    return fail(status.message());
+  const TrainingProgress &progress = session.progress();
+  std::vector<TensorBuffers> tensors = session.hostTensors();
+  Status status = writeSafetensors(
+      out, tensors,
+      {{"format", "pt"},
+       {"model", session.model().name},
+       {"epoch", std::to_string(progress.epoch)},
+       {"step", std::to_string(progress.step)}});
+  if (!status.ok())
+    return fail(status.message());
+  int64_t parameters = 0;
+  for (const TensorBuffers &tensor : tensors)
+    parameters += tensor.numElements();
+  std::printf("exported %zu tensors (%lld parameters) of '%s' to %s\n",
+              tensors.size(), (long long)parameters, weights.c_str(),
+              out.c_str());
+  return 0;
+}
+
+/// A safetensors file (names and shapes of this model) as a new weight
+/// file: zero momenta, training at its start.
+int importWeights(Session &session, const Options &options) {
+  std::string weights = options.get("weights");
+  if (options.files.size() != 1 || weights.empty())
+    return fail("import needs one FILE.safetensors and --weights FILE");
+  if (fileExists(weights) && !options.has("force"))
+    return fail("'" + weights + "' exists; use --force to replace it");
+  session.initialize(uint64_t(options.number("seed", session.model().seed)));
+  std::vector<TensorBuffers> tensors = session.hostTensors();
+  Status status = readSafetensors(options.files[0], tensors);
+  if (!status.ok())
+    return fail(status.message());
+  session.commitHostTensors();
+  if (Status saved = session.save(weights); !saved.ok())
+    return fail(saved.message());
+  std::printf("imported %zu tensors from %s into %s\n", tensors.size(),
+              options.files[0].c_str(), weights.c_str());
+  return 0;
+}
+
 int info(Session &session) {
   const ModelInfo &model = session.model();
   int64_t total = 0;
@@ -508,6 +592,9 @@ int main(int argc, char **argv) {
   if (!status.ok())
     return fail(status.message());
   std::string command = argv[1];
+  if (!options.files.empty() && command != "import")
+    return fail("unexpected argument '" + options.files.front() +
+                "' (see --help)");
   if (command == "train")
     return train(session, options);
   if (command == "eval")
@@ -518,5 +605,9 @@ int main(int argc, char **argv) {
     return info(session);
   if (command == "prepare")
     return prepare(session.model(), options);
+  if (command == "export")
+    return exportWeights(session, options);
+  if (command == "import")
+    return importWeights(session, options);
   return fail("unknown command '" + command + "' (see --help)");
 }

@@ -12,26 +12,23 @@
 namespace alexrt {
 
 /// `[=====>      ] 120/468 loss 0.53 acc 81.2% 1234 img/s` on stderr:
-/// redrawn in place on a terminal, a line every tenth of the way otherwise
-/// (logs stay readable).
+/// redrawn in place on a terminal; otherwise (a log file) a line every
+/// five seconds at most, and the last one, so logs stay short.
 class Progress {
 public:
   Progress(std::string label, int64_t total)
       : label(std::move(label)), total(total), start(Clock::now()),
-        terminal(::isatty(STDERR_FILENO)) {}
+        lastDraw(start), terminal(::isatty(STDERR_FILENO)) {}
 
   /// Reports `done` of `total`, with `status` after the bar.
   void update(int64_t done, const std::string &status) {
     auto now = Clock::now();
     bool last = done == total;
-    if (terminal) {
-      if (!last && now - lastDraw < std::chrono::milliseconds(200))
-        return;
-    } else if (!last && done * 10 / total == lastDecile) {
+    auto interval = terminal ? std::chrono::milliseconds(200)
+                             : std::chrono::milliseconds(5000);
+    if (!last && now - lastDraw < interval)
       return;
-    }
     lastDraw = now;
-    lastDecile = done * 10 / total;
     const int width = 24;
     int filled = int(done * width / total);
     std::string bar(size_t(filled), '=');
@@ -52,7 +49,6 @@ private:
   std::string label;
   int64_t total;
   Clock::time_point start, lastDraw;
-  int64_t lastDecile = -1;
   bool terminal;
 };
 

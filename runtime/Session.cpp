@@ -97,6 +97,11 @@ std::vector<TensorBuffers> Session::buffers() const {
   return result;
 }
 
+std::vector<TensorBuffers> Session::hostTensors() {
+  download();
+  return buffers();
+}
+
 Status Session::load(const std::string &path) {
   Status status =
       loadWeights(path, modelSignature(info.params), state, buffers());

@@ -35,6 +35,12 @@ public:
   /// Copies the device's parameters and momenta back first.
   Status save(const std::string &path);
 
+  /// The parameters (values and momenta) in host memory, copied back from
+  /// the device first.
+  std::vector<TensorBuffers> hostTensors();
+  /// Sends host tensors changed through hostTensors() to the device.
+  void commitHostTensors() { upload(); }
+
   /// One SGD step on a batch; returns the mean loss and fills `logits`
   /// (batch x classes). Advances the step counter.
   float trainStep(float *images, int32_t *labels, float *logits);

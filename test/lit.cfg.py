@@ -1,5 +1,6 @@
 # lit configuration of the alexc test suite.
 import os
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -14,6 +15,10 @@ config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs",
 
 llvm_config.use_default_substitutions()
 config.substitutions.append(("%models", os.path.join(config.alex_src_root, "models")))
+config.substitutions.append(("%schemas", os.path.join(config.alex_src_root, "runtime", "schemas")))
+# The Python lit runs on (Debian's /usr/bin/python3, with python3-numpy,
+# python3-flatbuffers and python3-matplotlib from tools/setup.sh).
+config.substitutions.append(("%python", sys.executable))
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
     ["alexc", "alex-opt", "alex-fuzz-frontend", "alexrt-unittests", "alex-check-step", "alex-gradcheck", "alex-weights-diff", "alex-make-images", "alex-fuzz-data"],
