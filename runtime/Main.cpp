@@ -7,6 +7,8 @@
 
 #include "runtime/Dataset.h"
 #include "runtime/Evaluate.h"
+#include "runtime/Files.h"
+#include "runtime/KernelGrid.h"
 #include "runtime/Profile.h"
 #include "runtime/Progress.h"
 #include "runtime/Safetensors.h"
@@ -16,6 +18,7 @@
 #include "runtime/TrainingLog.h"
 #include "runtime/alexrt.h"
 #include "runtime/data/DataSource.h"
+#include "runtime/data/Decode.h"
 #include "runtime/data/Loader.h"
 #include "runtime/data/Prepare.h"
 
@@ -47,6 +50,9 @@ commands:
            centre-cropped, re-encoded, with the training set's statistics
   export   write --weights' parameters as safetensors (--out FILE, -o FILE)
   import   FILE.safetensors into a new weight file (--weights FILE)
+  kernels  the first convolution's kernels of --weights as a PNG grid, one
+           block of rows per tower (the paper's Figure 3; -o FILE.png,
+           --layer NAME for another convolution)
   bench    time training steps on synthetic data; prints one JSON line
            (--profile: then each layer's forward, backward and update
            time, share and GFLOP/s; --data-only: time the data loader
@@ -104,7 +110,7 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
   static const char *const keys[] = {
       "weights", "data",  "dataset", "out",   "epochs",         "limit",
       "test-limit", "seed", "steps", "warmup", "crops", "loader-threads",
-      "log"};
+      "log", "layer"};
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "-o")
@@ -128,7 +134,7 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
       }
       std::string value = argv[++i];
       bool numeric = key != "weights" && key != "data" && key != "dataset" &&
-                     key != "out" && key != "log";
+                     key != "out" && key != "log" && key != "layer";
       if (numeric &&
           (value.empty() || value.size() > 18 ||
            value.find_first_not_of("0123456789") != std::string::npos)) {
@@ -546,6 +552,45 @@ int importWeights(Session &session, const Options &options) {
   return 0;
 }
 
+/// A convolution's kernels as a PNG grid (Figure 3).
+int kernels(Session &session, const Options &options) {
+  std::string weights = options.get("weights"), out = options.get("out");
+  if (weights.empty() || out.empty())
+    return fail("kernels needs --weights FILE and -o FILE.png");
+  if (Status status = session.load(weights); !status.ok())
+    return fail(status.message());
+  // The first convolution's filter, or --layer's.
+  std::string layer = options.get("layer");
+  for (const TensorBuffers &tensor : session.hostTensors()) {
+    bool wanted = layer.empty() ? tensor.shape.size() == 4
+                                : tensor.name == layer + ".weight";
+    if (!wanted)
+      continue;
+    if (tensor.shape.size() != 4)
+      return fail("'" + layer + "' is not a convolution");
+    Image grid;
+    std::vector<uint8_t> png;
+    Status status = kernelGrid(tensor.value, tensor.shape,
+                               session.model().devices, GridLayout(), grid);
+    if (status.ok())
+      status = encodePng(grid, png);
+    if (status.ok())
+      status = writeFileAtomically(out, "PNG file", png.data(), png.size());
+    if (!status.ok())
+      return fail(tensor.name + ": " + status.message());
+    std::printf("%s: %lld kernels of %lldx%lldx%lld, %lld tower%s -> %s "
+                "(%lldx%lld)\n",
+                tensor.name.c_str(), (long long)tensor.shape[0],
+                (long long)tensor.shape[1], (long long)tensor.shape[2],
+                (long long)tensor.shape[3], (long long)session.model().devices,
+                session.model().devices == 1 ? "" : "s", out.c_str(),
+                (long long)grid.width, (long long)grid.height);
+    return 0;
+  }
+  return fail(layer.empty() ? "the model has no convolution"
+                            : "the model has no convolution '" + layer + "'");
+}
+
 int info(Session &session) {
   const ModelInfo &model = session.model();
   int64_t total = 0;
@@ -609,5 +654,7 @@ int main(int argc, char **argv) {
     return exportWeights(session, options);
   if (command == "import")
     return importWeights(session, options);
+  if (command == "kernels")
+    return kernels(session, options);
   return fail("unknown command '" + command + "' (see --help)");
 }

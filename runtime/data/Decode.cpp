@@ -1,4 +1,4 @@
-//===- Decode.cpp - JPEG and PNG images to pixels, and back to JPEG -------===//
+//===- Decode.cpp - JPEG and PNG images to pixels, and back ---------------===//
 
 #include "runtime/data/Decode.h"
 
@@ -239,4 +239,24 @@ Status alexrt::encodeJpeg(const Image &image, int quality,
   if (!ok)
     return Status::error(std::string("cannot encode JPEG: ") + errors.message);
   return Status::success();
+}
+
+Status alexrt::encodePng(const Image &image, std::vector<uint8_t> &out) {
+  png_image png;
+  std::memset(&png, 0, sizeof png);
+  png.version = PNG_IMAGE_VERSION;
+  png.width = png_uint_32(image.width);
+  png.height = png_uint_32(image.height);
+  png.format = image.channels == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
+  png_alloc_size_t size = 0;
+  if (png_image_write_to_memory(&png, nullptr, &size, 0, image.pixels.data(),
+                                0, nullptr)) {
+    out.resize(size);
+    if (png_image_write_to_memory(&png, out.data(), &size, 0,
+                                  image.pixels.data(), 0, nullptr)) {
+      out.resize(size);
+      return Status::success();
+    }
+  }
+  return Status::error(std::string("cannot encode PNG: ") + png.message);
 }

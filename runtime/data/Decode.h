@@ -1,4 +1,4 @@
-//===- Decode.h - JPEG and PNG images to pixels, and back to JPEG -*- C++ -*-===//
+//===- Decode.h - JPEG and PNG images to pixels, and back -------*- C++ -*-===//
 //
 // libjpeg(-turbo) and libpng do the work. The format is told by content, not
 // by name (ImageNet holds a PNG named .JPEG); grayscale, CMYK and YCCK
@@ -34,6 +34,9 @@ Status decodeImage(const uint8_t *data, size_t size, int64_t channels,
 
 /// Encodes a 1- or 3-channel image as a baseline JPEG (4:2:0 for colour).
 Status encodeJpeg(const Image &image, int quality, std::vector<uint8_t> &out);
+
+/// Encodes a 1- or 3-channel image as an 8-bit grey or RGB PNG.
+Status encodePng(const Image &image, std::vector<uint8_t> &out);
 
 } // namespace alexrt
 
