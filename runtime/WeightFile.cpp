@@ -63,11 +63,19 @@ Status alexrt::saveWeights(const std::string &path,
                                      progress.bestValidationError,
                                      progress.epochsSinceBest, progress.drops);
   auto name = builder.CreateString(modelName);
+  flatbuffers::Offset<fb::DataFacts> data;
+  if (!progress.dataset.empty())
+    data = fb::CreateDataFacts(
+        builder, builder.CreateString(progress.dataset),
+        builder.CreateVectorOfStrings(progress.classNames),
+        builder.CreateVector(progress.mean), progress.meanHeight,
+        progress.meanWidth);
   // Size-prefixed, so a reader can tell a truncated file from a whole one.
   fb::FinishSizePrefixedWeightFileBuffer(
       builder, fb::CreateWeightFile(builder, kWeightFormatVersion, name,
                                     signature, progress.seed, progress.step,
-                                    progress.epoch, schedule, tensorVector));
+                                    progress.epoch, schedule, tensorVector,
+                                    data));
 
   // Write beside the target, then rename: readers see the old file or the
   // new one, never a mix.
@@ -140,5 +148,19 @@ Status alexrt::loadWeights(const std::string &path, uint64_t signature,
   progress.bestValidationError = schedule->best_validation_error();
   progress.epochsSinceBest = schedule->epochs_since_best();
   progress.drops = schedule->drops();
+  progress.dataset.clear();
+  progress.classNames.clear();
+  progress.mean.clear();
+  progress.meanHeight = progress.meanWidth = 0;
+  if (const fb::DataFacts *data = root->data()) {
+    progress.dataset = data->dataset() ? data->dataset()->str() : "";
+    if (data->class_names())
+      for (const flatbuffers::String *name : *data->class_names())
+        progress.classNames.push_back(name->str());
+    if (data->mean())
+      progress.mean.assign(data->mean()->begin(), data->mean()->end());
+    progress.meanHeight = data->mean_height();
+    progress.meanWidth = data->mean_width();
+  }
   return Status::success();
 }

@@ -32,6 +32,13 @@ struct TrainingProgress {
   double bestValidationError = 1.0;
   int64_t epochsSinceBest = 0;
   int64_t drops = 0;
+
+  /// The training data's facts (schemas/weights.fbs, DataFacts): empty
+  /// `dataset` when unknown.
+  std::string dataset;
+  std::vector<std::string> classNames;
+  std::vector<float> mean; ///< Per channel, or meanHeight x meanWidth x C.
+  int64_t meanHeight = 0, meanWidth = 0;
 };
 
 /// One parameter's memory: `value` and `momentum` hold numElements floats.

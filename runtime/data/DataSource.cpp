@@ -59,6 +59,12 @@ public:
   int64_t testCount() const override { return test.count; }
   std::string description() const override { return name; }
   const std::vector<std::string> &classNames() const override { return names; }
+  void describe(TrainingProgress &facts) const override {
+    facts.dataset = name;
+    facts.classNames = names;
+    facts.mean = pipeline.channelMean; // per channel
+    facts.meanHeight = facts.meanWidth = 0;
+  }
 
   Status trainBatch(const int64_t *indices, int64_t n, uint64_t seed,
                     int64_t, int64_t step, float *images,
@@ -148,6 +154,13 @@ public:
   std::string description() const override { return name; }
   const std::vector<std::string> &classNames() const override {
     return train.classNames();
+  }
+  void describe(TrainingProgress &facts) const override {
+    facts.dataset = name;
+    facts.classNames = train.classNames();
+    facts.mean = augment.mean; // the mean image, or none
+    facts.meanHeight = facts.mean.empty() ? 0 : augment.sourceHeight;
+    facts.meanWidth = facts.mean.empty() ? 0 : augment.sourceWidth;
   }
 
   Status trainBatch(const int64_t *indices, int64_t n, uint64_t seed,

@@ -5,6 +5,7 @@
 
 #include "runtime/ModelInfo.h"
 #include "runtime/Status.h"
+#include "runtime/WeightFile.h"
 
 #include <cstdint>
 #include <memory>
@@ -31,6 +32,9 @@ public:
   /// One line for the log ("imagenet from DIR (packed files)").
   virtual std::string description() const = 0;
   virtual const std::vector<std::string> &classNames() const = 0;
+  /// Records in `facts` what predicting on new images needs: the dataset,
+  /// its class names and the mean subtracted from inputs.
+  virtual void describe(TrainingProgress &facts) const = 0;
 
   /// Training images `indices[0..n)`, augmented for `epoch` (`step` is the
   /// global step of the batch).
