@@ -23,3 +23,9 @@ mkdir -p "$out"
 "$out/tiny" info | grep '^target'
 "$out/tiny" train --weights "$out/tiny.fb" --epochs "${EPOCHS:-5}" --force
 "$out/tiny" eval --weights "$out/tiny.fb"
+# What it learned: the first layer's kernels (one block of rows a tower)
+# and the training curves, as PNG files.
+"$out/tiny" kernels --weights "$out/tiny.fb" -o "$out/kernels.png"
+/usr/bin/python3 tools/plot.py "$out/tiny.log.jsonl" -o "$out/curves.png"
+echo "pictures: $out/kernels.png $out/curves.png"
+
