@@ -48,11 +48,11 @@ LogicalResult AlexDialect::verifyOperationAttribute(Operation *op,
   if (attr.getName() == kProfileRegionsAttrName) {
     auto regions = dyn_cast<ArrayAttr>(attr.getValue());
     bool valid = regions && llvm::all_of(regions, [](Attribute region) {
-      auto entry = dyn_cast<DictionaryAttr>(region);
-      return entry && entry.getAs<StringAttr>("layer") &&
-             entry.getAs<StringAttr>("phase") &&
-             entry.getAs<IntegerAttr>("flops");
-    });
+                   auto entry = dyn_cast<DictionaryAttr>(region);
+                   return entry && entry.getAs<StringAttr>("layer") &&
+                          entry.getAs<StringAttr>("phase") &&
+                          entry.getAs<IntegerAttr>("flops");
+                 });
     if (!valid)
       return op->emitError() << "'" << kProfileRegionsAttrName
                              << "' must be an array of {layer, phase, flops} "

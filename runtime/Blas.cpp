@@ -12,8 +12,8 @@
 
 #include "runtime/Blas.h"
 
-#include <oneapi/dnnl/dnnl.h>
 #include <omp.h>
+#include <oneapi/dnnl/dnnl.h>
 
 #include <atomic>
 #include <cstdio>
@@ -36,12 +36,13 @@ extern "C" void alexrt_sgemm(int32_t transposeA, int32_t transposeB, int64_t m,
     threadsHere = threads;
   }
   dnnl_status_t status =
-      dnnl_sgemm(transposeA ? 'T' : 'N', transposeB ? 'T' : 'N', m, n, k,
-                 alpha, a, lda, b, ldb, beta, c, ldc);
+      dnnl_sgemm(transposeA ? 'T' : 'N', transposeB ? 'T' : 'N', m, n, k, alpha,
+                 a, lda, b, ldb, beta, c, ldc);
   if (status != dnnl_success) {
     // Only malformed arguments fail, which alexc never generates.
-    std::fprintf(stderr, "alexrt_sgemm: oneDNN refused a %lldx%lldx%lld GEMM "
-                         "(status %d)\n",
+    std::fprintf(stderr,
+                 "alexrt_sgemm: oneDNN refused a %lldx%lldx%lld GEMM "
+                 "(status %d)\n",
                  (long long)m, (long long)n, (long long)k, int(status));
     std::abort();
   }

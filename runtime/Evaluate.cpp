@@ -12,8 +12,8 @@
 
 using namespace alexrt;
 
-Status alexrt::evaluate(Session &session, const DataSource &data,
-                        int64_t views, int threads, Evaluation &result) {
+Status alexrt::evaluate(Session &session, const DataSource &data, int64_t views,
+                        int threads, Evaluation &result) {
   const ModelInfo &model = session.model();
   int64_t count = data.testCount(), batch = model.batch;
   int64_t batches = (count + batch - 1) / batch;
@@ -21,16 +21,14 @@ Status alexrt::evaluate(Session &session, const DataSource &data,
   // A slot holds every view of a batch (10 views of the paper's batch:
   // 770 MB): at most about 2 GiB of them, at least 3.
   int64_t slotBytes = int64_t(imageFloats * sizeof(float));
-  int depth = int(std::clamp<int64_t>(threads + 2, 3,
-                                      std::max<int64_t>(3, (int64_t(2) << 30) /
-                                                               slotBytes)));
-  Loader loader(
-      batches, imageFloats, size_t(batch), threads, depth,
-      [&](int64_t item, float *images, int32_t *labels) {
-        int64_t first = item * batch;
-        return data.testBatch(first, std::min(batch, count - first), views,
-                              batch, images, labels);
-      });
+  int depth = int(std::clamp<int64_t>(
+      threads + 2, 3, std::max<int64_t>(3, (int64_t(2) << 30) / slotBytes)));
+  Loader loader(batches, imageFloats, size_t(batch), threads, depth,
+                [&](int64_t item, float *images, int32_t *labels) {
+                  int64_t first = item * batch;
+                  return data.testBatch(first, std::min(batch, count - first),
+                                        views, batch, images, labels);
+                });
   std::vector<float> logits(size_t(views * batch * model.classes));
   std::vector<float> input(size_t(batch * model.imageSize()));
   std::vector<int32_t> inputLabels(static_cast<size_t>(batch));

@@ -1,4 +1,4 @@
-//===- Evaluation.h - loss, top-1 and top-5 error of classified images -*- C++ -*-===//
+//===- Evaluation.h - loss, top-1 and top-5 error ---------------*- C++ -*-===//
 
 #ifndef ALEXRT_EVALUATION_H
 #define ALEXRT_EVALUATION_H

@@ -20,15 +20,14 @@ Status alexrt::kernelGrid(const float *weights,
     return Status::error("kernels with " + std::to_string(channels) +
                          " input channels cannot be drawn (1: grey, 3: RGB)");
   if (towers < 1 || count % towers != 0)
-    return Status::error(std::to_string(count) +
-                         " kernels do not split into " +
+    return Status::error(std::to_string(count) + " kernels do not split into " +
                          std::to_string(towers) + " towers");
   int64_t perTower = count / towers;
   int64_t columns = std::min(layout.columns, perTower);
   int64_t rows = (perTower + columns - 1) / columns;
-  int64_t scale = std::max<int64_t>(
-      1, (layout.minSide + std::min(height, width) - 1) /
-             std::min(height, width));
+  int64_t scale =
+      std::max<int64_t>(1, (layout.minSide + std::min(height, width) - 1) /
+                               std::min(height, width));
   int64_t cellH = height * scale, cellW = width * scale;
   int64_t blockH = rows * cellH + (rows - 1) * layout.gap;
   grid.resize(towers * blockH + (towers - 1) * layout.towerGap,

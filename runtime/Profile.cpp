@@ -74,8 +74,9 @@ std::string alexrt::profileTable(const ModelInfo &model, int64_t steps,
     if (added)
       rows.push_back({region.layer});
     Row &row = rows[it->second];
-    int phase = region.phase == "forward" ? 0 : region.phase == "backward" ? 1
-                                                                          : 2;
+    int phase = region.phase == "forward"    ? 0
+                : region.phase == "backward" ? 1
+                                             : 2;
     double ms = 1e3 * profiledSeconds(0, int64_t(r)) / double(steps);
     row.ms[phase] += ms;
     row.flops += region.flops;
@@ -112,9 +113,9 @@ std::string alexrt::profileTable(const ModelInfo &model, int64_t steps,
                 "MFLOP", "GFLOP/s");
   table += line;
   for (const Row &row : rows)
-    add(row.layer.c_str(), number(row.ms[0], "%.3f"),
-        number(row.ms[1], "%.3f"), number(row.ms[2], "%.3f"),
-        row.ms[0] + row.ms[1] + row.ms[2], row.flops);
+    add(row.layer.c_str(), number(row.ms[0], "%.3f"), number(row.ms[1], "%.3f"),
+        number(row.ms[2], "%.3f"), row.ms[0] + row.ms[1] + row.ms[2],
+        row.flops);
   add("(between)", "", "", "", std::max(0.0, stepMs - charged), 0);
   add("step", "", "", "", stepMs, totalFlops);
   return table;

@@ -1,4 +1,4 @@
-//===- Profile.h - time per layer and phase of an instrumented step -*- C++ -*-===//
+//===- Profile.h - time per layer and phase of a step -----------*- C++ -*-===//
 //
 // CPU steps call alexrt_profile_mark where each layer's forward, backward
 // or update work starts (--alex-profile-layers); while a profile runs, the

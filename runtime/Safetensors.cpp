@@ -60,8 +60,8 @@ private:
   }
   size_t offset() const { return size_t(at - start); }
   void space() {
-    while (at < end && (*at == ' ' || *at == '\n' || *at == '\t' ||
-                        *at == '\r'))
+    while (at < end &&
+           (*at == ' ' || *at == '\n' || *at == '\t' || *at == '\r'))
       ++at;
   }
   bool peek(char c) {
@@ -85,13 +85,28 @@ private:
           return false;
         char escaped = *at++;
         switch (escaped) {
-        case '"': case '\\': case '/': out += escaped; break;
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        default: return false; // \u escapes are not needed for names
+        case '"':
+        case '\\':
+        case '/':
+          out += escaped;
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        default:
+          return false; // \u escapes are not needed for names
         }
       } else {
         out += c;
@@ -180,9 +195,10 @@ std::string quoted(const std::string &text) {
 }
 } // namespace
 
-Status alexrt::writeSafetensors(
-    const std::string &path, const std::vector<TensorBuffers> &tensors,
-    const std::map<std::string, std::string> &metadata) {
+Status
+alexrt::writeSafetensors(const std::string &path,
+                         const std::vector<TensorBuffers> &tensors,
+                         const std::map<std::string, std::string> &metadata) {
   std::string header = "{\"__metadata__\":{";
   bool first = true;
   for (const auto &[key, value] : metadata) {
@@ -228,8 +244,8 @@ Status alexrt::readSafetensors(const std::string &path,
   if (Status status = file.open(path, "safetensors file"); !status.ok())
     return status;
   auto bad = [&](const std::string &why) {
-    return Status::error("'" + path + "' is not a usable safetensors file: " +
-                         why);
+    return Status::error("'" + path +
+                         "' is not a usable safetensors file: " + why);
   };
   const uint8_t *bytes = file.data();
   if (file.size() < 8)

@@ -37,8 +37,8 @@ Status TrainingLog::write(const EpochRecord &r) {
       "\"learning_rate\": %.10g, \"images_per_second\": %.10g, "
       "\"seconds\": %.10g, \"data_wait\": %.10g}\n",
       (long long)r.epoch, (long long)r.step, r.trainLoss, r.trainAccuracy,
-      r.testLoss, r.top1Error, r.top5Error, (long long)r.views,
-      r.learningRate, r.imagesPerSecond, r.seconds, r.dataWait);
+      r.testLoss, r.top1Error, r.top5Error, (long long)r.views, r.learningRate,
+      r.imagesPerSecond, r.seconds, r.dataWait);
   if (written < 0 || std::fflush(file) != 0)
     return Status::error(systemError("cannot write training log", path));
   return Status::success();

@@ -1,4 +1,4 @@
-//===- TrainingLog.h - one JSON line per epoch, for plots and scripts -*- C++ -*-===//
+//===- TrainingLog.h - one JSON line per epoch ------------------*- C++ -*-===//
 //
 // `train` appends a line per epoch to a log beside the weight file
 // (`alexnet.fb` -> `alexnet.log.jsonl`, or --log FILE), the figures it

@@ -65,24 +65,23 @@ Status alexrt::saveWeights(const std::string &path,
   auto name = builder.CreateString(modelName);
   flatbuffers::Offset<fb::DataFacts> data;
   if (!progress.dataset.empty())
-    data = fb::CreateDataFacts(
-        builder, builder.CreateString(progress.dataset),
-        builder.CreateVectorOfStrings(progress.classNames),
-        builder.CreateVector(progress.mean), progress.meanHeight,
-        progress.meanWidth);
+    data =
+        fb::CreateDataFacts(builder, builder.CreateString(progress.dataset),
+                            builder.CreateVectorOfStrings(progress.classNames),
+                            builder.CreateVector(progress.mean),
+                            progress.meanHeight, progress.meanWidth);
   // Size-prefixed, so a reader can tell a truncated file from a whole one.
   fb::FinishSizePrefixedWeightFileBuffer(
-      builder, fb::CreateWeightFile(builder, kWeightFormatVersion, name,
-                                    signature, progress.seed, progress.step,
-                                    progress.epoch, schedule, tensorVector,
-                                    data));
+      builder,
+      fb::CreateWeightFile(builder, kWeightFormatVersion, name, signature,
+                           progress.seed, progress.step, progress.epoch,
+                           schedule, tensorVector, data));
 
   // Write beside the target, then rename: readers see the old file or the
   // new one, never a mix.
   return writeFileAtomically(path, "weight file", builder.GetBufferPointer(),
                              builder.GetSize());
 }
-
 
 Status alexrt::loadWeights(const std::string &path, uint64_t signature,
                            TrainingProgress &progress,

@@ -30,8 +30,8 @@ struct Call {
   float beta;
 };
 
-using Gemm = std::function<void(const Call &, const float *, const float *,
-                                float *)>;
+using Gemm =
+    std::function<void(const Call &, const float *, const float *, float *)>;
 
 using CblasSgemm = void (*)(int, int, int, int, int, int, float, const float *,
                             int, const float *, int, float, float *, int);
@@ -49,8 +49,8 @@ Gemm cblas(void *handle) {
   auto sgemm = reinterpret_cast<CblasSgemm>(dlsym(handle, "cblas_sgemm"));
   return [sgemm](const Call &c, const float *a, const float *b, float *out) {
     int lda = int(c.ta ? c.m : c.k), ldb = int(c.tb ? c.k : c.n);
-    sgemm(101, c.ta ? 112 : 111, c.tb ? 112 : 111, int(c.m), int(c.n),
-          int(c.k), 1.0f, a, lda, b, ldb, c.beta, out, int(c.n));
+    sgemm(101, c.ta ? 112 : 111, c.tb ? 112 : 111, int(c.m), int(c.n), int(c.k),
+          1.0f, a, lda, b, ldb, c.beta, out, int(c.n));
   };
 }
 
@@ -59,8 +59,8 @@ double timeCalls(const Gemm &gemm, const std::vector<Call> &calls,
                  int repeats) {
   size_t most = 0;
   for (const Call &c : calls)
-    most = std::max<size_t>(most, size_t(std::max({c.m * c.k, c.k * c.n,
-                                                   c.m * c.n})));
+    most = std::max<size_t>(
+        most, size_t(std::max({c.m * c.k, c.k * c.n, c.m * c.n})));
   std::vector<float> a(most), b(most), out(most);
   std::mt19937 random(1);
   for (float &x : a)
@@ -71,9 +71,9 @@ double timeCalls(const Gemm &gemm, const std::vector<Call> &calls,
     auto start = std::chrono::steady_clock::now();
     for (const Call &c : calls)
       gemm(c, a.data(), b.data(), out.data());
-    double seconds = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     if (r > 0) // the first pass warms up
       passes.push_back(seconds);
   }
@@ -111,12 +111,11 @@ int main(int argc, char **argv) {
   }
   if (void *h = open("libdnnl.so.2")) {
     auto sgemm = reinterpret_cast<DnnlSgemm>(dlsym(h, "dnnl_sgemm"));
-    libraries.emplace_back(
-        "onednn", [sgemm](const Call &c, const float *a, const float *b,
-                          float *out) {
-          sgemm(c.ta ? 'T' : 'N', c.tb ? 'T' : 'N', c.m, c.n, c.k, 1.0f, a,
-                c.ta ? c.m : c.k, b, c.tb ? c.k : c.n, c.beta, out, c.n);
-        });
+    libraries.emplace_back("onednn", [sgemm](const Call &c, const float *a,
+                                             const float *b, float *out) {
+      sgemm(c.ta ? 'T' : 'N', c.tb ? 'T' : 'N', c.m, c.n, c.k, 1.0f, a,
+            c.ta ? c.m : c.k, b, c.tb ? c.k : c.n, c.beta, out, c.n);
+    });
   }
   std::vector<Call> big = {{false, false, square, square, square, 0.0f}};
   for (auto &[name, gemm] : libraries) {

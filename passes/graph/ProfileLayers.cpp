@@ -70,8 +70,7 @@ std::map<std::string, std::string> blockHeads(ModuleOp module) {
   return heads;
 }
 
-struct ProfileLayers
-    : public alex::impl::AlexProfileLayersBase<ProfileLayers> {
+struct ProfileLayers : public alex::impl::AlexProfileLayersBase<ProfileLayers> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     std::map<std::string, std::string> heads = blockHeads(module);
@@ -89,7 +88,7 @@ struct ProfileLayers
       for (Operation &op : body.without_terminator()) {
         if (isa<ReadParamOp, FlattenOp, ReshapeOp, DropoutOp>(op))
           continue;
-        const char *phase = isa<SGDUpdateOp>(op)           ? "update"
+        const char *phase = isa<SGDUpdateOp>(op)   ? "update"
                             : hasLoss && afterLoss ? "backward"
                                                    : "forward";
         afterLoss |= isa<SoftmaxCrossEntropyOp>(op);

@@ -1,9 +1,9 @@
 //===- LowerToLoops.cpp - alex functions as loops over buffers ------------===//
 
+#include "passes/Passes.h"
 #include "passes/lowering/DeviceKernels.h"
 #include "passes/lowering/KernelParts.h"
 #include "passes/lowering/LoopKernels.h"
-#include "passes/Passes.h"
 
 #include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/Builders.h"

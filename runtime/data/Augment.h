@@ -1,4 +1,4 @@
-//===- Augment.h - the paper's crops, flips, lighting noise and mean -*- C++ -*-===//
+//===- Augment.h - the paper's crops, flips and lighting --------*- C++ -*-===//
 //
 // A training image (the prepared side x side square) becomes a network input
 // by a random crop of the input's size, a horizontal flip with probability

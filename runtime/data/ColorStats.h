@@ -1,4 +1,4 @@
-//===- ColorStats.h - the training set's mean and colour covariance -*- C++ -*-===//
+//===- ColorStats.h - the training set's colour statistics ------*- C++ -*-===//
 //
 // What the paper computes over the training set: the mean activity (per
 // pixel, or per channel) that is subtracted from every input, and the

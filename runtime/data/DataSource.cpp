@@ -66,8 +66,8 @@ public:
     facts.meanHeight = facts.meanWidth = 0;
   }
 
-  Status trainBatch(const int64_t *indices, int64_t n, uint64_t seed,
-                    int64_t, int64_t step, float *images,
+  Status trainBatch(const int64_t *indices, int64_t n, uint64_t seed, int64_t,
+                    int64_t step, float *images,
                     int32_t *labels) const override {
     pipeline.makeBatch(train, indices, n, true, seed, uint64_t(step), images,
                        labels);
@@ -115,15 +115,16 @@ public:
                            "files DIR/train.txt and DIR/val.txt");
     if (model.resize < model.height || model.resize < model.width)
       return Status::error(
-          "dataset " + options.dataset + " needs data.resize (the side of "
+          "dataset " + options.dataset +
+          " needs data.resize (the side of "
           "the prepared square images) of at least the input size " +
           std::to_string(model.height) + "x" + std::to_string(model.width));
     if (model.channels != 1 && model.channels != 3)
       return Status::error("image datasets feed 1- or 3-channel inputs, not " +
                            std::to_string(model.channels));
-    Status status = train.open(options.dir, "train", model.resize,
-                               model.channels, model.classes, nullptr,
-                               options.threads);
+    Status status =
+        train.open(options.dir, "train", model.resize, model.channels,
+                   model.classes, nullptr, options.threads);
     if (status.ok())
       status = test.open(options.dir, "val", model.resize, model.channels,
                          model.classes, &train.classNames(), options.threads);
@@ -131,9 +132,9 @@ public:
       return status;
     train.limit(options.trainLimit);
     test.limit(options.testLimit);
-    name = options.dataset + " from " + options.dir +
-           (train.packedFile().empty() ? " (original files)"
-                                       : " (packed files)");
+    name =
+        options.dataset + " from " + options.dir +
+        (train.packedFile().empty() ? " (original files)" : " (packed files)");
     augment.channels = model.channels;
     augment.height = model.height;
     augment.width = model.width;

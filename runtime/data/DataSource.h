@@ -1,4 +1,4 @@
-//===- DataSource.h - a model's training and test batches, any dataset -*- C++ -*-===//
+//===- DataSource.h - a model's batches, any dataset ------------*- C++ -*-===//
 
 #ifndef ALEXRT_DATA_DATASOURCE_H
 #define ALEXRT_DATA_DATASOURCE_H

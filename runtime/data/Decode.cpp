@@ -70,9 +70,8 @@ void cmykToRgb(const uint8_t *cmyk, int64_t count, bool inverted,
 /// ITU-R BT.601 luma, as libjpeg's own RGB-to-gray conversion.
 void rgbToGray(const uint8_t *rgb, int64_t count, uint8_t *gray) {
   for (int64_t i = 0; i < count; ++i, rgb += 3)
-    gray[i] = uint8_t((19595 * rgb[0] + 38470 * rgb[1] + 7471 * rgb[2] +
-                       32768) >>
-                      16);
+    gray[i] = uint8_t(
+        (19595 * rgb[0] + 38470 * rgb[1] + 7471 * rgb[2] + 32768) >> 16);
 }
 
 /// The body of decodeJpeg. No C++ object with a destructor may live in
@@ -92,8 +91,8 @@ bool decodeJpegFrame(jpeg_decompress_struct &info, JpegErrors &errors,
                   info.image_height);
     return false;
   }
-  bool cmyk = info.jpeg_color_space == JCS_CMYK ||
-              info.jpeg_color_space == JCS_YCCK;
+  bool cmyk =
+      info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK;
   if (cmyk)
     info.out_color_space = JCS_CMYK; // libjpeg turns YCCK into CMYK
   else
@@ -160,9 +159,8 @@ Status decodePng(const uint8_t *data, size_t size, int64_t channels,
     return Status::error(std::string("bad PNG: ") + png.message);
   if (uint64_t(png.width) * png.height > kMaxPixels) {
     png_image_free(&png);
-    return Status::error("implausibly large PNG (" +
-                         std::to_string(png.width) + "x" +
-                         std::to_string(png.height) + ")");
+    return Status::error("implausibly large PNG (" + std::to_string(png.width) +
+                         "x" + std::to_string(png.height) + ")");
   }
   // Read with alpha, then drop it: no compositing, as PIL's convert().
   png.format = channels == 1 ? PNG_FORMAT_GA : PNG_FORMAT_RGBA;
@@ -249,8 +247,8 @@ Status alexrt::encodePng(const Image &image, std::vector<uint8_t> &out) {
   png.height = png_uint_32(image.height);
   png.format = image.channels == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
   png_alloc_size_t size = 0;
-  if (png_image_write_to_memory(&png, nullptr, &size, 0, image.pixels.data(),
-                                0, nullptr)) {
+  if (png_image_write_to_memory(&png, nullptr, &size, 0, image.pixels.data(), 0,
+                                nullptr)) {
     out.resize(size);
     if (png_image_write_to_memory(&png, out.data(), &size, 0,
                                   image.pixels.data(), 0, nullptr)) {

@@ -22,7 +22,8 @@ static std::vector<std::string> filesUnder(const fs::path &dir,
   std::error_code error;
   for (auto it = fs::recursive_directory_iterator(
            dir, fs::directory_options::follow_directory_symlink, error);
-       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+       !error && it != fs::recursive_directory_iterator();
+       it.increment(error)) {
     if (hidden(it->path())) {
       if (it->is_directory())
         it.disable_recursion_pending();
@@ -92,8 +93,8 @@ static Status listFile(const fs::path &root, const fs::path &file,
                          std::to_string(list.classNames.size()) +
                          " classes but the model has " +
                          std::to_string(classes) + " outputs");
-  int64_t limit = list.classNames.empty() ? classes
-                                          : int64_t(list.classNames.size());
+  int64_t limit =
+      list.classNames.empty() ? classes : int64_t(list.classNames.size());
   std::ifstream in(file);
   if (!in)
     return Status::error("cannot read list file '" + file.string() + "'");
@@ -109,7 +110,7 @@ static Status listFile(const fs::path &root, const fs::path &file,
     size_t end = line.find_last_not_of(" \t");
     size_t space = line.find_last_of(" \t", end);
     std::string label = line.substr(space == std::string::npos ? 0 : space + 1,
-                                     end + 1 - (space + 1));
+                                    end + 1 - (space + 1));
     if (space == std::string::npos || label.empty() ||
         label.find_first_not_of("0123456789") != std::string::npos ||
         label.size() > 9)
@@ -119,13 +120,12 @@ static Status listFile(const fs::path &root, const fs::path &file,
                            line + "'");
     int64_t value = std::stoll(label);
     if (value >= limit)
-      return Status::error(where + ": label " + label + " is out of range (" +
-                           (list.classNames.empty()
-                                ? "the model has " + std::to_string(classes) +
-                                      " outputs"
-                                : "classes.txt names " +
-                                      std::to_string(limit) + " classes") +
-                           ")");
+      return Status::error(
+          where + ": label " + label + " is out of range (" +
+          (list.classNames.empty()
+               ? "the model has " + std::to_string(classes) + " outputs"
+               : "classes.txt names " + std::to_string(limit) + " classes") +
+          ")");
     std::string path = line.substr(0, line.find_last_not_of(" \t", space) + 1);
     list.paths.push_back(path);
     list.labels.push_back(int32_t(value));

@@ -1,4 +1,4 @@
-//===- ImageList.h - the image files of a dataset split and their labels -*- C++ -*-===//
+//===- ImageList.h - the image files of a split -----------------*- C++ -*-===//
 //
 // Two layouts people already have:
 //  - ImageFolder: ROOT/<split>/<class>/... (any depth); a class's index is

@@ -90,7 +90,7 @@ Status ImageSplit::image(int64_t i, Image &square) const {
                          "': " + status.message());
   if (square.height != side || square.width != side)
     return Status::error("record " + std::to_string(i) +
-                         " of packed dataset '" + packed->path() +
-                         "' is not " + describe(side, channels));
+                         " of packed dataset '" + packed->path() + "' is not " +
+                         describe(side, channels));
   return Status::success();
 }

@@ -1,4 +1,4 @@
-//===- ImageSplit.h - one split of an image dataset, random access -*- C++ -*-===//
+//===- ImageSplit.h - one split of an image dataset -------------*- C++ -*-===//
 
 #ifndef ALEXRT_DATA_IMAGESPLIT_H
 #define ALEXRT_DATA_IMAGESPLIT_H
@@ -40,8 +40,8 @@ public:
 private:
   int64_t side = 0, channels = 0;
   std::unique_ptr<PackedReader> packed;
-  ImageList originals;             ///< When not packed.
-  std::vector<int64_t> files;      ///< Image i's index in `originals`.
+  ImageList originals;        ///< When not packed.
+  std::vector<int64_t> files; ///< Image i's index in `originals`.
   std::vector<int32_t> labels;
   std::vector<std::string> names;
   ColorStats statistics;

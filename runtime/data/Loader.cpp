@@ -72,9 +72,9 @@ Status Loader::next(const float *&images, const int32_t *&labels) {
     auto start = std::chrono::steady_clock::now();
     std::unique_lock<std::mutex> lock(mutex);
     filled.wait(lock, [&] { return slot->item == item; });
-    waited += std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                            start)
-                  .count();
+    waited +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
   }
   images = slot->images.data();
   labels = slot->labels.data();

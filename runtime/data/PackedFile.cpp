@@ -74,12 +74,12 @@ Status PackedWriter::finish(const PixelSums &sums, uint64_t skipped) {
   records.reserve(offsets.size());
   for (size_t i = 0; i < offsets.size(); ++i)
     records.emplace_back(offsets[i], sizes[i], labels[i], crcs[i]);
-  auto statsTable = fb::CreateStats(
-      builder, sums.images, builder.CreateVector(stats.channelMean),
-      builder.CreateVector(stats.pixelMean),
-      builder.CreateVector(stats.covariance),
-      builder.CreateVector(stats.eigenvalues),
-      builder.CreateVector(stats.eigenvectors));
+  auto statsTable = fb::CreateStats(builder, sums.images,
+                                    builder.CreateVector(stats.channelMean),
+                                    builder.CreateVector(stats.pixelMean),
+                                    builder.CreateVector(stats.covariance),
+                                    builder.CreateVector(stats.eigenvalues),
+                                    builder.CreateVector(stats.eigenvectors));
   auto index = fb::CreateIndex(
       builder, builder.CreateString(split), side, channels, quality,
       builder.CreateVectorOfStrings(classNames),
@@ -135,8 +135,8 @@ Status PackedReader::open(const std::string &path) {
                ", not square JPEG images");
   uint64_t indexOffset = get<uint64_t>(bytes + 16);
   uint64_t indexSize = get<uint64_t>(bytes + 24);
-  if (indexOffset < kHeaderSize || indexOffset % 8 != 0 ||
-      indexSize > size || indexOffset != size - indexSize)
+  if (indexOffset < kHeaderSize || indexOffset % 8 != 0 || indexSize > size ||
+      indexOffset != size - indexSize)
     return bad("is truncated or has extra bytes (expected " +
                std::to_string(indexOffset + indexSize) + " bytes, found " +
                std::to_string(size) + ")");

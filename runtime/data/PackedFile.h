@@ -48,8 +48,8 @@ std::string packedPath(const std::string &dir, const std::string &split);
 /// Writes a packed file record by record.
 class PackedWriter {
 public:
-  Status create(const std::string &path, const std::string &split,
-                int64_t side, int64_t channels, int quality,
+  Status create(const std::string &path, const std::string &split, int64_t side,
+                int64_t channels, int quality,
                 const std::vector<std::string> &classNames);
   Status add(const std::vector<uint8_t> &jpeg, int32_t label,
              const std::string &source);

@@ -22,9 +22,8 @@ Status alexrt::loadSquareImage(const std::string &path, int64_t side,
   if (!readWholeFile(path, bytes))
     return Status::error(systemError("cannot read", path));
   Image decoded;
-  Status status =
-      decodeImage(reinterpret_cast<const uint8_t *>(bytes.data()),
-                  bytes.size(), channels, side, decoded);
+  Status status = decodeImage(reinterpret_cast<const uint8_t *>(bytes.data()),
+                              bytes.size(), channels, side, decoded);
   if (!status.ok())
     return status;
   square = resizeCentralSquare(decoded, side);
@@ -40,8 +39,8 @@ struct Decoded {
 };
 } // namespace
 
-Status alexrt::scanImages(const ImageList &list, int64_t side,
-                          int64_t channels, int threads, PackedWriter *writer,
+Status alexrt::scanImages(const ImageList &list, int64_t side, int64_t channels,
+                          int threads, PackedWriter *writer,
                           ScanResult &result) {
   int64_t count = int64_t(list.paths.size());
   threads = std::max(1, threads);
@@ -128,8 +127,8 @@ Status alexrt::prepareDataset(const std::string &dir, const std::string &outDir,
     std::printf("%s: %zu images of %lld classes, %lld skipped -> %s "
                 "(%.1f MB)\n",
                 list->split.c_str(), result.kept.size(),
-                (long long)list->classNames.size(),
-                (long long)result.skipped, path.c_str(), megabytes);
+                (long long)list->classNames.size(), (long long)result.skipped,
+                path.c_str(), megabytes);
   }
   return Status::success();
 }

@@ -1,4 +1,4 @@
-//===- Prepare.h - decode a dataset once: resize, statistics, packing -*- C++ -*-===//
+//===- Prepare.h - decode a dataset once ------------------------*- C++ -*-===//
 //
 // Preparing (the compiled binaries' `prepare` command) does once what the
 // paper did ahead of training: every image decoded, its short side resized

@@ -11,9 +11,9 @@ namespace {
 /// For each output position along one axis: the first source index, the
 /// number of source pixels read and their normalised weights.
 struct AxisFilter {
-  int64_t stride = 0;             ///< Weights per output position.
+  int64_t stride = 0; ///< Weights per output position.
   std::vector<int64_t> first, count;
-  std::vector<float> weights;     ///< outputs x stride.
+  std::vector<float> weights; ///< outputs x stride.
 };
 
 /// Output positions [offset, offset + outputs) of an axis resized from

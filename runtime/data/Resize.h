@@ -1,4 +1,4 @@
-//===- Resize.h - the paper's 256x256: short side resized, centre kept -*- C++ -*-===//
+//===- Resize.h - short side resized, centre kept ---------------*- C++ -*-===//
 
 #ifndef ALEXRT_DATA_RESIZE_H
 #define ALEXRT_DATA_RESIZE_H

@@ -1,7 +1,7 @@
 //===- AugmentTest.cpp - crops, flips, lighting noise, test views, top-k --===//
 
-#include "runtime/Evaluation.h"
 #include "runtime/data/Augment.h"
+#include "runtime/Evaluation.h"
 
 #include <gtest/gtest.h>
 
@@ -117,12 +117,11 @@ TEST(Augment, RenderMatchesDefinition) {
           for (int64_t x = 0; x < 12; ++x) {
             int64_t sy = view.y + y;
             int64_t sx = view.mirror ? view.x + 11 - x : view.x + x;
-            double mean =
-                perPixel ? pixelMean[size_t((sy * 16 + sx) * 3 + c)]
-                         : augment.mean[size_t(c)];
-            double expected = image.pixels[size_t((sy * 16 + sx) * 3 + c)] /
-                                  255.0 -
-                              mean + double(view.shift[size_t(c)]);
+            double mean = perPixel ? pixelMean[size_t((sy * 16 + sx) * 3 + c)]
+                                   : augment.mean[size_t(c)];
+            double expected =
+                image.pixels[size_t((sy * 16 + sx) * 3 + c)] / 255.0 - mean +
+                double(view.shift[size_t(c)]);
             ASSERT_NEAR(out[size_t((c * 12 + y) * 12 + x)], expected, 1e-6);
           }
     }
@@ -153,9 +152,8 @@ TEST(Augment, TestViewGeometry) {
 TEST(Evaluation, TopKAndAveragedSoftmax) {
   Evaluation result;
   // 7 classes; the label's rank is 0, 3 and 5 in three images.
-  const float logits[3][7] = {{5, 1, 0, 0, 0, 0, 0},
-                              {6, 5, 4, 3, 2, 1, 0},
-                              {6, 5, 4, 3, 2, 1, 0}};
+  const float logits[3][7] = {
+      {5, 1, 0, 0, 0, 0, 0}, {6, 5, 4, 3, 2, 1, 0}, {6, 5, 4, 3, 2, 1, 0}};
   result.add(logits[0], 1, 7, 7, 0);
   result.add(logits[1], 1, 7, 7, 3);
   result.add(logits[2], 1, 7, 7, 5);

@@ -17,7 +17,8 @@ Image randomImage(std::mt19937 &random, int64_t side) {
   for (int64_t i = 0; i < side * side; ++i) {
     int base = int(random() % 200);
     for (int c = 0; c < 3; ++c)
-      image.pixels[size_t(i * 3 + c)] = uint8_t(base + random() % (20 + 15 * c));
+      image.pixels[size_t(i * 3 + c)] =
+          uint8_t(base + random() % (20 + 15 * c));
   }
   return image;
 }
@@ -105,9 +106,9 @@ TEST(ColorStats, MatchesDirectComputation) {
     for (int64_t p = 0; p < 36; ++p)
       for (int i = 0; i < 3; ++i)
         for (int j = 0; j < 3; ++j)
-          cov[i * 3 + j] += (image.pixels[size_t(p * 3 + i)] / 255.0 - mean[i]) *
-                            (image.pixels[size_t(p * 3 + j)] / 255.0 - mean[j]) /
-                            n;
+          cov[i * 3 + j] +=
+              (image.pixels[size_t(p * 3 + i)] / 255.0 - mean[i]) *
+              (image.pixels[size_t(p * 3 + j)] / 255.0 - mean[j]) / n;
   for (int c = 0; c < 3; ++c)
     EXPECT_NEAR(stats.channelMean[size_t(c)], mean[c], 1e-6);
   for (int i = 0; i < 9; ++i)

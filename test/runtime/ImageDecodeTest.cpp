@@ -61,8 +61,8 @@ TEST(Decode, EveryVariantGivesTheColour) {
 TEST(Decode, GreyOutput) {
   Rgb source = flat(32, 24, 200, 100, 50);
   double luma = 0.299 * 200 + 0.587 * 100 + 0.114 * 50;
-  for (Variant variant : {Variant::Jpeg420, Variant::CmykAdobe, Variant::Png,
-                          Variant::Grey}) {
+  for (Variant variant :
+       {Variant::Jpeg420, Variant::CmykAdobe, Variant::Png, Variant::Grey}) {
     std::vector<uint8_t> bytes = encode(source, variant, 95);
     Image image;
     ASSERT_TRUE(decodeImage(bytes.data(), bytes.size(), 1, 0, image).ok());
@@ -199,8 +199,8 @@ TEST(Resize, CentralSquareMatchesReference) {
           ASSERT_NEAR(square.pixels[size_t((y * test.side + x) * 3 + c)],
                       reference(image, outH, outW, y + offY, x + offX, c),
                       0.5 + 1e-3)
-              << test.height << "x" << test.width << "->" << test.side
-              << " at " << y << "," << x << "," << c;
+              << test.height << "x" << test.width << "->" << test.side << " at "
+              << y << "," << x << "," << c;
   }
 }
 

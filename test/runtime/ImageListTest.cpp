@@ -40,8 +40,7 @@ TEST(ImageList, ImageFolder) {
   std::string root = dir.path.string();
   ImageList train;
   ASSERT_TRUE(listImages(root, "train", 10, nullptr, train).ok());
-  EXPECT_EQ(train.classNames,
-            (std::vector<std::string>{"n01", "n02", "n10"}));
+  EXPECT_EQ(train.classNames, (std::vector<std::string>{"n01", "n02", "n10"}));
   EXPECT_EQ(train.paths,
             (std::vector<std::string>{"train/n01/x/deep.jpg", "train/n02/a.png",
                                       "train/n02/b.JPEG", "train/n10/z.JPEG"}));
@@ -65,19 +64,21 @@ TEST(ImageList, FolderErrors) {
             std::string::npos);
   touch(dir, "train/a/1.JPEG");
   fs::create_directories(dir.file("train/b"));
-  EXPECT_NE(errorOf(root, "train").find("class folder '" + root +
-                                        "/train/b' holds no files"),
+  EXPECT_NE(errorOf(root, "train")
+                .find("class folder '" + root + "/train/b' holds no files"),
             std::string::npos);
   touch(dir, "train/b/1.JPEG");
   touch(dir, "train/c/1.JPEG");
-  EXPECT_NE(errorOf(root, "train", 2).find("3 class folders but the model "
-                                           "has 2 outputs"),
+  EXPECT_NE(errorOf(root, "train", 2)
+                .find("3 class folders but the model "
+                      "has 2 outputs"),
             std::string::npos);
   touch(dir, "val/zebra/1.JPEG");
   std::vector<std::string> classes = {"a", "b", "c"};
   EXPECT_NE(errorOf(root, "val", 10, &classes)
-                .find("'" + root + "/val/zebra' is not a class of the "
-                                   "training split"),
+                .find("'" + root +
+                      "/val/zebra' is not a class of the "
+                      "training split"),
             std::string::npos);
 }
 
@@ -95,8 +96,7 @@ TEST(ImageList, ListFiles) {
             (std::vector<std::string>{"images/one.JPEG",
                                       "images/with space.JPEG", "x/two.png"}));
   EXPECT_EQ(list.labels, (std::vector<int32_t>{3, 0, 1}));
-  EXPECT_EQ(list.classNames,
-            (std::vector<std::string>{"0", "1", "2", "3"}));
+  EXPECT_EQ(list.classNames, (std::vector<std::string>{"0", "1", "2", "3"}));
   EXPECT_EQ(list.origin, dir.file("train.txt"));
 
   std::ofstream(dir.file("classes.txt")) << "cat\ndog\nemu\nfox\n";
@@ -109,13 +109,14 @@ TEST(ImageList, ListFileErrors) {
   TempDir dir;
   std::string root = dir.path.string(), file = dir.file("train.txt");
   std::ofstream(file) << "a.JPEG 1\n\nb.JPEG one\n";
-  EXPECT_NE(errorOf(root, "train").find(file + ":3: expected 'relative/path "
-                                               "label'"),
+  EXPECT_NE(errorOf(root, "train")
+                .find(file + ":3: expected 'relative/path "
+                             "label'"),
             std::string::npos);
   std::ofstream(file) << "a.JPEG 1\nb.JPEG 10\n";
-  EXPECT_NE(errorOf(root, "train").find(
-                file + ":2: label 10 is out of range (the model has 10 "
-                       "outputs)"),
+  EXPECT_NE(errorOf(root, "train")
+                .find(file + ":2: label 10 is out of range (the model has 10 "
+                             "outputs)"),
             std::string::npos);
   std::ofstream(file) << "a.JPEG -1\n";
   EXPECT_NE(errorOf(root, "train").find(file + ":1:"), std::string::npos);

@@ -1,8 +1,8 @@
 //===- PackedFileTest.cpp - packed datasets: round trip, damage, atomicity ===//
 
+#include "runtime/data/PackedFile.h"
 #include "runtime/Files.h"
 #include "runtime/data/Decode.h"
-#include "runtime/data/PackedFile.h"
 
 #include "TempDir.h"
 #include "TestImages.h"
@@ -32,9 +32,9 @@ struct SmallPack {
     for (int i = 0; i < 3; ++i) {
       records.push_back(encode(pattern(i, 8, 8, random), Variant::Jpeg420, 90));
       Image image;
-      EXPECT_TRUE(decodeImage(records.back().data(), records.back().size(), 3,
-                              0, image)
-                      .ok());
+      EXPECT_TRUE(
+          decodeImage(records.back().data(), records.back().size(), 3, 0, image)
+              .ok());
       sums.add(image);
       EXPECT_TRUE(
           writer.add(records.back(), i % 2 ? 0 : 1, "f" + std::to_string(i))
@@ -64,8 +64,9 @@ void putWord(std::string &bytes, size_t at, uint32_t value) {
 }
 /// Recomputes the header checksum after an edit.
 void resealHeader(std::string &bytes) {
-  putWord(bytes, 60,
-          uint32_t(crc32(0, reinterpret_cast<const Bytef *>(bytes.data()), 60)));
+  putWord(
+      bytes, 60,
+      uint32_t(crc32(0, reinterpret_cast<const Bytef *>(bytes.data()), 60)));
 }
 } // namespace
 

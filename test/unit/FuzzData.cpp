@@ -54,8 +54,8 @@ Bytes mutate(const Bytes &input, std::mt19937_64 &random) {
       break;
     case 1: // overwrite a byte with something hostile
       if (!out.empty()) {
-        static const uint8_t hostile[] = {0x00, 0xFF, 0x7F, 0x80, 0xD8, 0xD9,
-                                          0xDA, 0xC0, 0xC4, 0xDB};
+        static const uint8_t hostile[] = {0x00, 0xFF, 0x7F, 0x80, 0xD8,
+                                          0xD9, 0xDA, 0xC0, 0xC4, 0xDB};
         out[pick(out.size())] = hostile[random() % sizeof hostile];
       }
       break;
@@ -76,8 +76,8 @@ Bytes mutate(const Bytes &input, std::mt19937_64 &random) {
     default: { // duplicate a run somewhere else
       if (out.empty())
         break;
-      size_t from = pick(out.size()), n = std::min(out.size() - from,
-                                                   pick(128) + 1);
+      size_t from = pick(out.size()),
+             n = std::min(out.size() - from, pick(128) + 1);
       Bytes run(out.begin() + long(from), out.begin() + long(from + n));
       size_t at = pick(out.size() + 1);
       out.insert(out.begin() + long(at), run.begin(), run.end());
@@ -196,9 +196,9 @@ int main(int argc, char **argv) {
     }
   }
   fs::remove_all(dir);
-  double seconds = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   std::printf("%llu inputs in %.1f s: images %llu decoded, %llu refused; "
               "packed files %llu opened, %llu refused; 0 crashes\n",
               (unsigned long long)iterations, seconds,

@@ -41,11 +41,10 @@ bool writeFile(const std::string &path, const std::vector<uint8_t> &bytes) {
 }
 
 int usage() {
-  std::fprintf(stderr,
-               "usage: alex-make-images OUT [--classes N] [--train N] "
-               "[--val N] [--size WxH | --min-size N --max-size N] "
-               "[--variants all|jpeg] [--quality Q] [--bad] [--list] "
-               "[--seed N]\n");
+  std::fprintf(stderr, "usage: alex-make-images OUT [--classes N] [--train N] "
+                       "[--val N] [--size WxH | --min-size N --max-size N] "
+                       "[--variants all|jpeg] [--quality Q] [--bad] [--list] "
+                       "[--seed N]\n");
   return 2;
 }
 } // namespace
@@ -103,10 +102,12 @@ int main(int argc, char **argv) {
       std::string dir = std::string(split) + "/class" + std::to_string(label);
       fs::create_directories(out + "/" + dir);
       for (int i = 0; i < perClass; ++i) {
-        int w = width ? width : size(random), h = height ? height : size(random);
+        int w = width ? width : size(random),
+            h = height ? height : size(random);
         Rgb image = pattern(label, w, h, random);
         Variant variant = kAllVariants[counter++ % variantCount];
-        std::string name = dir + "/img" + std::to_string(i) + extension(variant);
+        std::string name =
+            dir + "/img" + std::to_string(i) + extension(variant);
         std::string path = out + "/" + name;
         if (!writeFile(path, encode(image, variant, quality))) {
           std::fprintf(stderr, "cannot write '%s'\n", path.c_str());

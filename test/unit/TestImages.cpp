@@ -14,9 +14,9 @@
 using namespace alextest;
 
 const Variant alextest::kAllVariants[11] = {
-    Variant::Jpeg420,   Variant::Jpeg444,   Variant::Progressive,
-    Variant::Restarts,  Variant::Grey,      Variant::CmykAdobe,
-    Variant::CmykPlain, Variant::Ycck,      Variant::Png,
+    Variant::Jpeg420,   Variant::Jpeg444,     Variant::Progressive,
+    Variant::Restarts,  Variant::Grey,        Variant::CmykAdobe,
+    Variant::CmykPlain, Variant::Ycck,        Variant::Png,
     Variant::PngAlpha,  Variant::PngNamedJpeg};
 
 bool alextest::isPng(Variant variant) {
@@ -152,8 +152,8 @@ std::vector<uint8_t> encodePng(const Rgb &image, bool alpha) {
                                  nullptr))
     return {};
   std::vector<uint8_t> bytes(size);
-  if (!png_image_write_to_memory(&png, bytes.data(), &size, 0, pixels.data(),
-                                 0, nullptr))
+  if (!png_image_write_to_memory(&png, bytes.data(), &size, 0, pixels.data(), 0,
+                                 nullptr))
     return {};
   bytes.resize(size);
   return bytes;

@@ -1,4 +1,4 @@
-//===- TestImages.h - seeded test images encoded in every variant -*- C++ -*-===//
+//===- TestImages.h - seeded test images, every variant ---------*- C++ -*-===//
 //
 // Shared by alex-make-images and the runtime's unit tests: class patterns a
 // small network can tell apart, encoded by libjpeg and libpng in each form

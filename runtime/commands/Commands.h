@@ -1,0 +1,77 @@
+//===- Commands.h - the commands of compiled binaries -----------*- C++ -*-===//
+//
+// What `main` (runtime/Main.cpp) dispatches to: one function a command,
+// each in the file of its job, and the helpers they share.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ALEXRT_COMMANDS_COMMANDS_H
+#define ALEXRT_COMMANDS_COMMANDS_H
+
+#include "runtime/Evaluation.h"
+#include "runtime/ModelInfo.h"
+#include "runtime/Status.h"
+#include "runtime/data/DataSource.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace alexrt {
+
+class Session;
+
+/// Parsed `--key value` and `--flag` options.
+struct Options {
+  std::map<std::string, std::string> values;
+  /// Arguments that are not options (files for import and predict).
+  std::vector<std::string> files;
+  bool has(const std::string &key) const { return values.count(key); }
+  std::string get(const std::string &key, std::string fallback = "") const {
+    auto it = values.find(key);
+    return it == values.end() ? fallback : it->second;
+  }
+  int64_t number(const std::string &key, int64_t fallback) const {
+    return has(key) ? std::strtoll(get(key).c_str(), nullptr, 10) : fallback;
+  }
+};
+
+/// Prints "error: MESSAGE" and returns `code` (the exit status).
+inline int fail(const std::string &message, int code = 1) {
+  std::fprintf(stderr, "error: %s\n", message.c_str());
+  return code;
+}
+
+/// Threads that decode and augment images.
+int loaderThreads(const ModelInfo &model, const Options &options);
+/// The data the model's recipe (or --dataset, --data) asks for.
+Status openData(const ModelInfo &model, const Options &options,
+                std::unique_ptr<DataSource> &data);
+/// Test views: --crops, else the model's test_crops.
+Status testViews(const ModelInfo &model, const Options &options,
+                 int64_t &views);
+/// "loss 0.1234 top-1 err 12.34% top-5 err 1.23%".
+std::string describe(const Evaluation &result);
+bool fileExists(const std::string &path);
+
+// Train.cpp
+int train(Session &session, const Options &options);
+int eval(Session &session, const Options &options);
+int prepare(const ModelInfo &model, const Options &options);
+// Bench.cpp
+int bench(Session &session, const Options &options);
+// Weights.cpp
+int exportWeights(Session &session, const Options &options);
+int importWeights(Session &session, const Options &options);
+int kernels(Session &session, const Options &options);
+int info(Session &session);
+// Predict.cpp
+int predict(Session &session, const Options &options);
+
+} // namespace alexrt
+
+#endif // ALEXRT_COMMANDS_COMMANDS_H
