@@ -8,8 +8,9 @@
 
 using namespace alexrt;
 
-void Evaluation::add(const float *logits, int64_t views, int64_t viewStride,
-                     int64_t classes, int32_t label) {
+std::vector<double> alexrt::averagedSoftmax(const float *logits, int64_t views,
+                                            int64_t viewStride,
+                                            int64_t classes) {
   std::vector<double> probability(size_t(classes), 0.0);
   for (int64_t v = 0; v < views; ++v) {
     const float *row = logits + v * viewStride;
@@ -20,6 +21,13 @@ void Evaluation::add(const float *logits, int64_t views, int64_t viewStride,
       probability[size_t(c)] +=
           std::exp(double(row[c]) - max) / (sum * double(views));
   }
+  return probability;
+}
+
+void Evaluation::add(const float *logits, int64_t views, int64_t viewStride,
+                     int64_t classes, int32_t label) {
+  std::vector<double> probability =
+      averagedSoftmax(logits, views, viewStride, classes);
   double mine = probability[size_t(label)];
   int64_t above = std::count_if(probability.begin(), probability.end(),
                                 [&](double p) { return p > mine; });

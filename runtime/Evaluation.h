@@ -4,8 +4,14 @@
 #define ALEXRT_EVALUATION_H
 
 #include <cstdint>
+#include <vector>
 
 namespace alexrt {
+
+/// The softmax outputs of `views` views of one image averaged (the
+/// paper's 10-view test); view v's logits are at logits + v * viewStride.
+std::vector<double> averagedSoftmax(const float *logits, int64_t views,
+                                    int64_t viewStride, int64_t classes);
 
 /// Sums over images, then (after finish()) means: the loss of the averaged
 /// softmax, and the top-1 and top-5 error rates.

@@ -82,17 +82,9 @@ int predict(Session &session, const Options &options) {
                       logits.data() + v * batch * model.classes);
     }
     for (size_t i = 0; i < names.size(); ++i) {
-      std::vector<double> probability(size_t(model.classes), 0.0);
-      for (int64_t v = 0; v < views; ++v) {
-        const float *row =
-            logits.data() + (v * batch + int64_t(i)) * model.classes;
-        double max = *std::max_element(row, row + model.classes), sum = 0;
-        for (int64_t c = 0; c < model.classes; ++c)
-          sum += std::exp(double(row[c]) - max);
-        for (int64_t c = 0; c < model.classes; ++c)
-          probability[size_t(c)] +=
-              std::exp(double(row[c]) - max) / (sum * double(views));
-      }
+      std::vector<double> probability =
+          averagedSoftmax(logits.data() + int64_t(i) * model.classes, views,
+                          batch * model.classes, model.classes);
       std::vector<int64_t> order(size_t(model.classes));
       for (int64_t c = 0; c < model.classes; ++c)
         order[size_t(c)] = c;

@@ -5,12 +5,11 @@
   check KERNELS.png TOWERS       the grid's size and every pixel, derived
                                  here from those kernels independently
 """
-import json
-import struct
 import sys
 
 import numpy as np
 from PIL import Image
+from safetensors_check import write_safetensors  # beside this file
 
 # tiny.model's parameters.
 SHAPES = {"conv1.weight": (8, 1, 5, 5), "conv1.bias": (8,),
@@ -26,18 +25,11 @@ def kernels():
 
 
 def make(path):
-    header, parts, offset = {}, [], 0
+    tensors = {}
     for name, shape in SHAPES.items():
         array = kernels() if name == "conv1.weight" else np.zeros(shape, "<f4")
-        raw = array.tobytes()
-        header[name] = {"dtype": "F32", "shape": list(shape),
-                        "data_offsets": [offset, offset + len(raw)]}
-        parts.append(raw)
-        offset += len(raw)
-    text = json.dumps(header).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)) + text + b"".join(parts))
+        tensors[name] = ({"dtype": "F32"}, array)
+    write_safetensors(path, {}, tensors)
 
 
 def check(path, towers):
