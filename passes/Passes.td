@@ -134,6 +134,19 @@ def AlexPlanMemory : Pass<"alex-plan-memory", "mlir::ModuleOp"> {
   }];
 }
 
+def AlexBuildFeatures : Pass<"alex-build-features", "mlir::ModuleOp"> {
+  let summary = "Add @features: the last hidden layer's activations";
+  let description = [{
+    Clones the evaluation function `@forward` (each `@forward_device<d>`
+    when partitioned) as `@features` (`@features_device<d>`), which returns
+    the input of the dense layer that makes the logits instead of the loss
+    and logits: the paper's 4096-d image features (Section 6.1). Ops only
+    the loss and logits needed are dropped; the arguments stay (images,
+    labels). On partitioned functions that input is whole on every device
+    (all-gathered), so the result has no block dimension.
+  }];
+}
+
 def AlexProfileLayers : Pass<"alex-profile-layers", "mlir::ModuleOp"> {
   let summary = "Mark where each layer's forward, backward and update work starts";
   let description = [{
@@ -178,8 +191,9 @@ def AlexEmitEntryPoints : Pass<"alex-emit-entry-points", "mlir::ModuleOp"> {
   let summary = "Add the runtime's entry points; drop what only alexc reads";
   let description = [{
     On the LLVM dialect (buffers passed as bare pointers): adds
-    `void alex_forward(void **buffers)` and `void alex_train_step(void
-    **buffers)`, which call `@forward` and `@train_step` with
+    `void alex_forward(void **buffers)`, `void alex_train_step(void
+    **buffers)` and, when `@features` exists, `void alex_features(void
+    **buffers)`, which call `@forward`, `@train_step` and `@features` with
     `buffers[0..n)` (the order --alex-lower-to-loops documents); for
     device functions, one `alex_<name>_device<d>` each and an
     `alex_<name>` that runs them all at once (`alexrt_run_devices`). It

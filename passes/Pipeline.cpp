@@ -112,6 +112,7 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
   if (runs(Stage::Fused) && options.fuse)
     pm.addPass(createAlexFuseConvBlocks());
   if (runs(Stage::Loops)) {
+    pm.addPass(createAlexBuildFeatures());
     // CPU steps time their layers for `bench --profile` (a clock read per
     // region); GPU work is asynchronous to the host, so not there.
     if (options.target == CodeTarget::CPU)

@@ -29,6 +29,8 @@ commands:
   import   FILE.safetensors into a new weight file (--weights FILE)
   predict  the top-5 classes of image files (JPEG or PNG, any size) by
            --weights, with 1 or 10 views (--crops)
+  features the last hidden layer's activations of every test image as
+           FILE.npy, their labels as FILE.labels.npy (-o FILE.npy)
   kernels  the first convolution's kernels of --weights as a PNG grid, one
            block of rows per tower (the paper's Figure 3; -o FILE.png,
            --layer NAME for another convolution)
@@ -151,5 +153,7 @@ int main(int argc, char **argv) {
     return kernels(session, options);
   if (command == "predict")
     return predict(session, options);
+  if (command == "features")
+    return features(session, options);
   return fail("unknown command '" + command + "' (see --help)");
 }

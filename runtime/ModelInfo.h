@@ -40,6 +40,8 @@ struct ModelInfo {
     int64_t flops = 0;        ///< Per training step (device 0's part).
   };
   std::vector<ProfileRegion> profile;
+  /// Width of alex_features' output per image (0: the binary has none).
+  int64_t features = 0;
 
   /// Floats in one image.
   int64_t imageSize() const { return channels * height * width; }

@@ -12,8 +12,9 @@ Session::~Session() {
     release(tensor);
   for (DeviceTensor &tensor : deviceMomenta)
     release(tensor);
-  for (DeviceTensor *tensor : {&deviceImages, &deviceLabels, &deviceStep,
-                               &deviceLr, &deviceLoss, &deviceLogits})
+  for (DeviceTensor *tensor :
+       {&deviceImages, &deviceLabels, &deviceStep, &deviceLr, &deviceLoss,
+        &deviceLogits, &deviceFeatures})
     release(*tensor);
 }
 
@@ -157,6 +158,36 @@ float Session::trainStep(float *images, int32_t *labels, float *logits) {
   float loss = run(alex_train_step, /*training=*/true, images, labels, logits);
   ++state.step;
   return loss;
+}
+
+bool Session::features(const float *images, float *out) {
+  if (!alex_features || info.features <= 0)
+    return false;
+  size_t batch = size_t(info.batch);
+  size_t imageBytes = batch * size_t(info.imageSize()) * sizeof(float);
+  size_t featureBytes = batch * size_t(info.features) * sizeof(float);
+  std::vector<int32_t> labels(batch, 0); // read by nothing that is kept
+  bool host = deviceIsHost();
+  std::vector<void *> args;
+  for (size_t i = 0; i < values.size(); ++i)
+    args.push_back(host ? values[i].data() : deviceValues[i].memory);
+  if (host) {
+    args.push_back(const_cast<float *>(images));
+    args.push_back(labels.data());
+    args.push_back(out);
+    alex_features(args.data());
+    return true;
+  }
+  if (!deviceFeatures.memory)
+    deviceFeatures = deviceBuffer(featureBytes);
+  copyToDevice(deviceImages.memory, images, imageBytes);
+  copyToDevice(deviceLabels.memory, labels.data(), batch * sizeof(int32_t));
+  args.push_back(deviceImages.memory);
+  args.push_back(deviceLabels.memory);
+  args.push_back(deviceFeatures.memory);
+  alex_features(args.data());
+  copyToHost(out, deviceFeatures.memory, featureBytes);
+  return true;
 }
 
 float Session::forward(float *images, int32_t *labels, float *logits) {

@@ -46,6 +46,9 @@ public:
   float trainStep(float *images, int32_t *labels, float *logits);
   /// The evaluation forward pass (no dropout); returns the mean loss.
   float forward(float *images, int32_t *labels, float *logits);
+  /// The last hidden layer's activations of a batch (batch x
+  /// model().features); false if this binary has no alex_features.
+  bool features(const float *images, float *features);
 
 private:
   std::vector<TensorBuffers> buffers() const;
@@ -70,7 +73,7 @@ private:
   std::vector<DeviceTensor> deviceValues, deviceMomenta;
   /// images, labels, step, learning rate, loss, logits.
   DeviceTensor deviceImages, deviceLabels, deviceStep, deviceLr, deviceLoss,
-      deviceLogits;
+      deviceLogits, deviceFeatures;
 };
 
 } // namespace alexrt

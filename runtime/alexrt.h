@@ -72,6 +72,10 @@ extern const uint8_t alex_model_descriptor[];
 extern const int64_t alex_model_descriptor_size;
 void alex_forward(void **buffers);
 void alex_train_step(void **buffers);
+/* The last hidden layer's activations of a batch (--alex-build-features):
+ * parameters..., images, labels, features (batch x width). Weak: binaries
+ * made from IR without @features lack it. */
+void alex_features(void **buffers) __attribute__((weak));
 
 #ifdef __cplusplus
 }

@@ -84,7 +84,7 @@ static void emitDevicesEntryPoint(ModuleOp module, llvm::StringRef name,
 
 void EmitEntryPoints::runOnOperation() {
   ModuleOp module = getOperation();
-  for (llvm::StringRef name : {"forward", "train_step"}) {
+  for (llvm::StringRef name : {"forward", "train_step", "features"}) {
     auto callee = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
     // Partitioned: one function per device, run concurrently.
     llvm::SmallVector<LLVM::LLVMFuncOp> devices;
@@ -98,6 +98,8 @@ void EmitEntryPoints::runOnOperation() {
       emitDevicesEntryPoint(module, name, entries);
       continue;
     }
+    if (!callee && name == "features")
+      continue; // optional (--alex-build-features)
     if (!callee) {
       module.emitError() << "--alex-emit-entry-points needs llvm.func @" << name
                          << " (run it after lowering to LLVM)";

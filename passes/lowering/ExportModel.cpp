@@ -133,6 +133,12 @@ void ExportModel::runOnOperation() {
   model.add_test_crops(data.getTestCrops());
   model.add_tf32(tf32);
   model.add_profile(profile);
+  auto features = module.lookupSymbol<func::FuncOp>("features");
+  if (!features)
+    features = module.lookupSymbol<func::FuncOp>("features_device0");
+  if (features && features.getNumResults() == 1)
+    model.add_features(
+        cast<ShapedType>(features.getResultTypes()[0]).getDimSize(1));
   b.Finish(model.Finish(), fb::ModelIdentifier());
 
   OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());

@@ -71,6 +71,8 @@ int kernels(Session &session, const Options &options);
 int info(Session &session);
 // Predict.cpp
 int predict(Session &session, const Options &options);
+// Features.cpp
+int features(Session &session, const Options &options);
 
 } // namespace alexrt
 

@@ -1,0 +1,63 @@
+//===- Features.cpp - the last hidden layer's activations, as .npy --------===//
+
+#include "runtime/commands/Commands.h"
+
+#include "runtime/Npy.h"
+#include "runtime/Progress.h"
+#include "runtime/Session.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace alexrt {
+
+/// The features (the paper's 4096-d vectors, Section 6.1) of every test
+/// image, centre crop, as FILE.npy (images x width, float32) and their
+/// labels as FILE.labels.npy (int32).
+int features(Session &session, const Options &options) {
+  const ModelInfo &model = session.model();
+  std::string weights = options.get("weights"), out = options.get("out");
+  if (weights.empty() || out.empty())
+    return fail("features needs --weights FILE and -o FILE.npy");
+  if (model.features <= 0)
+    return fail("this binary has no alex_features (compile it again)");
+  std::unique_ptr<DataSource> data;
+  Status status = session.load(weights);
+  if (status.ok())
+    status = openData(model, options, data);
+  if (!status.ok())
+    return fail(status.message());
+  int64_t count = data->testCount(), batch = model.batch;
+  std::vector<float> images(size_t(batch * model.imageSize()));
+  std::vector<int32_t> labels(static_cast<size_t>(batch)), allLabels;
+  std::vector<float> batchFeatures(size_t(batch * model.features)), all;
+  all.reserve(size_t(count * model.features));
+  Progress progress("features", count);
+  for (int64_t first = 0; first < count; first += batch) {
+    int64_t n = std::min(batch, count - first);
+    status = data->testBatch(first, n, 1, batch, images.data(), labels.data());
+    if (!status.ok())
+      return fail(status.message());
+    session.features(images.data(), batchFeatures.data());
+    all.insert(all.end(), batchFeatures.begin(),
+               batchFeatures.begin() + n * model.features);
+    allLabels.insert(allLabels.end(), labels.begin(), labels.begin() + n);
+    progress.update(first + n, "");
+  }
+  std::string labelsPath =
+      (out.size() > 4 && out.compare(out.size() - 4, 4, ".npy") == 0
+           ? out.substr(0, out.size() - 4)
+           : out) +
+      ".labels.npy";
+  status = writeNpy(out, "<f4", {count, model.features}, all.data());
+  if (status.ok())
+    status = writeNpy(labelsPath, "<i4", {count}, allLabels.data());
+  if (!status.ok())
+    return fail(status.message());
+  std::printf("%lld images x %lld features -> %s, labels -> %s\n",
+              (long long)count, (long long)model.features, out.c_str(),
+              labelsPath.c_str());
+  return 0;
+}
+
+} // namespace alexrt
