@@ -29,8 +29,11 @@ commands:
   import   FILE.safetensors into a new weight file (--weights FILE)
   predict  the top-5 classes of image files (JPEG or PNG, any size) by
            --weights, with 1 or 10 views (--crops)
-  features the last hidden layer's activations of every test image as
-           FILE.npy, their labels as FILE.labels.npy (-o FILE.npy)
+  features the last hidden layer's activations of every image of --split
+           (val or train) as FILE.npy, labels as FILE.labels.npy (-o)
+  neighbours  for query image files, the training images nearest by those
+           features, as a PNG contact sheet (the paper's Figure 4; -o
+           FILE.png, --count K, default 6)
   kernels  the first convolution's kernels of --weights as a PNG grid, one
            block of rows per tower (the paper's Figure 3; -o FILE.png,
            --layer NAME for another convolution)
@@ -69,9 +72,9 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
   static const char *const flags[] = {"resume", "force", "data-only",
                                       "profile"};
   static const char *const keys[] = {
-      "weights", "data",           "dataset", "out",   "epochs",
-      "limit",   "test-limit",     "seed",    "steps", "warmup",
-      "crops",   "loader-threads", "log",     "layer"};
+      "weights",    "data",  "dataset", "out",    "epochs", "limit",
+      "test-limit", "seed",  "steps",   "warmup", "crops",  "loader-threads",
+      "log",        "layer", "count",   "split"};
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "-o")
@@ -95,7 +98,8 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
       }
       std::string value = argv[++i];
       bool numeric = key != "weights" && key != "data" && key != "dataset" &&
-                     key != "out" && key != "log" && key != "layer";
+                     key != "out" && key != "log" && key != "layer" &&
+                     key != "split";
       if (numeric &&
           (value.empty() || value.size() > 18 ||
            value.find_first_not_of("0123456789") != std::string::npos)) {
@@ -132,7 +136,8 @@ int main(int argc, char **argv) {
   if (!status.ok())
     return fail(status.message());
   std::string command = argv[1];
-  if (!options.files.empty() && command != "import" && command != "predict")
+  if (!options.files.empty() && command != "import" && command != "predict" &&
+      command != "neighbours")
     return fail("unexpected argument '" + options.files.front() +
                 "' (see --help)");
   if (command == "train")
@@ -155,5 +160,7 @@ int main(int argc, char **argv) {
     return predict(session, options);
   if (command == "features")
     return features(session, options);
+  if (command == "neighbours")
+    return neighbours(session, options);
   return fail("unknown command '" + command + "' (see --help)");
 }

@@ -11,6 +11,8 @@
 #include "runtime/Evaluation.h"
 #include "runtime/ModelInfo.h"
 #include "runtime/Status.h"
+#include "runtime/WeightFile.h"
+#include "runtime/data/Augment.h"
 #include "runtime/data/DataSource.h"
 
 #include <cstdint>
@@ -71,8 +73,14 @@ int kernels(Session &session, const Options &options);
 int info(Session &session);
 // Predict.cpp
 int predict(Session &session, const Options &options);
+/// How image files become inputs at test time: decoded, resized to the
+/// model's square (its `resize`, else its input size), then the test views,
+/// minus the mean the weight file recorded.
+Augmentation evaluationGeometry(const ModelInfo &model,
+                                const TrainingProgress &facts);
 // Features.cpp
 int features(Session &session, const Options &options);
+int neighbours(Session &session, const Options &options);
 
 } // namespace alexrt
 

@@ -12,6 +12,21 @@
 
 namespace alexrt {
 
+Augmentation evaluationGeometry(const ModelInfo &model,
+                                const TrainingProgress &facts) {
+  Augmentation geometry;
+  geometry.channels = model.channels;
+  geometry.height = model.height;
+  geometry.width = model.width;
+  int64_t side =
+      model.resize > 0 ? model.resize : std::max(model.height, model.width);
+  geometry.sourceHeight = geometry.sourceWidth = side;
+  if (facts.meanHeight == 0 ||
+      (facts.meanHeight == side && facts.meanWidth == side))
+    geometry.mean = facts.mean;
+  return geometry;
+}
+
 /// The top-5 classes of each image file named on the command line.
 int predict(Session &session, const Options &options) {
   const ModelInfo &model = session.model();
@@ -32,16 +47,8 @@ int predict(Session &session, const Options &options) {
                  "are numbered\n",
                  weights.c_str());
   // The evaluation geometry: the prepared square, then the test views.
-  Augmentation geometry;
-  geometry.channels = model.channels;
-  geometry.height = model.height;
-  geometry.width = model.width;
-  int64_t side =
-      model.resize > 0 ? model.resize : std::max(model.height, model.width);
-  geometry.sourceHeight = geometry.sourceWidth = side;
-  if (facts.meanHeight == 0 ||
-      (facts.meanHeight == side && facts.meanWidth == side))
-    geometry.mean = facts.mean;
+  Augmentation geometry = evaluationGeometry(model, facts);
+  int64_t side = geometry.sourceHeight;
   std::vector<CropView> crops = geometry.testViews(views);
   auto className = [&](int64_t c) {
     return size_t(c) < facts.classNames.size() ? facts.classNames[size_t(c)]

@@ -74,6 +74,33 @@ public:
     return Status::success();
   }
 
+  Status trainCentreBatch(int64_t first, int64_t n, float *images,
+                          int32_t *labels) const override {
+    std::vector<int64_t> indices(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i)
+      indices[size_t(i)] = first + i;
+    CropView centre = geometry.testViews(1)[0];
+    pipeline.makeBatch(train, indices.data(), n, false, 0, 0, images, labels,
+                       &centre);
+    return Status::success();
+  }
+
+  Status trainPicture(int64_t index, Image &picture) const override {
+    // Stored planar (channels x height x width); pictures interleave.
+    picture.resize(train.height, train.width, train.channels);
+    const uint8_t *source =
+        train.pixels.data() + size_t(index * train.imageBytes());
+    int64_t plane = train.height * train.width;
+    for (int64_t c = 0; c < train.channels; ++c)
+      for (int64_t p = 0; p < plane; ++p)
+        picture.pixels[size_t(p * train.channels + c)] = source[c * plane + p];
+    return Status::success();
+  }
+
+  std::string trainName(int64_t index) const override {
+    return name + " training image " + std::to_string(index);
+  }
+
   Status testBatch(int64_t first, int64_t n, int64_t views, int64_t stride,
                    float *images, int32_t *labels) const override {
     std::vector<int64_t> indices(static_cast<size_t>(n));
@@ -177,6 +204,27 @@ public:
       labels[b] = train.label(index);
     }
     return Status::success();
+  }
+
+  Status trainCentreBatch(int64_t first, int64_t n, float *images,
+                          int32_t *labels) const override {
+    CropView centre = augment.testViews(1)[0];
+    Image square;
+    for (int64_t i = 0; i < n; ++i) {
+      if (Status status = train.image(first + i, square); !status.ok())
+        return status;
+      augment.render(square, centre, images + i * inputSize());
+      labels[i] = train.label(first + i);
+    }
+    return Status::success();
+  }
+
+  Status trainPicture(int64_t index, Image &picture) const override {
+    return train.image(index, picture);
+  }
+
+  std::string trainName(int64_t index) const override {
+    return train.name(index);
   }
 
   Status testBatch(int64_t first, int64_t n, int64_t views, int64_t stride,

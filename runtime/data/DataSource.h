@@ -6,6 +6,7 @@
 #include "runtime/ModelInfo.h"
 #include "runtime/Status.h"
 #include "runtime/WeightFile.h"
+#include "runtime/data/Image.h"
 
 #include <cstdint>
 #include <memory>
@@ -41,6 +42,14 @@ public:
   virtual Status trainBatch(const int64_t *indices, int64_t n, uint64_t seed,
                             int64_t epoch, int64_t step, float *images,
                             int32_t *labels) const = 0;
+  /// Training images [first, first + n) without augmentation (the centre
+  /// crop, as tested), for their features.
+  virtual Status trainCentreBatch(int64_t first, int64_t n, float *images,
+                                  int32_t *labels) const = 0;
+  /// Training image `index` as stored (prepared square or original), for
+  /// pictures, and what to call it.
+  virtual Status trainPicture(int64_t index, Image &picture) const = 0;
+  virtual std::string trainName(int64_t index) const = 0;
   /// Test images [first, first + n), each as `views` (1 or 10) test views:
   /// view v of the i-th image goes to images[(v * stride + i) * size].
   virtual Status testBatch(int64_t first, int64_t n, int64_t views,

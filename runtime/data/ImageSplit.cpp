@@ -94,3 +94,7 @@ Status ImageSplit::image(int64_t i, Image &square) const {
                          describe(side, channels));
   return Status::success();
 }
+
+std::string ImageSplit::name(int64_t i) const {
+  return packed ? packed->source(i) : originals.paths[size_t(files[size_t(i)])];
+}

@@ -36,6 +36,8 @@ public:
 
   /// Image `i`.
   Status image(int64_t i, Image &square) const;
+  /// Image `i`'s file, relative to the dataset's folder.
+  std::string name(int64_t i) const;
 
 private:
   int64_t side = 0, channels = 0;
