@@ -89,7 +89,9 @@ static LogicalResult printCosts(ModuleOp module, llvm::raw_ostream &os,
         function->getAttrOfType<IntegerAttr>(kWorkspaceBytesAttrName);
     auto unplanned =
         function->getAttrOfType<IntegerAttr>(kUnplannedBytesAttrName);
-    if (!planned || !unplanned)
+    // @features (made on the way to loops) is @forward cut short: not a
+    // step of its own.
+    if (!planned || !unplanned || !traffic.count(function.getName()))
       continue;
     KernelCount kernels = countKernels(function);
     os << "  @" << function.getName() << ": " << withCommas(kernels.loopNests)
