@@ -30,8 +30,6 @@ Status alexrt::evaluate(Session &session, const DataSource &data, int64_t views,
                                         views, batch, images, labels);
                 });
   std::vector<float> logits(size_t(views * batch * model.classes));
-  std::vector<float> input(size_t(batch * model.imageSize()));
-  std::vector<int32_t> inputLabels(static_cast<size_t>(batch));
   result = Evaluation();
   Progress progress(views == 1 ? "eval " : "eval (10 views)", count);
   for (int64_t b = 0; b < batches; ++b) {
@@ -40,13 +38,9 @@ Status alexrt::evaluate(Session &session, const DataSource &data, int64_t views,
     if (Status status = loader.next(images, labels); !status.ok())
       return status;
     int64_t real = std::min(batch, count - b * batch);
-    std::copy(labels, labels + batch, inputLabels.begin());
-    for (int64_t v = 0; v < views; ++v) {
-      const float *view = images + v * batch * model.imageSize();
-      std::copy(view, view + input.size(), input.begin());
-      session.forward(input.data(), inputLabels.data(),
+    for (int64_t v = 0; v < views; ++v)
+      session.forward(images + v * batch * model.imageSize(), labels,
                       logits.data() + v * batch * model.classes);
-    }
     for (int64_t i = 0; i < real; ++i)
       result.add(logits.data() + i * model.classes, views,
                  batch * model.classes, model.classes, labels[i]);

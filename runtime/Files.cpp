@@ -3,10 +3,10 @@
 #include "runtime/Files.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
-#include <sstream>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -60,6 +60,16 @@ Status MappedFile::open(const std::string &path, const std::string &what) {
   return Status::success();
 }
 
+/// The process's umask, read without changing it (umask() can only be
+/// read by setting it, which would race with threads creating files).
+static mode_t processUmask() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("Umask:", 0) == 0)
+      return mode_t(std::strtoul(line.c_str() + 6, nullptr, 8));
+  return 022; // the usual default, where /proc says nothing
+}
+
 AtomicFile::~AtomicFile() {
   if (fd >= 0) {
     ::close(fd);
@@ -109,9 +119,7 @@ Status AtomicFile::writeAt(uint64_t at, const void *data, size_t size) {
 
 Status AtomicFile::commit() {
   // mkstemp makes the file private; give it the mode a new file would get.
-  mode_t mask = ::umask(0);
-  ::umask(mask);
-  if (::fchmod(fd, 0666 & ~mask) != 0 || ::fsync(fd) != 0)
+  if (::fchmod(fd, 0666 & ~processUmask()) != 0 || ::fsync(fd) != 0)
     return failure();
   int closed = ::close(fd);
   fd = -1;
@@ -137,11 +145,15 @@ Status alexrt::writeFileAtomically(const std::string &path,
 }
 
 bool alexrt::readWholeFile(const std::string &path, std::string &contents) {
-  std::ifstream in(path, std::ios::binary);
+  // One read into a buffer of the file's size (image files are read this
+  // way once per image and epoch when training from the originals).
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in)
     return false;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  contents = buffer.str();
-  return !in.bad();
+  std::streamoff size = in.tellg();
+  if (size < 0)
+    return false;
+  contents.resize(size_t(size));
+  in.seekg(0);
+  return bool(in.read(contents.data(), size));
 }

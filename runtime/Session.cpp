@@ -154,7 +154,8 @@ float Session::run(void (*entry)(void **), bool training, const float *images,
   return loss;
 }
 
-float Session::trainStep(float *images, int32_t *labels, float *logits) {
+float Session::trainStep(const float *images, const int32_t *labels,
+                         float *logits) {
   float loss = run(alex_train_step, /*training=*/true, images, labels, logits);
   ++state.step;
   return loss;
@@ -190,6 +191,7 @@ bool Session::features(const float *images, float *out) {
   return true;
 }
 
-float Session::forward(float *images, int32_t *labels, float *logits) {
+float Session::forward(const float *images, const int32_t *labels,
+                       float *logits) {
   return run(alex_forward, /*training=*/false, images, labels, logits);
 }

@@ -43,9 +43,9 @@ public:
 
   /// One SGD step on a batch; returns the mean loss and fills `logits`
   /// (batch x classes). Advances the step counter.
-  float trainStep(float *images, int32_t *labels, float *logits);
+  float trainStep(const float *images, const int32_t *labels, float *logits);
   /// The evaluation forward pass (no dropout); returns the mean loss.
-  float forward(float *images, int32_t *labels, float *logits);
+  float forward(const float *images, const int32_t *labels, float *logits);
   /// The last hidden layer's activations of a batch (batch x
   /// model().features); false if this binary has no alex_features.
   bool features(const float *images, float *features);

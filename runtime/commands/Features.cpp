@@ -16,6 +16,20 @@
 
 namespace alexrt {
 
+/// Loads --weights and opens the model's data, for commands that compute
+/// features. The descriptor's `features` is set exactly when the binary
+/// has alex_features, so Session::features cannot fail after this.
+static Status openForFeatures(Session &session, const Options &options,
+                              std::unique_ptr<DataSource> &data) {
+  if (session.model().features <= 0)
+    return Status::error("this binary has no alex_features (compile it "
+                         "again)");
+  Status status = session.load(options.get("weights"));
+  if (status.ok())
+    status = openData(session.model(), options, data);
+  return status;
+}
+
 /// The features (the paper's 4096-d vectors, Section 6.1) of every image
 /// of --split (val, the default, or train), centre crop, as FILE.npy
 /// (images x width, float32) and their labels as FILE.labels.npy (int32).
@@ -24,17 +38,13 @@ int features(Session &session, const Options &options) {
   std::string weights = options.get("weights"), out = options.get("out");
   if (weights.empty() || out.empty())
     return fail("features needs --weights FILE and -o FILE.npy");
-  if (model.features <= 0)
-    return fail("this binary has no alex_features (compile it again)");
-  std::unique_ptr<DataSource> data;
-  Status status = session.load(weights);
-  if (status.ok())
-    status = openData(model, options, data);
-  if (!status.ok())
-    return fail(status.message());
   std::string split = options.get("split", "val");
   if (split != "val" && split != "train")
     return fail("--split must be val or train, not '" + split + "'");
+  std::unique_ptr<DataSource> data;
+  Status status = openForFeatures(session, options, data);
+  if (!status.ok())
+    return fail(status.message());
   bool training = split == "train";
   int64_t count = training ? data->trainCount() : data->testCount();
   int64_t batch = model.batch;
@@ -73,10 +83,6 @@ int features(Session &session, const Options &options) {
   return 0;
 }
 
-} // namespace alexrt
-
-namespace alexrt {
-
 namespace {
 /// A query and its nearest training images so far, nearest first.
 struct Query {
@@ -106,12 +112,8 @@ int neighbours(Session &session, const Options &options) {
                 "FILE.png");
   if (count < 1 || count > 64)
     return fail("--count must be between 1 and 64");
-  if (model.features <= 0)
-    return fail("this binary has no alex_features (compile it again)");
   std::unique_ptr<DataSource> data;
-  Status status = session.load(weights);
-  if (status.ok())
-    status = openData(model, options, data);
+  Status status = openForFeatures(session, options, data);
   if (!status.ok())
     return fail(status.message());
 

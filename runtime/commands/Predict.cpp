@@ -57,7 +57,6 @@ int predict(Session &session, const Options &options) {
 
   int64_t batch = model.batch, imageSize = model.imageSize();
   std::vector<float> images(size_t(views * batch * imageSize));
-  std::vector<float> input(size_t(batch * imageSize));
   std::vector<int32_t> labels(size_t(batch), 0);
   std::vector<float> logits(size_t(views * batch * model.classes));
   int failed = 0;
@@ -82,12 +81,9 @@ int predict(Session &session, const Options &options) {
     }
     if (names.empty())
       continue;
-    for (int64_t v = 0; v < views; ++v) {
-      const float *view = images.data() + v * batch * imageSize;
-      std::copy(view, view + input.size(), input.begin());
-      session.forward(input.data(), labels.data(),
+    for (int64_t v = 0; v < views; ++v)
+      session.forward(images.data() + v * batch * imageSize, labels.data(),
                       logits.data() + v * batch * model.classes);
-    }
     for (size_t i = 0; i < names.size(); ++i) {
       std::vector<double> probability =
           averagedSoftmax(logits.data() + int64_t(i) * model.classes, views,

@@ -124,8 +124,6 @@ int train(Session &session, const Options &options) {
   TrainingProgress &progress = session.progress();
   int64_t epochs = options.number("epochs", model.epochs);
   int threads = loaderThreads(model, options);
-  std::vector<float> images(size_t(model.batch * model.imageSize()));
-  std::vector<int32_t> labels(size_t(model.batch));
   std::vector<float> logits(size_t(model.batch * model.classes));
   std::fprintf(stderr,
                "training %s on %s: %lld images of %zu classes, batch %lld, "
@@ -144,7 +142,9 @@ int train(Session &session, const Options &options) {
                   (long long)progress.epoch + 1, (long long)epochs);
     int64_t epoch = progress.epoch, firstStep = progress.step;
     uint64_t seed = progress.seed;
-    Loader loader(steps, images.size(), labels.size(), threads, threads + 2,
+    // The step reads each batch where the loader made it.
+    Loader loader(steps, size_t(model.batch * model.imageSize()),
+                  size_t(model.batch), threads, threads + 2,
                   [&](int64_t s, float *batchImages, int32_t *batchLabels) {
                     return data->trainBatch(
                         order.data() + s * model.batch, model.batch, seed,
@@ -158,10 +158,7 @@ int train(Session &session, const Options &options) {
       if (Status loaded = loader.next(batchImages, batchLabels); !loaded.ok())
         return fail(loaded.message() + " (the last checkpoint in '" + weights +
                     "' is untouched)");
-      std::copy(batchImages, batchImages + images.size(), images.begin());
-      std::copy(batchLabels, batchLabels + labels.size(), labels.begin());
-      float loss =
-          session.trainStep(images.data(), labels.data(), logits.data());
+      float loss = session.trainStep(batchImages, batchLabels, logits.data());
       if (!std::isfinite(loss))
         return fail("the loss became " +
                         std::string(std::isnan(loss) ? "NaN" : "infinite") +
@@ -172,7 +169,7 @@ int train(Session &session, const Options &options) {
       lossSum += loss;
       for (int64_t i = 0; i < model.batch; ++i)
         correct += argmax(logits.data() + i * model.classes, model.classes) ==
-                   labels[size_t(i)];
+                   batchLabels[i];
       char status[128];
       std::snprintf(status, sizeof status,
                     "loss %.4f acc %.1f%% %.0f img/s, %.0f%% waiting for data",

@@ -1,10 +1,10 @@
 //===- Loader.h - batches made ahead of the training step -------*- C++ -*-===//
 //
 // Worker threads fill numbered items (a batch of images and labels) into a
-// ring of slots, at most `depth` ahead of the consumer, which takes them in
-// order. What an item holds depends only on its number, so the result is
-// the same for any number of threads; with no threads the consumer fills
-// each item itself.
+// ring of `depth` slots (at least 2): the consumer holds one, the workers
+// fill the others ahead of it; the consumer takes items in order. What an item
+// holds depends only on its number, so the result is the same for any number of
+// threads; with no threads the consumer fills each item itself.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,7 +28,8 @@ public:
   using Fill =
       std::function<Status(int64_t item, float *images, int32_t *labels)>;
 
-  /// `items` items of `imageFloats` floats and `labelCount` labels each.
+  /// `items` items of `imageFloats` floats and `labelCount` labels each,
+  /// filled by `threads` workers (0: by next() itself) into `depth` slots.
   Loader(int64_t items, size_t imageFloats, size_t labelCount, int threads,
          int depth, Fill fill);
   Loader(const Loader &) = delete;
