@@ -7,7 +7,7 @@
 #   bash bench/gpu-check.sh run     # on the GPU machine, over the result
 #
 # `build` writes bench/gpu-job/ (about 60 MB; carry it): the CPU target's
-# executable (with oneDNN and libgomp beside it in lib/, found through its
+# executable (with oneDNN and libomp beside it in lib/, found through its
 # rpath: the GPU machine may lack them; the codecs linked statically),
 # CUDA executables (1 device fp32, 2 devices fp32, 2 devices tf32) and
 # alex-weights-diff. `run` runs the CPU step (one BLAS thread), then each
@@ -30,9 +30,11 @@ if [ "${1:-}" = build ]; then
   compile() { "$build/bin/alexc" compile models/alexnet.model --batch=8 "$@"; }
   compile --target=cpu --devices=1 --emit=obj -o "$job/paper-cpu.o"
   mkdir -p "$job/lib"
-  cp /usr/lib/x86_64-linux-gnu/libdnnl.so.2 /usr/lib/x86_64-linux-gnu/libgomp.so.1 "$job/lib/"
+  cp /usr/lib/x86_64-linux-gnu/libdnnl.so.2 /usr/lib/x86_64-linux-gnu/libgomp.so.1 \
+    /usr/lib/llvm-22/lib/libomp.so.5 "$job/lib/"
   ${CXX:-c++} -fuse-ld=lld -o "$job/paper-cpu" "$job/paper-cpu.o" \
-    -L"$build/lib" -lalexrt_main -lalexrt_cpu -lalexrt -ldnnl -fopenmp \
+    -L"$build/lib" -lalexrt_main -lalexrt_cpu -lalexrt \
+    /usr/lib/llvm-22/lib/libomp.so.5 -ldnnl \
     /usr/lib/x86_64-linux-gnu/libjpeg.a /usr/lib/x86_64-linux-gnu/libpng16.a \
     -lz -lpthread -lm -Wl,-rpath,'$ORIGIN/lib'
   rm "$job/paper-cpu.o"

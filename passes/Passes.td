@@ -187,6 +187,32 @@ def AlexExportModel : Pass<"alex-export-model", "mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def AlexThreadLoops : Pass<"alex-thread-loops", "mlir::ModuleOp"> {
+  let summary = "Choose the parallel loops the CPU runs on OpenMP threads";
+  let description = [{
+    Before convert-scf-to-openmp, on the CPU target. A thread team pays off
+    only for large loops, and OpenMP collapses every dimension it is given
+    into one (the innermost index then comes from divisions and the loop
+    no longer vectorizes). So:
+    - an `scf.parallel` nested in another becomes sequential `scf.for`
+      loops (the threads are already busy one level up);
+    - an outermost one with fewer than `min-iterations` iterations in all
+      becomes sequential loops (the work is smaller than a fork);
+    - otherwise it keeps its leading dimensions, just enough of them for
+      `min-tasks` tasks, as an `scf.parallel` (never the innermost one,
+      unless it is the only one), around sequential loops over the rest.
+    The iterations of a parallel loop are independent, so which ones share
+    a thread changes no result. Loops with reductions are left alone.
+  }];
+  let options = [
+    Option<"minIterations", "min-iterations", "int64_t", /*default=*/"4096",
+           "Outermost loops with fewer iterations in all run sequentially">,
+    Option<"minTasks", "min-tasks", "int64_t", /*default=*/"16",
+           "Parallel iterations to aim for when choosing dimensions">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 def AlexEmitEntryPoints : Pass<"alex-emit-entry-points", "mlir::ModuleOp"> {
   let summary = "Add the runtime's entry points; drop what only alexc reads";
   let description = [{

@@ -14,9 +14,11 @@
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/SCFToGPU/SCFToGPUPass.h"
+#include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
 #include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -28,6 +30,7 @@
 #include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringSwitch.h"
 
@@ -138,8 +141,24 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
     return lowerToCUDA(pm, options);
   if (options.checkBounds)
     pm.addPass(mlir::createGenerateRuntimeVerificationPass());
+  // The CPU target's large loops on OpenMP threads (libomp, which also
+  // serves oneDNN's GOMP calls: one pool for loops and GEMMs). The CPU twin
+  // keeps the GPU's loop structure and runs it on one thread.
+  bool threaded = options.target == CodeTarget::CPU;
+  if (threaded) {
+    pm.addPass(createAlexThreadLoops());
+    pm.addPass(mlir::createConvertSCFToOpenMPPass());
+    // Inlines the memref.alloca_scope that wraps each loop body (it holds
+    // no allocas here), which scf-to-cf could not lower through. No
+    // folding: it would hoist the constants alex-thread-loops sank.
+    mlir::GreedyRewriteConfig noFolding;
+    noFolding.enableFolding(false).enableConstantCSE(false);
+    pm.addPass(mlir::createCanonicalizerPass(noFolding));
+  }
   pm.addPass(mlir::createSCFToControlFlowPass());
   lowerHostToLLVM(pm);
+  if (threaded)
+    pm.addPass(mlir::createConvertOpenMPToLLVMPass());
   pm.addPass(mlir::createReconcileUnrealizedCastsPass());
   pm.addPass(createAlexEmitEntryPoints());
 }
@@ -179,11 +198,11 @@ Stage alex::detectStage(mlir::ModuleOp module) {
 }
 
 void alex::registerStageDialects(mlir::DialectRegistry &registry) {
-  registry
-      .insert<AlexDialect, mlir::arith::ArithDialect, mlir::func::FuncDialect,
-              mlir::gpu::GPUDialect, mlir::LLVM::LLVMDialect,
-              mlir::math::MathDialect, mlir::memref::MemRefDialect,
-              mlir::NVVM::NVVMDialect, mlir::scf::SCFDialect>();
+  registry.insert<AlexDialect, mlir::arith::ArithDialect,
+                  mlir::func::FuncDialect, mlir::gpu::GPUDialect,
+                  mlir::LLVM::LLVMDialect, mlir::math::MathDialect,
+                  mlir::memref::MemRefDialect, mlir::NVVM::NVVMDialect,
+                  mlir::omp::OpenMPDialect, mlir::scf::SCFDialect>();
   // What the CUDA lowering needs: the host's conversions to LLVM (for
   // gpu-to-llvm) and the NVVM target that serializes kernels.
   mlir::arith::registerConvertArithToLLVMInterface(registry);
@@ -197,6 +216,7 @@ void alex::registerStageDialects(mlir::DialectRegistry &registry) {
   mlir::gpu::registerOffloadingLLVMTranslationInterfaceExternalModels(registry);
   mlir::registerLLVMDialectTranslation(registry);
   mlir::registerNVVMDialectTranslation(registry);
+  mlir::registerOpenMPDialectTranslation(registry);
   // What --check-bounds (PipelineOptions::checkBounds) verifies.
   mlir::memref::registerRuntimeVerifiableOpInterfaceExternalModels(registry);
 }

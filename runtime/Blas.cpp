@@ -3,8 +3,8 @@
 // oneDNN's sgemm JIT-compiles kernels for the widest vector units the CPU
 // has (AVX-512 where there is one), whatever the environment says, and is
 // row-major itself: no transposition trick is needed here. It runs on
-// OpenMP threads; each device thread sets its own count (the devices share
-// the cores).
+// OpenMP threads, libomp's, like the generated loops; each device thread
+// sets its own count (the devices share the cores).
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,13 +15,14 @@
 #include <omp.h>
 #include <oneapi/dnnl/dnnl.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 
 namespace {
-/// Threads a GEMM may use (0: OpenMP's default, every core).
-std::atomic<int> blasThreads{0};
+/// The process's cap on OpenMP threads (0: OpenMP's own default).
+std::atomic<int> threadCap{0};
 /// What this thread last told OpenMP (its thread count is per thread).
 thread_local int threadsHere = 0;
 } // namespace
@@ -30,11 +31,6 @@ extern "C" void alexrt_sgemm(int32_t transposeA, int32_t transposeB, int64_t m,
                              int64_t n, int64_t k, float alpha, const float *a,
                              int64_t lda, const float *b, int64_t ldb,
                              float beta, float *c, int64_t ldc) {
-  int threads = blasThreads.load(std::memory_order_relaxed);
-  if (threads > 0 && threads != threadsHere) {
-    omp_set_num_threads(threads);
-    threadsHere = threads;
-  }
   dnnl_status_t status =
       dnnl_sgemm(transposeA ? 'T' : 'N', transposeB ? 'T' : 'N', m, n, k, alpha,
                  a, lda, b, ldb, beta, c, ldc);
@@ -48,6 +44,19 @@ extern "C" void alexrt_sgemm(int32_t transposeA, int32_t transposeB, int64_t m,
   }
 }
 
-void alexrt::setBlasThreads(int threads) {
-  blasThreads.store(threads, std::memory_order_relaxed);
+void alexrt::setCpuThreads(int threads) {
+  threadCap.store(threads, std::memory_order_relaxed);
+  useDeviceShareOfThreads(1); // The caller's own single-device work.
+}
+
+void alexrt::useDeviceShareOfThreads(int devices) {
+  // OMP_NUM_THREADS, else every core, as OpenMP saw it at start.
+  static const int available = omp_get_max_threads();
+  int cap = threadCap.load(std::memory_order_relaxed);
+  int total = cap > 0 ? std::min(cap, available) : available;
+  int threads = std::max(1, total / std::max(1, devices));
+  if (threads != threadsHere) {
+    omp_set_num_threads(threads);
+    threadsHere = threads;
+  }
 }

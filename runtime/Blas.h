@@ -1,12 +1,17 @@
-//===- Blas.h - the runtime's BLAS settings ---------------------*- C++ -*-===//
+//===- Blas.h - OpenMP threads for loops and GEMMs --------------*- C++ -*-===//
 
 #ifndef ALEXRT_BLAS_H
 #define ALEXRT_BLAS_H
 
 namespace alexrt {
 
-/// Threads each GEMM may use (devices running at once share the cores).
-void setBlasThreads(int threads);
+/// Caps the OpenMP threads of the whole process (GEMMs and loops) at
+/// `threads`; 0 lifts the cap (OMP_NUM_THREADS, else every core).
+void setCpuThreads(int threads);
+
+/// Gives the calling thread, which drives one of `devices` devices running
+/// at once, its share of the threads for its loops and GEMMs.
+void useDeviceShareOfThreads(int devices);
 
 } // namespace alexrt
 

@@ -47,14 +47,12 @@ static std::atomic<int64_t> exchangedBytes{0};
 
 extern "C" void alexrt_run_devices(int32_t devices, void (**entries)(void **),
                                    void **buffers) {
-  // The devices share the cores: each device's GEMMs get its share.
-  static int configuredFor = 1;
-  if (devices != configuredFor) {
-    setBlasThreads(
-        std::max(1, int(std::thread::hardware_concurrency()) / devices));
-    configuredFor = devices;
-  }
-  runOnDevices(devices, [&](int device) { entries[device](buffers); });
+  // The devices share the cores: each device's loops and GEMMs get its
+  // share of the threads.
+  runOnDevices(devices, [&](int device) {
+    useDeviceShareOfThreads(devices);
+    entries[device](buffers);
+  });
 }
 
 extern "C" void alexrt_device_barrier(void) { waitForAllDevices(); }

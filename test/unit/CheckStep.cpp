@@ -268,13 +268,13 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "compiled step vs reference\n");
   // --check-bounds failures puts() their message, then abort.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  // OpenBLAS's rounding depends on its thread count; the device threads
+  // A GEMM's rounding can depend on its thread count; the device threads
   // share the cores, so each device's GEMMs run on fewer threads. One
   // thread everywhere makes the one- and N-device forward passes the same
   // bits (else a near-tie in a max-pool window can route a gradient to
   // another element, a right answer for a different forward pass).
   if (devices > 1)
-    alexrt::setBlasThreads(1);
+    alexrt::setCpuThreads(1);
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
 

@@ -7,6 +7,7 @@
 #include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
@@ -58,6 +59,8 @@ alex::translateForHost(ModuleOp module, llvm::LLVMContext &context) {
   registerGPUDialectTranslation(registry);
   gpu::registerOffloadingLLVMTranslationInterfaceExternalModels(registry);
   registerNVVMDialectTranslation(registry);
+  // The CPU target's threaded loops: calls into libomp.
+  registerOpenMPDialectTranslation(registry);
   module->getContext()->appendDialectRegistry(registry);
 
   std::unique_ptr<llvm::TargetMachine> machine = hostMachine();
@@ -110,6 +113,9 @@ LogicalResult alex::linkExecutable(llvm::StringRef object,
   if (const char *dir = std::getenv("ALEXRT_LIBRARY_DIR"))
     libraries = dir;
   std::string libraryFlag = "-L" + libraries;
+  std::string openmp = ALEXRT_OPENMP_LIBRARY;
+  std::string openmpPath =
+      "-Wl,-rpath," + llvm::sys::path::parent_path(openmp).str();
   llvm::SmallVector<llvm::StringRef> args = {
       driver, "-o", output, object, libraryFlag, "-lalexrt_main"};
   if (cuda) {
@@ -119,7 +125,9 @@ LogicalResult alex::linkExecutable(llvm::StringRef object,
     args.append(cudaLibraries.begin(), cudaLibraries.end());
     args.append({"-ldl", "-lrt"});
   } else {
-    args.append({"-lalexrt_cpu", "-lalexrt", "-ldnnl", "-fopenmp"});
+    // libomp ahead of oneDNN (whose GOMP_* calls it then serves), found
+    // where it was at build time.
+    args.append({"-lalexrt_cpu", "-lalexrt", openmp, openmpPath, "-ldnnl"});
   }
   llvm::SmallVector<llvm::StringRef> imageLibraries;
   llvm::StringRef(ALEXRT_IMAGE_LIBRARIES).split(imageLibraries, '|', -1, false);
