@@ -1,8 +1,8 @@
 """PyTorch CPU timing of the models alexc benchmarks, on the same shapes.
 
 usage: python3 pytorch_cpu.py VARIANT BATCH STEPS
-VARIANT is paper (models/alexnet.model), fmnist (models/alexnet-fmnist.model)
-or tiny (models/tiny.model). Times one full training step (forward, loss,
+VARIANT is paper (models/alexnet.model), fmnist (models/alexnet-fmnist.model),
+fashion (models/fashion.model) or tiny (models/tiny.model). Times one full training step (forward, loss,
 backward, SGD with momentum 0.9 and weight decay 5e-4) and prints one JSON
 line with the median.
 """
@@ -50,8 +50,18 @@ def tiny():
         nn.Linear(32, 10))
 
 
+def fashion():
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 5, 1, 2), nn.ReLU(), lrn(), nn.MaxPool2d(3, 2),
+        nn.Conv2d(32, 64, 3, 1, 1, groups=2), nn.ReLU(), lrn(), nn.MaxPool2d(3, 2),
+        nn.Conv2d(64, 96, 3, 1, 1), nn.ReLU(),
+        nn.Flatten(), nn.Linear(3456, 256), nn.ReLU(), nn.Dropout(0.5),
+        nn.Linear(256, 10))
+
+
 SHAPES = {"paper": (paper, (3, 224, 224), 1000),
           "fmnist": (fmnist, (1, 224, 224), 10),
+          "fashion": (fashion, (1, 28, 28), 10),
           "tiny": (tiny, (1, 28, 28), 10)}
 
 

@@ -194,9 +194,8 @@ void alex::convBlockGrad(LoopBuilder &lb, ConvBlockGradOp op,
       lb.store(lb.fdiv(lb.fmul(lb.fmul(dl, a), power), scale), terms, ivs);
     });
     lb.parallel(shape, [&](ValueRange ivs) {
-      auto [lower, upper] = window.around(lb, ivs[1]);
-      Value sum = lb.reduce(lower, upper, lb.f32(0), [&](Value j, Value acc) {
-        return lb.fadd(acc, lb.load(terms, {ivs[0], j, ivs[2], ivs[3]}));
+      Value sum = window.sum(lb, ivs[1], [&](Value j) {
+        return lb.load(terms, {ivs[0], j, ivs[2], ivs[3]});
       });
       Value a = lb.load(activation, ivs);
       Value cross = lb.fmul(lb.f32(2 * alpha * beta), lb.fmul(a, sum));

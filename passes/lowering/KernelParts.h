@@ -65,6 +65,12 @@ struct LRNWindow {
   /// [lower, upper) for channel `c`.
   std::pair<mlir::Value, mlir::Value> around(LoopBuilder &lb,
                                              mlir::Value c) const;
+  /// The sum of term(j) over the channels j of c's window, in order. It
+  /// runs `size` steps, those outside the window skipped by a select: a
+  /// constant trip count the compiler unrolls, so the loop around it (over
+  /// the width) vectorizes; the additions are the same, in the same order.
+  mlir::Value sum(LoopBuilder &lb, mlir::Value c,
+                  llvm::function_ref<mlir::Value(mlir::Value j)> term) const;
 };
 
 /// k + alpha * sum of squares of `x` over the channel window of `ivs`

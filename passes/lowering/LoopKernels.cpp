@@ -64,12 +64,25 @@ std::pair<Value, Value> LRNWindow::around(LoopBuilder &lb, Value c) const {
           lb.min(lb.add(c, radius + 1), end)};
 }
 
+Value LRNWindow::sum(LoopBuilder &lb, Value c,
+                     llvm::function_ref<Value(Value)> term) const {
+  auto [lower, upper] = around(lb, c);
+  Value first = lb.add(c, -(size / 2)), last = lb.add(upper, -1);
+  return lb.reduce(size, lb.f32(0), [&](Value i, Value acc) {
+    Value j = lb.add(first, i);
+    Value inside = lb.both(lb.cmpi(arith::CmpIPredicate::sge, j, lower),
+                           lb.cmpi(arith::CmpIPredicate::slt, j, upper));
+    // Clamped so the load stays in bounds; the select drops it.
+    Value value = term(lb.min(lb.max(j, lower), last));
+    return lb.select(inside, lb.fadd(acc, value), acc);
+  });
+}
+
 Value alex::lrnScale(LoopBuilder &lb, ElementAt x, const LRNWindow &window,
                      ValueRange ivs, double alpha, double k) {
-  auto [lower, upper] = window.around(lb, ivs[1]);
-  Value sum = lb.reduce(lower, upper, lb.f32(0), [&](Value j, Value acc) {
+  Value sum = window.sum(lb, ivs[1], [&](Value j) {
     Value a = x(ivs[0], j, ivs[2], ivs[3]);
-    return lb.fadd(acc, lb.fmul(a, a));
+    return lb.fmul(a, a);
   });
   return lb.fadd(lb.f32(k), lb.fmul(lb.f32(alpha), sum));
 }
@@ -107,9 +120,8 @@ static void lrnGrad(LoopBuilder &lb, LRNGradOp op, Value dy, Value x,
     lb.store(lb.fdiv(lb.fmul(dyx, power), scale), terms, ivs);
   });
   lb.parallel(shapeOf(x), [&](ValueRange ivs) {
-    auto [lower, upper] = window.around(lb, ivs[1]);
-    Value sum = lb.reduce(lower, upper, lb.f32(0), [&](Value j, Value acc) {
-      return lb.fadd(acc, lb.load(terms, {ivs[0], j, ivs[2], ivs[3]}));
+    Value sum = window.sum(lb, ivs[1], [&](Value j) {
+      return lb.load(terms, {ivs[0], j, ivs[2], ivs[3]});
     });
     Value direct = lb.fmul(lb.load(dy, ivs), lb.load(powers, ivs));
     Value cross =
