@@ -133,14 +133,26 @@ static Value gatherPoolGrad(LoopBuilder &lb, PoolParamsAttr pool, Value dy,
   };
   auto [firstY, endY] = windows(h, pooled[2]);
   auto [firstX, endX] = windows(w, pooled[3]);
-  return lb.reduce(firstY, endY, lb.f32(0), [&](Value oh, Value acc) {
-    return lb.reduce(firstX, endX, acc, [&](Value ow, Value inner) {
+  // At most ceil(window / stride) windows a dimension: that many steps
+  // from the first, those past the end skipped by a select. A constant
+  // trip count unrolls, and the loop over the width around it vectorizes.
+  int64_t span = (window + stride - 1) / stride;
+  return lb.reduce(span, lb.f32(0), [&](Value ty, Value acc) {
+    Value oh = lb.add(firstY, ty);
+    Value validY = lb.cmpi(arith::CmpIPredicate::slt, oh, endY);
+    oh = lb.min(oh, lb.index(pooled[2] - 1));
+    return lb.reduce(span, acc, [&](Value tx, Value inner) {
+      Value ow = lb.add(firstX, tx);
+      Value valid =
+          lb.both(validY, lb.cmpi(arith::CmpIPredicate::slt, ow, endX));
+      ow = lb.min(ow, lb.index(pooled[3] - 1));
       Value offset = lb.add(lb.mul(lb.sub(h, lb.mul(oh, stride)), window),
                             lb.sub(w, lb.mul(ow, stride)));
       Value position = arith::IndexCastOp::create(b, b.getI32Type(), offset);
       llvm::SmallVector<Value> at{n, c, oh, ow};
-      Value picked =
-          lb.cmpi(arith::CmpIPredicate::eq, lb.load(argmax, at), position);
+      Value picked = lb.both(
+          valid,
+          lb.cmpi(arith::CmpIPredicate::eq, lb.load(argmax, at), position));
       if (positive)
         picked = lb.both(picked, lb.cmpf(arith::CmpFPredicate::OGT,
                                          lb.load(y, at), lb.f32(0)));
