@@ -1,8 +1,9 @@
 //===- FusedKernels.cpp - fused blocks as loops over memrefs --------------===//
 //
-// A conv_block runs image by image: the bias and the group GEMMs into a
-// one-image buffer, then the epilogue reads that buffer while it is still
-// in cache and writes only the block's output and what its gradient needs.
+// A conv_block runs a chunk of images at a time: the bias and the group
+// GEMMs into a chunk buffer, then the epilogue reads that buffer while it is
+// still in cache and writes only the block's output and what its gradient
+// needs.
 // Every stage does the arithmetic of the single-op kernel it replaces, in
 // the same order, so a fused step computes the same bits as an unfused one.
 //
@@ -39,72 +40,76 @@ void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
 
   llvm::ArrayRef<int64_t> conv = op.getConvOutputType().getShape();
   int64_t channels = conv[1], height = conv[2], width = conv[3];
-  auto imageType =
-      MemRefType::get({1, channels, height, width}, lb.builder().getF32Type());
-  Value z = lb.alloc(imageType);
-  // LRN then pooling: the LRN output of one image, between the two.
-  Value normalized = lrn && pool ? lb.alloc(imageType) : Value();
-  ConvShape s = convShape(x, w, z, op.getStride(), op.getPad(), op.getGroups());
-  Value cols = colsBuffer(lb, s);
-  Value zero = lb.index(0);
-  auto activated = [&](Value, Value c, Value h, Value wi) {
-    return relu(lb, lb.load(z, {zero, c, h, wi}));
+  int64_t batch = bufferShape(x)[0];
+  llvm::ArrayRef<int64_t> input = bufferShape(x), filter = bufferShape(w);
+  ConvShape s{input[1],
+              input[2],
+              input[3],
+              filter[0],
+              filter[2],
+              height,
+              width,
+              int64_t(op.getStride()),
+              int64_t(op.getPad()),
+              int64_t(op.getGroups())};
+  int64_t images = imagesPerGemm(s, batch);
+  Value z = chunkOutputBuffer(lb, s, images), cols = colsBuffer(lb, s, images);
+  // LRN then pooling: the chunk's LRN output, between the two.
+  Value normalized = lrn && pool ? chunkOutputBuffer(lb, s, images) : Value();
+  // Element (image b of the chunk, c, h, w) of a chunk buffer.
+  auto chunkAt = [&](Value buffer, Value bi, Value c, Value h, Value wi) {
+    return lb.load(buffer, {c, bi, h, wi});
+  };
+  auto activated = [&](Value bi, Value c, Value h, Value wi) {
+    return relu(lb, chunkAt(z, bi, c, h, wi));
   };
 
-  lb.loop(zero, lb.index(bufferShape(x)[0]), [&](Value n) {
-    lb.parallel({channels, height, width}, [&](ValueRange ivs) {
-      lb.store(lb.load(b, {ivs[0]}), z, {zero, ivs[0], ivs[1], ivs[2]});
-    });
-    lb.loop(zero, lb.index(s.groups), [&](Value g) {
-      im2col(lb, s, x, n, g, cols);
-      lb.sgemm(false, false, s.filtersPerGroup(), s.pixels(), s.patch(), 1.0,
-               {w, lb.mul(g, s.filtersPerGroup() * s.patch()), s.patch()},
-               {cols, zero, s.pixels()}, 1.0,
-               {z, outputBlock(lb, s, zero, g), s.pixels()});
-    });
-
+  forEachChunk(lb, batch, images, [&](Value n0) {
+    convChunk(lb, s, x, w, b, n0, images, cols, z);
     if (!lrn && !pool) {
-      lb.parallel({channels, height, width}, [&](ValueRange ivs) {
-        lb.store(activated(n, ivs[0], ivs[1], ivs[2]), y,
-                 {n, ivs[0], ivs[1], ivs[2]});
+      lb.parallel({images, channels, height, width}, [&](ValueRange ivs) {
+        lb.store(activated(ivs[0], ivs[1], ivs[2], ivs[3]), y,
+                 {lb.add(n0, ivs[0]), ivs[1], ivs[2], ivs[3]});
       });
       return;
     }
     if (lrn) {
       double beta = lrn.getBeta().convertToDouble();
       LRNWindow window{lrn.getSize(), channels, lrn.getGroups()};
-      lb.parallel({channels, height, width}, [&](ValueRange ivs) {
-        Value c = ivs[0], h = ivs[1], wi = ivs[2];
-        Value r = activated(n, c, h, wi);
-        Value scale = lrnScale(lb, activated, window, {zero, c, h, wi},
+      lb.parallel({images, channels, height, width}, [&](ValueRange ivs) {
+        Value bi = ivs[0], c = ivs[1], h = ivs[2], wi = ivs[3];
+        Value n = lb.add(n0, bi);
+        Value r = activated(bi, c, h, wi);
+        Value scale = lrnScale(lb, activated, window, ivs,
                                lrn.getAlpha().convertToDouble(),
                                lrn.getK().convertToDouble());
         Value v = lb.fmul(r, lb.powf(scale, -beta));
         if (activation)
           lb.store(r, activation, {n, c, h, wi});
         if (pool)
-          lb.store(v, normalized, {zero, c, h, wi});
+          lb.store(v, normalized, {c, bi, h, wi});
         else
           lb.store(v, y, {n, c, h, wi});
       });
     }
     if (!pool)
       return;
-    auto normalizedAt = [&](Value, Value c, Value h, Value wi) {
-      return lb.load(normalized, {zero, c, h, wi});
+    auto normalizedAt = [&](Value bi, Value c, Value h, Value wi) {
+      return chunkAt(normalized, bi, c, h, wi);
     };
     ElementAt source = lrn ? ElementAt(normalizedAt) : ElementAt(activated);
     int64_t window = pool.getWindow(), stride = pool.getStride();
     llvm::ArrayRef<int64_t> pooled = bufferShape(y);
-    lb.parallel({channels, pooled[2], pooled[3]}, [&](ValueRange ivs) {
-      Value c = ivs[0], top = lb.mul(ivs[1], stride),
-            left = lb.mul(ivs[2], stride);
-      Value best = windowMax(lb, source, zero, c, top, left, window);
-      lb.store(best, y, {n, c, ivs[1], ivs[2]});
+    lb.parallel({images, channels, pooled[2], pooled[3]}, [&](ValueRange ivs) {
+      Value bi = ivs[0], c = ivs[1], top = lb.mul(ivs[2], stride),
+            left = lb.mul(ivs[3], stride);
+      llvm::SmallVector<Value> at{lb.add(n0, bi), c, ivs[2], ivs[3]};
+      Value best = windowMax(lb, source, bi, c, top, left, window);
+      lb.store(best, y, at);
       if (argmax)
         storeArgmax(lb,
-                    windowArgmax(lb, source, zero, c, top, left, window, best),
-                    window, argmax, {n, c, ivs[1], ivs[2]});
+                    windowArgmax(lb, source, bi, c, top, left, window, best),
+                    window, argmax, at);
     });
   });
 
@@ -150,9 +155,8 @@ static Value gatherPoolGrad(LoopBuilder &lb, PoolParamsAttr pool, Value dy,
                             lb.sub(w, lb.mul(ow, stride)));
       Value position = arith::IndexCastOp::create(b, b.getI32Type(), offset);
       llvm::SmallVector<Value> at{n, c, oh, ow};
-      Value picked = lb.both(
-          valid,
-          lb.cmpi(arith::CmpIPredicate::eq, lb.load(argmax, at), position));
+      Value picked = lb.both(valid, lb.cmpi(arith::CmpIPredicate::eq,
+                                            lb.load(argmax, at), position));
       if (positive)
         picked = lb.both(picked, lb.cmpf(arith::CmpFPredicate::OGT,
                                          lb.load(y, at), lb.f32(0)));

@@ -1,5 +1,4 @@
-//===- KernelParts.h - loop-kernel pieces shared by fused kernels -*- C++
-//-*-===//
+//===- KernelParts.h - loop-kernel parts of fused kernels -------*- C++ -*-===//
 //
 // The parts of the single-op loop kernels (LoopKernels.cpp) that the fused
 // block kernels (FusedKernels.cpp) reuse, so an epilogue computes exactly
@@ -35,23 +34,34 @@ struct ConvShape {
 ConvShape convShape(mlir::Value input, mlir::Value filter, mlir::Value output,
                     int64_t stride, int64_t pad, int64_t groups);
 
-/// The patch-by-pixel matrix of image `n`, group `g` (zero outside the
-/// image) into `cols`, a colsBuffer.
-void im2col(LoopBuilder &lb, const ConvShape &s, mlir::Value x, mlir::Value n,
-            mlir::Value g, mlir::Value cols);
+/// Images a convolution's GEMMs take at once (a divisor of `batch`): side
+/// by side, they make the GEMMs large enough to run near peak while the
+/// im2col buffer stays a few MiB.
+int64_t imagesPerGemm(const ConvShape &s, int64_t batch);
 
-/// A patch x pixels buffer for im2col.
-mlir::Value colsBuffer(LoopBuilder &lb, const ConvShape &s);
+/// The patch-by-pixel matrices of images n0 .. n0 + images - 1, group `g`
+/// (zero outside the image), side by side into `cols`, a colsBuffer.
+void im2col(LoopBuilder &lb, const ConvShape &s, mlir::Value x, mlir::Value n0,
+            int64_t images, mlir::Value g, mlir::Value cols);
 
-/// Runs body(n, g) for every image and group, sequentially (each step
-/// calls a multithreaded GEMM).
-void forEachImageAndGroup(
-    LoopBuilder &lb, int64_t images, int64_t groups,
-    llvm::function_ref<void(mlir::Value, mlir::Value)> body);
+/// A patch x (images * pixels) buffer for im2col.
+mlir::Value colsBuffer(LoopBuilder &lb, const ConvShape &s, int64_t images);
 
-/// Offset of output channel block g of image n in an N x O x OH x OW buffer.
-mlir::Value outputBlock(LoopBuilder &lb, const ConvShape &s, mlir::Value n,
-                        mlir::Value g);
+/// A filters x images x OH x OW buffer: a chunk's convolution outputs, one
+/// GEMM row a filter, the images side by side.
+mlir::Value chunkOutputBuffer(LoopBuilder &lb, const ConvShape &s,
+                              int64_t images);
+
+/// z (a chunkOutputBuffer) = the bias, plus each group's GEMM over the
+/// im2col of images n0 .. n0 + images - 1 (`cols` a colsBuffer).
+void convChunk(LoopBuilder &lb, const ConvShape &s, mlir::Value x,
+               mlir::Value w, mlir::Value b, mlir::Value n0, int64_t images,
+               mlir::Value cols, mlir::Value z);
+
+/// Runs body(n0) for the first image of every chunk of `images`,
+/// sequentially (each calls multithreaded GEMMs).
+void forEachChunk(LoopBuilder &lb, int64_t batch, int64_t images,
+                  llvm::function_ref<void(mlir::Value)> body);
 
 /// Reads the element (n, c, h, w) of a 4-D value: a load, or a load and
 /// the arithmetic of an earlier epilogue stage.

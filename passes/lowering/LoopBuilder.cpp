@@ -115,9 +115,9 @@ void LoopBuilder::parallel(llvm::ArrayRef<int64_t> upper,
 }
 
 void LoopBuilder::loop(Value lower, Value upper,
-                       llvm::function_ref<void(Value)> body) {
+                       llvm::function_ref<void(Value)> body, int64_t step) {
   scf::ForOp::create(
-      b, lower, upper, index(1), ValueRange{},
+      b, lower, upper, index(step), ValueRange{},
       [&](OpBuilder &nested, Location loc, Value iv, ValueRange) {
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPoint(nested.getInsertionBlock(),

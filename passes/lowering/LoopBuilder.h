@@ -68,9 +68,9 @@ public:
   /// for all i in [0, upper): body(i), in any order or at once.
   void parallel(llvm::ArrayRef<int64_t> upper,
                 llvm::function_ref<void(mlir::ValueRange)> body);
-  /// Sequential for i in [lower, upper): body(i).
+  /// Sequential for i in [lower, upper) by `step`: body(i).
   void loop(mlir::Value lower, mlir::Value upper,
-            llvm::function_ref<void(mlir::Value)> body);
+            llvm::function_ref<void(mlir::Value)> body, int64_t step = 1);
   /// Sequential fold: acc = body(i, acc) for i in [lower, upper).
   mlir::Value
   reduce(mlir::Value lower, mlir::Value upper, mlir::Value init,

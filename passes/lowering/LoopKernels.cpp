@@ -1,8 +1,9 @@
 //===- LoopKernels.cpp - each alex op as loops over memrefs ---------------===//
 //
-// One function per op. Convolutions are im2col + GEMM per image and group;
-// their input gradient is GEMM + col2im written as a gather, so its loops
-// are parallel without atomics. Dense layers are one
+// One function per op. Convolutions are im2col + GEMM per chunk of images
+// (side by side in the GEMM's columns) and group; their input gradient is
+// GEMM + col2im written as a gather, so its loops are parallel without
+// atomics. Dense layers are one
 // GEMM each. Everything else is a parallel loop nest, with reductions as
 // sequential inner loops so results do not depend on thread count.
 //
@@ -210,15 +211,28 @@ ConvShape alex::convShape(Value input, Value filter, Value output,
   return {in[1], in[2], in[3], f[0], f[2], out[2], out[3], stride, pad, groups};
 }
 
-/// cols[(c*K + ky)*K + kx, oh*OW + ow] = x[n, g*Cg + c, oh*s - p + ky,
-/// ow*s - p + kx], zero outside the image.
-void alex::im2col(LoopBuilder &lb, const ConvShape &s, Value x, Value n,
-                  Value g, Value cols) {
+int64_t alex::imagesPerGemm(const ConvShape &s, int64_t batch) {
+  // GEMMs get efficient from a few thousand columns on; past that, a
+  // larger im2col buffer only leaves the caches.
+  constexpr int64_t kColumns = 2048, kColsFloats = int64_t(1) << 19;
+  int64_t best = 1;
+  for (int64_t images = 2; images <= batch; ++images)
+    if (batch % images == 0 && images * s.pixels() <= kColumns &&
+        images * s.pixels() * s.patch() <= kColsFloats)
+      best = images;
+  return best;
+}
+
+/// cols[(c*K + ky)*K + kx, b*OH*OW + oh*OW + ow] = x[n0 + b, g*Cg + c,
+/// oh*s - p + ky, ow*s - p + kx], zero outside the image.
+void alex::im2col(LoopBuilder &lb, const ConvShape &s, Value x, Value n0,
+                  int64_t images, Value g, Value cols) {
   int64_t k = s.kernel;
   lb.parallel(
-      {s.channelsPerGroup(), k, k, s.outHeight, s.outWidth},
+      {images, s.channelsPerGroup(), k, k, s.outHeight, s.outWidth},
       [&](ValueRange ivs) {
-        Value c = ivs[0], ky = ivs[1], kx = ivs[2], oh = ivs[3], ow = ivs[4];
+        Value b = ivs[0], c = ivs[1], ky = ivs[2], kx = ivs[3], oh = ivs[4],
+              ow = ivs[5];
         Value iy = lb.add(lb.mul(oh, s.stride), lb.add(ky, -s.pad));
         Value ix = lb.add(lb.mul(ow, s.stride), lb.add(kx, -s.pad));
         Value zero = lb.index(0);
@@ -231,106 +245,181 @@ void alex::im2col(LoopBuilder &lb, const ConvShape &s, Value x, Value n,
         Value cy = lb.min(lb.max(iy, zero), lb.index(s.height - 1));
         Value cx = lb.min(lb.max(ix, zero), lb.index(s.width - 1));
         Value channel = lb.add(lb.mul(g, s.channelsPerGroup()), c);
-        Value v = lb.load(x, {n, channel, cy, cx});
+        Value v = lb.load(x, {lb.add(n0, b), channel, cy, cx});
         Value row = lb.add(lb.mul(lb.add(lb.mul(c, k), ky), k), kx);
-        Value col = lb.add(lb.mul(oh, s.outWidth), ow);
+        Value col =
+            lb.add(lb.mul(lb.add(lb.mul(b, s.outHeight), oh), s.outWidth), ow);
         lb.store(lb.select(inside, v, lb.f32(0)), cols, {row, col});
       });
 }
 
-/// Runs body(n, g) for every image and group, sequentially (each step
-/// calls a multithreaded GEMM).
-void alex::forEachImageAndGroup(LoopBuilder &lb, int64_t images, int64_t groups,
-                                llvm::function_ref<void(Value, Value)> body) {
-  lb.loop(lb.index(0), lb.index(images), [&](Value n) {
-    lb.loop(lb.index(0), lb.index(groups), [&](Value g) { body(n, g); });
+void alex::forEachChunk(LoopBuilder &lb, int64_t batch, int64_t images,
+                        llvm::function_ref<void(Value)> body) {
+  lb.loop(lb.index(0), lb.index(batch), body, images);
+}
+
+/// Runs body(n0, g) for every chunk of images and every group,
+/// sequentially (each step calls a multithreaded GEMM).
+static void forEachChunkAndGroup(LoopBuilder &lb, int64_t batch, int64_t images,
+                                 int64_t groups,
+                                 llvm::function_ref<void(Value, Value)> body) {
+  forEachChunk(lb, batch, images, [&](Value n0) {
+    lb.loop(lb.index(0), lb.index(groups), [&](Value g) { body(n0, g); });
   });
 }
 
-Value alex::colsBuffer(LoopBuilder &lb, const ConvShape &s) {
-  return lb.alloc(
-      MemRefType::get({s.patch(), s.pixels()}, lb.builder().getF32Type()));
+Value alex::colsBuffer(LoopBuilder &lb, const ConvShape &s, int64_t images) {
+  return lb.alloc(MemRefType::get({s.patch(), images * s.pixels()},
+                                  lb.builder().getF32Type()));
 }
 
-/// Offset of output channel block g of image n in an N x O x OH x OW buffer.
-Value alex::outputBlock(LoopBuilder &lb, const ConvShape &s, Value n, Value g) {
-  Value channel = lb.add(lb.mul(n, s.filters), lb.mul(g, s.filtersPerGroup()));
-  return lb.mul(channel, s.pixels());
+Value alex::chunkOutputBuffer(LoopBuilder &lb, const ConvShape &s,
+                              int64_t images) {
+  return lb.alloc(MemRefType::get({s.filters, images, s.outHeight, s.outWidth},
+                                  lb.builder().getF32Type()));
 }
+
+void alex::convChunk(LoopBuilder &lb, const ConvShape &s, Value x, Value w,
+                     Value b, Value n0, int64_t images, Value cols, Value z) {
+  int64_t columns = images * s.pixels();
+  lb.parallel(bufferShape(z),
+              [&](ValueRange ivs) { lb.store(lb.load(b, {ivs[0]}), z, ivs); });
+  lb.loop(lb.index(0), lb.index(s.groups), [&](Value g) {
+    im2col(lb, s, x, n0, images, g, cols);
+    lb.sgemm(false, false, s.filtersPerGroup(), columns, s.patch(), 1.0,
+             {w, lb.mul(g, s.filtersPerGroup() * s.patch()), s.patch()},
+             {cols, lb.index(0), columns}, 1.0,
+             {z, lb.mul(g, s.filtersPerGroup() * columns), columns});
+  });
+}
+
+namespace {
+/// Group g's rows of a chunk of an N x O x OH x OW buffer (dy), as one GEMM
+/// operand of (images * pixels) columns: in place for one image, else
+/// gathered into a buffer the rows of the images side by side.
+class ChunkRows {
+public:
+  ChunkRows(LoopBuilder &lb, const ConvShape &s, int64_t images)
+      : lb(lb), s(s), images(images) {
+    if (images > 1)
+      buffer =
+          lb.alloc(MemRefType::get({s.filtersPerGroup(), images, s.pixels()},
+                                   lb.builder().getF32Type()));
+  }
+  ~ChunkRows() {
+    if (buffer)
+      memref::DeallocOp::create(lb.builder(), buffer);
+  }
+
+  LoopBuilder::Matrix of(Value y, Value n0, Value g) {
+    Value first = lb.add(lb.mul(n0, s.filters), lb.mul(g, s.filtersPerGroup()));
+    if (!buffer)
+      return {y, lb.mul(first, s.pixels()), s.pixels()};
+    lb.parallel({s.filtersPerGroup(), images, s.outHeight, s.outWidth},
+                [&](ValueRange ivs) {
+                  Value f = ivs[0], b = ivs[1], h = ivs[2], w = ivs[3];
+                  Value channel = lb.add(lb.mul(g, s.filtersPerGroup()), f);
+                  Value v = lb.load(y, {lb.add(n0, b), channel, h, w});
+                  lb.store(v, buffer, {f, b, lb.add(lb.mul(h, s.outWidth), w)});
+                });
+    return {buffer, lb.index(0), images * s.pixels()};
+  }
+
+private:
+  LoopBuilder &lb;
+  const ConvShape &s;
+  int64_t images;
+  Value buffer;
+};
+} // namespace
 
 static void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b,
                    Value y) {
   ConvShape s = convShape(x, w, y, op.getStride(), op.getPad(), op.getGroups());
-  lb.parallel(shapeOf(y),
-              [&](ValueRange ivs) { lb.store(lb.load(b, {ivs[1]}), y, ivs); });
-  Value cols = colsBuffer(lb, s);
-  forEachImageAndGroup(lb, shapeOf(x)[0], s.groups, [&](Value n, Value g) {
-    im2col(lb, s, x, n, g, cols);
-    lb.sgemm(false, false, s.filtersPerGroup(), s.pixels(), s.patch(), 1.0,
-             {w, lb.mul(g, s.filtersPerGroup() * s.patch()), s.patch()},
-             {cols, lb.index(0), s.pixels()}, 1.0,
-             {y, outputBlock(lb, s, n, g), s.pixels()});
+  int64_t batch = shapeOf(x)[0], images = imagesPerGemm(s, batch);
+  Value z = chunkOutputBuffer(lb, s, images), cols = colsBuffer(lb, s, images);
+  forEachChunk(lb, batch, images, [&](Value n0) {
+    convChunk(lb, s, x, w, b, n0, images, cols, z);
+    lb.parallel({images, s.filters, s.outHeight, s.outWidth},
+                [&](ValueRange ivs) {
+                  Value v = lb.load(z, {ivs[1], ivs[0], ivs[2], ivs[3]});
+                  lb.store(v, y, {lb.add(n0, ivs[0]), ivs[1], ivs[2], ivs[3]});
+                });
   });
   memref::DeallocOp::create(lb.builder(), cols);
+  memref::DeallocOp::create(lb.builder(), z);
 }
 
+/// dW_g += dy_g cols^T, with the chunk's images side by side along the
+/// GEMM's inner dimension.
 static void conv2dGradFilter(LoopBuilder &lb, Conv2DGradFilterOp op, Value x,
                              Value dy, Value dw) {
   ConvShape s =
       convShape(x, dw, dy, op.getStride(), op.getPad(), op.getGroups());
+  int64_t batch = shapeOf(x)[0], images = imagesPerGemm(s, batch);
+  int64_t columns = images * s.pixels();
   lb.parallel(shapeOf(dw),
               [&](ValueRange ivs) { lb.store(lb.f32(0), dw, ivs); });
-  Value cols = colsBuffer(lb, s);
-  forEachImageAndGroup(lb, shapeOf(x)[0], s.groups, [&](Value n, Value g) {
-    im2col(lb, s, x, n, g, cols);
-    lb.sgemm(false, true, s.filtersPerGroup(), s.patch(), s.pixels(), 1.0,
-             {dy, outputBlock(lb, s, n, g), s.pixels()},
-             {cols, lb.index(0), s.pixels()}, 1.0,
+  Value cols = colsBuffer(lb, s, images);
+  ChunkRows rows(lb, s, images);
+  forEachChunkAndGroup(lb, batch, images, s.groups, [&](Value n0, Value g) {
+    im2col(lb, s, x, n0, images, g, cols);
+    lb.sgemm(false, true, s.filtersPerGroup(), s.patch(), columns, 1.0,
+             rows.of(dy, n0, g), {cols, lb.index(0), columns}, 1.0,
              {dw, lb.mul(g, s.filtersPerGroup() * s.patch()), s.patch()});
   });
   memref::DeallocOp::create(lb.builder(), cols);
 }
 
-/// dcols = W_g^T dy_g, then each input pixel gathers the columns it fed.
+/// dcols = W_g^T dy_g for a chunk of images, then each input pixel gathers
+/// the columns it fed.
 static void conv2dGradInput(LoopBuilder &lb, Conv2DGradInputOp op, Value dy,
                             Value w, Value dx) {
   ConvShape s =
       convShape(dx, w, dy, op.getStride(), op.getPad(), op.getGroups());
   int64_t k = s.kernel;
-  Value cols = colsBuffer(lb, s);
-  forEachImageAndGroup(lb, shapeOf(dx)[0], s.groups, [&](Value n, Value g) {
-    lb.sgemm(true, false, s.patch(), s.pixels(), s.filtersPerGroup(), 1.0,
+  int64_t batch = shapeOf(dx)[0], images = imagesPerGemm(s, batch);
+  int64_t columns = images * s.pixels();
+  Value cols = colsBuffer(lb, s, images);
+  ChunkRows rows(lb, s, images);
+  forEachChunkAndGroup(lb, batch, images, s.groups, [&](Value n0, Value g) {
+    lb.sgemm(true, false, s.patch(), columns, s.filtersPerGroup(), 1.0,
              {w, lb.mul(g, s.filtersPerGroup() * s.patch()), s.patch()},
-             {dy, outputBlock(lb, s, n, g), s.pixels()}, 0.0,
-             {cols, lb.index(0), s.pixels()});
-    lb.parallel({s.channelsPerGroup(), s.height, s.width}, [&](ValueRange ivs) {
-      Value c = ivs[0], iy = ivs[1], ix = ivs[2];
-      Value zero = lb.index(0), strideValue = lb.index(s.stride);
-      auto source = [&](Value i, Value ki, int64_t count) {
-        Value t = lb.sub(lb.add(i, s.pad), ki);
-        Value clamped = lb.max(t, zero);
-        Value o = arith::DivUIOp::create(lb.builder(), clamped, strideValue);
-        Value rem = arith::RemUIOp::create(lb.builder(), clamped, strideValue);
-        Value valid =
-            lb.both(lb.both(lb.cmpi(arith::CmpIPredicate::sge, t, zero),
-                            lb.cmpi(arith::CmpIPredicate::eq, rem, zero)),
-                    lb.cmpi(arith::CmpIPredicate::slt, o, lb.index(count)));
-        return std::make_pair(valid, lb.min(o, lb.index(count - 1)));
-      };
-      Value sum = lb.reduce(k, lb.f32(0), [&](Value ky, Value acc) {
-        return lb.reduce(k, acc, [&](Value kx, Value inner) {
-          auto [validY, oh] = source(iy, ky, s.outHeight);
-          auto [validX, ow] = source(ix, kx, s.outWidth);
-          Value row = lb.add(lb.mul(lb.add(lb.mul(c, k), ky), k), kx);
-          Value col = lb.add(lb.mul(oh, s.outWidth), ow);
-          Value v = lb.load(cols, {row, col});
-          return lb.fadd(inner,
-                         lb.select(lb.both(validY, validX), v, lb.f32(0)));
+             rows.of(dy, n0, g), 0.0, {cols, lb.index(0), columns});
+    lb.parallel(
+        {images, s.channelsPerGroup(), s.height, s.width}, [&](ValueRange ivs) {
+          Value b = ivs[0], c = ivs[1], iy = ivs[2], ix = ivs[3];
+          Value zero = lb.index(0), strideValue = lb.index(s.stride);
+          auto source = [&](Value i, Value ki, int64_t count) {
+            Value t = lb.sub(lb.add(i, s.pad), ki);
+            Value clamped = lb.max(t, zero);
+            Value o =
+                arith::DivUIOp::create(lb.builder(), clamped, strideValue);
+            Value rem =
+                arith::RemUIOp::create(lb.builder(), clamped, strideValue);
+            Value valid =
+                lb.both(lb.both(lb.cmpi(arith::CmpIPredicate::sge, t, zero),
+                                lb.cmpi(arith::CmpIPredicate::eq, rem, zero)),
+                        lb.cmpi(arith::CmpIPredicate::slt, o, lb.index(count)));
+            return std::make_pair(valid, lb.min(o, lb.index(count - 1)));
+          };
+          Value imageColumn = lb.mul(b, s.pixels());
+          Value sum = lb.reduce(k, lb.f32(0), [&](Value ky, Value acc) {
+            return lb.reduce(k, acc, [&](Value kx, Value inner) {
+              auto [validY, oh] = source(iy, ky, s.outHeight);
+              auto [validX, ow] = source(ix, kx, s.outWidth);
+              Value row = lb.add(lb.mul(lb.add(lb.mul(c, k), ky), k), kx);
+              Value col =
+                  lb.add(imageColumn, lb.add(lb.mul(oh, s.outWidth), ow));
+              Value v = lb.load(cols, {row, col});
+              return lb.fadd(inner,
+                             lb.select(lb.both(validY, validX), v, lb.f32(0)));
+            });
+          });
+          lb.store(sum, dx,
+                   {lb.add(n0, b), lb.add(lb.mul(g, s.channelsPerGroup()), c),
+                    iy, ix});
         });
-      });
-      lb.store(sum, dx,
-               {n, lb.add(lb.mul(g, s.channelsPerGroup()), c), iy, ix});
-    });
   });
   memref::DeallocOp::create(lb.builder(), cols);
 }
