@@ -430,11 +430,21 @@ static void conv2dGradInput(LoopBuilder &lb, Conv2DGradInputOp op, Value dy,
 
 void alex::dense(LoopBuilder &lb, Value x, Value w, Value b, Value y) {
   int64_t n = shapeOf(x)[0], k = shapeOf(x)[1], m = shapeOf(w)[0];
-  lb.parallel({n, m},
-              [&](ValueRange ivs) { lb.store(lb.load(b, {ivs[1]}), y, ivs); });
+  // y^T = b + W x^T, then one pass transposes: oneDNN runs this form of
+  // the GEMM several times faster than x W^T (16 x 4096 x 4096: 4.1 ms
+  // against 18 ms on this project's machine; bench/RESULTS-cpu.md).
+  Value transposed =
+      lb.alloc(MemRefType::get({m, n}, lb.builder().getF32Type()));
+  lb.parallel({m, n}, [&](ValueRange ivs) {
+    lb.store(lb.load(b, {ivs[0]}), transposed, ivs);
+  });
   Value zero = lb.index(0);
-  lb.sgemm(false, true, n, m, k, 1.0, {x, zero, k}, {w, zero, k}, 1.0,
-           {y, zero, m});
+  lb.sgemm(false, true, m, n, k, 1.0, {w, zero, k}, {x, zero, k}, 1.0,
+           {transposed, zero, n});
+  lb.parallel({n, m}, [&](ValueRange ivs) {
+    lb.store(lb.load(transposed, {ivs[1], ivs[0]}), y, ivs);
+  });
+  memref::DeallocOp::create(lb.builder(), transposed);
 }
 
 /// bias_grad: sum over every dimension but 1.
