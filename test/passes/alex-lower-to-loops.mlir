@@ -27,12 +27,17 @@ module attributes {alex.training = #alex.training<batch = 2, epochs = 1,
     %d = alex.dropout %f rate 0.5 : tensor<2x8xf32>
     %w = alex.read_param @fc.weight : tensor<3x8xf32>
     %b = alex.read_param @fc.bias : tensor<3xf32>
-    // dense: the bias broadcast into the returned buffer, then one GEMM
-    // (x * W^T, beta 1) writing it in place.
+    // dense: the bias broadcast into a 3x2 buffer, one GEMM (W * x^T,
+    // beta 1) accumulating onto it, then transposed into the result.
+    // CHECK:       %[[T:.*]] = memref.alloc() : memref<3x2xf32>
     // CHECK:       scf.parallel
     // CHECK:         memref.load %[[B]]
-    // CHECK:         memref.store {{.*}}, %[[LOGITS]]
+    // CHECK:         memref.store {{.*}}, %[[T]]
     // CHECK:       call @alexrt_sgemm(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
+    // CHECK:       scf.parallel
+    // CHECK:         memref.load %[[T]]
+    // CHECK:         memref.store {{.*}}, %[[LOGITS]]
+    // CHECK:       memref.dealloc %[[T]]
     %l = alex.dense %d, %w, %b : (tensor<2x8xf32>, tensor<3x8xf32>, tensor<3xf32>) -> tensor<2x3xf32>
     // The loss: a sequential sum over the batch, stored into its output.
     // CHECK:       scf.for
