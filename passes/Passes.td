@@ -202,7 +202,13 @@ def AlexThreadLoops : Pass<"alex-thread-loops", "mlir::ModuleOp"> {
       `min-tasks` tasks, as an `scf.parallel` (never the innermost one,
       unless it is the only one), around sequential loops over the rest.
     The iterations of a parallel loop are independent, so which ones share
-    a thread changes no result. Loops with reductions are left alone.
+    a thread changes no result. Loops with reductions are left alone. The
+    innermost sequential loop made from a parallel dimension is annotated
+    `llvm.loop_annotation` with `parallelAccesses` (see
+    --alex-parallel-accesses). The views, constants and enclosing loop
+    indices a threaded loop uses are recomputed inside it, the indices as
+    min(i, upper - 1): OpenMP outlines the body and passes what it uses
+    through memory, and LLVM needs the addresses and ranges to vectorize.
   }];
   let options = [
     Option<"minIterations", "min-iterations", "int64_t", /*default=*/"4096",
@@ -210,7 +216,22 @@ def AlexThreadLoops : Pass<"alex-thread-loops", "mlir::ModuleOp"> {
     Option<"minTasks", "min-tasks", "int64_t", /*default=*/"16",
            "Parallel iterations to aim for when choosing dimensions">,
   ];
-  let dependentDialects = ["::mlir::scf::SCFDialect"];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
+def AlexParallelAccesses : Pass<"alex-parallel-accesses", "mlir::ModuleOp"> {
+  let summary = "Give parallel loops' loads and stores their access groups";
+  let description = [{
+    After the lowering to the LLVM dialect. A branch back to a loop header
+    that carries the discardable `llvm.loop_annotation` (where scf-to-cf
+    copies an scf.for's annotation) gets it as its own loop annotation,
+    and when that lists `parallelAccesses`, every llvm.load and llvm.store
+    of the loop (the blocks between the header and that branch) joins
+    those access groups: LLVM's llvm.loop.parallel_accesses, which lets the
+    vectorizer skip the dependence checks it cannot do on clamped or
+    divided indices.
+  }];
 }
 
 def AlexEmitEntryPoints : Pass<"alex-emit-entry-points", "mlir::ModuleOp"> {

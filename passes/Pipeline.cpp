@@ -157,8 +157,10 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
   }
   pm.addPass(mlir::createSCFToControlFlowPass());
   lowerHostToLLVM(pm);
-  if (threaded)
+  if (threaded) {
     pm.addPass(mlir::createConvertOpenMPToLLVMPass());
+    pm.addPass(createAlexParallelAccesses());
+  }
   pm.addPass(mlir::createReconcileUnrealizedCastsPass());
   pm.addPass(createAlexEmitEntryPoints());
 }

@@ -26,6 +26,10 @@ using namespace alex;
 
 namespace {
 
+/// Where scf-to-cf copies a loop's LLVM annotation from (onto the branch
+/// back to its header).
+constexpr llvm::StringLiteral kLoopAnnotation = "llvm.loop_annotation";
+
 /// The trip count of each dimension of `loop` (nullopt where not constant).
 llvm::SmallVector<std::optional<int64_t>> tripCounts(scf::ParallelOp loop) {
   llvm::SmallVector<std::optional<int64_t>> counts;
@@ -140,6 +144,19 @@ int64_t innerIterations(Block *block) {
   return most;
 }
 
+/// Marks `loop`, a dimension of an scf.parallel, as having independent
+/// iterations: llvm.loop.parallel_accesses over a group of its own, which
+/// --alex-parallel-accesses gives to the loads and stores inside. LLVM then
+/// vectorizes it without proving its accesses apart, which it cannot do
+/// where an index is clamped or divided (im2col, pooling gradients).
+void markIndependent(scf::ForOp loop) {
+  MLIRContext *context = loop.getContext();
+  auto group = LLVM::AccessGroupAttr::get(context);
+  loop->setAttr(kLoopAnnotation, LLVM::LoopAnnotationAttr::get(
+                                     context, {}, {}, {}, {}, {}, {}, {}, {},
+                                     {}, {}, {}, {}, {}, {}, {group}));
+}
+
 /// Rewrites `loop` as a parallel loop over its first `kept` dimensions
 /// (none: no parallel loop at all) around sequential loops over the rest,
 /// the innermost dimension innermost.
@@ -159,13 +176,16 @@ void keepLeadingDimensions(scf::ParallelOp loop, unsigned kept) {
                                    body->getOperations());
   };
   auto sequential = [&](OpBuilder &nested, Location at, ValueRange outerIvs) {
-    scf::buildLoopNest(nested, at, lowers.drop_front(kept),
-                       uppers.drop_front(kept), steps.drop_front(kept),
-                       [&](OpBuilder &inner, Location, ValueRange ivs) {
-                         llvm::SmallVector<Value> all(outerIvs);
-                         all.append(ivs.begin(), ivs.end());
-                         moveBody(inner, all);
-                       });
+    scf::LoopNest nest =
+        scf::buildLoopNest(nested, at, lowers.drop_front(kept),
+                           uppers.drop_front(kept), steps.drop_front(kept),
+                           [&](OpBuilder &inner, Location, ValueRange ivs) {
+                             llvm::SmallVector<Value> all(outerIvs);
+                             all.append(ivs.begin(), ivs.end());
+                             moveBody(inner, all);
+                           });
+    if (!nest.loops.empty())
+      markIndependent(nest.loops.back());
   };
   if (kept == 0) {
     sequential(b, loc, {});

@@ -1,6 +1,8 @@
 // RUN: alex-opt %s --alex-thread-loops | FileCheck %s
 // RUN: alex-opt %s --alex-thread-loops=min-iterations=1000000 | FileCheck %s --check-prefix=SMALL
 
+// CHECK: = #llvm.loop_annotation<parallelAccesses = #access_group{{[0-9]*}}>
+
 // A large loop keeps just enough leading dimensions for 16 tasks (here the
 // first, 32 channels) as its threaded loop; the rest become sequential
 // loops, the innermost dimension innermost. The channel index reads
@@ -12,6 +14,9 @@
 // CHECK:           scf.for %[[H:.*]] =
 // CHECK:             scf.for %[[W:.*]] =
 // CHECK:               memref.load %{{.*}}[%[[BOUNDED]], %[[H]], %[[W]]]
+// The innermost loop, a parallel dimension, says its iterations are
+// independent (--alex-parallel-accesses completes it after the lowering).
+// CHECK:             } {llvm.loop_annotation = #loop_annotation{{[0-9]*}}}
 // CHECK-NOT:     scf.parallel
 // SMALL-LABEL:  func.func @large
 // SMALL-NOT:      scf.parallel
