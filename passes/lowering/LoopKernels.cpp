@@ -350,25 +350,38 @@ static void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b,
   memref::DeallocOp::create(lb.builder(), z);
 }
 
-/// dW_g += dy_g cols^T, with the chunk's images side by side along the
-/// GEMM's inner dimension.
+/// dW_g^T += cols dy_g^T, with the chunk's images side by side along the
+/// GEMM's inner dimension, then one pass transposes into dW: oneDNN runs
+/// this orientation as fast or faster (alexnet-fmnist's conv2, 2400 x 256 x
+/// 676: 2.1 against 2.9 ms an image on this project's machine).
 static void conv2dGradFilter(LoopBuilder &lb, Conv2DGradFilterOp op, Value x,
                              Value dy, Value dw) {
   ConvShape s =
       convShape(x, dw, dy, op.getStride(), op.getPad(), op.getGroups());
   int64_t batch = shapeOf(x)[0], images = imagesPerGemm(s, batch);
-  int64_t columns = images * s.pixels();
-  lb.parallel(shapeOf(dw),
-              [&](ValueRange ivs) { lb.store(lb.f32(0), dw, ivs); });
+  int64_t columns = images * s.pixels(), filters = s.filtersPerGroup();
+  Value transposed = lb.alloc(MemRefType::get({s.groups, s.patch(), filters},
+                                              lb.builder().getF32Type()));
+  lb.parallel(shapeOf(transposed),
+              [&](ValueRange ivs) { lb.store(lb.f32(0), transposed, ivs); });
   Value cols = colsBuffer(lb, s, images);
   ChunkRows rows(lb, s, images);
   forEachChunkAndGroup(lb, batch, images, s.groups, [&](Value n0, Value g) {
     im2col(lb, s, x, n0, images, g, cols);
-    lb.sgemm(false, true, s.filtersPerGroup(), s.patch(), columns, 1.0,
-             rows.of(dy, n0, g), {cols, lb.index(0), columns}, 1.0,
-             {dw, lb.mul(g, s.filtersPerGroup() * s.patch()), s.patch()});
+    lb.sgemm(false, true, s.patch(), filters, columns, 1.0,
+             {cols, lb.index(0), columns}, rows.of(dy, n0, g), 1.0,
+             {transposed, lb.mul(g, s.patch() * filters), filters});
   });
+  int64_t k = s.kernel;
+  lb.parallel(
+      {s.groups, filters, s.channelsPerGroup(), k, k}, [&](ValueRange ivs) {
+        Value g = ivs[0], f = ivs[1], c = ivs[2], ky = ivs[3], kx = ivs[4];
+        Value row = lb.add(lb.mul(lb.add(lb.mul(c, k), ky), k), kx);
+        lb.store(lb.load(transposed, {g, row, f}), dw,
+                 {lb.add(lb.mul(g, filters), f), c, ky, kx});
+      });
   memref::DeallocOp::create(lb.builder(), cols);
+  memref::DeallocOp::create(lb.builder(), transposed);
 }
 
 /// dcols = W_g^T dy_g for a chunk of images, then each input pixel gathers
