@@ -21,7 +21,7 @@ config.substitutions.append(("%schemas", os.path.join(config.alex_src_root, "run
 config.substitutions.append(("%python", sys.executable))
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
-    ["alexc", "alex-opt", "alex-fuzz-frontend", "alexrt-unittests", "alex-check-step", "alex-gradcheck", "alex-weights-diff", "alex-make-images", "alex-fuzz-data"],
+    ["alexc", "alex-opt", "alex-fuzz-frontend", "alexrt-unittests", "alex-check-step", "alex-gradcheck", "alex-weights-diff", "alex-make-images", "alex-fuzz-data", "alexrt-sum-check"],
     [config.alex_tools_dir, config.llvm_tools_dir])
 
 # Tests that read Debian's dataset-fashion-mnist package.

@@ -7,7 +7,7 @@ packages=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
   libflatbuffers-dev flatbuffers-compiler libdnnl-dev libomp-22-dev zlib1g-dev
   libgtest-dev
-  libjpeg62-turbo-dev libpng-dev
+  libjpeg62-turbo-dev libpng-dev openmpi-bin libopenmpi-dev
   python3-numpy python3-flatbuffers python3-matplotlib python3-pil
   dataset-fashion-mnist
 )

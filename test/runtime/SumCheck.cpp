@@ -1,0 +1,77 @@
+//===- SumCheck.cpp - the MPI communicator, run under mpirun --------------===//
+//
+//   alexrt-sum-check REPLICAS
+//
+// Joins a job of REPLICAS processes and checks, on every replica, sums of
+// buffers whose exact totals are known (small integers, exact in float),
+// several in flight at once, one larger than a single MPI message, and a
+// sum of random floats that must come out bitwise the same everywhere.
+// Prints one line per replica; exits non-zero on any mismatch.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/replicas/Communicator.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <vector>
+
+using namespace alexrt;
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: alexrt-sum-check REPLICAS\n");
+    return 2;
+  }
+  std::unique_ptr<Communicator> job;
+  Status joined = joinMpiJob(std::atoi(argv[1]), job);
+  if (!joined.ok()) {
+    std::fprintf(stderr, "error: %s\n", joined.message().c_str());
+    return 1;
+  }
+  int me = job->replica(), n = job->replicas();
+  int failures = 0;
+  auto expect = [&](bool ok, const char *what, size_t at) {
+    if (!ok && failures++ < 5)
+      std::fprintf(stderr, "replica %d: %s wrong at %zu\n", me, what, at);
+  };
+
+  // Two sums in flight at once, waited in the other order: element i of
+  // buffer b is (replica + 1) * (i % 97 + b), so the sum is
+  // n (n + 1) / 2 * (i % 97 + b).
+  std::vector<std::vector<float>> buffers(2, std::vector<float>(100003));
+  std::vector<Communicator::Request> requests;
+  for (size_t b = 0; b < buffers.size(); ++b) {
+    for (size_t i = 0; i < buffers[b].size(); ++i)
+      buffers[b][i] = float((me + 1) * int(i % 97 + b));
+    requests.push_back(job->startSum(buffers[b].data(), buffers[b].size()));
+  }
+  for (size_t b = buffers.size(); b-- > 0;) {
+    Status waited = job->wait(requests[b]);
+    expect(waited.ok(), "wait", b);
+    for (size_t i = 0; i < buffers[b].size(); ++i)
+      expect(buffers[b][i] == float(n * (n + 1) / 2 * int(i % 97 + b)),
+             "integer sum", i);
+  }
+  expect(!job->wait(requests[0]).ok(), "a second wait on one request", 0);
+
+  // Random floats: whatever the rounding, every replica ends with the
+  // same bits (checked by broadcasting replica 0's result).
+  std::mt19937 random(1234 + me);
+  std::uniform_real_distribution<float> uniform(-1, 1);
+  std::vector<float> noise(4096);
+  for (float &v : noise)
+    v = uniform(random);
+  expect(job->wait(job->startSum(noise.data(), noise.size())).ok(), "wait", 0);
+  std::vector<float> first(noise);
+  expect(job->broadcast(first.data(), first.size() * sizeof(float), 0).ok(),
+         "broadcast", 0);
+  expect(std::memcmp(first.data(), noise.data(), noise.size() * 4) == 0,
+         "bits of the random sum", 0);
+
+  std::printf("replica %d of %d: %s\n", me, n, failures ? "FAIL" : "ok");
+  return failures ? 1 : 0;
+}
