@@ -1,12 +1,14 @@
 //===- SumCheck.cpp - the MPI communicator, run under mpirun --------------===//
 //
-//   alexrt-sum-check REPLICAS
+//   alexrt-sum-check REPLICAS [--die REPLICA]
 //
 // Joins a job of REPLICAS processes and checks, on every replica, sums of
 // buffers whose exact totals are known (small integers, exact in float),
-// several in flight at once, one larger than a single MPI message, and a
-// sum of random floats that must come out bitwise the same everywhere.
-// Prints one line per replica; exits non-zero on any mismatch.
+// several in flight at once, and a sum of random floats that must come out
+// bitwise the same everywhere. Prints one line per replica; exits non-zero
+// on any mismatch. With --die, that replica aborts instead of taking part
+// in the first sum, which the others are left waiting on: the job must
+// end, not hang.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,10 +24,11 @@
 using namespace alexrt;
 
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: alexrt-sum-check REPLICAS\n");
+  if (argc != 2 && !(argc == 4 && std::strcmp(argv[2], "--die") == 0)) {
+    std::fprintf(stderr, "usage: alexrt-sum-check REPLICAS [--die REPLICA]\n");
     return 2;
   }
+  int dying = argc == 4 ? std::atoi(argv[3]) : -1;
   std::unique_ptr<Communicator> job;
   Status joined = joinMpiJob(std::atoi(argv[1]), job);
   if (!joined.ok()) {
@@ -33,6 +36,10 @@ int main(int argc, char **argv) {
     return 1;
   }
   int me = job->replica(), n = job->replicas();
+  if (me == dying) {
+    std::fprintf(stderr, "replica %d: dying on purpose\n", me);
+    std::abort();
+  }
   int failures = 0;
   auto expect = [&](bool ok, const char *what, size_t at) {
     if (!ok && failures++ < 5)
