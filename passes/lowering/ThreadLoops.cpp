@@ -71,8 +71,10 @@ bool boundInductionVariable(scf::ParallelOp loop, Value value) {
       iv ? dyn_cast<scf::ForOp>(iv.getOwner()->getParentOp()) : scf::ForOp();
   if (!around || iv != around.getInductionVar())
     return false;
-  std::optional<int64_t> upper = getConstantIntValue(around.getUpperBound());
-  if (!upper || *upper < 1)
+  // Unsigned min: only for indices that start at 0 or above.
+  std::optional<int64_t> lower = getConstantIntValue(around.getLowerBound()),
+                         upper = getConstantIntValue(around.getUpperBound());
+  if (!lower || *lower < 0 || !upper || *upper < 1)
     return false;
   boundInside(loop, iv, *upper);
   return true;
@@ -193,10 +195,14 @@ void keepLeadingDimensions(scf::ParallelOp loop, unsigned kept) {
     auto threaded = scf::ParallelOp::create(b, loc, lowers.take_front(kept),
                                             uppers.take_front(kept),
                                             steps.take_front(kept), sequential);
-    for (auto [iv, upper] :
-         llvm::zip(threaded.getInductionVars(), threaded.getUpperBound()))
-      if (std::optional<int64_t> bound = getConstantIntValue(upper))
-        boundInside(threaded, iv, *bound);
+    for (auto [iv, lower, upper] :
+         llvm::zip(threaded.getInductionVars(), threaded.getLowerBound(),
+                   threaded.getUpperBound())) {
+      std::optional<int64_t> first = getConstantIntValue(lower),
+                             end = getConstantIntValue(upper);
+      if (first && *first >= 0 && end && *end > 0)
+        boundInside(threaded, iv, *end);
+    }
     sinkAddressing(threaded);
   }
   loop.erase();
