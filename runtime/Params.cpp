@@ -4,7 +4,10 @@
 
 #include "runtime/Random.h"
 
+#include <algorithm>
 #include <cmath>
+#include <thread>
+#include <vector>
 
 using namespace alexrt;
 
@@ -28,6 +31,28 @@ void alexrt::xavierFans(const std::vector<int64_t> &shape, int64_t &fanIn,
   fanOut = shape[0] * receptive;
 }
 
+/// out[i] = value(i) for i in [0, count), on every core for large tensors.
+/// Each element depends on its index alone: the same bits for any count.
+template <typename ValueAt>
+static void fillInParallel(float *out, int64_t count, const ValueAt &value) {
+  auto fill = [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i)
+      out[i] = value(i);
+  };
+  int64_t threads =
+      count < (int64_t(1) << 20)
+          ? 1
+          : std::max<int64_t>(1, std::thread::hardware_concurrency());
+  int64_t chunk = (count + threads - 1) / threads;
+  std::vector<std::thread> workers;
+  for (int64_t t = 1; t < threads; ++t)
+    workers.emplace_back(fill, std::min(count, t * chunk),
+                         std::min(count, (t + 1) * chunk));
+  fill(0, std::min(count, chunk));
+  for (std::thread &worker : workers)
+    worker.join();
+}
+
 void alexrt::initParam(const ParamSpec &param, uint64_t seed,
                        uint64_t paramIndex, float *out) {
   int64_t count = param.numElements();
@@ -35,19 +60,20 @@ void alexrt::initParam(const ParamSpec &param, uint64_t seed,
   const InitRule &rule = param.init;
   switch (rule.kind) {
   case InitRule::Kind::Constant:
-    for (int64_t i = 0; i < count; ++i)
-      out[i] = float(rule.value);
+    std::fill(out, out + count, float(rule.value));
     return;
   case InitRule::Kind::Gaussian:
-    for (int64_t i = 0; i < count; ++i)
-      out[i] = float(rule.mean + rule.std * random.normal(i));
+    fillInParallel(out, count, [&](int64_t i) {
+      return float(rule.mean + rule.std * random.normal(i));
+    });
     return;
   case InitRule::Kind::Xavier: {
     int64_t fanIn, fanOut;
     xavierFans(param.shape, fanIn, fanOut);
     double bound = rule.gain * std::sqrt(6.0 / double(fanIn + fanOut));
-    for (int64_t i = 0; i < count; ++i)
-      out[i] = float(bound * (2.0 * random.uniform(i) - 1.0));
+    fillInParallel(out, count, [&](int64_t i) {
+      return float(bound * (2.0 * random.uniform(i) - 1.0));
+    });
     return;
   }
   }

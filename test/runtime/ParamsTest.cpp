@@ -1,6 +1,7 @@
 //===- ParamsTest.cpp - initialisation rules and model signatures ---------===//
 
 #include "runtime/Params.h"
+#include "runtime/Random.h"
 
 #include <gtest/gtest.h>
 
@@ -88,6 +89,24 @@ TEST(InitParam, SeedAndIndexDecide) {
   EXPECT_EQ(a, b);
   EXPECT_NE(a, c);
   EXPECT_NE(a, d);
+}
+
+TEST(InitParam, LargeTensorsFilledOnThreadsMatchTheDefinition) {
+  // 4,194,304 weights: filled by several threads, each element must still
+  // be the rule applied to its own draw.
+  InitRule rule;
+  rule.kind = InitRule::Kind::Xavier;
+  ParamSpec spec = param({4096, 1024}, rule);
+  std::vector<float> values(spec.numElements());
+  initParam(spec, 11, 5, values.data());
+  int64_t fanIn, fanOut;
+  xavierFans(spec.shape, fanIn, fanOut);
+  double bound = std::sqrt(6.0 / double(fanIn + fanOut));
+  RandomStream random(11, streamId(Purpose::Init, 5));
+  for (int64_t i : {int64_t(0), int64_t(1), spec.numElements() / 2 - 1,
+                    spec.numElements() / 2, spec.numElements() - 1})
+    EXPECT_EQ(values[i], float(bound * (2.0 * random.uniform(i) - 1.0)))
+        << "element " << i;
 }
 
 TEST(ModelSignature, NamesAndShapesMatter) {
