@@ -41,17 +41,8 @@ void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
   llvm::ArrayRef<int64_t> conv = op.getConvOutputType().getShape();
   int64_t channels = conv[1], height = conv[2], width = conv[3];
   int64_t batch = bufferShape(x)[0];
-  llvm::ArrayRef<int64_t> input = bufferShape(x), filter = bufferShape(w);
-  ConvShape s{input[1],
-              input[2],
-              input[3],
-              filter[0],
-              filter[2],
-              height,
-              width,
-              int64_t(op.getStride()),
-              int64_t(op.getPad()),
-              int64_t(op.getGroups())};
+  ConvShape s =
+      convShape(x, w, conv, op.getStride(), op.getPad(), op.getGroups());
   int64_t images = imagesPerGemm(s, batch);
   Value z = chunkOutputBuffer(lb, s, images), cols = colsBuffer(lb, s, images);
   // LRN then pooling: the chunk's LRN output, between the two.

@@ -29,10 +29,11 @@ struct ConvShape {
   int64_t pixels() const { return outHeight * outWidth; }
 };
 
-/// The geometry of a convolution from its input, filter and output buffers
-/// (the output's leading dimension may be 1: a per-image buffer).
-ConvShape convShape(mlir::Value input, mlir::Value filter, mlir::Value output,
-                    int64_t stride, int64_t pad, int64_t groups);
+/// The geometry of a convolution from its input and filter buffers and
+/// the shape of its output (N x O x OH x OW).
+ConvShape convShape(mlir::Value input, mlir::Value filter,
+                    llvm::ArrayRef<int64_t> output, int64_t stride, int64_t pad,
+                    int64_t groups);
 
 /// Images a convolution's GEMMs take at once (a divisor of `batch`): side
 /// by side, they make the GEMMs large enough to run near peak while the

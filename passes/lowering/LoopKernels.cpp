@@ -205,10 +205,12 @@ static void maxPoolGrad(LoopBuilder &lb, MaxPoolGradOp op, Value dy, Value x,
 // Convolution: im2col + GEMM
 //===----------------------------------------------------------------------===//
 
-ConvShape alex::convShape(Value input, Value filter, Value output,
-                          int64_t stride, int64_t pad, int64_t groups) {
-  auto in = shapeOf(input), f = shapeOf(filter), out = shapeOf(output);
-  return {in[1], in[2], in[3], f[0], f[2], out[2], out[3], stride, pad, groups};
+ConvShape alex::convShape(Value input, Value filter,
+                          llvm::ArrayRef<int64_t> output, int64_t stride,
+                          int64_t pad, int64_t groups) {
+  auto in = shapeOf(input), f = shapeOf(filter);
+  return {in[1],     in[2],     in[3],  f[0], f[2],
+          output[2], output[3], stride, pad,  groups};
 }
 
 int64_t alex::imagesPerGemm(const ConvShape &s, int64_t batch) {
@@ -296,7 +298,9 @@ void alex::convChunk(LoopBuilder &lb, const ConvShape &s, Value x, Value w,
 namespace {
 /// Group g's rows of a chunk of an N x O x OH x OW buffer (dy), as one GEMM
 /// operand of (images * pixels) columns: in place for one image, else
-/// gathered into a buffer the rows of the images side by side.
+/// gathered into a buffer the rows of the images side by side. The buffer
+/// is allocated where the ChunkRows is made and deallocated wherever the
+/// builder is when it goes out of scope (after the kernel's loops).
 class ChunkRows {
 public:
   ChunkRows(LoopBuilder &lb, const ConvShape &s, int64_t images)
@@ -335,7 +339,8 @@ private:
 
 static void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b,
                    Value y) {
-  ConvShape s = convShape(x, w, y, op.getStride(), op.getPad(), op.getGroups());
+  ConvShape s =
+      convShape(x, w, shapeOf(y), op.getStride(), op.getPad(), op.getGroups());
   int64_t batch = shapeOf(x)[0], images = imagesPerGemm(s, batch);
   Value z = chunkOutputBuffer(lb, s, images), cols = colsBuffer(lb, s, images);
   forEachChunk(lb, batch, images, [&](Value n0) {
@@ -356,8 +361,8 @@ static void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b,
 /// 676: 2.1 against 2.9 ms an image on this project's machine).
 static void conv2dGradFilter(LoopBuilder &lb, Conv2DGradFilterOp op, Value x,
                              Value dy, Value dw) {
-  ConvShape s =
-      convShape(x, dw, dy, op.getStride(), op.getPad(), op.getGroups());
+  ConvShape s = convShape(x, dw, shapeOf(dy), op.getStride(), op.getPad(),
+                          op.getGroups());
   int64_t batch = shapeOf(x)[0], images = imagesPerGemm(s, batch);
   int64_t columns = images * s.pixels(), filters = s.filtersPerGroup();
   Value transposed = lb.alloc(MemRefType::get({s.groups, s.patch(), filters},
@@ -388,8 +393,8 @@ static void conv2dGradFilter(LoopBuilder &lb, Conv2DGradFilterOp op, Value x,
 /// the columns it fed.
 static void conv2dGradInput(LoopBuilder &lb, Conv2DGradInputOp op, Value dy,
                             Value w, Value dx) {
-  ConvShape s =
-      convShape(dx, w, dy, op.getStride(), op.getPad(), op.getGroups());
+  ConvShape s = convShape(dx, w, shapeOf(dy), op.getStride(), op.getPad(),
+                          op.getGroups());
   int64_t k = s.kernel;
   int64_t batch = shapeOf(dx)[0], images = imagesPerGemm(s, batch);
   int64_t columns = images * s.pixels();

@@ -13,8 +13,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/Transforms/RegionUtils.h"
-
-#include <limits>
+#include "llvm/Support/MathExtras.h"
 
 namespace alex {
 #define GEN_PASS_DEF_ALEXTHREADLOOPS
@@ -117,31 +116,23 @@ void sinkAddressing(scf::ParallelOp loop) {
 }
 
 /// Stands for a trip count not known at compile time: large.
-constexpr int64_t kUnknown = int64_t(1) << 32;
-
-int64_t saturatingMultiply(int64_t a, int64_t b) {
-  return a > std::numeric_limits<int64_t>::max() / b
-             ? std::numeric_limits<int64_t>::max()
-             : a * b;
-}
+constexpr uint64_t kUnknown = uint64_t(1) << 32;
 
 /// The iterations of the deepest nest of sequential loops in `block` (1
 /// for none): the work each iteration of a loop around it does.
-int64_t innerIterations(Block *block) {
-  int64_t most = 1;
+uint64_t innerIterations(Block *block) {
+  uint64_t most = 1;
   for (Operation &op : *block)
     for (Region &region : op.getRegions())
       for (Block &inner : region) {
-        int64_t count = 1;
+        uint64_t count = 1;
         if (auto loop = dyn_cast<scf::ForOp>(op)) {
-          std::optional<int64_t> l = getConstantIntValue(loop.getLowerBound()),
-                                 u = getConstantIntValue(loop.getUpperBound()),
-                                 s = getConstantIntValue(loop.getStep());
-          count = l && u && s && *s > 0 ? std::max<int64_t>(1, (*u - *l) / *s)
-                                        : kUnknown;
+          std::optional<llvm::APInt> trips = loop.getStaticTripCount();
+          count =
+              trips ? std::max<uint64_t>(1, trips->getZExtValue()) : kUnknown;
         }
-        most =
-            std::max(most, saturatingMultiply(count, innerIterations(&inner)));
+        most = std::max(
+            most, llvm::SaturatingMultiply(count, innerIterations(&inner)));
       }
   return most;
 }
@@ -230,10 +221,11 @@ struct ThreadLoops : public alex::impl::AlexThreadLoopsBase<ThreadLoops> {
   /// How many leading dimensions of an outermost loop go to threads.
   unsigned threadedDimensions(scf::ParallelOp loop) {
     auto counts = tripCounts(loop);
-    int64_t total = innerIterations(loop.getBody());
+    uint64_t total = innerIterations(loop.getBody());
     for (std::optional<int64_t> count : counts)
-      total = saturatingMultiply(total, count.value_or(kUnknown));
-    if (total < minIterations)
+      total =
+          llvm::SaturatingMultiply(total, count ? uint64_t(*count) : kUnknown);
+    if (total < uint64_t(std::max<int64_t>(0, minIterations)))
       return 0;
     unsigned kept = 0;
     int64_t tasks = 1;
