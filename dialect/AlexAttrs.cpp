@@ -106,14 +106,20 @@ LogicalResult DataAttr::verify(EmitFn emitError, llvm::StringRef dataset,
 
 LogicalResult TrainingAttr::verify(EmitFn emitError, int64_t batch,
                                    int64_t epochs, int64_t devices,
-                                   int64_t seed, SGDAttr optimizer,
-                                   Attribute schedule, DataAttr data) {
+                                   int64_t replicas, int64_t seed,
+                                   SGDAttr optimizer, Attribute schedule,
+                                   DataAttr data) {
   if (batch <= 0)
     return emitError() << "batch must be positive, got " << batch;
   if (epochs <= 0)
     return emitError() << "epochs must be positive, got " << epochs;
   if (devices != 1 && devices != 2)
     return emitError() << "devices must be 1 or 2, got " << devices;
+  if (replicas < 1)
+    return emitError() << "replicas must be positive, got " << replicas;
+  if (batch % replicas != 0)
+    return emitError() << "batch " << batch << " does not split evenly across "
+                       << replicas << " replicas";
   if (seed < 0)
     return emitError() << "seed must be non-negative, got " << seed;
   if (!optimizer || !data)

@@ -163,6 +163,9 @@ def Alex_TrainingAttr : Alex_Attr<"Training", "training"> {
     `#alex.sgd`; `schedule` is an `#alex.step_schedule`, an
     `#alex.plateau_schedule` or `unit` for a constant rate; `data` is an
     `#alex.data`. `devices` is how many towers the model is split into.
+    `batch` is the global batch: with `replicas` R > 1 (data parallelism
+    across processes, see --alex-replicate) each replica's functions
+    compute batch / R images and the gradients are summed across replicas.
 
     ```mlir
     module attributes {alex.training = #alex.training<batch = 128,
@@ -176,6 +179,7 @@ def Alex_TrainingAttr : Alex_Attr<"Training", "training"> {
     I64Parameter<"images per step">:$batch,
     I64Parameter<"passes over the training set">:$epochs,
     I64Parameter<"number of towers (devices)", "1">:$devices,
+    I64Parameter<"data-parallel replicas (processes)", "1">:$replicas,
     I64Parameter<"seed of initialisation, dropout and augmentation", "0">:$seed,
     FullAttrParameter<"::alex::SGDAttr", "optimizer">:$optimizer,
     FullAttrParameter<"::mlir::Attribute", "lr schedule or unit">:$schedule,

@@ -274,5 +274,6 @@ def Alex_ProfileMarkOp : Alex_Op<"profile_mark"> {
 include "dialect/AlexTrainOps.td"
 include "dialect/AlexFusedOps.td"
 include "dialect/AlexDeviceOps.td"
+include "dialect/AlexReplicaOps.td"
 
 #endif // ALEX_OPS_TD

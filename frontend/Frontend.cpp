@@ -10,7 +10,7 @@
 
 mlir::OwningOpRef<mlir::ModuleOp>
 alex::importModel(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &context,
-                  std::optional<int64_t> batch) {
+                  const RecipeOverrides &overrides) {
   Parser parser(sourceMgr, sourceMgr.getMainFileID());
   std::unique_ptr<ModelAST> ast = parser.parseModel();
   if (!ast)
@@ -18,7 +18,11 @@ alex::importModel(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &context,
   std::optional<Model> model = checkModel(*ast, sourceMgr);
   if (!model)
     return nullptr;
-  if (batch)
-    model->recipe.batch = *batch;
+  if (overrides.batch)
+    model->recipe.batch = *overrides.batch;
+  if (overrides.replicas)
+    model->recipe.replicas = *overrides.replicas;
+  if (!checkBatchSplit(*model, sourceMgr))
+    return nullptr;
   return buildModule(*model, context, sourceMgr);
 }

@@ -14,13 +14,19 @@ class SourceMgr;
 
 namespace alex {
 
+/// Recipe values given on the command line, replacing the model's.
+struct RecipeOverrides {
+  std::optional<int64_t> batch;    ///< Global images per step.
+  std::optional<int64_t> replicas; ///< Data-parallel replicas.
+};
+
 /// Parses, checks and lowers the main buffer of `sourceMgr` to a verified
 /// module. Syntax and semantic errors go to the SourceMgr's handler, IR
-/// errors to the context's; returns null after any. `batch`, when given,
-/// replaces the model's batch size.
+/// errors to the context's; returns null after any. `overrides` replace
+/// the model's recipe values before the batch is split across replicas.
 mlir::OwningOpRef<mlir::ModuleOp>
 importModel(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &context,
-            std::optional<int64_t> batch = std::nullopt);
+            const RecipeOverrides &overrides = {});
 
 } // namespace alex
 

@@ -125,9 +125,9 @@ Attribute Generator::trainingAttr() {
       llvm::APFloat(d.lighting), d.meanSubtract, d.testCrops);
   if (!sgd || !schedule || !data)
     return {};
-  return TrainingAttr::getChecked(emitAt(recipe.trainLoc), &context,
-                                  recipe.batch, recipe.epochs, recipe.devices,
-                                  recipe.seed, sgd, schedule, data);
+  return TrainingAttr::getChecked(
+      emitAt(recipe.trainLoc), &context, recipe.batch, recipe.epochs,
+      recipe.devices, recipe.replicas, recipe.seed, sgd, schedule, data);
 }
 
 Value Generator::param(const Layer &layer, llvm::StringRef role,
@@ -250,12 +250,13 @@ OwningOpRef<ModuleOp> Generator::run() {
     if (layer.kind == LayerKind::Labels)
       labels = &layer;
   }
-  Shape imageShape{model.recipe.batch};
+  // Each replica computes its share of the global batch.
+  int64_t batch = model.recipe.batch / model.recipe.replicas;
+  Shape imageShape{batch};
   imageShape.append(images->shape.begin(), images->shape.end());
   if (failed(checkSize(*images, imageShape)))
     return nullptr;
-  Type labelType =
-      RankedTensorType::get({model.recipe.batch}, builder.getI32Type());
+  Type labelType = RankedTensorType::get({batch}, builder.getI32Type());
 
   builder.setInsertionPointToEnd(module.getBody());
   function = func::FuncOp::create(

@@ -81,11 +81,14 @@ struct DataSpec {
   llvm::SMLoc loc;
 };
 
-/// Optimizer, schedule, batch and devices. Defaults: the paper's recipe.
+/// Optimizer, schedule, batch, devices and replicas. Defaults: the paper's
+/// recipe.
 struct Recipe {
   double lr = 0.01, momentum = 0.9, weightDecay = 0.0005;
   Schedule schedule;
   int64_t batch = 128, epochs = 90, devices = 1, seed = 0;
+  /// Data-parallel replicas: each computes batch / replicas images a step.
+  int64_t replicas = 1;
   llvm::SMLoc optimizerLoc, trainLoc;
   DataSpec data;
 };

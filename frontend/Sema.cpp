@@ -121,6 +121,7 @@ const std::vector<Field<Recipe>> kTrainFields = {
     {"batch", &Recipe::batch, Range::Positive},
     {"epochs", &Recipe::epochs, Range::Positive},
     {"devices", &Recipe::devices, Range::Positive},
+    {"replicas", &Recipe::replicas, Range::Positive},
     {"seed", &Recipe::seed, Range::NonNegative}};
 
 const std::vector<Field<DataSpec>> kDataFields = {
@@ -777,4 +778,17 @@ std::optional<Model> Checker::run() {
 std::optional<Model> alex::checkModel(const ModelAST &ast,
                                       llvm::SourceMgr &sourceMgr) {
   return Checker(ast, sourceMgr).run();
+}
+
+bool alex::checkBatchSplit(const Model &model, llvm::SourceMgr &sourceMgr) {
+  const Recipe &recipe = model.recipe;
+  if (recipe.batch % recipe.replicas == 0)
+    return true;
+  sourceMgr.PrintMessage(
+      recipe.trainLoc.isValid() ? recipe.trainLoc : model.loc,
+      llvm::SourceMgr::DK_Error,
+      "batch " + llvm::Twine(recipe.batch) + " does not split evenly across " +
+          llvm::Twine(recipe.replicas) +
+          " replicas (each replica computes batch / replicas images a step)");
+  return false;
 }

@@ -20,6 +20,11 @@ namespace alex {
 std::optional<Model> checkModel(const ModelAST &ast,
                                 llvm::SourceMgr &sourceMgr);
 
+/// Checks that the recipe's batch splits evenly across its replicas (each
+/// computes batch / replicas images a step); prints the error at the
+/// `train` section if not. Run after command-line overrides.
+bool checkBatchSplit(const Model &model, llvm::SourceMgr &sourceMgr);
+
 } // namespace alex
 
 #endif // ALEX_FRONTEND_SEMA_H

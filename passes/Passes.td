@@ -60,6 +60,39 @@ def AlexPartition : Pass<"alex-partition", "mlir::ModuleOp"> {
   let dependentDialects = ["::alex::AlexDialect"];
 }
 
+def AlexReplicate : Pass<"alex-replicate", "mlir::ModuleOp"> {
+  let summary = "Sum the gradients across data-parallel replicas";
+  let description = [{
+    Data parallelism across processes: every replica runs the same step
+    on its share of the global batch (the frontend builds the functions
+    at batch / replicas images; `alex.training`'s `batch` stays global)
+    and the gradients are summed across replicas before the SGD update.
+    This pass makes that communication explicit: in every function with
+    `alex.sgd_update`s (with towers, each device function sums its own
+    rows), the gradients are grouped into buckets of about `bucket-bytes`
+    in the order the backward pass completes them (last layers first),
+    and each bucket becomes one `alex.all_reduce` (scale 1 / replicas)
+    placed right after its last gradient is computed, so the large fc
+    gradients travel while the convolutions' backward still runs. The
+    updates read the sums.
+
+    `replicas` 0 takes the model's; 1 changes nothing. A batch that the
+    count does not divide, or functions not built at batch / replicas, are
+    errors. In a replicated module `alex.dropout_mask`'s rows are the
+    replica's rows of the global batch's mask. Run it before
+    --alex-lower-to-loops, after --alex-partition and fusion.
+  }];
+  let options = [
+    Option<"replicas", "replicas", "int64_t", /*default=*/"0",
+           "Replicas to sum across (0: the model's `replicas`)">,
+    Option<"bucketBytes", "bucket-bytes", "int64_t",
+           /*default=*/"25 << 20",
+           "Bytes of gradients per all-reduce (the last bucket may be "
+           "smaller; one tensor larger than this is a bucket alone)">,
+  ];
+  let dependentDialects = ["::alex::AlexDialect"];
+}
+
 def AlexFuseConvBlocks : Pass<"alex-fuse-conv-blocks", "mlir::ModuleOp"> {
   let summary = "Fuse each layer with its epilogue, forward and backward";
   let description = [{

@@ -112,8 +112,12 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
     partition.numDevices = options.devices;
     pm.addPass(createAlexPartition(partition));
   }
-  if (runs(Stage::Fused) && options.fuse)
-    pm.addPass(createAlexFuseConvBlocks());
+  if (runs(Stage::Fused)) {
+    if (options.fuse)
+      pm.addPass(createAlexFuseConvBlocks());
+    // The sums across replicas read the gradients the fused ops compute.
+    pm.addPass(createAlexReplicate());
+  }
   if (runs(Stage::Loops)) {
     pm.addPass(createAlexBuildFeatures());
     // CPU steps time their layers for `bench --profile` (a clock read per

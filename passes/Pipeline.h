@@ -22,7 +22,8 @@ enum class Stage {
   MLIR,        ///< alex IR straight from the frontend: @forward.
   TrainStep,   ///< + @train_step (gradients and SGD updates).
   Partitioned, ///< One function per device (--alex-partition).
-  Fused,       ///< Layers fused with their epilogues (--alex-fuse-conv-blocks).
+  Fused,       ///< Layers fused with their epilogues (--alex-fuse-conv-blocks),
+               ///< gradients summed across replicas (--alex-replicate).
   Loops,       ///< Functions over buffers: loop nests and sgemm calls.
   Kernels,     ///< Every buffer access in a kernel mapped to GPU threads
                ///< (CUDA target and its CPU twin only).

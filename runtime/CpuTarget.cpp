@@ -25,6 +25,12 @@ Status alexrt::openTarget(const ModelInfo &) { return Status::success(); }
 
 bool alexrt::deviceIsHost() { return true; }
 
+Status alexrt::openStepSums(Communicator &, int,
+                            std::unique_ptr<Communicator> &out) {
+  out = nullptr; // Device buffers are host memory: MPI sums them.
+  return Status::success();
+}
+
 void *alexrt::allocateDevice(size_t bytes) {
   return std::aligned_alloc(64, (bytes + 63) / 64 * 64);
 }

@@ -224,7 +224,7 @@ void InputPipeline::resizedSize(const ImageSet &set, int64_t &height,
 void InputPipeline::makeBatch(const ImageSet &set, const int64_t *indices,
                               int64_t n, bool training, uint64_t seed,
                               uint64_t step, float *images, int32_t *labels,
-                              const CropView *view) const {
+                              const CropView *view, uint64_t position) const {
   int64_t resizedH, resizedW;
   resizedSize(set, resizedH, resizedW);
   // Bilinear sampling with half-pixel centres, from resized coordinates
@@ -236,7 +236,7 @@ void InputPipeline::makeBatch(const ImageSet &set, const int64_t *indices,
   for (int64_t b = 0; b < n; ++b) {
     int64_t index = indices[b];
     labels[b] = set.labels[size_t(index)];
-    std::array<uint32_t, 4> draw = random.bits(uint64_t(b));
+    std::array<uint32_t, 4> draw = random.bits(position + uint64_t(b));
     int64_t offsetY = (resizedH - height) / 2, offsetX = (resizedW - width) / 2;
     if (training && randomCrop) {
       offsetY = int64_t(draw[0] % uint32_t(resizedH - height + 1));

@@ -56,11 +56,13 @@ struct InputPipeline {
 
   /// Fills `images` (n x channels x height x width) and `labels` for the
   /// examples `indices[0..n)`. Random choices depend only on (seed, step,
-  /// position in the batch). With `view`, every image is cropped there
-  /// instead (test views), its lighting shift ignored.
+  /// position in the batch; indices[0] is at `position`). With `view`,
+  /// every image is cropped there instead (test views), its lighting shift
+  /// ignored.
   void makeBatch(const ImageSet &set, const int64_t *indices, int64_t n,
                  bool training, uint64_t seed, uint64_t step, float *images,
-                 int32_t *labels, const CropView *view = nullptr) const;
+                 int32_t *labels, const CropView *view = nullptr,
+                 uint64_t position = 0) const;
 
   /// The size images of `set` have after resizing.
   void resizedSize(const ImageSet &set, int64_t &height, int64_t &width) const;

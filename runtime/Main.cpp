@@ -6,8 +6,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "runtime/Progress.h"
 #include "runtime/Session.h"
 #include "runtime/commands/Commands.h"
+#include "runtime/replicas/Replicas.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -38,10 +40,15 @@ commands:
            block of rows per tower (the paper's Figure 3; -o FILE.png,
            --layer NAME for another convolution)
   bench    time training steps on synthetic data; prints one JSON line
+           (with replicas, also the time the step waited for sums)
            (--profile: then each layer's forward, backward and update
            time, share and GFLOP/s; --data-only: time the data loader
            alone on the model's data)
   info     the model: parameters, input, recipe
+
+A binary compiled with --replicas=R runs train, eval and bench as R
+processes: mpirun -np R ./model train ... (replica 0 prints and writes the
+checkpoints; each replica reads its share of every batch).
 
 options:
   --weights FILE   weight file to write (train) or read (eval, --resume)
@@ -63,14 +70,16 @@ options:
                    (default: beside --weights, NAME.log.jsonl)
   --resume         continue training from --weights, bit-exactly
   --force          let train replace an existing --weights file
+  --check-replicas train: after every step, check that every replica holds
+                   the same bits of weights and momenta (slow; for tests)
   --seed N         initialisation seed (default: the model's)
   --steps N        bench: timed steps (default 10)
   --warmup N       bench: untimed steps first (default 2)
 )";
 
 bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
-  static const char *const flags[] = {"resume", "force", "data-only",
-                                      "profile"};
+  static const char *const flags[] = {"resume", "force", "data-only", "profile",
+                                      "check-replicas"};
   static const char *const keys[] = {
       "weights",    "data",  "dataset", "out",    "epochs", "limit",
       "test-limit", "seed",  "steps",   "warmup", "crops",  "loader-threads",
@@ -140,12 +149,17 @@ int main(int argc, char **argv) {
       command != "neighbours")
     return fail("unexpected argument '" + options.files.front() +
                 "' (see --help)");
-  if (command == "train")
-    return train(session, options);
-  if (command == "eval")
-    return eval(session, options);
-  if (command == "bench")
-    return bench(session, options);
+  if (command == "train" || command == "eval" || command == "bench") {
+    // A replicated binary runs these as one process of an MPI job each.
+    if (Status joined = joinReplicaJob(session.model()); !joined.ok())
+      return fail(joined.message());
+    Progress::shown() = replicaIndex() == 0;
+    int code = command == "train"  ? train(session, options)
+               : command == "eval" ? eval(session, options)
+                                   : bench(session, options);
+    // A replica that failed alone would leave the others waiting.
+    return endReplicaJob(code);
+  }
   if (command == "info")
     return info(session);
   if (command == "prepare")

@@ -32,7 +32,14 @@ Status alexrt::parseModelInfo(const uint8_t *data, size_t size,
   info.height = model->input_shape()->Get(1);
   info.width = model->input_shape()->Get(2);
   info.classes = model->classes();
-  info.batch = model->batch();
+  info.globalBatch = model->batch();
+  info.replicas = model->replicas();
+  if (info.replicas < 1 || info.globalBatch % info.replicas != 0)
+    return Status::error("the model descriptor's batch " +
+                         std::to_string(info.globalBatch) +
+                         " does not split across " +
+                         std::to_string(info.replicas) + " replicas");
+  info.batch = info.globalBatch / info.replicas;
   info.epochs = model->epochs();
   info.devices = model->devices();
   info.seed = model->seed();

@@ -18,7 +18,13 @@ struct ModelInfo {
   std::string name;
   std::vector<ParamSpec> params;
   int64_t channels = 0, height = 0, width = 0, classes = 0;
-  int64_t batch = 0, epochs = 0, devices = 1;
+  /// Images per step of this process: with replicas, its share of the
+  /// global batch.
+  int64_t batch = 0;
+  int64_t epochs = 0, devices = 1;
+  /// Data-parallel replicas (processes of an MPI job), each computing
+  /// `batch` of the `globalBatch` images of a step.
+  int64_t replicas = 1, globalBatch = 0;
   uint64_t seed = 0;
 
   double lr = 0, momentum = 0, weightDecay = 0;

@@ -20,8 +20,16 @@ public:
       : label(std::move(label)), total(total), start(Clock::now()),
         lastDraw(start), terminal(::isatty(STDERR_FILENO)) {}
 
+  /// Whether bars are drawn (replicas other than 0 draw none).
+  static bool &shown() {
+    static bool drawn = true;
+    return drawn;
+  }
+
   /// Reports `done` of `total`, with `status` after the bar.
   void update(int64_t done, const std::string &status) {
+    if (!shown())
+      return;
     auto now = Clock::now();
     bool last = done == total;
     auto interval = terminal ? std::chrono::milliseconds(200)

@@ -11,6 +11,7 @@
 
 #include "runtime/ModelInfo.h"
 #include "runtime/Status.h"
+#include "runtime/replicas/Communicator.h"
 
 #include <cstddef>
 
@@ -32,6 +33,12 @@ void freeDevice(void *memory);
 void copyToDevice(void *device, const void *host, size_t bytes);
 /// Waits for the device's work, then copies.
 void copyToHost(void *host, const void *device, size_t bytes);
+
+/// What the step's generated code sums device buffers through across the
+/// replicas of `job` (`devices` channels): null on the CPU, whose device
+/// buffers are host memory `job` sums itself; NCCL on the CUDA target.
+Status openStepSums(Communicator &job, int devices,
+                    std::unique_ptr<Communicator> &out);
 
 /// A description of the device for `info` and logs ("NVIDIA H100 ...").
 std::string deviceDescription();

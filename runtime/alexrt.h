@@ -47,6 +47,19 @@ void alexrt_exchange_copy(float *dst, int64_t dst_stride, const float *src,
 /* Bytes alexrt_exchange_copy has moved since the process started. */
 int64_t alexrt_exchanged_bytes(void);
 
+/* Data-parallel replicas (alexc compile --replicas=R; --alex-replicate).
+ * alexrt_replica_index is this process's replica, 0 .. R-1.
+ * alexrt_replica_sum_start starts summing `count` floats of device memory
+ * at `data` over every replica, in place, then scaling them by `scale`;
+ * the buffer belongs to the runtime until alexrt_replica_sum_wait(bucket)
+ * returns, which waits for every sum the calling device started in
+ * `bucket`. Afterwards every replica holds the same bits. A failure ends
+ * the whole job. */
+int32_t alexrt_replica_index(void);
+void alexrt_replica_sum_start(int32_t bucket, float *data, int64_t count,
+                              float scale);
+void alexrt_replica_sum_wait(int32_t bucket);
+
 /* The step's work from here on belongs to profile region `region` (an
  * index into the descriptor's `profile`; -1: the step ends). Called by CPU
  * steps (--alex-profile-layers); see runtime/Profile.h. */

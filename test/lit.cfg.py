@@ -19,6 +19,10 @@ config.substitutions.append(("%schemas", os.path.join(config.alex_src_root, "run
 # The Python lit runs on (Debian's /usr/bin/python3, with python3-numpy,
 # python3-flatbuffers and python3-matplotlib from tools/setup.sh).
 config.substitutions.append(("%python", sys.executable))
+# Open MPI's launcher on this machine's cores, more processes than cores
+# allowed; as root it wants its two variables.
+config.substitutions.append(("%mpirun", "env OMPI_ALLOW_RUN_AS_ROOT=1 "
+    "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe"))
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
     ["alexc", "alex-opt", "alex-fuzz-frontend", "alexrt-unittests", "alex-check-step", "alex-gradcheck", "alex-weights-diff", "alex-make-images", "alex-fuzz-data", "alexrt-sum-check"],

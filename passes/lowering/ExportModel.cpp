@@ -107,6 +107,7 @@ void ExportModel::runOnOperation() {
   model.add_batch(training.getBatch());
   model.add_epochs(training.getEpochs());
   model.add_devices(training.getDevices());
+  model.add_replicas(training.getReplicas());
   model.add_seed(uint64_t(training.getSeed()));
   SGDAttr sgd = training.getOptimizer();
   model.add_lr(sgd.getLr().convertToDouble());

@@ -174,15 +174,28 @@ void LoopBuilder::sgemm(bool transposeA, bool transposeB, int64_t m, int64_t n,
                                   pointer(c), i64(c.ld)});
 }
 
-void LoopBuilder::call(llvm::StringRef name, ValueRange args) {
+/// The runtime function `name`, declared in `module` on first use.
+static func::FuncOp runtimeFunction(ModuleOp module, llvm::StringRef name,
+                                    TypeRange args, TypeRange results) {
   auto callee = module.lookupSymbol<func::FuncOp>(name);
   if (!callee) {
     OpBuilder top(module.getBodyRegion());
     callee = func::FuncOp::create(top, module.getLoc(), name,
-                                  top.getFunctionType(args.getTypes(), {}));
+                                  top.getFunctionType(args, results));
     callee.setPrivate();
   }
-  func::CallOp::create(b, callee, args);
+  return callee;
+}
+
+void LoopBuilder::call(llvm::StringRef name, ValueRange args) {
+  func::CallOp::create(b, runtimeFunction(module, name, args.getTypes(), {}),
+                       args);
+}
+
+Value LoopBuilder::call(llvm::StringRef name, ValueRange args, Type result) {
+  return func::CallOp::create(
+             b, runtimeFunction(module, name, args.getTypes(), result), args)
+      .getResult(0);
 }
 
 func::FuncOp alex::declareSgemm(ModuleOp module) {

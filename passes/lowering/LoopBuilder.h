@@ -101,6 +101,9 @@ public:
   /// Calls the runtime function `name` (declared in the module on first
   /// use, returning nothing) with `args`.
   void call(llvm::StringRef name, mlir::ValueRange args);
+  /// Calls the runtime function `name`, which returns one `result`.
+  mlir::Value call(llvm::StringRef name, mlir::ValueRange args,
+                   mlir::Type result);
 
 private:
   mlir::Value pointer(Matrix matrix);

@@ -573,7 +573,7 @@ philox(LoopBuilder &lb, std::array<Value, 4> counter, uint64_t seed) {
 }
 
 static void dropoutMask(LoopBuilder &lb, DropoutMaskOp op, Value step,
-                        Value mask, uint64_t seed) {
+                        Value mask, const KernelContext &context) {
   auto &b = lb.builder();
   double rate = op.getRate().convertToDouble();
   llvm::ArrayRef<int64_t> shape = shapeOf(mask);
@@ -590,22 +590,31 @@ static void dropoutMask(LoopBuilder &lb, DropoutMaskOp op, Value step,
   auto high32 = [&](Value v) {
     return low32(arith::ShRUIOp::create(b, v, lb.i64(32)));
   };
-  // A device's block of columns draws the one-device mask's numbers.
+  // A device's block of columns draws the one-device mask's numbers, and a
+  // replica's rows the global batch's.
   llvm::SmallVector<int64_t> dims(shape);
   int64_t firstColumn = 0;
   if (std::optional<llvm::ArrayRef<int64_t>> columns = op.getColumns()) {
     firstColumn = (*columns)[0];
     dims[1] = (*columns)[1];
   }
+  Value firstRow = lb.index(0);
+  if (context.replicas > 1) {
+    Value replica = lb.call("alexrt_replica_index", {}, b.getI32Type());
+    firstRow = lb.mul(arith::IndexCastOp::create(b, b.getIndexType(), replica),
+                      shape[0]);
+  }
   lb.parallel(shape, [&](ValueRange ivs) {
     Value linear = lb.index(0);
     for (auto [i, dim, iv] : llvm::enumerate(dims, ivs))
-      linear =
-          lb.add(lb.mul(linear, dim), i == 1 ? lb.add(iv, firstColumn) : iv);
+      linear = lb.add(lb.mul(linear, dim), i == 0   ? lb.add(iv, firstRow)
+                                           : i == 1 ? lb.add(iv, firstColumn)
+                                                    : iv);
     Value i = arith::IndexCastOp::create(b, b.getI64Type(), linear);
     Value block = arith::ShRUIOp::create(b, i, lb.i64(2));
-    std::array<Value, 4> words = philox(
-        lb, {low32(block), high32(block), low32(stream), high32(stream)}, seed);
+    std::array<Value, 4> words =
+        philox(lb, {low32(block), high32(block), low32(stream), high32(stream)},
+               context.seed);
     Value lane = low32(arith::AndIOp::create(b, i, lb.i64(3)));
     Value word = words[3];
     for (int w = 2; w >= 0; --w)
@@ -732,7 +741,7 @@ LogicalResult alex::emitKernel(LoopBuilder &lb, Operation *op,
         return success();
       })
       .Case([&](DropoutMaskOp maskOp) {
-        dropoutMask(lb, maskOp, in[0], out[0], context.seed);
+        dropoutMask(lb, maskOp, in[0], out[0], context);
         return success();
       })
       .Case([&](SGDUpdateOp update) {

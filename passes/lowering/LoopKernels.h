@@ -13,6 +13,9 @@ struct KernelContext {
   uint64_t seed = 0;
   /// The device the function runs on, of how many (--alex-partition).
   int64_t device = 0, devices = 1;
+  /// Data-parallel replicas (--alex-replicate): each function computes one
+  /// replica's rows of the global batch.
+  int64_t replicas = 1;
 };
 
 /// Emits the loops that compute `op` from `operands` into `results` (the

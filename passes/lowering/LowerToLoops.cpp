@@ -8,6 +8,8 @@
 #include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/Builders.h"
 
+#include <set>
+
 namespace alex {
 #define GEN_PASS_DEF_ALEXLOWERTOLOOPS
 #include "passes/Passes.h.inc"
@@ -51,6 +53,11 @@ private:
   Value resultBuffer(LoopBuilder &lb, Value value);
   /// A view of `source` with the (same-sized) shape of `type`.
   Value view(LoopBuilder &lb, Value source, Type type);
+  /// Starts summing a bucket across replicas, in place in its buffers.
+  void startSum(LoopBuilder &lb, AllReduceOp sum);
+  /// Waits for the sums among `values` not waited for yet.
+  void waitForSums(LoopBuilder &lb, ValueRange values);
+  void waitForBucket(LoopBuilder &lb, int64_t bucket);
 
   func::FuncOp function;
   llvm::ArrayRef<ParamOp> params;
@@ -58,6 +65,8 @@ private:
   llvm::DenseMap<Value, Value> buffers;
   llvm::DenseMap<Value, Value> outputs;
   llvm::SmallVector<Value> allocations;
+  /// alex.all_reduce results whose sums are in flight, and their buckets.
+  llvm::DenseMap<Value, int64_t> inFlight;
 };
 
 } // namespace
@@ -77,6 +86,36 @@ Value FunctionLowering::view(LoopBuilder &lb, Value source, Type type) {
   return memref::ReinterpretCastOp::create(lb.builder(), target, source, 0,
                                            target.getShape(),
                                            computeStrides(target.getShape()));
+}
+
+void FunctionLowering::startSum(LoopBuilder &lb, AllReduceOp sum) {
+  int64_t bucket = int64_t(sum.getBucket());
+  for (auto [grad, result] : llvm::zip(sum.getGrads(), sum.getSums())) {
+    Value buffer = buffers.lookup(grad);
+    buffers[result] = buffer;
+    inFlight[result] = bucket;
+    lb.call("alexrt_replica_sum_start",
+            {lb.i32(bucket), lb.pointer(buffer, lb.index(0)),
+             lb.i64(cast<MemRefType>(buffer.getType()).getNumElements()),
+             lb.f32(sum.getScale().convertToDouble())});
+  }
+}
+
+void FunctionLowering::waitForSums(LoopBuilder &lb, ValueRange values) {
+  for (Value value : values)
+    if (auto found = inFlight.find(value); found != inFlight.end())
+      waitForBucket(lb, found->second);
+}
+
+void FunctionLowering::waitForBucket(LoopBuilder &lb, int64_t bucket) {
+  lb.call("alexrt_replica_sum_wait", {lb.i32(bucket)});
+  // Every result of the bucket is complete.
+  llvm::SmallVector<Value> done;
+  for (auto [value, inBucket] : inFlight)
+    if (inBucket == bucket)
+      done.push_back(value);
+  for (Value value : done)
+    inFlight.erase(value);
 }
 
 LogicalResult FunctionLowering::run() {
@@ -144,6 +183,12 @@ LogicalResult FunctionLowering::run() {
   LoopBuilder lb(b, function->getParentOfType<ModuleOp>());
   for (Operation &op : oldBody.without_terminator()) {
     b.setLoc(op.getLoc());
+    // A sum across replicas runs from its op until the first op reading it.
+    waitForSums(lb, op.getOperands());
+    if (auto sum = dyn_cast<AllReduceOp>(op)) {
+      startSum(lb, sum);
+      continue;
+    }
     if (auto read = dyn_cast<ReadParamOp>(op)) {
       Value whole = paramBuffers.lookup(read.getParamAttr().getAttr()).first;
       std::optional<llvm::ArrayRef<int64_t>> rows = read.getRows();
@@ -186,6 +231,12 @@ LogicalResult FunctionLowering::run() {
   }
 
   b.setLoc(returnOp.getLoc());
+  // Sums nothing read (none from --alex-replicate) end with the step.
+  std::set<int64_t> unread;
+  for (auto [value, bucket] : inFlight)
+    unread.insert(bucket);
+  for (int64_t bucket : unread)
+    waitForBucket(lb, bucket);
   for (auto [value, out, dim] :
        llvm::zip(returnOp.getOperands(), outArgs, blockDims)) {
     Value buffer = buffers.lookup(value);
@@ -215,8 +266,11 @@ struct LowerToLoops : public alex::impl::AlexLowerToLoopsBase<LowerToLoops> {
     ModuleOp module = getOperation();
     llvm::SmallVector<ParamOp> params(module.getOps<ParamOp>());
     KernelContext context;
-    if (auto training = module->getAttrOfType<TrainingAttr>(kTrainingAttrName))
+    if (auto training =
+            module->getAttrOfType<TrainingAttr>(kTrainingAttrName)) {
       context.seed = uint64_t(training.getSeed());
+      context.replicas = training.getReplicas();
+    }
 
     // Functions over tensors: the ones alexc made (runtime declarations
     // such as alexrt_sgemm are left alone).

@@ -32,7 +32,7 @@ static int benchData(const ModelInfo &model, const Options &options) {
   Loader loader(
       steps, size_t(model.batch * model.imageSize()), size_t(model.batch),
       threads, threads + 2, [&](int64_t s, float *images, int32_t *labels) {
-        return data->trainBatch(order.data() + s * model.batch, model.batch,
+        return data->trainBatch(order.data() + s * model.batch, model.batch, 0,
                                 model.seed, 0, s, images, labels);
       });
   const float *images;
@@ -84,9 +84,17 @@ int bench(Session &session, const Options &options) {
   std::vector<double> times;
   Progress bar("bench", warmup + steps);
   int64_t exchangedBefore = 0;
+  // Time the step's sums across replicas spent in flight, and the part it
+  // waited for (not hidden behind the backward pass).
+  Communicator *job = replicaJob();
+  double summingBefore = 0, waitedBefore = 0;
   for (int64_t s = 0; s < warmup + steps; ++s) {
     if (s == warmup) {
       exchangedBefore = alexrt_exchanged_bytes();
+      if (job) {
+        summingBefore = job->secondsSumming();
+        waitedBefore = job->secondsWaited();
+      }
       if (profile)
         startProfile(int64_t(model.profile.size()), model.devices);
     }
@@ -110,16 +118,26 @@ int bench(Session &session, const Options &options) {
   // Bytes the devices copied between them (alexrt_exchange_copy).
   long long exchanged =
       (long long)((alexrt_exchanged_bytes() - exchangedBefore) / steps);
+  // Per step: time with sums in flight, and time a device waited for them
+  // (the mean over devices).
+  double summing =
+      job ? (job->secondsSumming() - summingBefore) * 1e3 / double(steps) : 0;
+  double waited = job ? (job->secondsWaited() - waitedBefore) * 1e3 /
+                            (double(steps) * double(model.devices))
+                      : 0;
+  if (replicaIndex() != 0)
+    return 0;
   std::printf("{\"model\": \"%s\", \"target\": \"%s\", \"precision\": "
               "\"%s\", \"batch\": %lld, \"steps\": %lld, "
-              "\"devices\": %lld, \"ms_per_step\": %.3f, "
+              "\"devices\": %lld, \"replicas\": %lld, \"ms_per_step\": %.3f, "
               "\"images_per_second\": %.1f, \"peak_rss_mib\": %.1f, "
-              "\"exchanged_bytes_per_step\": %lld}\n",
+              "\"exchanged_bytes_per_step\": %lld, "
+              "\"sum_ms_per_step\": %.3f, \"sum_wait_ms_per_step\": %.3f}\n",
               model.name.c_str(), targetName(), model.tf32 ? "tf32" : "fp32",
-              (long long)model.batch, (long long)steps,
-              (long long)model.devices, median,
-              double(model.batch) * 1000.0 / median,
-              double(usage.ru_maxrss) / 1024.0, exchanged);
+              (long long)model.globalBatch, (long long)steps,
+              (long long)model.devices, (long long)model.replicas, median,
+              double(model.globalBatch) * 1000.0 / median,
+              double(usage.ru_maxrss) / 1024.0, exchanged, summing, waited);
   if (profile) {
     std::string devices = model.devices > 1
                               ? " of " + std::to_string(model.devices) +

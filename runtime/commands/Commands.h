@@ -14,6 +14,7 @@
 #include "runtime/WeightFile.h"
 #include "runtime/data/Augment.h"
 #include "runtime/data/DataSource.h"
+#include "runtime/replicas/Replicas.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -44,7 +45,11 @@ struct Options {
 
 /// Prints "error: MESSAGE" and returns `code` (the exit status).
 inline int fail(const std::string &message, int code = 1) {
-  std::fprintf(stderr, "error: %s\n", message.c_str());
+  if (replicaCount() > 1)
+    std::fprintf(stderr, "error: replica %d of %d: %s\n", replicaIndex(),
+                 replicaCount(), message.c_str());
+  else
+    std::fprintf(stderr, "error: %s\n", message.c_str());
   return code;
 }
 

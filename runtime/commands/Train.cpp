@@ -12,6 +12,7 @@
 #include "runtime/TrainingLog.h"
 #include "runtime/data/Loader.h"
 #include "runtime/data/Prepare.h"
+#include "runtime/replicas/Replicas.h"
 
 #include <algorithm>
 #include <cmath>
@@ -82,12 +83,41 @@ static bool directoryWritable(const std::string &path) {
   return ::access(dir.empty() ? "/" : dir.c_str(), W_OK) == 0;
 }
 
+/// Whether every replica's parameters and momenta have the same bits as
+/// replica 0's (a 64-bit FNV-1a hash of them, compared); an error naming
+/// the step if not.
+static Status checkReplicasAgree(Session &session) {
+  uint64_t hash = 1469598103934665603ull;
+  for (const TensorBuffers &tensor : session.hostTensors())
+    for (const float *floats : {tensor.value, tensor.momentum}) {
+      auto *bytes = reinterpret_cast<const unsigned char *>(floats);
+      for (size_t i = 0; i < size_t(tensor.numElements()) * sizeof(float); ++i)
+        hash = (hash ^ bytes[i]) * 1099511628211ull;
+    }
+  uint64_t first = hash;
+  if (Status sent = replicaJob()->broadcast(&first, sizeof first, 0);
+      !sent.ok())
+    return sent;
+  double differing = first != hash;
+  sumOverReplicas(&differing, 1);
+  if (differing > 0)
+    return Status::error(
+        "after step " + std::to_string(session.progress().step) + ", " +
+        std::to_string(int64_t(differing)) +
+        " replica(s) hold other weights than replica 0 (--check-replicas)");
+  return Status::success();
+}
+
 int train(Session &session, const Options &options) {
   const ModelInfo &model = session.model();
+  // With replicas, each process computes its share of every global batch;
+  // replica 0 alone prints, logs and writes checkpoints.
+  int64_t replica = replicaIndex();
+  bool leader = replica == 0;
   std::string weights = options.get("weights");
   if (weights.empty())
     return fail("train needs --weights FILE (where checkpoints go)");
-  if (!directoryWritable(weights))
+  if (leader && !directoryWritable(weights))
     return fail("cannot write checkpoints to '" + weights +
                 "': its directory is missing or not writable");
   if (options.has("resume")) {
@@ -110,14 +140,16 @@ int train(Session &session, const Options &options) {
   if (!status.ok())
     return fail(status.message());
   data->describe(session.progress()); // saved with every checkpoint
-  int64_t steps = data->trainCount() / model.batch;
+  int64_t steps = data->trainCount() / model.globalBatch;
   if (steps == 0)
     return fail("fewer training images (" + std::to_string(data->trainCount()) +
-                ") than one batch (" + std::to_string(model.batch) + ")");
+                ") than one batch (" + std::to_string(model.globalBatch) + ")");
 
   TrainingLog log;
-  if (Status opened = log.open(options.get("log", defaultLogPath(weights)),
-                               options.has("resume"));
+  if (Status opened =
+          leader ? log.open(options.get("log", defaultLogPath(weights)),
+                            options.has("resume"))
+                 : Status::success();
       !opened.ok())
     return fail(opened.message());
 
@@ -125,13 +157,19 @@ int train(Session &session, const Options &options) {
   int64_t epochs = options.number("epochs", model.epochs);
   int threads = loaderThreads(model, options);
   std::vector<float> logits(size_t(model.batch * model.classes));
-  std::fprintf(stderr,
-               "training %s on %s: %lld images of %zu classes, batch %lld, "
-               "%lld steps an epoch, %d loader thread%s\n",
-               model.name.c_str(), data->description().c_str(),
-               (long long)data->trainCount(), data->classNames().size(),
-               (long long)model.batch, (long long)steps, threads,
-               threads == 1 ? "" : "s");
+  std::string split = model.replicas > 1
+                          ? " (" + std::to_string(model.replicas) +
+                                " replicas of " + std::to_string(model.batch) +
+                                ")"
+                          : "";
+  if (leader)
+    std::fprintf(stderr,
+                 "training %s on %s: %lld images of %zu classes, batch "
+                 "%lld%s, %lld steps an epoch, %d loader thread%s\n",
+                 model.name.c_str(), data->description().c_str(),
+                 (long long)data->trainCount(), data->classNames().size(),
+                 (long long)model.globalBatch, split.c_str(), (long long)steps,
+                 threads, threads == 1 ? "" : "s");
   while (progress.epoch < epochs) {
     std::vector<int64_t> order =
         epochOrder(data->trainCount(), progress.seed, progress.epoch);
@@ -142,13 +180,16 @@ int train(Session &session, const Options &options) {
                   (long long)progress.epoch + 1, (long long)epochs);
     int64_t epoch = progress.epoch, firstStep = progress.step;
     uint64_t seed = progress.seed;
-    // The step reads each batch where the loader made it.
+    // The step reads each batch (this replica's share of it) where the
+    // loader made it.
+    int64_t share = replica * model.batch;
     Loader loader(steps, size_t(model.batch * model.imageSize()),
                   size_t(model.batch), threads, threads + 2,
                   [&](int64_t s, float *batchImages, int32_t *batchLabels) {
                     return data->trainBatch(
-                        order.data() + s * model.batch, model.batch, seed,
-                        epoch, firstStep + s, batchImages, batchLabels);
+                        order.data() + s * model.globalBatch + share,
+                        model.batch, share, seed, epoch, firstStep + s,
+                        batchImages, batchLabels);
                   });
     Progress bar(label, steps);
     double lossSum = 0, correct = 0;
@@ -158,7 +199,14 @@ int train(Session &session, const Options &options) {
       if (Status loaded = loader.next(batchImages, batchLabels); !loaded.ok())
         return fail(loaded.message() + " (the last checkpoint in '" + weights +
                     "' is untouched)");
-      float loss = session.trainStep(batchImages, batchLabels, logits.data());
+      // This replica's mean loss and hits, then the global batch's.
+      double figures[2] = {
+          session.trainStep(batchImages, batchLabels, logits.data()), 0};
+      for (int64_t i = 0; i < model.batch; ++i)
+        figures[1] += argmax(logits.data() + i * model.classes,
+                             model.classes) == batchLabels[i];
+      sumOverReplicas(figures, 2);
+      double loss = figures[0] / double(model.replicas);
       if (!std::isfinite(loss))
         return fail("the loss became " +
                         std::string(std::isnan(loss) ? "NaN" : "infinite") +
@@ -166,16 +214,17 @@ int train(Session &session, const Options &options) {
                         "; stopping (the last checkpoint in '" + weights +
                         "' is untouched; try a lower learning rate)",
                     3);
+      if (options.has("check-replicas") && replicaJob())
+        if (Status same = checkReplicasAgree(session); !same.ok())
+          return fail(same.message());
       lossSum += loss;
-      for (int64_t i = 0; i < model.batch; ++i)
-        correct += argmax(logits.data() + i * model.classes, model.classes) ==
-                   batchLabels[i];
+      correct += figures[1];
       char status[128];
       std::snprintf(status, sizeof status,
                     "loss %.4f acc %.1f%% %.0f img/s, %.0f%% waiting for data",
                     lossSum / double(s + 1),
-                    100.0 * correct / double((s + 1) * model.batch),
-                    double((s + 1) * model.batch) / bar.seconds(),
+                    100.0 * correct / double((s + 1) * model.globalBatch),
+                    double((s + 1) * model.globalBatch) / bar.seconds(),
                     100.0 * loader.waitedSeconds() / bar.seconds());
       bar.update(s + 1, status);
     }
@@ -185,29 +234,32 @@ int train(Session &session, const Options &options) {
         !evaluated.ok())
       return fail(evaluated.message());
     ++progress.epoch;
-    std::printf("epoch %lld: train loss %.4f acc %.4f | test %s | %.0f img/s, "
-                "%.0f%% waiting for data | lr %g\n",
-                (long long)progress.epoch, lossSum / double(steps),
-                correct / double(steps * model.batch), describe(test).c_str(),
-                double(steps * model.batch) / seconds, 100.0 * waited / seconds,
-                progress.learningRate);
-    std::fflush(stdout);
+    int64_t images = steps * model.globalBatch;
     EpochRecord record;
     record.epoch = progress.epoch;
     record.step = progress.step;
     record.views = views;
     record.trainLoss = lossSum / double(steps);
-    record.trainAccuracy = correct / double(steps * model.batch);
+    record.trainAccuracy = correct / double(images);
     record.testLoss = test.loss;
     record.top1Error = test.top1Error;
     record.top5Error = test.top5Error;
     record.learningRate = progress.learningRate;
-    record.imagesPerSecond = double(steps * model.batch) / seconds;
+    record.imagesPerSecond = double(images) / seconds;
     record.seconds = seconds;
     record.dataWait = waited / seconds;
+    // Every replica: the figures are global, so the rates stay the same.
+    updateSchedule(model, progress, test.top1Error);
+    if (!leader)
+      continue;
+    std::printf("epoch %lld: train loss %.4f acc %.4f | test %s | %.0f img/s, "
+                "%.0f%% waiting for data | lr %g\n",
+                (long long)record.epoch, record.trainLoss, record.trainAccuracy,
+                describe(test).c_str(), record.imagesPerSecond,
+                100.0 * record.dataWait, record.learningRate);
+    std::fflush(stdout);
     if (Status logged = log.write(record); !logged.ok())
       return fail(logged.message());
-    updateSchedule(model, progress, test.top1Error);
     Status saved = session.save(weights);
     if (!saved.ok())
       return fail(saved.message());
@@ -232,9 +284,10 @@ int eval(Session &session, const Options &options) {
                       loaderThreads(session.model(), options), result);
   if (!status.ok())
     return fail(status.message());
-  std::printf("test %s (%lld images, %lld view%s)\n", describe(result).c_str(),
-              (long long)result.images, (long long)views,
-              views == 1 ? "" : "s");
+  if (replicaIndex() == 0)
+    std::printf("test %s (%lld images, %lld view%s)\n",
+                describe(result).c_str(), (long long)result.images,
+                (long long)views, views == 1 ? "" : "s");
   return 0;
 }
 

@@ -101,12 +101,19 @@ int kernels(Session &session, const Options &options) {
 int info(Session &session) {
   const ModelInfo &model = session.model();
   int64_t total = 0;
+  std::string replicas =
+      model.replicas > 1
+          ? ", " + std::to_string(model.replicas) + " replicas of " +
+                std::to_string(model.batch) + " images (mpirun -np " +
+                std::to_string(model.replicas) + ")"
+          : "";
   std::printf("model %s: input %lldx%lldx%lld, %lld classes, batch %lld, "
-              "%lld device%s\n",
+              "%lld device%s%s\n",
               model.name.c_str(), (long long)model.channels,
               (long long)model.height, (long long)model.width,
-              (long long)model.classes, (long long)model.batch,
-              (long long)model.devices, model.devices == 1 ? "" : "s");
+              (long long)model.classes, (long long)model.globalBatch,
+              (long long)model.devices, model.devices == 1 ? "" : "s",
+              replicas.c_str());
   std::printf("target %s (%s), GEMMs in %s\n", targetName(),
               deviceDescription().c_str(), model.tf32 ? "tf32" : "fp32");
   for (const ParamSpec &param : model.params) {

@@ -43,6 +43,21 @@ Status alexrt::openTarget(const ModelInfo &model) {
 
 bool alexrt::deviceIsHost() { return false; }
 
+namespace alexrt::cuda {
+// Weak: libalexrt_nccl (NcclCommunicator.cpp) is linked, whole, only into
+// replicated binaries.
+__attribute__((weak)) Status openNcclSums(Communicator &job, int devices,
+                                          std::unique_ptr<Communicator> &out);
+} // namespace alexrt::cuda
+
+Status alexrt::openStepSums(Communicator &job, int devices,
+                            std::unique_ptr<Communicator> &out) {
+  if (!cuda::openNcclSums)
+    return Status::error("this binary was compiled for replicas on the CUDA "
+                         "target but without NCCL");
+  return cuda::openNcclSums(job, devices, out);
+}
+
 void *alexrt::allocateDevice(size_t bytes) {
   currentContext();
   void *memory = nullptr;

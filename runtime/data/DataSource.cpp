@@ -66,11 +66,11 @@ public:
     facts.meanHeight = facts.meanWidth = 0;
   }
 
-  Status trainBatch(const int64_t *indices, int64_t n, uint64_t seed, int64_t,
-                    int64_t step, float *images,
+  Status trainBatch(const int64_t *indices, int64_t n, int64_t position,
+                    uint64_t seed, int64_t, int64_t step, float *images,
                     int32_t *labels) const override {
     pipeline.makeBatch(train, indices, n, true, seed, uint64_t(step), images,
-                       labels);
+                       labels, nullptr, uint64_t(position));
     return Status::success();
   }
 
@@ -191,7 +191,7 @@ public:
     facts.meanWidth = facts.mean.empty() ? 0 : augment.sourceWidth;
   }
 
-  Status trainBatch(const int64_t *indices, int64_t n, uint64_t seed,
+  Status trainBatch(const int64_t *indices, int64_t n, int64_t, uint64_t seed,
                     int64_t epoch, int64_t, float *images,
                     int32_t *labels) const override {
     Image square;

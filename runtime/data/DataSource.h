@@ -38,10 +38,11 @@ public:
   virtual void describe(TrainingProgress &facts) const = 0;
 
   /// Training images `indices[0..n)`, augmented for `epoch` (`step` is the
-  /// global step of the batch).
-  virtual Status trainBatch(const int64_t *indices, int64_t n, uint64_t seed,
-                            int64_t epoch, int64_t step, float *images,
-                            int32_t *labels) const = 0;
+  /// global step of the batch, `position` that of indices[0] in it: a
+  /// replica's share of a batch is augmented as in the whole batch).
+  virtual Status trainBatch(const int64_t *indices, int64_t n, int64_t position,
+                            uint64_t seed, int64_t epoch, int64_t step,
+                            float *images, int32_t *labels) const = 0;
   /// Training images [first, first + n) without augmentation (the centre
   /// crop, as tested), for their features.
   virtual Status trainCentreBatch(int64_t first, int64_t n, float *images,

@@ -3,8 +3,9 @@
 // Data parallelism across processes (issue 13): every replica computes the
 // step on its share of the batch, and the gradients are summed across the
 // replicas before the update. A Communicator is this process's handle on
-// the job. The MPI one (MpiCommunicator.cpp) sums host buffers; compiled
-// binaries link it only when built for more than one replica.
+// the job. The MPI one (MpiCommunicator.cpp) sums host buffers; the NCCL
+// one (cuda/NcclCommunicator.cpp) GPU buffers. Compiled binaries link them
+// only when built for more than one replica.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,7 +23,7 @@ namespace alexrt {
 class Communicator {
 public:
   /// A sum in flight, from startSum until wait.
-  using Request = int;
+  using Request = int64_t;
 
   virtual ~Communicator() = default;
 
@@ -30,21 +31,40 @@ public:
   virtual int replica() const = 0;
   virtual int replicas() const = 0;
 
-  /// Starts summing `count` floats at `data` over every replica, in place.
-  /// The buffer is the communicator's until wait() on the returned request.
-  virtual Request startSum(float *data, size_t count) = 0;
+  /// Starts summing `count` floats at `data` over every replica, in place,
+  /// then multiplying by `scale`. Sums on one `channel` (a device of the
+  /// step: 0 .. channels - 1) must start in the same order on every
+  /// replica; channels are independent. The buffer is the communicator's
+  /// until wait() on the returned request. Thread-safe.
+  virtual Request startSum(int channel, float *data, size_t count,
+                           float scale = 1) = 0;
   /// Waits for a sum from startSum. Afterwards every replica's buffer holds
   /// the same bits.
   virtual Status wait(Request request) = 0;
 
+  /// Sums `count` doubles at `data` over every replica, in place, now
+  /// (figures such as the loss; not for the step's buffers).
+  virtual Status sumNow(double *data, size_t count) = 0;
   /// Copies `bytes` at `data` on replica `root` to every other replica.
   virtual Status broadcast(void *data, size_t bytes, int root) = 0;
+
+  /// Seconds callers of wait() have spent blocked in it, summed over the
+  /// callers (communication the step did not hide), and seconds during
+  /// which any sum was in flight.
+  virtual double secondsWaited() const = 0;
+  virtual double secondsSumming() const = 0;
+
+  /// Ends the whole job with `code`: for a replica that cannot go on while
+  /// the others would wait for it forever.
+  [[noreturn]] virtual void abort(int code) = 0;
 };
 
 /// Joins the MPI job this process was started in (by mpirun), which must
 /// have exactly `expected` processes: anything else is an error that says
-/// how to start the job.
-Status joinMpiJob(int expected, std::unique_ptr<Communicator> &out);
+/// how to start the job. `channels` independent sum channels. Defined in
+/// libalexrt_mpi, which binaries of one replica do not link.
+Status joinMpiJob(int expected, int channels,
+                  std::unique_ptr<Communicator> &out);
 
 } // namespace alexrt
 

@@ -709,3 +709,27 @@ func.func @f() {
 // expected-error @+1 {{'alex.profile_regions' must be an array of {layer, phase, flops} dictionaries}}
 module attributes {alex.profile_regions = [{layer = "conv1", phase = "forward"}]} {
 }
+
+// -----
+
+func.func @f(%g: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'alex.all_reduce' op sums over 2 or more replicas, got 1}}
+  %s = alex.all_reduce %g bucket 0 replicas 1 scale 1.0 : tensor<4xf32>
+  return %s : tensor<4xf32>
+}
+
+// -----
+
+func.func @f(%g: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'alex.all_reduce' op scale must be a positive number, got 0}}
+  %s = alex.all_reduce %g bucket 0 replicas 2 scale 0.0 : tensor<4xf32>
+  return %s : tensor<4xf32>
+}
+
+// -----
+
+func.func @f() {
+  // expected-error @+1 {{'alex.all_reduce' op needs at least one tensor to sum}}
+  "alex.all_reduce"() <{bucket = 0 : i64, replicas = 2 : i64, scale = 5.000000e-01 : f64}> : () -> ()
+  return
+}

@@ -119,6 +119,9 @@ module {
     %rows = alex.read_param @p rows [4, 8] : tensor<4x2x3x3xf32>
     // CHECK: alex.sgd_update @p rows [4, 8], %{{.*}}, %{{.*}} momentum
     alex.sgd_update @p rows [4, 8], %rows, %lr momentum 0.9 weight_decay 0.0005 : tensor<4x2x3x3xf32>
+    // The sums across replicas of --alex-replicate.
+    // CHECK: alex.all_reduce %{{.*}}, %{{.*}} bucket 1 replicas 4 scale 2.500000e-01 : tensor<4x2x3x3xf32>, tensor<2x3xf32>
+    %summed:2 = alex.all_reduce %rows, %taken bucket 1 replicas 4 scale 0.25 : tensor<4x2x3x3xf32>, tensor<2x3xf32>
     return
   }
 }

@@ -30,7 +30,7 @@ int main(int argc, char **argv) {
   }
   int dying = argc == 4 ? std::atoi(argv[3]) : -1;
   std::unique_ptr<Communicator> job;
-  Status joined = joinMpiJob(std::atoi(argv[1]), job);
+  Status joined = joinMpiJob(std::atoi(argv[1]), /*channels=*/2, job);
   if (!joined.ok()) {
     std::fprintf(stderr, "error: %s\n", joined.message().c_str());
     return 1;
@@ -46,23 +46,30 @@ int main(int argc, char **argv) {
       std::fprintf(stderr, "replica %d: %s wrong at %zu\n", me, what, at);
   };
 
-  // Two sums in flight at once, waited in the other order: element i of
-  // buffer b is (replica + 1) * (i % 97 + b), so the sum is
-  // n (n + 1) / 2 * (i % 97 + b).
-  std::vector<std::vector<float>> buffers(2, std::vector<float>(100003));
+  // Two sums in flight at once on each of two channels, waited in the
+  // other order: element i of buffer b is (replica + 1) * (i % 97 + b), so
+  // the sum is n (n + 1) / 2 * (i % 97 + b); the last one is scaled by 1/2.
+  std::vector<std::vector<float>> buffers(4, std::vector<float>(100003));
   std::vector<Communicator::Request> requests;
+  size_t last = buffers.size() - 1;
   for (size_t b = 0; b < buffers.size(); ++b) {
     for (size_t i = 0; i < buffers[b].size(); ++i)
       buffers[b][i] = float((me + 1) * int(i % 97 + b));
-    requests.push_back(job->startSum(buffers[b].data(), buffers[b].size()));
+    requests.push_back(job->startSum(int(b % 2), buffers[b].data(),
+                                     buffers[b].size(),
+                                     b == last ? 0.5f : 1.0f));
   }
   for (size_t b = buffers.size(); b-- > 0;) {
     Status waited = job->wait(requests[b]);
     expect(waited.ok(), "wait", b);
+    float scale = b == last ? 0.5f : 1.0f;
     for (size_t i = 0; i < buffers[b].size(); ++i)
-      expect(buffers[b][i] == float(n * (n + 1) / 2 * int(i % 97 + b)),
+      expect(buffers[b][i] == scale * float(n * (n + 1) / 2 * int(i % 97 + b)),
              "integer sum", i);
   }
+  double figures[2] = {double(me), 1.0};
+  expect(job->sumNow(figures, 2).ok(), "sumNow", 0);
+  expect(figures[0] == n * (n - 1) / 2.0 && figures[1] == n, "sumNow", 1);
   expect(!job->wait(requests[0]).ok(), "a second wait on one request", 0);
 
   // Random floats: whatever the rounding, every replica ends with the
@@ -72,7 +79,8 @@ int main(int argc, char **argv) {
   std::vector<float> noise(4096);
   for (float &v : noise)
     v = uniform(random);
-  expect(job->wait(job->startSum(noise.data(), noise.size())).ok(), "wait", 0);
+  expect(job->wait(job->startSum(0, noise.data(), noise.size())).ok(), "wait",
+         0);
   std::vector<float> first(noise);
   expect(job->broadcast(first.data(), first.size() * sizeof(float), 0).ok(),
          "broadcast", 0);

@@ -293,9 +293,11 @@ int main(int argc, char **argv) {
   }
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = alex::importModel(
-      sourceMgr, context,
-      batchSize ? std::optional<int64_t>(batchSize) : std::nullopt);
+  alex::RecipeOverrides overrides;
+  if (batchSize)
+    overrides.batch = batchSize;
+  OwningOpRef<ModuleOp> module =
+      alex::importModel(sourceMgr, context, overrides);
   if (!module)
     return 1;
   auto training =

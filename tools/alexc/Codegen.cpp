@@ -104,7 +104,8 @@ LogicalResult alex::writeObject(llvm::Module &module, llvm::StringRef path) {
 }
 
 LogicalResult alex::linkExecutable(llvm::StringRef object,
-                                   llvm::StringRef output, bool cuda) {
+                                   llvm::StringRef output, bool cuda,
+                                   bool replicated) {
   // The C++ compiler and link flags the project was built with drive the
   // link; the runtime libraries sit in the build's lib/ (or
   // $ALEXRT_LIBRARY_DIR).
@@ -118,6 +119,19 @@ LogicalResult alex::linkExecutable(llvm::StringRef object,
       "-Wl,-rpath," + llvm::sys::path::parent_path(openmp).str();
   llvm::SmallVector<llvm::StringRef> args = {
       driver, "-o", output, object, libraryFlag, "-lalexrt_main"};
+  // The communicators whole: the runtime reaches them through weak
+  // references, which would not pull them out of an archive.
+  llvm::SmallVector<llvm::StringRef> mpiLibraries, ncclLibraries;
+  if (replicated) {
+    args.push_back("-Wl,--whole-archive");
+    if (cuda)
+      args.push_back("-lalexrt_nccl");
+    args.append({"-lalexrt_mpi", "-Wl,--no-whole-archive"});
+    llvm::StringRef(ALEXRT_MPI_LIBRARIES).split(mpiLibraries, '|', -1, false);
+    if (cuda)
+      llvm::StringRef(ALEXRT_NCCL_LIBRARIES)
+          .split(ncclLibraries, '|', -1, false);
+  }
   if (cuda) {
     args.append({"-lalexrt_cuda", "-lalexrt"});
     llvm::SmallVector<llvm::StringRef> cudaLibraries;
@@ -129,6 +143,8 @@ LogicalResult alex::linkExecutable(llvm::StringRef object,
     // where it was at build time.
     args.append({"-lalexrt_cpu", "-lalexrt", openmp, openmpPath, "-ldnnl"});
   }
+  args.append(ncclLibraries.begin(), ncclLibraries.end());
+  args.append(mpiLibraries.begin(), mpiLibraries.end());
   llvm::SmallVector<llvm::StringRef> imageLibraries;
   llvm::StringRef(ALEXRT_IMAGE_LIBRARIES).split(imageLibraries, '|', -1, false);
   args.append(imageLibraries.begin(), imageLibraries.end());

@@ -26,10 +26,11 @@ std::unique_ptr<llvm::Module> translateForHost(mlir::ModuleOp module,
 mlir::LogicalResult writeObject(llvm::Module &module, llvm::StringRef path);
 
 /// Links `object` with the runtime (its train/eval/bench main, zlib, and
-/// OpenBLAS, or with `cuda` the CUDA runtime and cuBLAS) into the
-/// executable `output`.
+/// OpenBLAS, or with `cuda` the CUDA runtime and cuBLAS; with `replicated`
+/// Open MPI, and on CUDA NCCL) into the executable `output`.
 mlir::LogicalResult linkExecutable(llvm::StringRef object,
-                                   llvm::StringRef output, bool cuda);
+                                   llvm::StringRef output, bool cuda,
+                                   bool replicated);
 
 /// The CUDA toolkit to build GPU binaries with: $CUDA_HOME, else the one
 /// this alexc was configured with, if it has ptxas.

@@ -53,6 +53,11 @@ ExchangeCount alex::countExchanges(func::FuncOp function) {
       ++count.reduceScatters;
       count.reduceScatterBytes += (int64_t(scatter.getDevices()) - 1) *
                                   bytesOf(scatter.getBlock().getType());
+    } else if (auto sum = dyn_cast<AllReduceOp>(op)) {
+      ++count.allReduces;
+      count.replicas = int64_t(sum.getReplicas());
+      for (Value grad : sum.getGrads())
+        count.allReduceBytes += bytesOf(grad.getType());
     }
   });
   return count;

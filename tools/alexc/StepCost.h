@@ -26,14 +26,19 @@ struct KernelCount {
 /// constant trip counts (alexc's do), others count once.
 KernelCount countKernels(mlir::func::FuncOp function);
 
-/// What a device function receives from the other devices per call.
+/// What a device function receives from the other devices per call, and
+/// what it sums across replicas.
 struct ExchangeCount {
   int64_t allGathers = 0, allGatherBytes = 0;
   int64_t reduceScatters = 0, reduceScatterBytes = 0;
+  /// alex.all_reduce ops (buckets), the bytes of the tensors they sum, and
+  /// across how many replicas.
+  int64_t allReduces = 0, allReduceBytes = 0, replicas = 1;
 };
 
 /// Counts the exchanges of a device function on tensors (--alex-partition)
-/// and the bytes it receives through them: the other devices' blocks.
+/// and the bytes it receives through them: the other devices' blocks; and
+/// its sums across replicas (--alex-replicate).
 ExchangeCount countExchanges(mlir::func::FuncOp function);
 
 /// Bytes an alex function on tensors moves between its ops: each op reads

@@ -106,6 +106,16 @@ static LogicalResult printCosts(ModuleOp module, llvm::raw_ostream &os,
          << " bytes by " << received.allGathers << " all-gathers, "
          << withCommas(received.reduceScatterBytes) << " bytes by "
          << received.reduceScatters << " reduce-scatters\n";
+    if (received.allReduces) {
+      // A ring all-reduce sends and receives 2 (R - 1) / R of the bytes.
+      int64_t r = received.replicas;
+      os << "    sums " << withCommas(received.allReduceBytes)
+         << " bytes of gradients across " << r << " replicas in "
+         << received.allReduces << " all-reduce"
+         << (received.allReduces == 1 ? "" : "s") << " (each replica sends "
+         << mebibytes(received.allReduceBytes * 2 * (r - 1) / r)
+         << " and receives as much)\n";
+    }
   }
   return success();
 }
@@ -150,16 +160,19 @@ LogicalResult alex::printSummary(ModuleOp module, llvm::raw_ostream &os,
     shapeWidth = std::max(shapeWidth, row.shape.size());
   }
 
-  int64_t batch = 0, devices = 1;
+  int64_t batch = 0, devices = 1, replicas = 1;
   if (auto training = module->getAttrOfType<TrainingAttr>(kTrainingAttrName)) {
     batch = training.getBatch();
     devices = training.getDevices();
+    replicas = training.getReplicas();
   }
   os << "model " << module.getName().value_or("<unnamed>") << ": "
      << rows.size() << " layers";
   if (batch)
     os << ", batch " << batch << ", " << devices
        << (devices == 1 ? " device" : " devices");
+  if (replicas > 1)
+    os << " x " << replicas << " replicas of " << batch / replicas << " images";
   os << "\n\n";
 
   auto line = [&](llvm::StringRef name, llvm::StringRef op,

@@ -129,6 +129,14 @@ static cl::opt<int64_t>
             cl::init(0), cl::sub(compileCommand), cl::sub(summaryCommand),
             cl::cat(alexcOptions));
 
+static cl::opt<int64_t> replicas(
+    "replicas",
+    cl::desc("Data-parallel replicas, one process each under mpirun, each "
+             "computing batch / replicas images a step (default: the "
+             "model's `replicas`)"),
+    cl::init(0), cl::sub(compileCommand), cl::sub(summaryCommand),
+    cl::cat(alexcOptions));
+
 static cl::opt<bool> checkBounds(
     "check-bounds",
     cl::desc("Check every buffer access of the compiled code at run time "
@@ -171,12 +179,21 @@ static bool readInput(llvm::SourceMgr &sourceMgr) {
 /// The module for the input, from .model source or IR; null after errors.
 static OwningOpRef<ModuleOp> loadModule(llvm::SourceMgr &sourceMgr,
                                         MLIRContext &context) {
-  if (isMLIRInput())
+  if (isMLIRInput()) {
+    if (replicas.getNumOccurrences()) {
+      llvm::WithColor::error(llvm::errs(), "alexc")
+          << "--replicas needs a .model input (IR has its batch per replica "
+             "built in; run --alex-replicate on it instead)\n";
+      return nullptr;
+    }
     return parseSourceFile<ModuleOp>(sourceMgr, &context);
-  std::optional<int64_t> batch;
+  }
+  alex::RecipeOverrides overrides;
   if (batchOverride.getNumOccurrences())
-    batch = batchOverride;
-  return alex::importModel(sourceMgr, context, batch);
+    overrides.batch = batchOverride;
+  if (replicas.getNumOccurrences())
+    overrides.replicas = replicas;
+  return alex::importModel(sourceMgr, context, overrides);
 }
 
 /// The output path: -o, else stdout for text, else `default`.
@@ -261,6 +278,12 @@ static LogicalResult chooseTarget(alex::PipelineOptions &options) {
   return success();
 }
 
+/// Whether `module` (at the LLVM stage) sums across replicas: built for
+/// more than one (--alex-replicate).
+static bool replicated(ModuleOp module) {
+  return module.lookupSymbol("alexrt_replica_sum_start") != nullptr;
+}
+
 /// Object file and executable: translate, optimize, emit, link.
 static int writeBinary(ModuleOp module) {
   llvm::LLVMContext llvmContext;
@@ -286,7 +309,8 @@ static int writeBinary(ModuleOp module) {
   llvm::FileRemover removeObject(object);
   if (failed(alex::writeObject(*llvmModule, object)) ||
       failed(alex::linkExecutable(object, outputPath(stem),
-                                  linkedTarget == alex::CodeTarget::CUDA)))
+                                  linkedTarget == alex::CodeTarget::CUDA,
+                                  replicated(module))))
     return 1;
   return 0;
 }
@@ -356,6 +380,11 @@ int main(int argc, char **argv) {
     llvm::WithColor::error(llvm::errs(), "alexc")
         << "--batch must be a positive number of images, got " << batchOverride
         << "\n";
+    return 1;
+  }
+  if (replicas.getNumOccurrences() && (replicas < 1 || replicas > 65536)) {
+    llvm::WithColor::error(llvm::errs(), "alexc")
+        << "--replicas must be 1 to 65536 processes, got " << replicas << "\n";
     return 1;
   }
 

@@ -1,0 +1,95 @@
+//===- Replicas.cpp - the job, and the sums generated code starts ---------===//
+
+#include "runtime/replicas/Replicas.h"
+
+#include "runtime/DevicePool.h"
+#include "runtime/Target.h"
+#include "runtime/alexrt.h"
+
+#include <cstdio>
+#include <map>
+#include <vector>
+
+namespace alexrt {
+// Weak: libalexrt_mpi is linked (whole) only into replicated binaries.
+__attribute__((weak)) Status joinMpiJob(int expected, int channels,
+                                        std::unique_ptr<Communicator> &out);
+} // namespace alexrt
+
+using namespace alexrt;
+
+namespace {
+
+/// The MPI job, and what the step sums device buffers through (the job
+/// itself on the CPU, NCCL on the CUDA target).
+std::unique_ptr<Communicator> job, stepSums;
+/// Per device of the step: each bucket's sums in flight.
+std::vector<std::map<int32_t, std::vector<Communicator::Request>>> inFlight;
+
+Communicator &sums() { return stepSums ? *stepSums : *job; }
+
+} // namespace
+
+Status alexrt::joinReplicaJob(const ModelInfo &model) {
+  if (model.replicas <= 1 || job)
+    return Status::success();
+  if (!joinMpiJob)
+    return Status::error("this binary was compiled for " +
+                         std::to_string(model.replicas) +
+                         " replicas but without the MPI runtime");
+  int devices = int(std::max<int64_t>(1, model.devices));
+  if (Status joined = joinMpiJob(int(model.replicas), devices, job);
+      !joined.ok())
+    return joined;
+  inFlight.assign(size_t(devices), {});
+  return openStepSums(*job, devices, stepSums);
+}
+
+Communicator *alexrt::replicaJob() { return job.get(); }
+
+int alexrt::replicaIndex() { return job ? job->replica() : 0; }
+
+int alexrt::replicaCount() { return job ? job->replicas() : 1; }
+
+void alexrt::sumOverReplicas(double *data, size_t count) {
+  if (!job)
+    return;
+  if (Status status = job->sumNow(data, count); !status.ok()) {
+    std::fprintf(stderr, "error: %s\n", status.message().c_str());
+    job->abort(1);
+  }
+}
+
+int alexrt::endReplicaJob(int code) {
+  if (job && code != 0) {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    job->abort(code);
+  }
+  stepSums.reset();
+  job.reset(); // MPI_Finalize
+  return code;
+}
+
+extern "C" int32_t alexrt_replica_index(void) { return replicaIndex(); }
+
+extern "C" void alexrt_replica_sum_start(int32_t bucket, float *data,
+                                         int64_t count, float scale) {
+  int device = currentDevice();
+  inFlight[size_t(device)][bucket].push_back(
+      sums().startSum(device, data, size_t(count), scale));
+}
+
+extern "C" void alexrt_replica_sum_wait(int32_t bucket) {
+  auto &buckets = inFlight[size_t(currentDevice())];
+  auto found = buckets.find(bucket);
+  if (found == buckets.end())
+    return;
+  for (Communicator::Request request : found->second)
+    if (Status status = sums().wait(request); !status.ok()) {
+      std::fprintf(stderr, "error: summing gradients across replicas: %s\n",
+                   status.message().c_str());
+      job->abort(1);
+    }
+  buckets.erase(found);
+}
