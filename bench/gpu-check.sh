@@ -14,8 +14,13 @@
 # CUDA executable for one step, and compares its weights and momenta
 # (after one step from zero momenta: the gradient plus weight decay) with
 # the CPU's, 2 towers with 1, and runs one step under compute-sanitizer
-# memcheck. Results go to $OUT (or bench/gpu-job/out). Exit status: 0 if
-# every check passed.
+# memcheck. Then the CUDA graph path: three steps replayed as a graph
+# against the same three steps launched one by one (ALEXRT_CUDA_GRAPH=0),
+# and the paper net's step at batch 128 (1 device, fp32 and TF32) timed
+# both ways next to alexc's roofline estimate for the GPU the job runs on
+# (estimate.txt, written by `build` for the H100 and the H200: the GPU
+# machine has no alexc). Results go to $OUT (or bench/gpu-job/out). Exit
+# status: 0 if every check passed.
 set -u
 cd "$(dirname "$0")/.."
 job=bench/gpu-job
@@ -41,6 +46,17 @@ if [ "${1:-}" = build ]; then
   compile --target=cuda --devices=1 -o "$job/paper-cuda1"
   compile --target=cuda --devices=2 -o "$job/paper-cuda2"
   compile --target=cuda --devices=2 --precision=tf32 -o "$job/paper-cuda2-tf32"
+  # The step as the paper runs it, for timing, and the estimate of it.
+  for precision in fp32 tf32; do
+    "$build/bin/alexc" compile models/alexnet.model --target=cuda --devices=1 \
+      --precision=$precision -o "$job/paper128-$precision"
+    for gpu in h100 h200; do
+      "$build/bin/alexc" summary models/alexnet.model --target=cuda --devices=1 \
+        --precision=$precision --gpu=$gpu |
+        sed -n "s/.*step \([0-9.]*\) ms launched one by one, \([0-9.]*\) ms as one CUDA graph/$gpu $precision \1 \2/p" \
+        >> "$job/estimate.txt"
+    done
+  done
   cp "$build/bin/alex-weights-diff" "$job/"
   echo "bench/gpu-job ready: $(du -sh "$job" | cut -f1)"
   exit 0
@@ -83,11 +99,41 @@ check cuda2-vs-cuda1 paper-cuda2 "$weights/paper-cuda1.fb" 1e-4
 # per product, accumulated in fp32): the bound allowed for one step.
 check tf32-vs-cpu paper-cuda2-tf32 "$weights/cpu.fb" 2e-2
 
+# The graph path computes what the eager one does: three steps each.
+three=(train --dataset synthetic --limit 24 --test-limit 8 --epochs 1 --force)
+if "$job/paper-cuda2" "${three[@]}" --weights "$weights/graph.fb" > "$out/graph.log" 2>&1 &&
+   ALEXRT_CUDA_GRAPH=0 "$job/paper-cuda2" "${three[@]}" --weights "$weights/eager.fb" \
+     > "$out/eager.log" 2>&1 &&
+   "$job/alex-weights-diff" "$weights/graph.fb" "$weights/eager.fb" --tolerance 1e-6 \
+     > "$out/graph-vs-eager.diff"; then
+  echo "graph-vs-eager (3 steps, 2 devices): $(tail -1 "$out/graph-vs-eager.diff")" | tee -a "$out/summary.txt"
+else
+  echo "graph-vs-eager: FAIL (see graph.log, eager.log, graph-vs-eager.diff)" | tee -a "$out/summary.txt"
+  status=1
+fi
+
+# Step time at batch 128 against the estimate for this GPU.
+case "$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)" in
+  *H200*) gpu=h200 ;; *) gpu=h100 ;;
+esac
+ms() { grep -o '"ms_per_step": [0-9.]*' "$1" | grep -o '[0-9.]*$'; }
+for precision in fp32 tf32; do
+  "$job/paper128-$precision" bench --steps 20 --warmup 3 > "$out/bench-graph-$precision.json" 2>/dev/null &&
+  ALEXRT_CUDA_GRAPH=0 "$job/paper128-$precision" bench --steps 20 --warmup 3 \
+    > "$out/bench-eager-$precision.json" 2>/dev/null ||
+    { echo "bench $precision: FAIL" | tee -a "$out/summary.txt"; status=1; continue; }
+  read -r _ _ eager graph < <(grep "^$gpu $precision " "$job/estimate.txt")
+  echo "paper net, batch 128, 1 device, $precision: $(ms "$out/bench-graph-$precision.json") ms as a graph (estimate $graph), $(ms "$out/bench-eager-$precision.json") ms launched one by one (estimate $eager)" |
+    tee -a "$out/summary.txt"
+done
+
 sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
 if [ -x "$sanitizer" ]; then
+  # Two steps: the first launched kernel by kernel, the second as a graph.
   if "$sanitizer" --tool memcheck --error-exitcode 1 "$job/paper-cuda2" \
-      "${step[@]}" --weights "$weights/memcheck.fb" > "$out/memcheck.log" 2>&1; then
-    echo "memcheck (2 devices, one step): clean" | tee -a "$out/summary.txt"
+      train --dataset synthetic --limit 16 --test-limit 8 --epochs 1 --force \
+      --weights "$weights/memcheck.fb" > "$out/memcheck.log" 2>&1; then
+    echo "memcheck (2 devices, two steps, eager and graph): clean" | tee -a "$out/summary.txt"
   else
     echo "memcheck: FAIL (see memcheck.log)" | tee -a "$out/summary.txt"
     status=1

@@ -144,6 +144,13 @@ def AlexLowerToLoops : Pass<"alex-lower-to-loops", "mlir::ModuleOp"> {
     module global, `alexrt_device_barrier`, then `alexrt_exchange_copy`
     from the other devices' globals.
   }];
+  let options = [
+    Option<"gpuKernels", "gpu-kernels", "bool", /*default=*/"false",
+           "Shape the work for a GPU: convolutions as one GEMM per group "
+           "over as many images as a 512 MiB im2col buffer holds (not the "
+           "CPU's cache-sized chunks), and every SGD update of a step in "
+           "one loop nest">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
     "::mlir::LLVM::LLVMDialect", "::mlir::math::MathDialect",

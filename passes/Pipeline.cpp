@@ -127,7 +127,9 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
     AlexExportModelOptions exportOptions;
     exportOptions.tf32 = options.tf32;
     pm.addPass(createAlexExportModel(exportOptions));
-    pm.addPass(createAlexLowerToLoops());
+    AlexLowerToLoopsOptions loops;
+    loops.gpuKernels = options.target != CodeTarget::CPU;
+    pm.addPass(createAlexLowerToLoops(loops));
     pm.addPass(createAlexPlanMemory());
     pm.addPass(mlir::createCanonicalizerPass());
     pm.addPass(mlir::createCSEPass());

@@ -25,6 +25,11 @@ Status alexrt::openTarget(const ModelInfo &) { return Status::success(); }
 
 bool alexrt::deviceIsHost() { return true; }
 
+void alexrt::runEntryPoint(void (*entry)(void **),
+                           std::vector<void *> &buffers) {
+  entry(buffers.data());
+}
+
 Status alexrt::openStepSums(Communicator &, int,
                             std::unique_ptr<Communicator> &out) {
   out = nullptr; // Device buffers are host memory: MPI sums them.

@@ -146,7 +146,7 @@ float Session::run(void (*entry)(void **), bool training, const float *images,
   }
   args.push_back(host ? (void *)&loss : deviceLoss.memory);
   args.push_back(host ? (void *)logits : deviceLogits.memory);
-  entry(args.data());
+  runEntryPoint(entry, args);
   if (!host) {
     copyToHost(&loss, deviceLoss.memory, sizeof(loss));
     copyToHost(logits, deviceLogits.memory, logitBytes);

@@ -14,6 +14,7 @@
 #include "runtime/replicas/Communicator.h"
 
 #include <cstddef>
+#include <vector>
 
 namespace alexrt {
 
@@ -39,6 +40,11 @@ void copyToHost(void *host, const void *device, size_t bytes);
 /// buffers are host memory `job` sums itself; NCCL on the CUDA target.
 Status openStepSums(Communicator &job, int devices,
                     std::unique_ptr<Communicator> &out);
+
+/// Runs one call of a generated entry point on `buffers`: a plain call on
+/// the CPU; on the CUDA target the call's GPU work, captured once as a
+/// CUDA graph and replayed (runtime/cuda/CudaGraphs.cpp).
+void runEntryPoint(void (*entry)(void **), std::vector<void *> &buffers);
 
 /// A description of the device for `info` and logs ("NVIDIA H100 ...").
 std::string deviceDescription();

@@ -2,7 +2,10 @@
 //
 // The CUDA target's workspaces and exchange buffers are module globals on
 // the host; kernels and cuBLAS need device memory. Each use of such a
-// global's address asks the runtime for the device memory standing for it.
+// global's address asks the runtime for the device memory standing for it,
+// and the host global shrinks to one byte: only its address is used (a
+// step's workspace of a gigabyte or more would otherwise sit in the
+// executable's .bss, past what 32-bit relative addressing reaches).
 //
 //===----------------------------------------------------------------------===//
 
@@ -38,6 +41,7 @@ struct DeviceGlobals : public alex::impl::AlexDeviceGlobalsBase<DeviceGlobals> {
     auto pointer = LLVM::LLVMPointerType::get(module.getContext());
     auto i64 = top.getI64Type();
     LLVM::LLVMFuncOp runtime;
+    llvm::SetVector<LLVM::GlobalOp> moved;
     WalkResult result = module.walk([&](LLVM::AddressOfOp address) {
       if (address->getParentOfType<gpu::GPUModuleOp>())
         return WalkResult::advance();
@@ -65,10 +69,18 @@ struct DeviceGlobals : public alex::impl::AlexDeviceGlobalsBase<DeviceGlobals> {
       auto call = LLVM::CallOp::create(b, loc, runtime,
                                        ValueRange{address.getResult(), size});
       address.getResult().replaceAllUsesExcept(call.getResult(), call);
+      moved.insert(global);
       return WalkResult::advance();
     });
     if (result.wasInterrupted())
-      signalPassFailure();
+      return signalPassFailure();
+    for (LLVM::GlobalOp global : moved) {
+      // Its zero initializer, if any, goes too: the device memory is the
+      // runtime's (alexrt_global_memory zeroes it).
+      global.getInitializerRegion().getBlocks().clear();
+      global.removeValueAttr();
+      global.setGlobalType(top.getI8Type());
+    }
   }
 };
 

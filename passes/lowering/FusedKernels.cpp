@@ -30,7 +30,7 @@ static void storeArgmax(LoopBuilder &lb, Value first, int64_t window,
 }
 
 void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
-                     ArrayRef<Value> out) {
+                     ArrayRef<Value> out, const ConvChunking &chunking) {
   Value x = in[0], w = in[1], b = in[2], y = out[0];
   LRNParamsAttr lrn = op.getLrnAttr();
   PoolParamsAttr pool = op.getPoolAttr();
@@ -43,7 +43,7 @@ void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
   int64_t batch = bufferShape(x)[0];
   ConvShape s =
       convShape(x, w, conv, op.getStride(), op.getPad(), op.getGroups());
-  int64_t images = imagesPerGemm(s, batch);
+  int64_t images = imagesPerGemm(s, batch, chunking);
   Value z = chunkOutputBuffer(lb, s, images), cols = colsBuffer(lb, s, images);
   // LRN then pooling: the chunk's LRN output, between the two.
   Value normalized = lrn && pool ? chunkOutputBuffer(lb, s, images) : Value();

@@ -4,14 +4,14 @@
 #define ALEX_PASSES_LOWERING_FUSEDKERNELS_H
 
 #include "dialect/AlexDialect.h"
-#include "passes/lowering/LoopBuilder.h"
+#include "passes/lowering/KernelParts.h"
 
 namespace alex {
 
 // Each emits the loops of one fused op; `in` and `out` are the buffers of
 // its operands and results, in order.
 void convBlock(LoopBuilder &lb, ConvBlockOp op, llvm::ArrayRef<mlir::Value> in,
-               llvm::ArrayRef<mlir::Value> out);
+               llvm::ArrayRef<mlir::Value> out, const ConvChunking &chunking);
 void convBlockGrad(LoopBuilder &lb, ConvBlockGradOp op,
                    llvm::ArrayRef<mlir::Value> in,
                    llvm::ArrayRef<mlir::Value> out);

@@ -11,6 +11,8 @@
 
 #include "passes/lowering/LoopBuilder.h"
 
+#include <limits>
+
 namespace alex {
 
 /// The static shape of a buffer.
@@ -35,10 +37,26 @@ ConvShape convShape(mlir::Value input, mlir::Value filter,
                     llvm::ArrayRef<int64_t> output, int64_t stride, int64_t pad,
                     int64_t groups);
 
-/// Images a convolution's GEMMs take at once (a divisor of `batch`): side
-/// by side, they make the GEMMs large enough to run near peak while the
-/// im2col buffer stays a few MiB.
-int64_t imagesPerGemm(const ConvShape &s, int64_t batch);
+/// How many images a convolution's GEMMs may take at once: at most
+/// `maxColumns` GEMM columns and an im2col buffer of `maxColsFloats`.
+struct ConvChunking {
+  int64_t maxColumns, maxColsFloats;
+
+  /// A CPU: GEMMs get efficient from a few thousand columns on; past that,
+  /// a larger im2col buffer only leaves the caches (2 MiB).
+  static ConvChunking cpu() { return {2048, int64_t(1) << 19}; }
+  /// A GPU: one GEMM per group over as many images as a 512 MiB im2col
+  /// buffer holds (the whole batch for most layers), so a layer is a few
+  /// launches, not a few per image.
+  static ConvChunking gpu() {
+    return {std::numeric_limits<int64_t>::max(), int64_t(1) << 27};
+  }
+};
+
+/// Images a convolution's GEMMs take at once: the largest divisor of
+/// `batch` within `chunking`'s limits (at least 1).
+int64_t imagesPerGemm(const ConvShape &s, int64_t batch,
+                      const ConvChunking &chunking);
 
 /// The patch-by-pixel matrices of images n0 .. n0 + images - 1, group `g`
 /// (zero outside the image), side by side into `cols`, a colsBuffer.

@@ -213,14 +213,12 @@ ConvShape alex::convShape(Value input, Value filter,
           output[2], output[3], stride, pad,  groups};
 }
 
-int64_t alex::imagesPerGemm(const ConvShape &s, int64_t batch) {
-  // GEMMs get efficient from a few thousand columns on; past that, a
-  // larger im2col buffer only leaves the caches.
-  constexpr int64_t kColumns = 2048, kColsFloats = int64_t(1) << 19;
+int64_t alex::imagesPerGemm(const ConvShape &s, int64_t batch,
+                            const ConvChunking &chunking) {
   int64_t best = 1;
   for (int64_t images = 2; images <= batch; ++images)
-    if (batch % images == 0 && images * s.pixels() <= kColumns &&
-        images * s.pixels() * s.patch() <= kColsFloats)
+    if (batch % images == 0 && images * s.pixels() <= chunking.maxColumns &&
+        images * s.pixels() * s.patch() <= chunking.maxColsFloats)
       best = images;
   return best;
 }
@@ -338,10 +336,10 @@ private:
 } // namespace
 
 static void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b,
-                   Value y) {
+                   Value y, const ConvChunking &chunking) {
   ConvShape s =
       convShape(x, w, shapeOf(y), op.getStride(), op.getPad(), op.getGroups());
-  int64_t batch = shapeOf(x)[0], images = imagesPerGemm(s, batch);
+  int64_t batch = shapeOf(x)[0], images = imagesPerGemm(s, batch, chunking);
   Value z = chunkOutputBuffer(lb, s, images), cols = colsBuffer(lb, s, images);
   forEachChunk(lb, batch, images, [&](Value n0) {
     convChunk(lb, s, x, w, b, n0, images, cols, z);
@@ -360,10 +358,10 @@ static void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b,
 /// this orientation as fast or faster (alexnet-fmnist's conv2, 2400 x 256 x
 /// 676: 2.1 against 2.9 ms an image on this project's machine).
 static void conv2dGradFilter(LoopBuilder &lb, Conv2DGradFilterOp op, Value x,
-                             Value dy, Value dw) {
+                             Value dy, Value dw, const ConvChunking &chunking) {
   ConvShape s = convShape(x, dw, shapeOf(dy), op.getStride(), op.getPad(),
                           op.getGroups());
-  int64_t batch = shapeOf(x)[0], images = imagesPerGemm(s, batch);
+  int64_t batch = shapeOf(x)[0], images = imagesPerGemm(s, batch, chunking);
   int64_t columns = images * s.pixels(), filters = s.filtersPerGroup();
   Value transposed = lb.alloc(MemRefType::get({s.groups, s.patch(), filters},
                                               lb.builder().getF32Type()));
@@ -392,11 +390,11 @@ static void conv2dGradFilter(LoopBuilder &lb, Conv2DGradFilterOp op, Value x,
 /// dcols = W_g^T dy_g for a chunk of images, then each input pixel gathers
 /// the columns it fed.
 static void conv2dGradInput(LoopBuilder &lb, Conv2DGradInputOp op, Value dy,
-                            Value w, Value dx) {
+                            Value w, Value dx, const ConvChunking &chunking) {
   ConvShape s = convShape(dx, w, shapeOf(dy), op.getStride(), op.getPad(),
                           op.getGroups());
   int64_t k = s.kernel;
-  int64_t batch = shapeOf(dx)[0], images = imagesPerGemm(s, batch);
+  int64_t batch = shapeOf(dx)[0], images = imagesPerGemm(s, batch, chunking);
   int64_t columns = images * s.pixels();
   Value cols = colsBuffer(lb, s, images);
   ChunkRows rows(lb, s, images);
@@ -468,24 +466,38 @@ void alex::dense(LoopBuilder &lb, Value x, Value w, Value b, Value y) {
 /// bias_grad: sum over every dimension but 1.
 void alex::biasGrad(LoopBuilder &lb, Value dy, Value db) {
   llvm::ArrayRef<int64_t> shape = shapeOf(dy);
-  lb.parallel({shape[1]}, [&](ValueRange channel) {
-    // Nested sequential sums over the other dimensions, outermost first.
-    std::function<Value(size_t, llvm::SmallVector<Value>, Value)> sumFrom =
-        [&](size_t dim, llvm::SmallVector<Value> at, Value acc) -> Value {
-      if (dim == shape.size())
+  int64_t batch = shape[0], channels = shape[1];
+  // Sums over the batch of `perImage(n, c)`, one channel a thread.
+  auto sumImages = [&](llvm::function_ref<Value(Value, Value)> perImage) {
+    lb.parallel({channels}, [&](ValueRange c) {
+      Value sum = lb.reduce(batch, lb.f32(0), [&](Value n, Value acc) {
+        return lb.fadd(acc, perImage(n, c[0]));
+      });
+      lb.store(sum, db, c);
+    });
+  };
+  if (shape.size() == 2)
+    return sumImages([&](Value n, Value c) { return lb.load(dy, {n, c}); });
+  // An image's plane first, one (image, channel) a thread, then the planes'
+  // sums: batch x channels threads do most of the work, not channels.
+  Value planes =
+      lb.alloc(MemRefType::get({batch, channels}, lb.builder().getF32Type()));
+  lb.parallel({batch, channels}, [&](ValueRange ivs) {
+    // Nested sequential sums over the plane's dimensions, outermost first.
+    std::function<Value(llvm::SmallVector<Value>, Value)> sumFrom =
+        [&](llvm::SmallVector<Value> at, Value acc) -> Value {
+      if (at.size() == shape.size())
         return lb.fadd(acc, lb.load(dy, at));
-      if (dim == 1) {
-        at.push_back(channel[0]);
-        return sumFrom(dim + 1, at, acc);
-      }
-      return lb.reduce(shape[dim], acc, [&](Value i, Value inner) {
+      return lb.reduce(shape[at.size()], acc, [&](Value i, Value inner) {
         llvm::SmallVector<Value> next = at;
         next.push_back(i);
-        return sumFrom(dim + 1, next, inner);
+        return sumFrom(next, inner);
       });
     };
-    lb.store(sumFrom(0, {}, lb.f32(0)), db, channel);
+    lb.store(sumFrom({ivs[0], ivs[1]}, lb.f32(0)), planes, ivs);
   });
+  sumImages([&](Value n, Value c) { return lb.load(planes, {n, c}); });
+  memref::DeallocOp::create(lb.builder(), planes);
 }
 
 //===----------------------------------------------------------------------===//
@@ -517,13 +529,20 @@ static Value labelIndex(LoopBuilder &lb, Value labels, Value n) {
 static void softmaxCrossEntropy(LoopBuilder &lb, Value logits, Value labels,
                                 Value loss) {
   int64_t batch = shapeOf(logits)[0];
-  Value total = lb.reduce(batch, lb.f32(0), [&](Value n, Value acc) {
+  // Each row's loss on its own thread, then their sum in row order.
+  Value rows = lb.alloc(MemRefType::get({batch}, lb.builder().getF32Type()));
+  lb.parallel({batch}, [&](ValueRange row) {
+    Value n = row[0];
     auto [max, sum] = softmaxStats(lb, logits, n);
     Value logSum = lb.fadd(math::LogOp::create(lb.builder(), sum), max);
     Value picked = lb.load(logits, {n, labelIndex(lb, labels, n)});
-    return lb.fadd(acc, lb.fsub(logSum, picked));
+    lb.store(lb.fsub(logSum, picked), rows, row);
+  });
+  Value total = lb.reduce(batch, lb.f32(0), [&](Value n, Value acc) {
+    return lb.fadd(acc, lb.load(rows, {n}));
   });
   lb.store(lb.fdiv(total, lb.f32(double(batch))), loss, {});
+  memref::DeallocOp::create(lb.builder(), rows);
 }
 
 static void softmaxCrossEntropyGrad(LoopBuilder &lb, Value logits, Value labels,
@@ -632,19 +651,55 @@ static void dropoutMask(LoopBuilder &lb, DropoutMaskOp op, Value step,
 // SGD
 //===----------------------------------------------------------------------===//
 
-static void sgdUpdate(LoopBuilder &lb, SGDUpdateOp op, Value param,
-                      Value momentum, Value grad, Value lr) {
+/// The paper's update of element `ivs` of one parameter.
+static void sgdStep(LoopBuilder &lb, const SGDUpdateBuffers &u, Value rate,
+                    ValueRange ivs) {
+  SGDUpdateOp op = u.op;
   double m = op.getMomentum().convertToDouble();
   double decay = op.getWeightDecay().convertToDouble();
-  Value rate = lb.load(lr, {});
   Value decayRate = lb.fmul(lb.f32(decay), rate);
-  lb.parallel(shapeOf(param), [&](ValueRange ivs) {
-    Value w = lb.load(param, ivs);
-    Value v = lb.fsub(lb.fsub(lb.fmul(lb.f32(m), lb.load(momentum, ivs)),
-                              lb.fmul(decayRate, w)),
-                      lb.fmul(rate, lb.load(grad, ivs)));
-    lb.store(v, momentum, ivs);
-    lb.store(lb.fadd(w, v), param, ivs);
+  Value w = lb.load(u.param, ivs);
+  Value v = lb.fsub(lb.fsub(lb.fmul(lb.f32(m), lb.load(u.momentum, ivs)),
+                            lb.fmul(decayRate, w)),
+                    lb.fmul(rate, lb.load(u.grad, ivs)));
+  lb.store(v, u.momentum, ivs);
+  lb.store(lb.fadd(w, v), u.param, ivs);
+}
+
+static void sgdUpdate(LoopBuilder &lb, const SGDUpdateBuffers &u) {
+  Value rate = lb.load(u.lr, {});
+  lb.parallel(shapeOf(u.param),
+              [&](ValueRange ivs) { sgdStep(lb, u, rate, ivs); });
+}
+
+void alex::sgdUpdates(LoopBuilder &lb, llvm::ArrayRef<SGDUpdateBuffers> all) {
+  // Element i of the concatenation belongs to the parameter whose range
+  // holds it: one launch for every parameter (a GPU's "multi-tensor
+  // apply"), each element updated as alone.
+  int64_t total = 0;
+  for (const SGDUpdateBuffers &u : all)
+    total += cast<MemRefType>(u.param.getType()).getNumElements();
+  lb.parallel({total}, [&](ValueRange linear) {
+    int64_t first = 0;
+    for (const SGDUpdateBuffers &u : all) {
+      llvm::ArrayRef<int64_t> shape = shapeOf(u.param);
+      int64_t count = cast<MemRefType>(u.param.getType()).getNumElements();
+      Value inside = lb.both(
+          lb.cmpi(arith::CmpIPredicate::sge, linear[0], lb.index(first)),
+          lb.cmpi(arith::CmpIPredicate::slt, linear[0],
+                  lb.index(first + count)));
+      lb.when(inside, [&] {
+        Value rest = lb.sub(linear[0], lb.index(first));
+        llvm::SmallVector<Value> ivs(shape.size());
+        for (size_t d = shape.size(); d-- > 0;) {
+          ivs[d] =
+              arith::RemUIOp::create(lb.builder(), rest, lb.index(shape[d]));
+          rest = arith::DivUIOp::create(lb.builder(), rest, lb.index(shape[d]));
+        }
+        sgdStep(lb, u, lb.load(u.lr, {}), ivs);
+      });
+      first += count;
+    }
   });
 }
 
@@ -695,15 +750,15 @@ LogicalResult alex::emitKernel(LoopBuilder &lb, Operation *op,
         return success();
       })
       .Case([&](Conv2DOp conv) {
-        conv2d(lb, conv, in[0], in[1], in[2], out[0]);
+        conv2d(lb, conv, in[0], in[1], in[2], out[0], context.chunking);
         return success();
       })
       .Case([&](Conv2DGradFilterOp grad) {
-        conv2dGradFilter(lb, grad, in[0], in[1], out[0]);
+        conv2dGradFilter(lb, grad, in[0], in[1], out[0], context.chunking);
         return success();
       })
       .Case([&](Conv2DGradInputOp grad) {
-        conv2dGradInput(lb, grad, in[0], in[1], out[0]);
+        conv2dGradInput(lb, grad, in[0], in[1], out[0], context.chunking);
         return success();
       })
       .Case([&](DenseOp) {
@@ -745,7 +800,7 @@ LogicalResult alex::emitKernel(LoopBuilder &lb, Operation *op,
         return success();
       })
       .Case([&](SGDUpdateOp update) {
-        sgdUpdate(lb, update, in[0], in[1], in[2], in[3]);
+        sgdUpdate(lb, {update, in[0], in[1], in[2], in[3]});
         return success();
       })
       .Case([&](TakeBlockOp take) {
@@ -761,7 +816,7 @@ LogicalResult alex::emitKernel(LoopBuilder &lb, Operation *op,
         return success();
       })
       .Case([&](ConvBlockOp block) {
-        convBlock(lb, block, in, out);
+        convBlock(lb, block, in, out, context.chunking);
         return success();
       })
       .Case([&](ConvBlockGradOp grad) {

@@ -3,7 +3,8 @@
 #ifndef ALEX_PASSES_LOWERING_LOOPKERNELS_H
 #define ALEX_PASSES_LOWERING_LOOPKERNELS_H
 
-#include "passes/lowering/LoopBuilder.h"
+#include "dialect/AlexDialect.h"
+#include "passes/lowering/KernelParts.h"
 
 namespace alex {
 
@@ -16,7 +17,22 @@ struct KernelContext {
   /// Data-parallel replicas (--alex-replicate): each function computes one
   /// replica's rows of the global batch.
   int64_t replicas = 1;
+  /// Images per convolution GEMM (--alex-lower-to-loops' gpu-kernels).
+  ConvChunking chunking = ConvChunking::cpu();
+  /// All SGD updates of a step in one loop nest (gpu-kernels).
+  bool fuseUpdates = false;
 };
+
+/// The buffers of one alex.sgd_update: its op, parameter (or its rows),
+/// momentum, gradient and learning rate.
+struct SGDUpdateBuffers {
+  SGDUpdateOp op;
+  mlir::Value param, momentum, grad, lr;
+};
+
+/// Every update of `all` in one parallel loop over their elements (one
+/// kernel on a GPU instead of one per parameter), same arithmetic.
+void sgdUpdates(LoopBuilder &lb, llvm::ArrayRef<SGDUpdateBuffers> all);
 
 /// Emits the loops that compute `op` from `operands` into `results` (the
 /// memrefs standing for the op's operands and results, in order). For

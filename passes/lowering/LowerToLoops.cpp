@@ -58,6 +58,11 @@ private:
   /// Waits for the sums among `values` not waited for yet.
   void waitForSums(LoopBuilder &lb, ValueRange values);
   void waitForBucket(LoopBuilder &lb, int64_t bucket);
+  /// The buffers `update` reads and writes: its parameter's (rows) and
+  /// momentum's, its gradient and learning rate.
+  SGDUpdateBuffers updateBuffers(
+      LoopBuilder &lb, SGDUpdateOp update,
+      const llvm::DenseMap<StringAttr, std::pair<Value, Value>> &paramBuffers);
 
   func::FuncOp function;
   llvm::ArrayRef<ParamOp> params;
@@ -67,6 +72,8 @@ private:
   llvm::SmallVector<Value> allocations;
   /// alex.all_reduce results whose sums are in flight, and their buckets.
   llvm::DenseMap<Value, int64_t> inFlight;
+  /// Whether the function's updates were emitted together (fuseUpdates).
+  bool updatesDone = false;
 };
 
 } // namespace
@@ -99,6 +106,19 @@ void FunctionLowering::startSum(LoopBuilder &lb, AllReduceOp sum) {
              lb.i64(cast<MemRefType>(buffer.getType()).getNumElements()),
              lb.f32(sum.getScale().convertToDouble())});
   }
+}
+
+SGDUpdateBuffers FunctionLowering::updateBuffers(
+    LoopBuilder &lb, SGDUpdateOp update,
+    const llvm::DenseMap<StringAttr, std::pair<Value, Value>> &paramBuffers) {
+  auto [param, momentum] = paramBuffers.lookup(update.getParamAttr().getAttr());
+  if (std::optional<llvm::ArrayRef<int64_t>> rows = update.getRows()) {
+    Type type = update.getGrad().getType();
+    param = rowsView(lb, param, (*rows)[0], type);
+    momentum = rowsView(lb, momentum, (*rows)[0], type);
+  }
+  return {update, param, momentum, buffers.lookup(update.getGrad()),
+          buffers.lookup(update.getLr())};
 }
 
 void FunctionLowering::waitForSums(LoopBuilder &lb, ValueRange values) {
@@ -207,15 +227,23 @@ LogicalResult FunctionLowering::run() {
     }
     llvm::SmallVector<Value> in, out;
     if (auto update = dyn_cast<SGDUpdateOp>(op)) {
-      auto [param, momentum] =
-          paramBuffers.lookup(update.getParamAttr().getAttr());
-      if (std::optional<llvm::ArrayRef<int64_t>> rows = update.getRows()) {
-        Type type = update.getGrad().getType();
-        param = rowsView(lb, param, (*rows)[0], type);
-        momentum = rowsView(lb, momentum, (*rows)[0], type);
+      if (context.fuseUpdates) {
+        // This and every later update, as one loop nest.
+        if (updatesDone)
+          continue;
+        llvm::SmallVector<SGDUpdateBuffers> all;
+        for (Operation &later : llvm::make_range(
+                 Block::iterator(&op), oldBody.without_terminator().end()))
+          if (auto next = dyn_cast<SGDUpdateOp>(later)) {
+            waitForSums(lb, next->getOperands());
+            all.push_back(updateBuffers(lb, next, paramBuffers));
+          }
+        sgdUpdates(lb, all);
+        updatesDone = true;
+        continue;
       }
-      in = {param, momentum, buffers.lookup(update.getGrad()),
-            buffers.lookup(update.getLr())};
+      SGDUpdateBuffers u = updateBuffers(lb, update, paramBuffers);
+      in = {u.param, u.momentum, u.grad, u.lr};
     } else {
       for (Value operand : op.getOperands())
         in.push_back(buffers.lookup(operand));
@@ -262,10 +290,16 @@ LogicalResult FunctionLowering::run() {
 
 namespace {
 struct LowerToLoops : public alex::impl::AlexLowerToLoopsBase<LowerToLoops> {
+  using AlexLowerToLoopsBase::AlexLowerToLoopsBase;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     llvm::SmallVector<ParamOp> params(module.getOps<ParamOp>());
     KernelContext context;
+    if (gpuKernels) {
+      context.chunking = ConvChunking::gpu();
+      context.fuseUpdates = true;
+    }
     if (auto training =
             module->getAttrOfType<TrainingAttr>(kTrainingAttrName)) {
       context.seed = uint64_t(training.getSeed());

@@ -68,6 +68,10 @@ DeviceContext &alexrt::cuda::context(int device) {
           cudaStreamCreateWithFlags(&created->stream, cudaStreamNonBlocking));
       ALEXRT_CUDA(cublasCreate(&created->blas));
       ALEXRT_CUDA(cublasSetStream(created->blas, created->stream));
+      constexpr size_t kBlasWorkspace = size_t(32) << 20;
+      ALEXRT_CUDA(cudaMalloc(&created->blasWorkspace, kBlasWorkspace));
+      ALEXRT_CUDA(cublasSetWorkspace(created->blas, created->blasWorkspace,
+                                     kBlasWorkspace));
       ALEXRT_CUDA(
           cublasSetMathMode(created->blas, tf32 ? CUBLAS_TF32_TENSOR_OP_MATH
                                                 : CUBLAS_DEFAULT_MATH));

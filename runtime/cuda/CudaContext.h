@@ -20,6 +20,9 @@ struct DeviceContext {
   int gpu = 0;
   cudaStream_t stream = nullptr;
   cublasHandle_t blas = nullptr;
+  /// cuBLAS's workspace, ours: a step captured as a CUDA graph must not
+  /// allocate (NVIDIA recommends 32 MiB on Hopper).
+  void *blasWorkspace = nullptr;
   /// Recorded at barriers, alternating (see alexrt_device_barrier).
   cudaEvent_t ready[2] = {nullptr, nullptr};
   /// Recorded when the device's part of a step is done.

@@ -11,6 +11,11 @@
 // CHECK: %[[TABLE:.*]] = llvm.mlir.addressof @table
 // CHECK-NEXT: llvm.call @use(%[[TABLE]])
 // CHECK: llvm.func @alexrt_global_memory(!llvm.ptr, i64) -> !llvm.ptr
+
+// Only the host global's address is used: it shrinks to one byte.
+// RUN: alex-opt --alex-device-globals %s | FileCheck %s --check-prefix=GLOBALS
+// GLOBALS: llvm.mlir.global private @workspace() {{.*}} : i8
+// GLOBALS: llvm.mlir.global private constant @table({{.*}}) {{.*}} : !llvm.array<4 x f32>
 module {
   llvm.mlir.global private @workspace() {addr_space = 0 : i32} : !llvm.array<1024 x f32>
   llvm.mlir.global private constant @table(dense<1.0> : tensor<4xf32>) : !llvm.array<4 x f32>

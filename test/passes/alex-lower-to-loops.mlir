@@ -1,4 +1,5 @@
 // RUN: alex-opt %s --alex-lower-to-loops -split-input-file -verify-diagnostics | FileCheck %s
+// RUN: alex-opt %s --alex-lower-to-loops=gpu-kernels=true -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=GPU
 
 // Buffers: parameters, momenta (only where updated), arguments, outputs.
 module attributes {alex.training = #alex.training<batch = 2, epochs = 1,
@@ -39,11 +40,17 @@ module attributes {alex.training = #alex.training<batch = 2, epochs = 1,
     // CHECK:         memref.store {{.*}}, %[[LOGITS]]
     // CHECK:       memref.dealloc %[[T]]
     %l = alex.dense %d, %w, %b : (tensor<2x8xf32>, tensor<3x8xf32>, tensor<3xf32>) -> tensor<2x3xf32>
-    // The loss: a sequential sum over the batch, stored into its output.
-    // CHECK:       scf.for
+    // The loss: each row's on its own iteration of a parallel loop, then a
+    // sequential sum over the batch, stored into its output.
+    // CHECK:       %[[ROWS:.*]] = memref.alloc() : memref<2xf32>
+    // CHECK:       scf.parallel
     // CHECK:         math.exp
     // CHECK:         math.log
+    // CHECK:         memref.store {{.*}}, %[[ROWS]]
+    // CHECK:       scf.for
+    // CHECK:         memref.load %[[ROWS]]
     // CHECK:       memref.store {{.*}}, %[[LOSS]][]
+    // CHECK:       memref.dealloc %[[ROWS]]
     %loss = alex.softmax_cross_entropy %l, %y : tensor<2x3xf32>, tensor<2xi32> -> tensor<f32>
     // CHECK:       memref.dealloc %[[R]]
     // CHECK-NEXT:  return
@@ -61,6 +68,21 @@ module attributes {alex.training = #alex.training<batch = 2, epochs = 1,
   // CHECK-DAG:       memref.store %{{.*}}, %[[W]]
   func.func @update(%g: tensor<3x8xf32>, %lr: tensor<f32>) {
     alex.sgd_update @fc.weight, %g, %lr momentum 0.9 weight_decay 0.0 : tensor<3x8xf32>
+    return
+  }
+
+  // A step's updates: one loop nest each on the CPU; with gpu-kernels one
+  // for all of them (one launch), each element in its parameter's branch.
+  // CHECK-LABEL: func.func @updates(
+  // CHECK-COUNT-2: scf.parallel
+  // GPU-LABEL:   func.func @updates(
+  // GPU:           scf.parallel
+  // GPU-COUNT-2:     scf.if
+  // GPU-NOT:       scf.parallel
+  // GPU:           return
+  func.func @updates(%gw: tensor<3x8xf32>, %gb: tensor<3xf32>, %lr: tensor<f32>) {
+    alex.sgd_update @fc.weight, %gw, %lr momentum 0.9 weight_decay 0.0 : tensor<3x8xf32>
+    alex.sgd_update @fc.bias, %gb, %lr momentum 0.9 weight_decay 0.0 : tensor<3xf32>
     return
   }
 }

@@ -33,22 +33,6 @@ struct Row {
 };
 } // namespace
 
-/// The layer name a value came from: its NameLoc (for a fused op, its
-/// layers' names joined by '+'), else a placeholder.
-static std::string nameOf(Location loc, llvm::StringRef fallback) {
-  if (auto named = dyn_cast<NameLoc>(loc))
-    return named.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(loc)) {
-    std::string names;
-    for (Location part : fused.getLocations())
-      if (auto named = dyn_cast<NameLoc>(part))
-        names += (names.empty() ? "" : "+") + named.getName().str();
-    if (!names.empty())
-      return names;
-  }
-  return fallback.str();
-}
-
 /// Per-example shape: the batch dimension dropped.
 static std::string exampleShape(Type type) {
   auto shaped = cast<ShapedType>(type);
@@ -66,13 +50,17 @@ static std::string mebibytes(int64_t bytes) {
 /// kernels it runs, the bytes its ops move and its temporaries with and
 /// without reuse.
 static LogicalResult printCosts(ModuleOp module, llvm::raw_ostream &os,
-                                const PipelineOptions &options) {
+                                const PipelineOptions &options,
+                                const GpuModel *gpu) {
   if (!module->hasAttr(kTrainingAttrName))
     return success(); // Not a whole model: nothing to train.
   OwningOpRef<ModuleOp> copy = module.clone();
   PassManager toFused(module.getContext()), toLoops(module.getContext());
   buildPipeline(toFused, detectStage(*copy), Stage::Fused, options);
-  buildPipeline(toLoops, Stage::Fused, Stage::Loops, options);
+  // A GPU target's launches are those of its kernels stage.
+  bool onGpu = options.target != CodeTarget::CPU;
+  buildPipeline(toLoops, Stage::Fused, onGpu ? Stage::Kernels : Stage::Loops,
+                options);
   if (failed(toFused.run(*copy)))
     return failure();
   llvm::StringMap<int64_t> traffic;
@@ -83,7 +71,10 @@ static LogicalResult printCosts(ModuleOp module, llvm::raw_ostream &os,
   }
   if (failed(toLoops.run(*copy)))
     return failure();
-  os << "\nper call (" << (options.fuse ? "fused" : "not fused") << "):\n";
+  if (gpu)
+    os << "\nGPU model " << gpu->name << ": " << gpu->sources << "\n";
+  os << "\nper call (" << (options.fuse ? "fused" : "not fused")
+     << (onGpu ? ", GPU kernels" : "") << "):\n";
   for (auto function : copy->getOps<func::FuncOp>()) {
     auto planned =
         function->getAttrOfType<IntegerAttr>(kWorkspaceBytesAttrName);
@@ -116,12 +107,15 @@ static LogicalResult printCosts(ModuleOp module, llvm::raw_ostream &os,
          << mebibytes(received.allReduceBytes * 2 * (r - 1) / r)
          << " and receives as much)\n";
     }
+    if (gpu && function.getName().starts_with("train_step"))
+      printGpuEstimate(function, *gpu, options.tf32, os);
   }
   return success();
 }
 
 LogicalResult alex::printSummary(ModuleOp module, llvm::raw_ostream &os,
-                                 const PipelineOptions &options) {
+                                 const PipelineOptions &options,
+                                 const GpuModel *gpu) {
   // Layers are alex ops on tensors: IR past --emit=fused has none.
   if (detectStage(module) > Stage::Fused)
     return module.emitError() << "alexc summary needs alex IR before "
@@ -132,7 +126,7 @@ LogicalResult alex::printSummary(ModuleOp module, llvm::raw_ostream &os,
 
   std::vector<Row> rows;
   for (auto [i, arg] : llvm::enumerate(forward.getArguments()))
-    rows.push_back({nameOf(arg.getLoc(), "arg" + std::to_string(i)),
+    rows.push_back({layerName(arg.getLoc(), "arg" + std::to_string(i)),
                     i == 0 ? "input" : "labels", exampleShape(arg.getType())});
 
   for (Operation &op : forward.getBody().front()) {
@@ -140,7 +134,8 @@ LogicalResult alex::printSummary(ModuleOp module, llvm::raw_ostream &os,
       continue;
     Row row;
     row.op = op.getName().stripDialect().str();
-    row.name = nameOf(op.getLoc(), row.op + "#" + std::to_string(rows.size()));
+    row.name =
+        layerName(op.getLoc(), row.op + "#" + std::to_string(rows.size()));
     row.shape = exampleShape(op.getResult(0).getType());
     for (Value operand : op.getOperands())
       if (operand.getDefiningOp<ReadParamOp>())
@@ -192,5 +187,5 @@ LogicalResult alex::printSummary(ModuleOp module, llvm::raw_ostream &os,
      << llvm::format("%.1f", params * 4.0 / (1 << 20))
      << " MiB as f32)\nmultiply-adds per image: " << withCommas(multiplyAdds)
      << " (" << llvm::format("%.1f", multiplyAdds / 1e6) << "M)\n";
-  return printCosts(module, os, options);
+  return printCosts(module, os, options, gpu);
 }

@@ -149,14 +149,23 @@ static cl::opt<std::string> target(
              "GEMMs in cuBLAS) or cpu-twin (the cuda target's kernels run "
              "as CPU loops, for testing). Default: cuda when this alexc "
              "has CUDA support and a CUDA device is present, else cpu"),
-    cl::value_desc("target"), cl::sub(compileCommand), cl::cat(alexcOptions));
+    cl::value_desc("target"), cl::sub(compileCommand), cl::sub(summaryCommand),
+    cl::cat(alexcOptions));
+
+static cl::opt<std::string>
+    gpuName("gpu",
+            cl::desc("summary --target=cuda: estimate each training step's "
+                     "time on this GPU, h100 (default) or h200 (see "
+                     "docs/GpuModel.md)"),
+            cl::init("h100"), cl::sub(summaryCommand), cl::cat(alexcOptions));
 
 static cl::opt<std::string> precision(
     "precision",
     cl::desc("GEMM precision: fp32 (default, strict) or tf32 (cuda: "
              "cuBLAS may use TF32 tensor cores; LRN, loss and updates stay "
              "fp32)"),
-    cl::init("fp32"), cl::sub(compileCommand), cl::cat(alexcOptions));
+    cl::init("fp32"), cl::sub(compileCommand), cl::sub(summaryCommand),
+    cl::cat(alexcOptions));
 
 static bool isMLIRInput() {
   if (inputKind.getNumOccurrences())
@@ -408,7 +417,25 @@ int main(int argc, char **argv) {
   alex::PipelineOptions options;
   options.fuse = fuse;
   options.devices = devices;
-  if (!module || failed(alex::printSummary(*module, llvm::outs(), options)))
+  // The kernels stage is the same for cuda and cpu-twin: no toolkit needed.
+  std::optional<alex::CodeTarget> summaryTarget =
+      alex::parseCodeTarget(target.empty() ? "cpu" : target.getValue());
+  std::optional<alex::GpuModel> gpu = alex::gpuModel(gpuName);
+  if (!summaryTarget || !gpu || (precision != "fp32" && precision != "tf32")) {
+    llvm::WithColor::error(llvm::errs(), "alexc")
+        << (!summaryTarget ? "unknown --target '" + target +
+                                 "': expected cpu, cuda or cpu-twin"
+            : !gpu ? "unknown --gpu '" + gpuName + "': expected h100 or h200"
+                   : "unknown --precision '" + precision +
+                         "': expected fp32 or tf32")
+        << "\n";
+    return 1;
+  }
+  options.target = *summaryTarget;
+  options.tf32 = precision == "tf32";
+  bool estimate = options.target == alex::CodeTarget::CUDA;
+  if (!module || failed(alex::printSummary(*module, llvm::outs(), options,
+                                           estimate ? &*gpu : nullptr)))
     return 1;
   return 0;
 }

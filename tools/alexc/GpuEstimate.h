@@ -1,0 +1,54 @@
+//===- GpuEstimate.h - a roofline estimate of a GPU training step -*- C++
+//-*-===//
+//
+// `alexc summary --target=cuda --gpu=h100|h200`: what each kernel of a step
+// (the kernels stage: loop nests mapped to blocks and threads, and cuBLAS
+// calls) costs on a named GPU by a roofline model, and what the whole step
+// costs launched kernel by kernel or replayed as one CUDA graph. The model
+// and its limits are in docs/GpuModel.md.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ALEX_TOOLS_ALEXC_GPUESTIMATE_H
+#define ALEX_TOOLS_ALEXC_GPUESTIMATE_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+#include <optional>
+#include <string>
+
+namespace llvm {
+class raw_ostream;
+} // namespace llvm
+
+namespace alex {
+
+/// The ceilings of one GPU the estimate uses, each with where it comes from.
+struct GpuModel {
+  std::string name;
+  double memoryBytesPerSecond = 0; ///< Device memory (copy) bandwidth.
+  double loopFlopsPerSecond = 0;   ///< fp32 on CUDA cores, for loop kernels.
+  double sgemmFlopsPerSecond = 0;  ///< cuBLAS SGEMM, strict fp32.
+  double tf32FlopsPerSecond = 0;   ///< cuBLAS SGEMM on TF32 tensor cores.
+  double launchSeconds = 0;        ///< Host cost of one kernel launch.
+  double graphNodeSeconds = 0;     ///< Cost of one node of a replayed graph.
+  int64_t multiprocessors = 0;     ///< SMs: GEMM tiles run in waves of this.
+  /// Threads in flight a loop kernel needs to reach the ceilings: fewer
+  /// get a proportional share (Little's law on memory latency).
+  int64_t threadsForPeak = 0;
+  std::string sources; ///< Which figures are measured, which not.
+};
+
+/// The model named `name` ("h100", "h200"), if known.
+std::optional<GpuModel> gpuModel(llvm::StringRef name);
+
+/// Prints, for a function at the kernels stage: its launches and GEMM calls
+/// (GEMM shapes with counts), the estimated time of each layer's kernels
+/// and of the slowest kernels, and the step's estimated time launched one
+/// kernel at a time and as a CUDA graph. `tf32`: GEMMs on tensor cores.
+void printGpuEstimate(mlir::func::FuncOp function, const GpuModel &gpu,
+                      bool tf32, llvm::raw_ostream &os);
+
+} // namespace alex
+
+#endif // ALEX_TOOLS_ALEXC_GPUESTIMATE_H
