@@ -44,9 +44,15 @@ static std::unique_ptr<llvm::TargetMachine> hostMachine() {
   std::string features;
   for (auto &feature : llvm::sys::getHostCPUFeatures())
     features += (feature.second ? "+" : "-") + feature.first().str() + ",";
+  // x86-64's medium code model: globals over 64 KiB (a step's static
+  // workspace: over 2 GiB for the paper net's CPU-twin step at batch 128)
+  // go to .lbss and are addressed with 64 bits; the rest stays near.
+  std::optional<llvm::CodeModel::Model> model;
+  if (triple.getArch() == llvm::Triple::x86_64)
+    model = llvm::CodeModel::Medium;
   return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
       triple, llvm::sys::getHostCPUName(), features, llvm::TargetOptions(),
-      llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+      llvm::Reloc::PIC_, model, llvm::CodeGenOptLevel::Aggressive));
 }
 
 std::unique_ptr<llvm::Module>

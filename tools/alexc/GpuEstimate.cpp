@@ -58,6 +58,7 @@ struct Work {
   std::string what; ///< "loops" or "GEMM m x n x k".
   int64_t launches = 0;
   double bytes = 0, flops = 0, seconds = 0;
+  double threads = 0; ///< A loop kernel's threads (mapped iterations).
 };
 
 /// The layer a kernel or call belongs to: its location's name.
@@ -149,6 +150,7 @@ void collect(Region &region, int64_t times, const GpuModel &gpu, bool tf32,
       double n = iterations(loop);
       kernel.bytes = n * bytes * double(times);
       kernel.flops = n * flops * double(times);
+      kernel.threads = n;
       // A thread a mapped iteration; too few threads reach a share of the
       // ceilings.
       double share = std::min(1.0, n / double(gpu.threadsForPeak));
@@ -251,6 +253,23 @@ void alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
        << llvm::right_justify(
               (llvm::Twine(int64_t(layer.flops / 1e9 + 0.5))).str(), 12)
        << "\n";
+
+  // The costliest loop kernels.
+  std::vector<Work> loops;
+  for (const Work &w : work)
+    if (w.what == "loops")
+      loops.push_back(w);
+  llvm::stable_sort(loops, [](const Work &a, const Work &b) {
+    return a.seconds > b.seconds;
+  });
+  loops.resize(std::min<size_t>(loops.size(), 8));
+  os << "      costliest loop kernels (threads, MB moved, est. ms):\n";
+  for (const Work &kernel : loops)
+    os << "        " << llvm::left_justify(kernel.layer, 24) << " "
+       << llvm::right_justify(count(int64_t(kernel.threads)), 9) << " "
+       << llvm::right_justify(
+              count(int64_t(kernel.bytes / double(kernel.launches) / 1e6)), 7)
+       << " " << milliseconds(kernel.seconds) << "\n";
 
   // GEMM shapes, most time first.
   std::map<std::string, Work> shapes;
