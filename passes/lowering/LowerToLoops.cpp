@@ -237,6 +237,10 @@ LogicalResult FunctionLowering::run() {
           if (auto next = dyn_cast<SGDUpdateOp>(later)) {
             waitForSums(lb, next->getOperands());
             all.push_back(updateBuffers(lb, next, paramBuffers));
+            if (!all.back().grad)
+              return next.emitOpError()
+                     << "reads a gradient computed after the step's first "
+                        "update; gpu-kernels runs every update at once";
           }
         sgdUpdates(lb, all);
         updatesDone = true;
