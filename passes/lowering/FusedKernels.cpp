@@ -52,11 +52,11 @@ void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
     return lb.load(buffer, {c, bi, h, wi});
   };
   auto activated = [&](Value bi, Value c, Value h, Value wi) {
-    return relu(lb, chunkAt(z, bi, c, h, wi));
+    return relu(lb, convolved(lb, z, b, bi, c, h, wi));
   };
 
   forEachChunk(lb, batch, images, [&](Value n0) {
-    convChunk(lb, s, x, w, b, n0, images, cols, z);
+    convChunk(lb, s, x, w, n0, images, cols, z);
     if (!lrn && !pool) {
       lb.parallel({images, channels, height, width}, [&](ValueRange ivs) {
         lb.store(activated(ivs[0], ivs[1], ivs[2], ivs[3]), y,

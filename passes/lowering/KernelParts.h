@@ -71,11 +71,18 @@ mlir::Value colsBuffer(LoopBuilder &lb, const ConvShape &s, int64_t images);
 mlir::Value chunkOutputBuffer(LoopBuilder &lb, const ConvShape &s,
                               int64_t images);
 
-/// z (a chunkOutputBuffer) = the bias, plus each group's GEMM over the
-/// im2col of images n0 .. n0 + images - 1 (`cols` a colsBuffer).
+/// z (a chunkOutputBuffer) = each group's GEMM over the im2col of images
+/// n0 .. n0 + images - 1 (`cols` a colsBuffer), without the bias: the
+/// pass that reads z adds it (convolved), saving a pass over z.
 void convChunk(LoopBuilder &lb, const ConvShape &s, mlir::Value x,
-               mlir::Value w, mlir::Value b, mlir::Value n0, int64_t images,
-               mlir::Value cols, mlir::Value z);
+               mlir::Value w, mlir::Value n0, int64_t images, mlir::Value cols,
+               mlir::Value z);
+
+/// Element (image b of the chunk, channel c, h, w) of z plus channel c's
+/// bias: the convolution's output.
+mlir::Value convolved(LoopBuilder &lb, mlir::Value z, mlir::Value bias,
+                      mlir::Value b, mlir::Value c, mlir::Value h,
+                      mlir::Value w);
 
 /// Runs body(n0) for the first image of every chunk of `images`,
 /// sequentially (each calls multithreaded GEMMs).

@@ -280,17 +280,20 @@ Value alex::chunkOutputBuffer(LoopBuilder &lb, const ConvShape &s,
 }
 
 void alex::convChunk(LoopBuilder &lb, const ConvShape &s, Value x, Value w,
-                     Value b, Value n0, int64_t images, Value cols, Value z) {
+                     Value n0, int64_t images, Value cols, Value z) {
   int64_t columns = images * s.pixels();
-  lb.parallel(bufferShape(z),
-              [&](ValueRange ivs) { lb.store(lb.load(b, {ivs[0]}), z, ivs); });
   lb.loop(lb.index(0), lb.index(s.groups), [&](Value g) {
     im2col(lb, s, x, n0, images, g, cols);
     lb.sgemm(false, false, s.filtersPerGroup(), columns, s.patch(), 1.0,
              {w, lb.mul(g, s.filtersPerGroup() * s.patch()), s.patch()},
-             {cols, lb.index(0), columns}, 1.0,
+             {cols, lb.index(0), columns}, 0.0,
              {z, lb.mul(g, s.filtersPerGroup() * columns), columns});
   });
+}
+
+Value alex::convolved(LoopBuilder &lb, Value z, Value bias, Value b, Value c,
+                      Value h, Value w) {
+  return lb.fadd(lb.load(z, {c, b, h, w}), lb.load(bias, {c}));
 }
 
 namespace {
@@ -342,10 +345,10 @@ static void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b,
   int64_t batch = shapeOf(x)[0], images = imagesPerGemm(s, batch, chunking);
   Value z = chunkOutputBuffer(lb, s, images), cols = colsBuffer(lb, s, images);
   forEachChunk(lb, batch, images, [&](Value n0) {
-    convChunk(lb, s, x, w, b, n0, images, cols, z);
+    convChunk(lb, s, x, w, n0, images, cols, z);
     lb.parallel({images, s.filters, s.outHeight, s.outWidth},
                 [&](ValueRange ivs) {
-                  Value v = lb.load(z, {ivs[1], ivs[0], ivs[2], ivs[3]});
+                  Value v = convolved(lb, z, b, ivs[0], ivs[1], ivs[2], ivs[3]);
                   lb.store(v, y, {lb.add(n0, ivs[0]), ivs[1], ivs[2], ivs[3]});
                 });
   });

@@ -76,6 +76,9 @@ int64_t tripCount(scf::ForOp loop) {
   return trips ? trips->getSExtValue() : 1;
 }
 
+/// Loads from buffers this small are assumed to hit L1 or L2.
+constexpr int64_t kCachedBytes = int64_t(1) << 20;
+
 /// Bytes read and written and floating-point operations of one iteration
 /// of a kernel's body, counting inner sequential loops' trips. Of the
 /// conditionals side by side in a block only the costliest counts: they
@@ -92,9 +95,15 @@ void perIteration(Region &region, double times, double &bytes, double &flops) {
       branchFlops = std::max(branchFlops, f);
       continue;
     }
-    if (auto load = dyn_cast<memref::LoadOp>(op))
-      bytes += times * load.getMemRefType().getElementTypeBitWidth() / 8;
-    else if (auto store = dyn_cast<memref::StoreOp>(op))
+    if (auto load = dyn_cast<memref::LoadOp>(op)) {
+      // Small buffers (biases, a row's statistics) stay in cache.
+      MemRefType type = load.getMemRefType();
+      bool cached = type.hasStaticShape() &&
+                    type.getNumElements() * type.getElementTypeBitWidth() / 8 <=
+                        kCachedBytes;
+      if (!cached)
+        bytes += times * type.getElementTypeBitWidth() / 8;
+    } else if (auto store = dyn_cast<memref::StoreOp>(op))
       bytes += times * store.getMemRefType().getElementTypeBitWidth() / 8;
     else if (isa<arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::DivFOp,
                  arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp,
