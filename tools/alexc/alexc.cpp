@@ -418,8 +418,13 @@ int main(int argc, char **argv) {
   options.fuse = fuse;
   options.devices = devices;
   // The kernels stage is the same for cuda and cpu-twin: no toolkit needed.
+  // Without --target, the one compile would pick.
   std::optional<alex::CodeTarget> summaryTarget =
-      alex::parseCodeTarget(target.empty() ? "cpu" : target.getValue());
+      target.empty()
+          ? std::optional<alex::CodeTarget>(alex::cudaAvailable()
+                                                ? alex::CodeTarget::CUDA
+                                                : alex::CodeTarget::CPU)
+          : alex::parseCodeTarget(target);
   std::optional<alex::GpuModel> gpu = alex::gpuModel(gpuName);
   if (!summaryTarget || !gpu || (precision != "fp32" && precision != "tf32")) {
     llvm::WithColor::error(llvm::errs(), "alexc")
