@@ -6,6 +6,8 @@
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 
+#include <cstdint>
+
 namespace alexrt::cuda {
 
 /// Exits with the failed call and CUDA's message: generated code has no
@@ -42,6 +44,10 @@ DeviceContext &currentContext();
 /// Binds the calling thread to logical device `device` and makes its GPU
 /// current for the thread.
 void bindThread(int device);
+
+/// Adds to alexrt_exchanged_bytes: the copies a replayed CUDA graph makes
+/// without the host issuing them.
+void countExchangedBytes(int64_t bytes);
 
 /// Whether GEMMs may use TF32 tensor cores (set by openTarget).
 void setTf32(bool enabled);

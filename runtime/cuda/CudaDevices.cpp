@@ -71,3 +71,7 @@ extern "C" void alexrt_exchange_copy(float *dst, int64_t dstStride,
 }
 
 extern "C" int64_t alexrt_exchanged_bytes(void) { return exchangedBytes; }
+
+void alexrt::cuda::countExchangedBytes(int64_t bytes) {
+  exchangedBytes += bytes;
+}

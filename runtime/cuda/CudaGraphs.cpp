@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/Target.h"
+#include "runtime/alexrt.h"
 #include "runtime/cuda/CudaContext.h"
 #include "runtime/replicas/Replicas.h"
 
@@ -35,6 +36,8 @@ struct CapturedStep {
   int calls = 0;
   std::vector<void *> buffers; ///< The buffers it was captured with.
   cudaGraphExec_t replay = nullptr;
+  /// Bytes its copies between devices move (counted once per replay).
+  int64_t exchangedBytes = 0;
 };
 
 bool graphsEnabled() {
@@ -59,7 +62,11 @@ void alexrt::runEntryPoint(void (*entry)(void **),
       ALEXRT_CUDA(cudaGraphExecDestroy(step.replay));
     // Relaxed: the other devices' host threads issue into the capture.
     ALEXRT_CUDA(cudaStreamBeginCapture(stream, cudaStreamCaptureModeRelaxed));
+    int64_t before = alexrt_exchanged_bytes();
     entry(buffers.data());
+    // Issuing counted the copies; the replay below moves them.
+    step.exchangedBytes = alexrt_exchanged_bytes() - before;
+    countExchangedBytes(-step.exchangedBytes);
     cudaGraph_t graph = nullptr;
     ALEXRT_CUDA(cudaStreamEndCapture(stream, &graph));
     ALEXRT_CUDA(cudaGraphInstantiate(&step.replay, graph, 0));
@@ -67,4 +74,5 @@ void alexrt::runEntryPoint(void (*entry)(void **),
     step.buffers = buffers;
   }
   ALEXRT_CUDA(cudaGraphLaunch(step.replay, stream));
+  countExchangedBytes(step.exchangedBytes);
 }
