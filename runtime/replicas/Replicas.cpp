@@ -6,7 +6,9 @@
 #include "runtime/Target.h"
 #include "runtime/alexrt.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <vector>
 
@@ -30,8 +32,27 @@ Communicator &sums() { return stepSums ? *stepSums : *job; }
 
 } // namespace
 
+/// The size of the MPI job the launcher says this process belongs to (its
+/// environment: Open MPI's, else the PMI one MPICH and Slurm set), or 1.
+static int launchedJobSize() {
+  for (const char *name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"})
+    if (const char *value = std::getenv(name))
+      return std::max(1, std::atoi(value));
+  return 1;
+}
+
 Status alexrt::joinReplicaJob(const ModelInfo &model) {
-  if (model.replicas <= 1 || job)
+  if (model.replicas <= 1) {
+    // Without MPI, copies of one process would each train alone and write
+    // the same checkpoint.
+    if (int size = launchedJobSize(); size > 1)
+      return Status::error(
+          "this binary was compiled for 1 replica but runs as one of " +
+          std::to_string(size) + " processes; compile it with --replicas=" +
+          std::to_string(size) + " (or start it without mpirun)");
+    return Status::success();
+  }
+  if (job)
     return Status::success();
   if (!joinMpiJob)
     return Status::error("this binary was compiled for " +
