@@ -61,10 +61,13 @@ public:
 
 /// Joins the MPI job this process was started in (by mpirun), which must
 /// have exactly `expected` processes: anything else is an error that says
-/// how to start the job. `channels` independent sum channels. Defined in
-/// libalexrt_mpi, which binaries of one replica do not link.
+/// how to start the job. `channels` independent sum channels; buffers
+/// travel in pieces of at most `maxPiece` elements (MPI counts are ints;
+/// tests make it small). Defined in libalexrt_mpi, which binaries of one
+/// replica do not link.
 Status joinMpiJob(int expected, int channels,
-                  std::unique_ptr<Communicator> &out);
+                  std::unique_ptr<Communicator> &out,
+                  size_t maxPiece = size_t(1) << 30);
 
 } // namespace alexrt
 

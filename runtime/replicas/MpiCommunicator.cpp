@@ -43,9 +43,6 @@ using namespace alexrt;
 
 namespace {
 
-/// MPI counts are ints: large buffers travel in pieces of at most this.
-constexpr size_t kMaxPiece = size_t(1) << 30;
-
 /// One sum, from start to its last piece.
 struct Sum {
   Communicator::Request id;
@@ -68,6 +65,10 @@ public:
     if (progress.joinable())
       progress.join();
   }
+
+  /// MPI counts are ints: buffers travel in pieces of at most `maxPiece`
+  /// floats (or bytes, for broadcasts).
+  explicit MpiCommunicator(size_t maxPiece) : maxPiece(maxPiece) {}
 
   /// Starts the thread that initialises MPI; fails if the job has other
   /// than `expected` processes.
@@ -138,8 +139,8 @@ public:
       return Status::error("no replica " + std::to_string(root));
     return call([&] {
       char *at = static_cast<char *>(data);
-      for (size_t offset = 0; offset < bytes; offset += kMaxPiece)
-        MPI_Bcast(at + offset, int(std::min(kMaxPiece, bytes - offset)),
+      for (size_t offset = 0; offset < bytes; offset += maxPiece)
+        MPI_Bcast(at + offset, int(std::min(maxPiece, bytes - offset)),
                   MPI_BYTE, root, control);
     });
   }
@@ -206,7 +207,7 @@ private:
 
   /// Starts the next half of `sum`'s current piece on `comm`.
   void advance(Sum &sum, MPI_Comm comm) {
-    size_t piece = std::min(kMaxPiece, sum.count - sum.done);
+    size_t piece = std::min(maxPiece, sum.count - sum.done);
     float *at = sum.data + sum.done;
     if (!sum.gathering) {
       sum.counts.assign(size_t(size), 0);
@@ -254,7 +255,7 @@ private:
       return true;
     }
     sum->gathering = false;
-    sum->done += std::min(kMaxPiece, sum->count - sum->done);
+    sum->done += std::min(maxPiece, sum->count - sum->done);
     if (sum->done < sum->count) {
       advance(*sum, channel.comm);
       return true;
@@ -305,6 +306,7 @@ private:
     MPI_Comm_free(&control);
   }
 
+  const size_t maxPiece;
   int rank = 0, size = 1;
   MPI_Comm control = MPI_COMM_NULL; ///< For sumNow and broadcast.
   std::vector<Channel> channels;
@@ -328,8 +330,8 @@ private:
 } // namespace
 
 Status alexrt::joinMpiJob(int expected, int channels,
-                          std::unique_ptr<Communicator> &out) {
-  auto job = std::make_unique<MpiCommunicator>();
+                          std::unique_ptr<Communicator> &out, size_t maxPiece) {
+  auto job = std::make_unique<MpiCommunicator>(std::max<size_t>(1, maxPiece));
   if (Status status = job->start(expected, channels); !status.ok())
     return status;
   out = std::move(job);

@@ -15,7 +15,8 @@
 namespace alexrt {
 // Weak: libalexrt_mpi is linked (whole) only into replicated binaries.
 __attribute__((weak)) Status joinMpiJob(int expected, int channels,
-                                        std::unique_ptr<Communicator> &out);
+                                        std::unique_ptr<Communicator> &out,
+                                        size_t maxPiece);
 } // namespace alexrt
 
 using namespace alexrt;

@@ -4,11 +4,12 @@
 //
 // Joins a job of REPLICAS processes and checks, on every replica, sums of
 // buffers whose exact totals are known (small integers, exact in float),
-// several in flight at once, and a sum of random floats that must come out
-// bitwise the same everywhere. Prints one line per replica; exits non-zero
-// on any mismatch. With --die, that replica aborts instead of taking part
-// in the first sum, which the others are left waiting on: the job must
-// end, not hang.
+// several in flight at once on two channels, one scaled, figures summed
+// now, and a sum of random floats that must come out bitwise the same
+// everywhere; every buffer travels in pieces (of 1,000 floats here). Prints one
+// line per replica; exits non-zero on any mismatch. With --die, that replica
+// aborts instead of taking part in the first sum, which the others are left
+// waiting on: the job must end, not hang.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,7 +31,10 @@ int main(int argc, char **argv) {
   }
   int dying = argc == 4 ? std::atoi(argv[3]) : -1;
   std::unique_ptr<Communicator> job;
-  Status joined = joinMpiJob(std::atoi(argv[1]), /*channels=*/2, job);
+  // Pieces of 1,000 floats: every sum below travels in many, unevenly
+  // split across the replicas.
+  Status joined =
+      joinMpiJob(std::atoi(argv[1]), /*channels=*/2, job, /*maxPiece=*/1000);
   if (!joined.ok()) {
     std::fprintf(stderr, "error: %s\n", joined.message().c_str());
     return 1;
