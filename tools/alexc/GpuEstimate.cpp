@@ -214,8 +214,8 @@ std::string count(int64_t value) { return std::to_string(value); }
 
 } // namespace
 
-void alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
-                            bool tf32, llvm::raw_ostream &os) {
+StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
+                                    bool tf32, llvm::raw_ostream &os) {
   std::vector<Work> work;
   collect(function.getBody(), 1, gpu, tf32, work);
   int64_t kernels = 0, gemms = 0, copies = 0;
@@ -300,4 +300,5 @@ void alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
     os << "        " << llvm::left_justify(shape.what, 28) << " x"
        << llvm::left_justify(count(shape.launches), 6) << " "
        << milliseconds(shape.seconds) << " ms\n";
+  return {busy, eager, graph};
 }

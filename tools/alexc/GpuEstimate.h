@@ -42,12 +42,19 @@ struct GpuModel {
 /// The model named `name` ("h100", "h200"), if known.
 std::optional<GpuModel> gpuModel(llvm::StringRef name);
 
+/// A step's estimated seconds: GPU busy, launched one kernel at a time, and
+/// replayed as one CUDA graph.
+struct StepEstimate {
+  double busy = 0, eager = 0, graph = 0;
+};
+
 /// Prints, for a function at the kernels stage: its launches and GEMM calls
 /// (GEMM shapes with counts), the estimated time of each layer's kernels
 /// and of the slowest kernels, and the step's estimated time launched one
-/// kernel at a time and as a CUDA graph. `tf32`: GEMMs on tensor cores.
-void printGpuEstimate(mlir::func::FuncOp function, const GpuModel &gpu,
-                      bool tf32, llvm::raw_ostream &os);
+/// kernel at a time and as a CUDA graph, which it returns. `tf32`: GEMMs
+/// on tensor cores.
+StepEstimate printGpuEstimate(mlir::func::FuncOp function, const GpuModel &gpu,
+                              bool tf32, llvm::raw_ostream &os);
 
 } // namespace alex
 

@@ -75,6 +75,10 @@ static LogicalResult printCosts(ModuleOp module, llvm::raw_ostream &os,
     os << "\nGPU model " << gpu->name << ": " << gpu->sources << "\n";
   os << "\nper call (" << (options.fuse ? "fused" : "not fused")
      << (onGpu ? ", GPU kernels" : "") << "):\n";
+  // The training step's devices on one GPU (they share it) or each on its
+  // own.
+  int towers = 0;
+  StepEstimate shared, own;
   for (auto function : copy->getOps<func::FuncOp>()) {
     auto planned =
         function->getAttrOfType<IntegerAttr>(kWorkspaceBytesAttrName);
@@ -107,9 +111,21 @@ static LogicalResult printCosts(ModuleOp module, llvm::raw_ostream &os,
          << mebibytes(received.allReduceBytes * 2 * (r - 1) / r)
          << " and receives as much)\n";
     }
-    if (gpu && function.getName().starts_with("train_step"))
-      printGpuEstimate(function, *gpu, options.tf32, os);
+    if (gpu && function.getName().starts_with("train_step")) {
+      StepEstimate step = printGpuEstimate(function, *gpu, options.tf32, os);
+      ++towers;
+      shared.busy += step.busy;
+      shared.graph += step.graph;
+      own.graph = std::max(own.graph, step.graph);
+    }
   }
+  if (gpu && towers > 1)
+    os << "  the training step's " << towers << " devices: ~"
+       << llvm::format("%.3f", shared.graph * 1e3)
+       << " ms as graphs sharing one GPU (busy "
+       << llvm::format("%.3f", shared.busy * 1e3) << " ms), ~"
+       << llvm::format("%.3f", own.graph * 1e3)
+       << " ms on a GPU each (the exchanges between GPUs counted as copies)\n";
   return success();
 }
 
