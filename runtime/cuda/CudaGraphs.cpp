@@ -1,22 +1,18 @@
 //===- CudaGraphs.cpp - each entry point's GPU work as one CUDA graph -----===//
 //
-// A step issues about 150 launches, GEMMs, copies and events per device
+// A step issues about 140 launches, GEMMs, copies and events per device
 // (alexc summary --target=cuda counts them): at 2-4 us of host time each
 // that is about the step's own length. Captured once as a CUDA graph, with
 // every device's stream forked from and joined back to device 0's by the
-// events the step already records, the whole step is one launch.
-//
-// The first call of an entry point runs eagerly: it loads the kernels and
-// allocates the workspaces, which a capture must not do. The second is
-// captured, then launched; later calls replay the graph, unless the
-// buffers differ from those it was captured with (then it is captured
-// anew). The host waits nowhere in a step: it reads the loss after it.
-// ALEXRT_CUDA_GRAPH=0 runs every call eagerly (for comparison), and so
-// does a step that sums across replicas (NCCL's calls stay outside
-// graphs).
+// events the step already records, the whole step is one launch. When to
+// capture and replay is StepReplay's (runtime/StepReplay.h). The host waits
+// nowhere in a step: it reads the loss after it. ALEXRT_CUDA_GRAPH=0 runs
+// every call eagerly (for comparison), and so does a step that sums across
+// replicas (NCCL's calls stay outside graphs).
 //
 //===----------------------------------------------------------------------===//
 
+#include "runtime/StepReplay.h"
 #include "runtime/Target.h"
 #include "runtime/alexrt.h"
 #include "runtime/cuda/CudaContext.h"
@@ -32,9 +28,7 @@ using namespace alexrt::cuda;
 namespace {
 
 /// An entry point's captured step.
-struct CapturedStep {
-  int calls = 0;
-  std::vector<void *> buffers; ///< The buffers it was captured with.
+struct Graph {
   cudaGraphExec_t replay = nullptr;
   /// Bytes its copies between devices move (counted once per replay).
   int64_t exchangedBytes = 0;
@@ -49,30 +43,31 @@ bool graphsEnabled() {
 
 void alexrt::runEntryPoint(void (*entry)(void **),
                            std::vector<void *> &buffers) {
-  static std::map<void (*)(void **), CapturedStep> captured;
-  CapturedStep &step = captured[entry];
-  if (!graphsEnabled() || step.calls++ == 0) {
+  static StepReplay policy;
+  static std::map<void (*)(void **), Graph> graphs;
+  ReplayAction action = policy.next(entry, buffers, graphsEnabled());
+  if (action == ReplayAction::Eager) {
     entry(buffers.data());
     return;
   }
   bindThread(0);
   cudaStream_t stream = context(0).stream;
-  if (!step.replay || step.buffers != buffers) {
-    if (step.replay)
-      ALEXRT_CUDA(cudaGraphExecDestroy(step.replay));
+  Graph &graph = graphs[entry];
+  if (action == ReplayAction::Capture) {
+    if (graph.replay)
+      ALEXRT_CUDA(cudaGraphExecDestroy(graph.replay));
     // Relaxed: the other devices' host threads issue into the capture.
     ALEXRT_CUDA(cudaStreamBeginCapture(stream, cudaStreamCaptureModeRelaxed));
     int64_t before = alexrt_exchanged_bytes();
     entry(buffers.data());
-    // Issuing counted the copies; the replay below moves them.
-    step.exchangedBytes = alexrt_exchanged_bytes() - before;
-    countExchangedBytes(-step.exchangedBytes);
-    cudaGraph_t graph = nullptr;
-    ALEXRT_CUDA(cudaStreamEndCapture(stream, &graph));
-    ALEXRT_CUDA(cudaGraphInstantiate(&step.replay, graph, 0));
-    ALEXRT_CUDA(cudaGraphDestroy(graph));
-    step.buffers = buffers;
+    // Issuing counted the copies; the launch below moves them.
+    graph.exchangedBytes = alexrt_exchanged_bytes() - before;
+    countExchangedBytes(-graph.exchangedBytes);
+    cudaGraph_t captured = nullptr;
+    ALEXRT_CUDA(cudaStreamEndCapture(stream, &captured));
+    ALEXRT_CUDA(cudaGraphInstantiate(&graph.replay, captured, 0));
+    ALEXRT_CUDA(cudaGraphDestroy(captured));
   }
-  ALEXRT_CUDA(cudaGraphLaunch(step.replay, stream));
-  countExchangedBytes(step.exchangedBytes);
+  ALEXRT_CUDA(cudaGraphLaunch(graph.replay, stream));
+  countExchangedBytes(graph.exchangedBytes);
 }
