@@ -30,7 +30,8 @@ static void storeArgmax(LoopBuilder &lb, Value first, int64_t window,
 }
 
 void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
-                     ArrayRef<Value> out, const ConvChunking &chunking) {
+                     ArrayRef<Value> out, const ConvChunking &chunking,
+                     ConvColsCache *cache) {
   Value x = in[0], w = in[1], b = in[2], y = out[0];
   LRNParamsAttr lrn = op.getLrnAttr();
   PoolParamsAttr pool = op.getPoolAttr();
@@ -104,7 +105,11 @@ void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
     });
   });
 
-  for (Value buffer : {cols, z, normalized})
+  if (keepsCols(cache, s, images, batch))
+    cache->keep(x, s, cols); // Freed by the cache's owner.
+  else
+    memref::DeallocOp::create(lb.builder(), cols);
+  for (Value buffer : {z, normalized})
     if (buffer)
       memref::DeallocOp::create(lb.builder(), buffer);
 }

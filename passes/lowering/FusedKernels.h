@@ -11,7 +11,8 @@ namespace alex {
 // Each emits the loops of one fused op; `in` and `out` are the buffers of
 // its operands and results, in order.
 void convBlock(LoopBuilder &lb, ConvBlockOp op, llvm::ArrayRef<mlir::Value> in,
-               llvm::ArrayRef<mlir::Value> out, const ConvChunking &chunking);
+               llvm::ArrayRef<mlir::Value> out, const ConvChunking &chunking,
+               ConvColsCache *cache);
 void convBlockGrad(LoopBuilder &lb, ConvBlockGradOp op,
                    llvm::ArrayRef<mlir::Value> in,
                    llvm::ArrayRef<mlir::Value> out);

@@ -12,6 +12,8 @@
 #include "passes/lowering/LoopBuilder.h"
 
 #include <limits>
+#include <map>
+#include <tuple>
 
 namespace alex {
 
@@ -52,6 +54,51 @@ struct ConvChunking {
     return {std::numeric_limits<int64_t>::max(), int64_t(1) << 27};
   }
 };
+
+/// The im2col of whole batches a step's forward convolutions made, kept
+/// for their weight gradients (gpu-kernels: there the GEMM takes the batch
+/// at once, and rebuilding the columns is one of the step's largest
+/// passes over memory). The owner deallocates what it holds.
+class ConvColsCache {
+public:
+  /// The columns of all of `x` for convolutions shaped `s`, if kept.
+  mlir::Value find(mlir::Value x, const ConvShape &s) const {
+    auto found = kept.find(key(x, s));
+    return found == kept.end() ? mlir::Value() : found->second;
+  }
+  /// Keeps `cols`, the columns of all of `x` (one group).
+  void keep(mlir::Value x, const ConvShape &s, mlir::Value cols) {
+    kept[key(x, s)] = cols;
+  }
+  /// Every buffer kept.
+  llvm::SmallVector<mlir::Value> buffers() const {
+    llvm::SmallVector<mlir::Value> all;
+    for (const auto &[k, cols] : kept)
+      all.push_back(cols);
+    return all;
+  }
+
+private:
+  using Key =
+      std::tuple<void *, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t>;
+  static Key key(mlir::Value x, const ConvShape &s) {
+    return {x.getAsOpaquePointer(),
+            s.channelsPerGroup(),
+            s.kernel,
+            s.stride,
+            s.pad,
+            s.outHeight,
+            s.outWidth};
+  }
+  std::map<Key, mlir::Value> kept;
+};
+
+/// Whether a convolution's im2col of the whole batch can be kept for its
+/// weight gradient: one chunk, one group, and a cache to keep it in.
+inline bool keepsCols(const ConvColsCache *cache, const ConvShape &s,
+                      int64_t images, int64_t batch) {
+  return cache && images == batch && s.groups == 1;
+}
 
 /// Images a convolution's GEMMs take at once: the largest divisor of
 /// `batch` within `chunking`'s limits (at least 1).

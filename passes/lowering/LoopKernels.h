@@ -21,6 +21,9 @@ struct KernelContext {
   ConvChunking chunking = ConvChunking::cpu();
   /// All SGD updates of a step in one loop nest (gpu-kernels).
   bool fuseUpdates = false;
+  /// Where forward convolutions keep their columns for the weight
+  /// gradients (gpu-kernels; null: rebuilt).
+  ConvColsCache *colsCache = nullptr;
 };
 
 /// The buffers of one alex.sgd_update: its op, parameter (or its rows),

@@ -74,6 +74,8 @@ private:
   llvm::DenseMap<Value, int64_t> inFlight;
   /// Whether the function's updates were emitted together (fuseUpdates).
   bool updatesDone = false;
+  /// Forward convolutions' columns kept for their weight gradients.
+  ConvColsCache colsCache;
 };
 
 } // namespace
@@ -142,6 +144,8 @@ LogicalResult FunctionLowering::run() {
   bool updates = !function.getOps<SGDUpdateOp>().empty();
   Block &oldBody = function.getBody().front();
   auto returnOp = cast<func::ReturnOp>(oldBody.getTerminator());
+  if (context.fuseUpdates) // gpu-kernels
+    context.colsCache = &colsCache;
   // A device function (--alex-partition) writes its block of split results
   // and, on device 0 only, the whole ones.
   auto device = function->getAttrOfType<DeviceAttr>(kDeviceAttrName);
@@ -285,6 +289,8 @@ LogicalResult FunctionLowering::run() {
       memref::CopyOp::create(b, buffer, out);
   }
   for (Value buffer : allocations)
+    memref::DeallocOp::create(b, buffer);
+  for (Value buffer : colsCache.buffers())
     memref::DeallocOp::create(b, buffer);
   func::ReturnOp::create(b);
 
