@@ -149,7 +149,7 @@ def AlexLowerToLoops : Pass<"alex-lower-to-loops", "mlir::ModuleOp"> {
            "Shape the work for a GPU: convolutions as one GEMM per group "
            "over as many images as a 512 MiB im2col buffer holds (not the "
            "CPU's cache-sized chunks), a forward convolution's columns of "
-           "the whole batch (one group) kept for its weight gradient, and "
+           "the whole batch (every group's) kept for its weight gradient, and "
            "every SGD update of a step in one loop nest">,
   ];
   let dependentDialects = [

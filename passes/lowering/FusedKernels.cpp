@@ -45,7 +45,9 @@ void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
   ConvShape s =
       convShape(x, w, conv, op.getStride(), op.getPad(), op.getGroups());
   int64_t images = imagesPerGemm(s, batch, chunking);
-  Value z = chunkOutputBuffer(lb, s, images), cols = colsBuffer(lb, s, images);
+  bool keep = keepsCols(cache, images, batch);
+  Value z = chunkOutputBuffer(lb, s, images),
+        cols = colsBuffer(lb, s, images, keep);
   // LRN then pooling: the chunk's LRN output, between the two.
   Value normalized = lrn && pool ? chunkOutputBuffer(lb, s, images) : Value();
   // Element (image b of the chunk, c, h, w) of a chunk buffer.
@@ -105,7 +107,7 @@ void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
     });
   });
 
-  if (keepsCols(cache, s, images, batch))
+  if (keep)
     cache->keep(x, s, cols); // Freed by the cache's owner.
   else
     memref::DeallocOp::create(lb.builder(), cols);

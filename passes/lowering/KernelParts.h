@@ -66,7 +66,7 @@ public:
     auto found = kept.find(key(x, s));
     return found == kept.end() ? mlir::Value() : found->second;
   }
-  /// Keeps `cols`, the columns of all of `x` (one group).
+  /// Keeps `cols`, the columns of all of `x` (every group's).
   void keep(mlir::Value x, const ConvShape &s, mlir::Value cols) {
     kept[key(x, s)] = cols;
   }
@@ -79,10 +79,11 @@ public:
   }
 
 private:
-  using Key =
-      std::tuple<void *, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t>;
+  using Key = std::tuple<void *, int64_t, int64_t, int64_t, int64_t, int64_t,
+                         int64_t, int64_t>;
   static Key key(mlir::Value x, const ConvShape &s) {
     return {x.getAsOpaquePointer(),
+            s.groups,
             s.channelsPerGroup(),
             s.kernel,
             s.stride,
@@ -94,10 +95,10 @@ private:
 };
 
 /// Whether a convolution's im2col of the whole batch can be kept for its
-/// weight gradient: one chunk, one group, and a cache to keep it in.
-inline bool keepsCols(const ConvColsCache *cache, const ConvShape &s,
-                      int64_t images, int64_t batch) {
-  return cache && images == batch && s.groups == 1;
+/// weight gradient: one chunk, and a cache to keep it in.
+inline bool keepsCols(const ConvColsCache *cache, int64_t images,
+                      int64_t batch) {
+  return cache && images == batch;
 }
 
 /// Images a convolution's GEMMs take at once: the largest divisor of
@@ -106,12 +107,20 @@ int64_t imagesPerGemm(const ConvShape &s, int64_t batch,
                       const ConvChunking &chunking);
 
 /// The patch-by-pixel matrices of images n0 .. n0 + images - 1, group `g`
-/// (zero outside the image), side by side into `cols`, a colsBuffer.
+/// (zero outside the image), side by side into `cols`, a colsBuffer (into
+/// group g's matrix if it holds every group's).
 void im2col(LoopBuilder &lb, const ConvShape &s, mlir::Value x, mlir::Value n0,
             int64_t images, mlir::Value g, mlir::Value cols);
 
-/// A patch x (images * pixels) buffer for im2col.
-mlir::Value colsBuffer(LoopBuilder &lb, const ConvShape &s, int64_t images);
+/// A patch x (images * pixels) buffer for im2col, reused group after group;
+/// with `everyGroup`, groups x patch x (images * pixels): one matrix a
+/// group, all kept (for a ConvColsCache).
+mlir::Value colsBuffer(LoopBuilder &lb, const ConvShape &s, int64_t images,
+                       bool everyGroup = false);
+
+/// Group g's matrix in a colsBuffer, as a GEMM operand.
+LoopBuilder::Matrix colsOf(LoopBuilder &lb, const ConvShape &s, int64_t images,
+                           mlir::Value cols, mlir::Value g);
 
 /// A filters x images x OH x OW buffer: a chunk's convolution outputs, one
 /// GEMM row a filter, the images side by side.

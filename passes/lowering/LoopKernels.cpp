@@ -249,7 +249,11 @@ void alex::im2col(LoopBuilder &lb, const ConvShape &s, Value x, Value n0,
         Value row = lb.add(lb.mul(lb.add(lb.mul(c, k), ky), k), kx);
         Value col =
             lb.add(lb.mul(lb.add(lb.mul(b, s.outHeight), oh), s.outWidth), ow);
-        lb.store(lb.select(inside, v, lb.f32(0)), cols, {row, col});
+        Value value = lb.select(inside, v, lb.f32(0));
+        if (bufferShape(cols).size() == 3)
+          lb.store(value, cols, {g, row, col});
+        else
+          lb.store(value, cols, {row, col});
       });
 }
 
@@ -268,9 +272,21 @@ static void forEachChunkAndGroup(LoopBuilder &lb, int64_t batch, int64_t images,
   });
 }
 
-Value alex::colsBuffer(LoopBuilder &lb, const ConvShape &s, int64_t images) {
-  return lb.alloc(MemRefType::get({s.patch(), images * s.pixels()},
-                                  lb.builder().getF32Type()));
+Value alex::colsBuffer(LoopBuilder &lb, const ConvShape &s, int64_t images,
+                       bool everyGroup) {
+  Type f32 = lb.builder().getF32Type();
+  int64_t columns = images * s.pixels();
+  if (everyGroup)
+    return lb.alloc(MemRefType::get({s.groups, s.patch(), columns}, f32));
+  return lb.alloc(MemRefType::get({s.patch(), columns}, f32));
+}
+
+LoopBuilder::Matrix alex::colsOf(LoopBuilder &lb, const ConvShape &s,
+                                 int64_t images, Value cols, Value g) {
+  int64_t columns = images * s.pixels();
+  Value first = bufferShape(cols).size() == 3 ? lb.mul(g, s.patch() * columns)
+                                              : lb.index(0);
+  return {cols, first, columns};
 }
 
 Value alex::chunkOutputBuffer(LoopBuilder &lb, const ConvShape &s,
@@ -286,7 +302,7 @@ void alex::convChunk(LoopBuilder &lb, const ConvShape &s, Value x, Value w,
     im2col(lb, s, x, n0, images, g, cols);
     lb.sgemm(false, false, s.filtersPerGroup(), columns, s.patch(), 1.0,
              {w, lb.mul(g, s.filtersPerGroup() * s.patch()), s.patch()},
-             {cols, lb.index(0), columns}, 0.0,
+             colsOf(lb, s, images, cols, g), 0.0,
              {z, lb.mul(g, s.filtersPerGroup() * columns), columns});
   });
 }
@@ -344,7 +360,9 @@ static void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b,
   ConvShape s =
       convShape(x, w, shapeOf(y), op.getStride(), op.getPad(), op.getGroups());
   int64_t batch = shapeOf(x)[0], images = imagesPerGemm(s, batch, chunking);
-  Value z = chunkOutputBuffer(lb, s, images), cols = colsBuffer(lb, s, images);
+  bool keep = keepsCols(cache, images, batch);
+  Value z = chunkOutputBuffer(lb, s, images),
+        cols = colsBuffer(lb, s, images, keep);
   forEachChunk(lb, batch, images, [&](Value n0) {
     convChunk(lb, s, x, w, n0, images, cols, z);
     lb.parallel({images, s.filters, s.outHeight, s.outWidth},
@@ -353,7 +371,7 @@ static void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b,
                   lb.store(v, y, {lb.add(n0, ivs[0]), ivs[1], ivs[2], ivs[3]});
                 });
   });
-  if (keepsCols(cache, s, images, batch))
+  if (keep)
     cache->keep(x, s, cols); // Freed by the cache's owner.
   else
     memref::DeallocOp::create(lb.builder(), cols);
@@ -376,14 +394,14 @@ static void conv2dGradFilter(LoopBuilder &lb, Conv2DGradFilterOp op, Value x,
   lb.parallel(shapeOf(transposed),
               [&](ValueRange ivs) { lb.store(lb.f32(0), transposed, ivs); });
   // The forward's columns of the whole batch, else built chunk by chunk.
-  Value kept = keepsCols(cache, s, images, batch) ? cache->find(x, s) : Value();
+  Value kept = keepsCols(cache, images, batch) ? cache->find(x, s) : Value();
   Value cols = kept ? kept : colsBuffer(lb, s, images);
   ChunkRows rows(lb, s, images);
   forEachChunkAndGroup(lb, batch, images, s.groups, [&](Value n0, Value g) {
     if (!kept)
       im2col(lb, s, x, n0, images, g, cols);
     lb.sgemm(false, true, s.patch(), filters, columns, 1.0,
-             {cols, lb.index(0), columns}, rows.of(dy, n0, g), 1.0,
+             colsOf(lb, s, images, cols, g), rows.of(dy, n0, g), 1.0,
              {transposed, lb.mul(g, s.patch() * filters), filters});
   });
   int64_t k = s.kernel;

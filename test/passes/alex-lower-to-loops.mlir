@@ -88,12 +88,12 @@ module attributes {alex.training = #alex.training<batch = 2, epochs = 1,
 
   // A convolution's columns (9 x 2 images x 16 pixels): the CPU builds
   // them again for the weight gradient; with gpu-kernels the forward's,
-  // of the whole batch, are kept for it.
+  // of the whole batch and of every group (here one), are kept for it.
   // CHECK-LABEL:   func.func @conv_and_filter_grad(
   // CHECK-COUNT-2:   memref.alloc() : memref<9x32xf32>
   // GPU-LABEL:     func.func @conv_and_filter_grad(
-  // GPU:             memref.alloc() : memref<9x32xf32>
-  // GPU-NOT:         memref.alloc() : memref<9x32xf32>
+  // GPU:             memref.alloc() : memref<1x9x32xf32>
+  // GPU-NOT:         memref<9x32xf32>
   // GPU:             return
   func.func @conv_and_filter_grad(%x: tensor<2x1x4x4xf32>, %w: tensor<2x1x3x3xf32>, %b: tensor<2xf32>) -> (tensor<2x2x4x4xf32>, tensor<2x1x3x3xf32>) {
     %y = alex.conv2d %x, %w, %b stride 1 pad 1 groups 1 : (tensor<2x1x4x4xf32>, tensor<2x1x3x3xf32>, tensor<2xf32>) -> tensor<2x2x4x4xf32>
