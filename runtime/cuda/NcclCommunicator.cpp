@@ -21,7 +21,9 @@
 
 #include <nccl.h>
 
+#include <cstdio>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
