@@ -19,8 +19,10 @@ struct KernelContext {
   int64_t replicas = 1;
   /// Images per convolution GEMM (--alex-lower-to-loops' gpu-kernels).
   ConvChunking chunking = ConvChunking::cpu();
-  /// All SGD updates of a step in one loop nest (gpu-kernels).
-  bool fuseUpdates = false;
+  /// Shaped for a GPU (--alex-lower-to-loops' gpu-kernels): every SGD
+  /// update of a step in one loop nest, forward convolutions' columns kept
+  /// for their weight gradients.
+  bool gpuKernels = false;
   /// Where forward convolutions keep their columns for the weight
   /// gradients (gpu-kernels; null: rebuilt).
   ConvColsCache *colsCache = nullptr;

@@ -72,7 +72,7 @@ private:
   llvm::SmallVector<Value> allocations;
   /// alex.all_reduce results whose sums are in flight, and their buckets.
   llvm::DenseMap<Value, int64_t> inFlight;
-  /// Whether the function's updates were emitted together (fuseUpdates).
+  /// Whether the function's updates were emitted together (gpuKernels).
   bool updatesDone = false;
   /// Forward convolutions' columns kept for their weight gradients.
   ConvColsCache colsCache;
@@ -144,7 +144,7 @@ LogicalResult FunctionLowering::run() {
   bool updates = !function.getOps<SGDUpdateOp>().empty();
   Block &oldBody = function.getBody().front();
   auto returnOp = cast<func::ReturnOp>(oldBody.getTerminator());
-  if (context.fuseUpdates) // gpu-kernels
+  if (context.gpuKernels)
     context.colsCache = &colsCache;
   // A device function (--alex-partition) writes its block of split results
   // and, on device 0 only, the whole ones.
@@ -231,7 +231,7 @@ LogicalResult FunctionLowering::run() {
     }
     llvm::SmallVector<Value> in, out;
     if (auto update = dyn_cast<SGDUpdateOp>(op)) {
-      if (context.fuseUpdates) {
+      if (context.gpuKernels) {
         // This and every later update, as one loop nest.
         if (updatesDone)
           continue;
@@ -308,7 +308,7 @@ struct LowerToLoops : public alex::impl::AlexLowerToLoopsBase<LowerToLoops> {
     KernelContext context;
     if (gpuKernels) {
       context.chunking = ConvChunking::gpu();
-      context.fuseUpdates = true;
+      context.gpuKernels = true;
     }
     if (auto training =
             module->getAttrOfType<TrainingAttr>(kTrainingAttrName)) {

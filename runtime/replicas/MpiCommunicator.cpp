@@ -98,13 +98,13 @@ public:
     sum.data = data;
     sum.count = count;
     sum.scale = scale;
-    started[id] = Clock::now();
+    outstanding.insert(id);
     if (channel < 0 || channel >= int(channels.size())) {
       failed[id] = "no sum channel " + std::to_string(channel);
     } else {
       channels[size_t(channel)].pending.push_back(std::move(sum));
       if (inFlight++ == 0)
-        busySince = started[id];
+        busySince = Clock::now();
     }
     wake.notify_all();
     return id;
@@ -113,11 +113,11 @@ public:
   Status wait(Request id) override {
     auto begin = Clock::now();
     std::unique_lock<std::mutex> lock(mutex);
-    if (!started.count(id))
+    if (!outstanding.count(id))
       return Status::error("no sum in flight with id " + std::to_string(id));
     finished.wait(lock,
                   [&] { return completed.count(id) || failed.count(id); });
-    started.erase(id);
+    outstanding.erase(id);
     completed.erase(id);
     waited += seconds(Clock::now() - begin);
     if (auto error = failed.find(id); error != failed.end()) {
@@ -317,7 +317,7 @@ private:
   std::condition_variable wake, finished;
   std::deque<std::packaged_task<void()>> calls;
   Request nextId = 0;
-  std::map<Request, Clock::time_point> started;
+  std::set<Request> outstanding; ///< Started, not yet waited for.
   std::set<Request> completed;
   std::map<Request, std::string> failed;
   bool stopping = false;

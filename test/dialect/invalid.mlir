@@ -733,3 +733,9 @@ func.func @f() {
   "alex.all_reduce"() <{bucket = 0 : i64, replicas = 2 : i64, scale = 5.000000e-01 : f64}> : () -> ()
   return
 }
+
+// -----
+
+// expected-error @+1 {{batch 10 does not split evenly across 4 replicas}}
+module attributes {alex.training = #alex.training<batch = 10, epochs = 1, replicas = 4, optimizer = #alex.sgd<lr = 0.1>, schedule = unit, data = #alex.data<dataset = "synthetic">>} {
+}

@@ -54,8 +54,10 @@ namespace {
 
 /// One kind of work of the step and what it costs.
 struct Work {
+  enum class Kind { Loops, Gemm, Copy };
   std::string layer;
-  std::string what; ///< "loops" or "GEMM m x n x k".
+  Kind kind = Kind::Loops;
+  std::string what; ///< A GEMM's shape, for its table.
   int64_t launches = 0;
   double bytes = 0, flops = 0, seconds = 0;
   double threads = 0; ///< A loop kernel's threads (mapped iterations).
@@ -153,7 +155,7 @@ void collect(Region &region, int64_t times, const GpuModel &gpu, bool tf32,
     if (auto loop = dyn_cast<scf::ParallelOp>(op)) {
       if (!loop->hasAttr(gpu::getMappingAttrName()))
         continue; // Not a kernel (the CPU target): not this model's subject.
-      Work kernel{layerOf(loop.getLoc()), "loops", times};
+      Work kernel{layerOf(loop.getLoc()), Work::Kind::Loops, "", times};
       double bytes = 0, flops = 0;
       perIteration(loop.getRegion(), 1, bytes, flops);
       double n = iterations(loop);
@@ -179,7 +181,7 @@ void collect(Region &region, int64_t times, const GpuModel &gpu, bool tf32,
             << "GEMM " << m << "x" << n << "x" << k
             << (constantInt(call.getOperand(0)) ? " A^T" : "")
             << (constantInt(call.getOperand(1)) ? " B^T" : "");
-        Work gemm{layerOf(call.getLoc()), shape, times};
+        Work gemm{layerOf(call.getLoc()), Work::Kind::Gemm, shape, times};
         gemm.flops = 2.0 * double(m) * double(n) * double(k) * double(times);
         gemm.bytes = 4.0 * double(m * k + k * n + m * n) * double(times);
         double peak = tf32 ? gpu.tf32FlopsPerSecond : gpu.sgemmFlopsPerSecond;
@@ -189,7 +191,7 @@ void collect(Region &region, int64_t times, const GpuModel &gpu, bool tf32,
       } else if (call.getCallee() == "alexrt_exchange_copy") {
         int64_t chunk = constantInt(call.getOperand(4)),
                 count = constantInt(call.getOperand(5));
-        Work copy{layerOf(call.getLoc()), "copy from another device", times};
+        Work copy{layerOf(call.getLoc()), Work::Kind::Copy, "", times};
         copy.bytes = 8.0 * double(chunk * count) * double(times);
         copy.seconds = copy.bytes / gpu.memoryBytesPerSecond;
         work.push_back(copy);
@@ -210,8 +212,6 @@ std::string milliseconds(double seconds) {
   return text;
 }
 
-std::string count(int64_t value) { return std::to_string(value); }
-
 } // namespace
 
 StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
@@ -221,9 +221,9 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
   int64_t kernels = 0, gemms = 0, copies = 0;
   double busy = 0, eager = 0, graph = 0;
   for (const Work &w : work) {
-    int64_t &counter = w.what == "loops"              ? kernels
-                       : w.what.rfind("GEMM", 0) == 0 ? gemms
-                                                      : copies;
+    int64_t &counter = w.kind == Work::Kind::Loops  ? kernels
+                       : w.kind == Work::Kind::Gemm ? gemms
+                                                    : copies;
     counter += w.launches;
     busy += w.seconds;
     // The host issues a launch at most every launchSeconds: a kernel
@@ -251,13 +251,13 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
     layer.layer = w.layer;
     layer.launches += w.launches;
     layer.seconds += w.seconds;
-    layer.flops += w.what == "loops" ? 0 : w.flops;
+    layer.flops += w.kind == Work::Kind::Gemm ? w.flops : 0;
     layer.bytes += w.bytes;
   }
   os << "      layer                     launches   est. ms   GEMM GFLOP\n";
   for (const Work &layer : layers)
     os << "      " << llvm::left_justify(layer.layer, 24) << " "
-       << llvm::right_justify(count(layer.launches), 9) << " "
+       << llvm::right_justify(std::to_string(layer.launches), 9) << " "
        << llvm::right_justify(milliseconds(layer.seconds), 9) << " "
        << llvm::right_justify(
               (llvm::Twine(int64_t(layer.flops / 1e9 + 0.5))).str(), 12)
@@ -266,7 +266,7 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
   // The costliest loop kernels.
   std::vector<Work> loops;
   for (const Work &w : work)
-    if (w.what == "loops")
+    if (w.kind == Work::Kind::Loops)
       loops.push_back(w);
   llvm::stable_sort(loops, [](const Work &a, const Work &b) {
     return a.seconds > b.seconds;
@@ -275,15 +275,17 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
   os << "      costliest loop kernels (threads, MB moved, est. ms):\n";
   for (const Work &kernel : loops)
     os << "        " << llvm::left_justify(kernel.layer, 24) << " "
-       << llvm::right_justify(count(int64_t(kernel.threads)), 9) << " "
+       << llvm::right_justify(std::to_string(int64_t(kernel.threads)), 9) << " "
        << llvm::right_justify(
-              count(int64_t(kernel.bytes / double(kernel.launches) / 1e6)), 7)
+              std::to_string(
+                  int64_t(kernel.bytes / double(kernel.launches) / 1e6)),
+              7)
        << " " << milliseconds(kernel.seconds) << "\n";
 
   // GEMM shapes, most time first.
   std::map<std::string, Work> shapes;
   for (const Work &w : work)
-    if (w.what.rfind("GEMM", 0) == 0) {
+    if (w.kind == Work::Kind::Gemm) {
       Work &shape = shapes[w.what];
       shape.what = w.what;
       shape.launches += w.launches;
@@ -298,7 +300,7 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
   os << "      GEMM shapes (m x n x k): " << sorted.size() << "\n";
   for (const Work &shape : sorted)
     os << "        " << llvm::left_justify(shape.what, 28) << " x"
-       << llvm::left_justify(count(shape.launches), 6) << " "
+       << llvm::left_justify(std::to_string(shape.launches), 6) << " "
        << milliseconds(shape.seconds) << " ms\n";
   return {busy, eager, graph};
 }
