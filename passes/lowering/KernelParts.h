@@ -47,11 +47,12 @@ struct ConvChunking {
   /// A CPU: GEMMs get efficient from a few thousand columns on; past that,
   /// a larger im2col buffer only leaves the caches (2 MiB).
   static ConvChunking cpu() { return {2048, int64_t(1) << 19}; }
-  /// A GPU: one GEMM per group over as many images as a 512 MiB im2col
-  /// buffer holds (the whole batch for most layers), so a layer is a few
-  /// launches, not a few per image.
+  /// A GPU: one GEMM per group over as many images as a 1 GiB im2col
+  /// buffer holds (the paper net's whole batch of 128 for every layer), so
+  /// a layer is a few launches, not a few per image, and its columns can
+  /// be kept for the weight gradient.
   static ConvChunking gpu() {
-    return {std::numeric_limits<int64_t>::max(), int64_t(1) << 27};
+    return {std::numeric_limits<int64_t>::max(), int64_t(1) << 28};
   }
 };
 

@@ -493,62 +493,139 @@ void alex::dense(LoopBuilder &lb, Value x, Value w, Value b, Value y) {
   memref::DeallocOp::create(lb.builder(), transposed);
 }
 
+/// Threads a reduction's first stage is split for: enough for a GPU to
+/// keep its memory busy (docs/GpuModel.md), harmless on a CPU.
+static constexpr int64_t kThreadsToFill = 65536;
+
 /// bias_grad: sum over every dimension but 1.
 void alex::biasGrad(LoopBuilder &lb, Value dy, Value db) {
   llvm::ArrayRef<int64_t> shape = shapeOf(dy);
   int64_t batch = shape[0], channels = shape[1];
-  // Sums over the batch of `perImage(n, c)`, one channel a thread.
-  auto sumImages = [&](llvm::function_ref<Value(Value, Value)> perImage) {
+  Type f32 = lb.builder().getF32Type();
+  if (shape.size() == 2) {
+    // A sum over the batch, one channel a thread.
     lb.parallel({channels}, [&](ValueRange c) {
       Value sum = lb.reduce(batch, lb.f32(0), [&](Value n, Value acc) {
-        return lb.fadd(acc, perImage(n, c[0]));
+        return lb.fadd(acc, lb.load(dy, {n, c[0]}));
       });
       lb.store(sum, db, c);
     });
-  };
-  if (shape.size() == 2)
-    return sumImages([&](Value n, Value c) { return lb.load(dy, {n, c}); });
-  // An image's plane first, one (image, channel) a thread, then the planes'
-  // sums: batch x channels threads do most of the work, not channels.
-  Value planes =
-      lb.alloc(MemRefType::get({batch, channels}, lb.builder().getF32Type()));
-  lb.parallel({batch, channels}, [&](ValueRange ivs) {
-    // Nested sequential sums over the plane's dimensions, outermost first.
+    return;
+  }
+  // Strips of an image's plane first, one (image, channel, strip) a
+  // thread, with as few strips as fill a GPU; then each (channel, strip)
+  // over the images; then each channel over its strips. Every stage has
+  // threads enough for its work, and each sum has a fixed order.
+  int64_t rows = shape[2], strips = rows;
+  for (int64_t divisor = 1; divisor <= rows; ++divisor)
+    if (rows % divisor == 0 && batch * channels * divisor >= kThreadsToFill) {
+      strips = divisor;
+      break;
+    }
+  int64_t rowsPerStrip = rows / strips;
+  Value parts = lb.alloc(MemRefType::get({batch, channels, strips}, f32));
+  lb.parallel({batch, channels, strips}, [&](ValueRange ivs) {
+    // Nested sequential sums over the strip's rows, then the plane's other
+    // dimensions, outermost first.
     std::function<Value(llvm::SmallVector<Value>, Value)> sumFrom =
         [&](llvm::SmallVector<Value> at, Value acc) -> Value {
       if (at.size() == shape.size())
         return lb.fadd(acc, lb.load(dy, at));
+      if (at.size() == 2) {
+        Value first = lb.mul(ivs[2], rowsPerStrip);
+        return lb.reduce(first, lb.add(first, rowsPerStrip), acc,
+                         [&](Value h, Value inner) {
+                           return sumFrom({at[0], at[1], h}, inner);
+                         });
+      }
       return lb.reduce(shape[at.size()], acc, [&](Value i, Value inner) {
         llvm::SmallVector<Value> next = at;
         next.push_back(i);
         return sumFrom(next, inner);
       });
     };
-    lb.store(sumFrom({ivs[0], ivs[1]}, lb.f32(0)), planes, ivs);
+    lb.store(sumFrom({ivs[0], ivs[1]}, lb.f32(0)), parts, ivs);
   });
-  sumImages([&](Value n, Value c) { return lb.load(planes, {n, c}); });
-  memref::DeallocOp::create(lb.builder(), planes);
+  // Each (channel, strip) over the images; with one strip, that is db.
+  Value stripSums =
+      strips > 1 ? lb.alloc(MemRefType::get({channels, strips}, f32)) : db;
+  lb.parallel({channels, strips}, [&](ValueRange ivs) {
+    Value sum = lb.reduce(batch, lb.f32(0), [&](Value n, Value acc) {
+      return lb.fadd(acc, lb.load(parts, {n, ivs[0], ivs[1]}));
+    });
+    lb.store(sum, stripSums, strips > 1 ? ivs : ivs.take_front());
+  });
+  if (strips > 1) {
+    lb.parallel({channels}, [&](ValueRange c) {
+      Value sum = lb.reduce(strips, lb.f32(0), [&](Value strip, Value acc) {
+        return lb.fadd(acc, lb.load(stripSums, {c[0], strip}));
+      });
+      lb.store(sum, db, c);
+    });
+    memref::DeallocOp::create(lb.builder(), stripSums);
+  }
+  memref::DeallocOp::create(lb.builder(), parts);
 }
 
 //===----------------------------------------------------------------------===//
 // Loss
 //===----------------------------------------------------------------------===//
 
-/// The row's maximum and sum of exp(l - max), for a stable softmax.
-static std::pair<Value, Value> softmaxStats(LoopBuilder &lb, Value logits,
-                                            Value n) {
-  int64_t classes = shapeOf(logits)[1];
-  Value max =
-      lb.reduce(classes, lb.f32(-std::numeric_limits<float>::infinity()),
-                [&](Value c, Value acc) {
-                  return lb.fmax(acc, lb.load(logits, {n, c}));
-                });
-  Value sum = lb.reduce(classes, lb.f32(0), [&](Value c, Value acc) {
-    Value e = math::ExpOp::create(lb.builder(),
-                                  lb.fsub(lb.load(logits, {n, c}), max));
-    return lb.fadd(acc, e);
+/// Classes a thread takes of a row for the softmax's statistics.
+static constexpr int64_t kClassesPerPart = 32;
+
+/// Each row's log-sum-exp, for a stable softmax: parts of the row side by
+/// side (each its maximum and sum of exp(l - max)), then each row's parts
+/// combined, so a batch of a thousand classes is thousands of threads.
+/// Returns a batch-long buffer the caller deallocates.
+static Value logSumExp(LoopBuilder &lb, Value logits) {
+  int64_t batch = shapeOf(logits)[0], classes = shapeOf(logits)[1];
+  int64_t part = std::min(classes, kClassesPerPart);
+  int64_t parts = (classes + part - 1) / part;
+  Type f32 = lb.builder().getF32Type();
+  Value stats = lb.alloc(MemRefType::get({batch, parts, 2}, f32));
+  Value zero = lb.index(0), one = lb.index(1);
+  lb.parallel({batch, parts}, [&](ValueRange ivs) {
+    Value n = ivs[0], first = lb.mul(ivs[1], part);
+    // Within the row: the last part may be short.
+    auto inRow = [&](Value i, Value acc, auto fn) -> Value {
+      Value c = lb.add(first, i);
+      if (classes % part == 0)
+        return fn(lb.load(logits, {n, c}));
+      Value inside = lb.cmpi(arith::CmpIPredicate::ult, c, lb.index(classes));
+      Value clamped = lb.min(c, lb.index(classes - 1));
+      return lb.select(inside, fn(lb.load(logits, {n, clamped})), acc);
+    };
+    Value max = lb.reduce(
+        part, lb.f32(-std::numeric_limits<float>::infinity()),
+        [&](Value i, Value acc) {
+          return inRow(i, acc, [&](Value l) { return lb.fmax(acc, l); });
+        });
+    Value sum = lb.reduce(part, lb.f32(0), [&](Value i, Value acc) {
+      return inRow(i, acc, [&](Value l) {
+        return lb.fadd(acc, math::ExpOp::create(lb.builder(), lb.fsub(l, max)));
+      });
+    });
+    lb.store(max, stats, {n, ivs[1], zero});
+    lb.store(sum, stats, {n, ivs[1], one});
   });
-  return {max, sum};
+  Value result = lb.alloc(MemRefType::get({batch}, f32));
+  lb.parallel({batch}, [&](ValueRange row) {
+    Value n = row[0];
+    Value max =
+        lb.reduce(parts, lb.f32(-std::numeric_limits<float>::infinity()),
+                  [&](Value p, Value acc) {
+                    return lb.fmax(acc, lb.load(stats, {n, p, zero}));
+                  });
+    Value sum = lb.reduce(parts, lb.f32(0), [&](Value p, Value acc) {
+      Value rescale = math::ExpOp::create(
+          lb.builder(), lb.fsub(lb.load(stats, {n, p, zero}), max));
+      return lb.fadd(acc, lb.fmul(lb.load(stats, {n, p, one}), rescale));
+    });
+    lb.store(lb.fadd(math::LogOp::create(lb.builder(), sum), max), result, row);
+  });
+  memref::DeallocOp::create(lb.builder(), stats);
+  return result;
 }
 
 static Value labelIndex(LoopBuilder &lb, Value labels, Value n) {
@@ -559,40 +636,37 @@ static Value labelIndex(LoopBuilder &lb, Value labels, Value n) {
 static void softmaxCrossEntropy(LoopBuilder &lb, Value logits, Value labels,
                                 Value loss) {
   int64_t batch = shapeOf(logits)[0];
+  Value logSums = logSumExp(lb, logits);
   // Each row's loss on its own thread, then their sum in row order.
   Value rows = lb.alloc(MemRefType::get({batch}, lb.builder().getF32Type()));
   lb.parallel({batch}, [&](ValueRange row) {
     Value n = row[0];
-    auto [max, sum] = softmaxStats(lb, logits, n);
-    Value logSum = lb.fadd(math::LogOp::create(lb.builder(), sum), max);
     Value picked = lb.load(logits, {n, labelIndex(lb, labels, n)});
-    lb.store(lb.fsub(logSum, picked), rows, row);
+    lb.store(lb.fsub(lb.load(logSums, row), picked), rows, row);
   });
   Value total = lb.reduce(batch, lb.f32(0), [&](Value n, Value acc) {
     return lb.fadd(acc, lb.load(rows, {n}));
   });
   lb.store(lb.fdiv(total, lb.f32(double(batch))), loss, {});
   memref::DeallocOp::create(lb.builder(), rows);
+  memref::DeallocOp::create(lb.builder(), logSums);
 }
 
 static void softmaxCrossEntropyGrad(LoopBuilder &lb, Value logits, Value labels,
                                     Value grad) {
   auto shape = shapeOf(logits);
-  lb.parallel({shape[0]}, [&](ValueRange row) {
-    Value n = row[0];
-    auto [max, sum] = softmaxStats(lb, logits, n);
-    Value label = labelIndex(lb, labels, n);
-    Value scale = lb.f32(1.0 / double(shape[0]));
-    lb.loop(lb.index(0), lb.index(shape[1]), [&](Value c) {
-      Value p =
-          lb.fdiv(math::ExpOp::create(lb.builder(),
-                                      lb.fsub(lb.load(logits, {n, c}), max)),
-                  sum);
-      Value isLabel = lb.cmpi(arith::CmpIPredicate::eq, c, label);
-      Value target = lb.select(isLabel, lb.f32(1), lb.f32(0));
-      lb.store(lb.fmul(lb.fsub(p, target), scale), grad, {n, c});
-    });
+  Value logSums = logSumExp(lb, logits);
+  Value scale = lb.f32(1.0 / double(shape[0]));
+  lb.parallel(shape, [&](ValueRange ivs) {
+    Value n = ivs[0], c = ivs[1];
+    Value p = math::ExpOp::create(
+        lb.builder(), lb.fsub(lb.load(logits, ivs), lb.load(logSums, {n})));
+    Value isLabel =
+        lb.cmpi(arith::CmpIPredicate::eq, c, labelIndex(lb, labels, n));
+    Value target = lb.select(isLabel, lb.f32(1), lb.f32(0));
+    lb.store(lb.fmul(lb.fsub(p, target), scale), grad, ivs);
   });
+  memref::DeallocOp::create(lb.builder(), logSums);
 }
 
 //===----------------------------------------------------------------------===//

@@ -246,6 +246,8 @@ LogicalResult FunctionLowering::run() {
                      << "reads a gradient computed after the step's first "
                         "update; gpu-kernels runs every update at once";
           }
+        // Named for what it is: every layer's update, not this op's layer.
+        b.setLoc(NameLoc::get(b.getStringAttr("sgd_updates"), op.getLoc()));
         sgdUpdates(lb, all);
         updatesDone = true;
         continue;

@@ -40,17 +40,29 @@ module attributes {alex.training = #alex.training<batch = 2, epochs = 1,
     // CHECK:         memref.store {{.*}}, %[[LOGITS]]
     // CHECK:       memref.dealloc %[[T]]
     %l = alex.dense %d, %w, %b : (tensor<2x8xf32>, tensor<3x8xf32>, tensor<3xf32>) -> tensor<2x3xf32>
-    // The loss: each row's on its own iteration of a parallel loop, then a
-    // sequential sum over the batch, stored into its output.
+    // The loss: each row's log-sum-exp (statistics of parts of the row,
+    // here one part of 3 classes, then each row's parts combined), each
+    // row's loss, then a sequential sum over the batch into its output.
+    // CHECK:       %[[STATS:.*]] = memref.alloc() : memref<2x1x2xf32>
+    // CHECK:       scf.parallel
+    // CHECK:         arith.maximumf
+    // CHECK:         math.exp
+    // CHECK:         memref.store {{.*}}, %[[STATS]]
+    // CHECK:       %[[LSE:.*]] = memref.alloc() : memref<2xf32>
+    // CHECK:       scf.parallel
+    // CHECK:         memref.load %[[STATS]]
+    // CHECK:         math.log
+    // CHECK:         memref.store {{.*}}, %[[LSE]]
+    // CHECK:       memref.dealloc %[[STATS]]
     // CHECK:       %[[ROWS:.*]] = memref.alloc() : memref<2xf32>
     // CHECK:       scf.parallel
-    // CHECK:         math.exp
-    // CHECK:         math.log
+    // CHECK:         memref.load %[[LSE]]
     // CHECK:         memref.store {{.*}}, %[[ROWS]]
     // CHECK:       scf.for
     // CHECK:         memref.load %[[ROWS]]
     // CHECK:       memref.store {{.*}}, %[[LOSS]][]
     // CHECK:       memref.dealloc %[[ROWS]]
+    // CHECK:       memref.dealloc %[[LSE]]
     %loss = alex.softmax_cross_entropy %l, %y : tensor<2x3xf32>, tensor<2xi32> -> tensor<f32>
     // CHECK:       memref.dealloc %[[R]]
     // CHECK-NEXT:  return
@@ -84,6 +96,52 @@ module attributes {alex.training = #alex.training<batch = 2, epochs = 1,
     alex.sgd_update @fc.weight, %gw, %lr momentum 0.9 weight_decay 0.0 : tensor<3x8xf32>
     alex.sgd_update @fc.bias, %gb, %lr momentum 0.9 weight_decay 0.0 : tensor<3xf32>
     return
+  }
+
+  // The loss's gradient over 40 classes: parts of 32 (the second short,
+  // its classes past the row's end not counted), each row's log-sum-exp,
+  // then one thread an element.
+  // CHECK-LABEL: func.func @loss_grad(
+  // CHECK:         %[[STATS:.*]] = memref.alloc() : memref<2x2x2xf32>
+  // CHECK:         scf.parallel
+  // CHECK:           arith.cmpi ult, %{{.*}}, %c40
+  // CHECK:           arith.select
+  // CHECK:           memref.store {{.*}}, %[[STATS]]
+  // CHECK:         %[[LSE:.*]] = memref.alloc() : memref<2xf32>
+  // CHECK:         scf.parallel
+  // CHECK:         scf.parallel (%{{.*}}, %{{.*}}) = (%{{.*}}, %{{.*}}) to (%c2{{.*}}, %c40{{.*}})
+  // CHECK-NOT:       scf.for
+  // CHECK:           memref.load %[[LSE]]
+  // CHECK:           math.exp
+  func.func @loss_grad(%l: tensor<2x40xf32>, %y: tensor<2xi32>) -> tensor<2x40xf32> {
+    %dl = alex.softmax_cross_entropy_grad %l, %y : tensor<2x40xf32>, tensor<2xi32> -> tensor<2x40xf32>
+    return %dl : tensor<2x40xf32>
+  }
+
+  // A bias gradient in three stages: strips of each image's plane (as
+  // few strips as fill a GPU, here 2 x 4 x 6 threads), each channel's
+  // strips over the images, then each channel's strips. With images and
+  // channels enough (32 x 2048), one strip: two stages.
+  // CHECK-LABEL: func.func @bias_grads(
+  // CHECK:         %[[PARTS:.*]] = memref.alloc() : memref<2x4x6xf32>
+  // CHECK:         scf.parallel {{.*}} to (%c2{{.*}}, %c4{{.*}}, %c6{{.*}})
+  // CHECK:         %[[STRIPS:.*]] = memref.alloc() : memref<4x6xf32>
+  // CHECK:         scf.parallel {{.*}} to (%c4{{.*}}, %c6{{.*}})
+  // CHECK:           memref.load %[[PARTS]]
+  // CHECK:         scf.parallel {{.*}} to (%c4{{.*}})
+  // CHECK:           memref.load %[[STRIPS]]
+  // CHECK:         %[[PARTS2:.*]] = memref.alloc() : memref<32x2048x1xf32>
+  // CHECK:         scf.parallel
+  // CHECK:         scf.parallel {{.*}} to (%c2048{{.*}}, %c1{{.*}})
+  // CHECK:           memref.load %[[PARTS2]]
+  // CHECK-NEXT:      arith.addf
+  // CHECK:           memref.store
+  // CHECK-NOT:     scf.parallel
+  // CHECK:         return
+  func.func @bias_grads(%a: tensor<2x4x6x6xf32>, %b: tensor<32x2048x2x2xf32>) -> (tensor<4xf32>, tensor<2048xf32>) {
+    %da = alex.bias_grad %a : tensor<2x4x6x6xf32> -> tensor<4xf32>
+    %db = alex.bias_grad %b : tensor<32x2048x2x2xf32> -> tensor<2048xf32>
+    return %da, %db : tensor<4xf32>, tensor<2048xf32>
   }
 
   // A convolution's columns (9 x 2 images x 16 pixels): the CPU builds

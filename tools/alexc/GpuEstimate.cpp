@@ -14,6 +14,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 using namespace mlir;
@@ -60,6 +61,8 @@ struct Work {
   std::string what; ///< A GEMM's shape, for its table.
   int64_t launches = 0;
   double bytes = 0, flops = 0, seconds = 0;
+  /// Bytes and seconds when no load but small buffers' hits a cache.
+  double bytesNoReuse = 0, secondsNoReuse = 0;
   double threads = 0; ///< A loop kernel's threads (mapped iterations).
 };
 
@@ -78,48 +81,111 @@ int64_t tripCount(scf::ForOp loop) {
   return trips ? trips->getSExtValue() : 1;
 }
 
-/// Loads from buffers this small are assumed to hit L1 or L2.
+/// Loads from buffers this small are assumed to hit L1 or L2 even without
+/// reuse inside a kernel.
 constexpr int64_t kCachedBytes = int64_t(1) << 20;
 
-/// Bytes read and written and floating-point operations of one iteration
-/// of a kernel's body, counting inner sequential loops' trips. Of the
-/// conditionals side by side in a block only the costliest counts: they
-/// are a multi-tensor kernel's branches, one taken by each thread, or
-/// guards that hold.
-void perIteration(Region &region, double times, double &bytes, double &flops) {
-  double branchBytes = 0, branchFlops = 0;
+int64_t bufferBytes(MemRefType type) {
+  return type.hasStaticShape()
+             ? type.getNumElements() * type.getElementTypeBitWidth() / 8
+             : std::numeric_limits<int64_t>::max();
+}
+
+/// What one iteration of a kernel's body moves and computes: bytes by the
+/// buffer they are loaded from or stored to (for the roofline), bytes that
+/// miss the caches when nothing is reused, and floating-point operations.
+struct Iteration {
+  llvm::DenseMap<Value, double> loaded, stored;
+  double noReuseBytes = 0, flops = 0;
+
+  double bytes() const {
+    double sum = 0;
+    for (auto &[buffer, bytes] : loaded)
+      sum += bytes;
+    for (auto &[buffer, bytes] : stored)
+      sum += bytes;
+    return sum;
+  }
+  /// Adds `other`'s accesses by buffer; `widest`: per buffer the larger of
+  /// the two instead of their sum.
+  void addBuffers(const Iteration &other, bool widest) {
+    auto merge = [&](llvm::DenseMap<Value, double> &into,
+                     const llvm::DenseMap<Value, double> &from) {
+      for (auto &[buffer, bytes] : from)
+        into[buffer] =
+            widest ? std::max(into[buffer], bytes) : into[buffer] + bytes;
+    };
+    merge(loaded, other.loaded);
+    merge(stored, other.stored);
+  }
+};
+
+/// Adds what one iteration of `region` moves and computes, `times` the
+/// trips of the inner sequential loops around it. Of an if's arms the
+/// costlier counts. Conditionals side by side are a multi-tensor kernel's
+/// branches, each taken by its own threads, or guards that hold: every
+/// thread pays for the costliest, and the roofline sees every buffer any
+/// of them touches.
+void perIteration(Region &region, double times, Iteration &iteration) {
+  Iteration siblings, costliest;
   for (Operation &op : region.getOps()) {
     if (auto branch = dyn_cast<scf::IfOp>(op)) {
-      double b = 0, f = 0;
-      for (Region &arm : branch->getRegions())
-        perIteration(arm, times, b, f);
-      branchBytes = std::max(branchBytes, b);
-      branchFlops = std::max(branchFlops, f);
+      Iteration taken;
+      for (Region &arm : branch->getRegions()) {
+        Iteration armCost;
+        perIteration(arm, times, armCost);
+        if (armCost.bytes() > taken.bytes() ||
+            (armCost.bytes() == taken.bytes() && armCost.flops > taken.flops))
+          taken = std::move(armCost);
+      }
+      siblings.addBuffers(taken, /*widest=*/true);
+      if (taken.noReuseBytes > costliest.noReuseBytes ||
+          (taken.noReuseBytes == costliest.noReuseBytes &&
+           taken.flops > costliest.flops))
+        costliest = std::move(taken);
       continue;
     }
     if (auto load = dyn_cast<memref::LoadOp>(op)) {
-      // Small buffers (biases, a row's statistics) stay in cache.
       MemRefType type = load.getMemRefType();
-      bool cached = type.hasStaticShape() &&
-                    type.getNumElements() * type.getElementTypeBitWidth() / 8 <=
-                        kCachedBytes;
-      if (!cached)
-        bytes += times * type.getElementTypeBitWidth() / 8;
-    } else if (auto store = dyn_cast<memref::StoreOp>(op))
-      bytes += times * store.getMemRefType().getElementTypeBitWidth() / 8;
-    else if (isa<arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::DivFOp,
-                 arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp,
-                 arith::MinNumFOp, math::ExpOp, math::LogOp, math::PowFOp,
-                 math::SqrtOp, math::RsqrtOp>(op))
-      flops += times;
+      double bytes = times * type.getElementTypeBitWidth() / 8;
+      iteration.loaded[load.getMemRef()] += bytes;
+      // Small buffers (biases, a row's statistics) stay in cache.
+      if (bufferBytes(type) > kCachedBytes)
+        iteration.noReuseBytes += bytes;
+    } else if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      double bytes = times * store.getMemRefType().getElementTypeBitWidth() / 8;
+      iteration.stored[store.getMemRef()] += bytes;
+      iteration.noReuseBytes += bytes;
+    } else if (isa<arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::DivFOp,
+                   arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp,
+                   arith::MinNumFOp, math::ExpOp, math::LogOp, math::PowFOp,
+                   math::SqrtOp, math::RsqrtOp>(op))
+      iteration.flops += times;
     double repeats = 1;
     if (auto loop = dyn_cast<scf::ForOp>(op))
       repeats = double(tripCount(loop));
     for (Region &nested : op.getRegions())
-      perIteration(nested, times * repeats, bytes, flops);
+      perIteration(nested, times * repeats, iteration);
   }
-  bytes += branchBytes;
-  flops += branchFlops;
+  iteration.addBuffers(siblings, /*widest=*/false);
+  iteration.noReuseBytes += costliest.noReuseBytes;
+  iteration.flops += costliest.flops;
+}
+
+/// A kernel's device-memory traffic, `threads` iterations of `iteration`.
+/// The roofline: each byte of a buffer the kernel touches crosses once
+/// (neighbouring threads' windows and repeated reads hit L1 or L2), so a
+/// buffer costs its accesses up to its size. Without reuse: every access
+/// crosses, but for loads from buffers of at most kCachedBytes.
+void traffic(const Iteration &iteration, double threads, double &roofline,
+             double &noReuse) {
+  roofline = 0;
+  for (const auto *accesses : {&iteration.loaded, &iteration.stored})
+    for (auto &[buffer, bytes] : *accesses)
+      roofline +=
+          std::min(threads * bytes,
+                   double(bufferBytes(cast<MemRefType>(buffer.getType()))));
+  noReuse = threads * iteration.noReuseBytes;
 }
 
 double iterations(scf::ParallelOp loop) {
@@ -156,18 +222,24 @@ void collect(Region &region, int64_t times, const GpuModel &gpu, bool tf32,
       if (!loop->hasAttr(gpu::getMappingAttrName()))
         continue; // Not a kernel (the CPU target): not this model's subject.
       Work kernel{layerOf(loop.getLoc()), Work::Kind::Loops, "", times};
-      double bytes = 0, flops = 0;
-      perIteration(loop.getRegion(), 1, bytes, flops);
-      double n = iterations(loop);
-      kernel.bytes = n * bytes * double(times);
-      kernel.flops = n * flops * double(times);
+      Iteration iteration;
+      perIteration(loop.getRegion(), 1, iteration);
+      double n = iterations(loop), roofline, noReuse;
+      traffic(iteration, n, roofline, noReuse);
+      kernel.bytes = roofline * double(times);
+      kernel.bytesNoReuse = noReuse * double(times);
+      kernel.flops = n * iteration.flops * double(times);
       kernel.threads = n;
       // A thread a mapped iteration; too few threads reach a share of the
       // ceilings.
       double share = std::min(1.0, n / double(gpu.threadsForPeak));
-      kernel.seconds = double(times) *
-                       std::max(n * bytes / (gpu.memoryBytesPerSecond * share),
-                                n * flops / (gpu.loopFlopsPerSecond * share));
+      auto seconds = [&](double bytes) {
+        return double(times) *
+               std::max(bytes / (gpu.memoryBytesPerSecond * share),
+                        n * iteration.flops / (gpu.loopFlopsPerSecond * share));
+      };
+      kernel.seconds = seconds(roofline);
+      kernel.secondsNoReuse = seconds(noReuse);
       work.push_back(kernel);
       continue;
     }
@@ -187,6 +259,8 @@ void collect(Region &region, int64_t times, const GpuModel &gpu, bool tf32,
         double peak = tf32 ? gpu.tf32FlopsPerSecond : gpu.sgemmFlopsPerSecond;
         gemm.seconds = std::max(gemm.flops / (peak * gemmShare(m, n, k, gpu)),
                                 gemm.bytes / gpu.memoryBytesPerSecond);
+        gemm.bytesNoReuse = gemm.bytes;
+        gemm.secondsNoReuse = gemm.seconds;
         work.push_back(gemm);
       } else if (call.getCallee() == "alexrt_exchange_copy") {
         int64_t chunk = constantInt(call.getOperand(4)),
@@ -194,6 +268,8 @@ void collect(Region &region, int64_t times, const GpuModel &gpu, bool tf32,
         Work copy{layerOf(call.getLoc()), Work::Kind::Copy, "", times};
         copy.bytes = 8.0 * double(chunk * count) * double(times);
         copy.seconds = copy.bytes / gpu.memoryBytesPerSecond;
+        copy.bytesNoReuse = copy.bytes;
+        copy.secondsNoReuse = copy.seconds;
         work.push_back(copy);
       }
       continue;
@@ -219,26 +295,34 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
   std::vector<Work> work;
   collect(function.getBody(), 1, gpu, tf32, work);
   int64_t kernels = 0, gemms = 0, copies = 0;
-  double busy = 0, eager = 0, graph = 0;
+  StepEstimate step;
   for (const Work &w : work) {
     int64_t &counter = w.kind == Work::Kind::Loops  ? kernels
                        : w.kind == Work::Kind::Gemm ? gemms
                                                     : copies;
     counter += w.launches;
-    busy += w.seconds;
     // The host issues a launch at most every launchSeconds: a kernel
     // shorter than that leaves the GPU waiting for the next.
-    double each = w.seconds / double(w.launches);
-    eager += double(w.launches) * std::max(each, gpu.launchSeconds);
-    graph += double(w.launches) * std::max(each, gpu.graphNodeSeconds);
+    auto launched = [&](double seconds, double launch) {
+      return double(w.launches) *
+             std::max(seconds / double(w.launches), launch);
+    };
+    step.busy += w.seconds;
+    step.eager += launched(w.seconds, gpu.launchSeconds);
+    step.graph += launched(w.seconds, gpu.graphNodeSeconds);
+    step.busyNoReuse += w.secondsNoReuse;
+    step.graphNoReuse += launched(w.secondsNoReuse, gpu.graphNodeSeconds);
   }
   os << "    on " << gpu.name << " (" << (tf32 ? "TF32" : "fp32")
      << " GEMMs; estimate, see docs/GpuModel.md): " << kernels + gemms + copies
      << " launches (" << kernels << " loop kernels, " << gemms << " GEMMs, "
      << copies << " copies)\n"
-     << "      GPU busy " << milliseconds(busy) << " ms; step "
-     << milliseconds(eager) << " ms launched one by one, "
-     << milliseconds(graph) << " ms as one CUDA graph\n";
+     << "      GPU busy " << milliseconds(step.busy) << " ms; step "
+     << milliseconds(step.eager) << " ms launched one by one, "
+     << milliseconds(step.graph) << " ms as one CUDA graph\n"
+     << "      no reuse in the caches (an upper bound): GPU busy "
+     << milliseconds(step.busyNoReuse) << " ms, "
+     << milliseconds(step.graphNoReuse) << " ms as one CUDA graph\n";
 
   // By layer, in the order the step first reaches them.
   std::vector<Work> layers;
@@ -251,14 +335,17 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
     layer.layer = w.layer;
     layer.launches += w.launches;
     layer.seconds += w.seconds;
+    layer.secondsNoReuse += w.secondsNoReuse;
     layer.flops += w.kind == Work::Kind::Gemm ? w.flops : 0;
     layer.bytes += w.bytes;
   }
-  os << "      layer                     launches   est. ms   GEMM GFLOP\n";
+  os << "      layer                     launches   est. ms  no reuse   GEMM "
+        "GFLOP\n";
   for (const Work &layer : layers)
     os << "      " << llvm::left_justify(layer.layer, 24) << " "
        << llvm::right_justify(std::to_string(layer.launches), 9) << " "
        << llvm::right_justify(milliseconds(layer.seconds), 9) << " "
+       << llvm::right_justify(milliseconds(layer.secondsNoReuse), 9) << " "
        << llvm::right_justify(
               (llvm::Twine(int64_t(layer.flops / 1e9 + 0.5))).str(), 12)
        << "\n";
@@ -272,15 +359,19 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
     return a.seconds > b.seconds;
   });
   loops.resize(std::min<size_t>(loops.size(), 8));
-  os << "      costliest loop kernels (threads, MB moved, est. ms):\n";
+  os << "      costliest loop kernels (threads; MB moved and est. ms, then "
+        "without reuse):\n";
+  auto megabytes = [](double bytes, int64_t launches) {
+    return llvm::right_justify(
+        std::to_string(int64_t(bytes / double(launches) / 1e6)), 7);
+  };
   for (const Work &kernel : loops)
     os << "        " << llvm::left_justify(kernel.layer, 24) << " "
        << llvm::right_justify(std::to_string(int64_t(kernel.threads)), 9) << " "
-       << llvm::right_justify(
-              std::to_string(
-                  int64_t(kernel.bytes / double(kernel.launches) / 1e6)),
-              7)
-       << " " << milliseconds(kernel.seconds) << "\n";
+       << megabytes(kernel.bytes, kernel.launches) << " "
+       << milliseconds(kernel.seconds) << " "
+       << megabytes(kernel.bytesNoReuse, kernel.launches) << " "
+       << milliseconds(kernel.secondsNoReuse) << "\n";
 
   // GEMM shapes, most time first.
   std::map<std::string, Work> shapes;
@@ -302,5 +393,5 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
     os << "        " << llvm::left_justify(shape.what, 28) << " x"
        << llvm::left_justify(std::to_string(shape.launches), 6) << " "
        << milliseconds(shape.seconds) << " ms\n";
-  return {busy, eager, graph};
+  return step;
 }

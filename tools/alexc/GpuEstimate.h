@@ -43,9 +43,11 @@ struct GpuModel {
 std::optional<GpuModel> gpuModel(llvm::StringRef name);
 
 /// A step's estimated seconds: GPU busy, launched one kernel at a time, and
-/// replayed as one CUDA graph.
+/// replayed as one CUDA graph; then busy and as a graph when no load but
+/// small buffers' hits a cache (an upper bound).
 struct StepEstimate {
   double busy = 0, eager = 0, graph = 0;
+  double busyNoReuse = 0, graphNoReuse = 0;
 };
 
 /// Prints, for a function at the kernels stage: its launches and GEMM calls
