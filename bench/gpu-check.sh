@@ -6,18 +6,20 @@
 #   bash bench/gpu-check.sh build   # here: compile, run the CPU step
 #   bash bench/gpu-check.sh run     # on the GPU machine, over the result
 #
-# `build` writes bench/gpu-job/ (about 60 MB; carry it): the CPU target's
-# executable (with oneDNN and libomp beside it in lib/, found through its
-# rpath: the GPU machine may lack them; the codecs linked statically),
-# CUDA executables (1 device fp32, 2 devices fp32, 2 devices tf32) and
-# alex-weights-diff. `run` runs the CPU step (one BLAS thread), then each
+# `build` writes bench/gpu-job/ (about 61 MiB of the 64 a device run
+# carries; carry it): the CPU target's executable (with oneDNN and libomp
+# beside it in lib/, found through its rpath: the GPU machine may lack them;
+# the codecs linked statically), CUDA executables (1 device fp32, 2 devices
+# fp32, 2 devices tf32; convolutions in cuDNN, which the GPU machine's CUDA
+# toolkit has) and alex-weights-diff. `run` runs the CPU step (one BLAS thread), then each
 # CUDA executable for one step, and compares its weights and momenta
 # (after one step from zero momenta: the gradient plus weight decay) with
 # the CPU's, 2 towers with 1, and runs one step under compute-sanitizer
 # memcheck. Then the CUDA graph path: three steps replayed as a graph
 # against the same three steps launched one by one (ALEXRT_CUDA_GRAPH=0),
-# and the paper net's step at batch 128 (1 device, fp32 and TF32) timed
-# both ways next to alexc's roofline estimate for the GPU the job runs on
+# and the paper net's step at batch 128 (1 device: fp32 and TF32 with
+# cuDNN's convolutions, TF32 with im2col + cuBLAS) timed both ways next to
+# alexc's roofline estimate for the GPU the job runs on
 # (estimate.txt, written by `build` for the H100 and the H200: the GPU
 # machine has no alexc). Results go to $OUT (or bench/gpu-job/out). Exit
 # status: 0 if every check passed.
@@ -46,15 +48,20 @@ if [ "${1:-}" = build ]; then
   compile --target=cuda --devices=1 -o "$job/paper-cuda1"
   compile --target=cuda --devices=2 -o "$job/paper-cuda2"
   compile --target=cuda --devices=2 --precision=tf32 -o "$job/paper-cuda2-tf32"
-  # The step as the paper runs it, for timing, and the estimate of it.
-  for precision in fp32 tf32; do
+  # The step as the paper runs it, for timing (stripped: the job must stay
+  # under the 64 MiB a device run carries), and the estimate of it: eager,
+  # as a graph, and the graph's upper bound without cache reuse.
+  for variant in fp32-library tf32-library tf32-im2col; do
+    precision=${variant%-*} convolutions=${variant#*-}
     "$build/bin/alexc" compile models/alexnet.model --target=cuda --devices=1 \
-      --precision=$precision -o "$job/paper128-$precision"
+      --precision=$precision --convolutions=$convolutions -o "$job/paper128-$variant"
+    strip "$job/paper128-$variant"
     for gpu in h100 h200; do
       "$build/bin/alexc" summary models/alexnet.model --target=cuda --devices=1 \
-        --precision=$precision --gpu=$gpu |
-        sed -n "s/.*step \([0-9.]*\) ms launched one by one, \([0-9.]*\) ms as one CUDA graph/$gpu $precision \1 \2/p" \
-        >> "$job/estimate.txt"
+        --precision=$precision --convolutions=$convolutions --gpu=$gpu |
+        sed -n -e "s/.*step \([0-9.]*\) ms launched one by one, \([0-9.]*\) ms as one CUDA graph/\1 \2/p" \
+          -e "s/.*no reuse in the caches (an upper bound): GPU busy [0-9.]* ms, \([0-9.]*\) ms as one CUDA graph/\1/p" |
+        paste -sd' ' | sed "s/^/$gpu $variant /" >> "$job/estimate.txt"
     done
   done
   cp "$build/bin/alex-weights-diff" "$job/"
@@ -117,13 +124,13 @@ case "$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)" in
   *H200*) gpu=h200 ;; *) gpu=h100 ;;
 esac
 ms() { grep -o '"ms_per_step": [0-9.]*' "$1" | grep -o '[0-9.]*$'; }
-for precision in fp32 tf32; do
-  "$job/paper128-$precision" bench --steps 20 --warmup 3 > "$out/bench-graph-$precision.json" 2>/dev/null &&
-  ALEXRT_CUDA_GRAPH=0 "$job/paper128-$precision" bench --steps 20 --warmup 3 \
-    > "$out/bench-eager-$precision.json" 2>/dev/null ||
-    { echo "bench $precision: FAIL" | tee -a "$out/summary.txt"; status=1; continue; }
-  read -r _ _ eager graph < <(grep "^$gpu $precision " "$job/estimate.txt")
-  echo "paper net, batch 128, 1 device, $precision: $(ms "$out/bench-graph-$precision.json") ms as a graph (estimate $graph), $(ms "$out/bench-eager-$precision.json") ms launched one by one (estimate $eager)" |
+for variant in fp32-library tf32-library tf32-im2col; do
+  "$job/paper128-$variant" bench --steps 20 --warmup 3 > "$out/bench-graph-$variant.json" 2>/dev/null &&
+  ALEXRT_CUDA_GRAPH=0 "$job/paper128-$variant" bench --steps 20 --warmup 3 \
+    > "$out/bench-eager-$variant.json" 2>/dev/null ||
+    { echo "bench $variant: FAIL" | tee -a "$out/summary.txt"; status=1; continue; }
+  read -r _ _ eager graph bound < <(grep "^$gpu $variant " "$job/estimate.txt")
+  echo "paper net, batch 128, 1 device, $variant convolutions: $(ms "$out/bench-graph-$variant.json") ms as a graph (estimate $graph, at most $bound without cache reuse), $(ms "$out/bench-eager-$variant.json") ms launched one by one (estimate $eager)" |
     tee -a "$out/summary.txt"
 done
 

@@ -146,11 +146,18 @@ def AlexLowerToLoops : Pass<"alex-lower-to-loops", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"gpuKernels", "gpu-kernels", "bool", /*default=*/"false",
-           "Shape the work for a GPU: convolutions as one GEMM per group "
-           "over as many images as a 512 MiB im2col buffer holds (not the "
-           "CPU's cache-sized chunks), a forward convolution's columns of "
-           "the whole batch (every group's) kept for its weight gradient, and "
+           "Shape the work for a GPU: im2col convolutions as one GEMM per "
+           "group over as many images as a 1 GiB im2col buffer holds (not "
+           "the CPU's cache-sized chunks), a forward convolution's columns "
+           "of the whole batch (every group's) kept for its weight gradient, "
+           "bias gradients and the loss in stages wide enough for a GPU, and "
            "every SGD update of a step in one loop nest">,
+    Option<"libraryConvolutions", "library-convolutions", "bool",
+           /*default=*/"false",
+           "Convolutions and their gradients as calls to the runtime's "
+           "alexrt_conv2d_* (cuDNN on the CUDA target: no im2col matrices "
+           "in device memory) over the whole batch; their bias is added by "
+           "the loops that read them, as with im2col">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",

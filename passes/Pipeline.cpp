@@ -129,6 +129,7 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
     pm.addPass(createAlexExportModel(exportOptions));
     AlexLowerToLoopsOptions loops;
     loops.gpuKernels = options.target != CodeTarget::CPU;
+    loops.libraryConvolutions = loops.gpuKernels && options.libraryConvolutions;
     pm.addPass(createAlexLowerToLoops(loops));
     pm.addPass(createAlexPlanMemory());
     pm.addPass(mlir::createCanonicalizerPass());

@@ -60,6 +60,9 @@ struct PipelineOptions {
   bool checkBounds = false;
   /// Devices to split each step across; 0 takes the model's `devices`.
   int64_t devices = 0;
+  /// GPU targets: convolutions as the runtime's library calls (cuDNN), not
+  /// im2col + GEMM loops. The CPU target always uses the latter.
+  bool libraryConvolutions = true;
 };
 
 /// Adds the passes that take alex IR from stage `from` to stage `to`.

@@ -28,6 +28,26 @@ void alexrt_sgemm(int32_t transpose_a, int32_t transpose_b, int64_t m,
                   int64_t lda, const float *b, int64_t ldb, float beta,
                   float *c, int64_t ldc);
 
+/* Convolutions of packed float32 tensors, for the GPU targets' steps
+ * (alexc --convolutions=library): input N x C x H x W, filters
+ * O x (C / groups) x K x K, output N x O x OH x OW, one stride and padding
+ * for both dimensions, no bias. forward: y = x convolved with w;
+ * backward_data: dx, the gradient of x given dy; backward_filter: dw, the
+ * gradient of w. Each overwrites its output. cuDNN on the stream of the
+ * calling device on the CUDA target (TF32 as for alexrt_sgemm); im2col and
+ * alexrt_sgemm an image at a time on the CPU (the CUDA target's CPU
+ * twin). */
+#define ALEXRT_CONV2D_SHAPE                                                    \
+  int64_t batch, int64_t channels, int64_t height, int64_t width,              \
+      int64_t filters, int64_t kernel, int64_t out_height, int64_t out_width,  \
+      int64_t stride, int64_t pad, int64_t groups
+void alexrt_conv2d_forward(const float *x, const float *w, float *y,
+                           ALEXRT_CONV2D_SHAPE);
+void alexrt_conv2d_backward_data(const float *dy, const float *w, float *dx,
+                                 ALEXRT_CONV2D_SHAPE);
+void alexrt_conv2d_backward_filter(const float *x, const float *dy, float *dw,
+                                   ALEXRT_CONV2D_SHAPE);
+
 /* Logical devices (alexc compile --devices=N; see --alex-partition). Each
  * device is driven by a host thread with its own buffers; on the CPU it
  * computes there, on the CUDA target it issues work to its own stream.

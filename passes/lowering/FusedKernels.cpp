@@ -1,9 +1,10 @@
 //===- FusedKernels.cpp - fused blocks as loops over memrefs --------------===//
 //
-// A conv_block runs a chunk of images at a time: the bias and the group
-// GEMMs into a chunk buffer, then the epilogue reads that buffer while it is
-// still in cache and writes only the block's output and what its gradient
-// needs.
+// A conv_block runs a chunk of images at a time: the group GEMMs into a
+// chunk buffer, then the epilogue adds the bias as it reads that buffer
+// while it is still in cache and writes only the block's output and what
+// its gradient needs. With library convolutions the chunk is the batch and
+// the runtime's convolution fills the buffer.
 // Every stage does the arithmetic of the single-op kernel it replaces, in
 // the same order, so a fused step computes the same bits as an unfused one.
 //
@@ -30,8 +31,7 @@ static void storeArgmax(LoopBuilder &lb, Value first, int64_t window,
 }
 
 void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
-                     ArrayRef<Value> out, const ConvChunking &chunking,
-                     ConvColsCache *cache) {
+                     ArrayRef<Value> out, const KernelContext &context) {
   Value x = in[0], w = in[1], b = in[2], y = out[0];
   LRNParamsAttr lrn = op.getLrnAttr();
   PoolParamsAttr pool = op.getPoolAttr();
@@ -44,10 +44,14 @@ void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
   int64_t batch = bufferShape(x)[0];
   ConvShape s =
       convShape(x, w, conv, op.getStride(), op.getPad(), op.getGroups());
-  int64_t images = imagesPerGemm(s, batch, chunking);
-  bool keep = keepsCols(cache, images, batch);
-  Value z = chunkOutputBuffer(lb, s, images),
-        cols = colsBuffer(lb, s, images, keep);
+  bool library = context.libraryConvolutions;
+  int64_t images = library ? batch : imagesPerGemm(s, batch, context.chunking);
+  bool keep = !library && keepsCols(context.colsCache, images, batch);
+  ConvOutput z{library
+                   ? lb.alloc(MemRefType::get(conv, lb.builder().getF32Type()))
+                   : chunkOutputBuffer(lb, s, images),
+               library};
+  Value cols = library ? Value() : colsBuffer(lb, s, images, keep);
   // LRN then pooling: the chunk's LRN output, between the two.
   Value normalized = lrn && pool ? chunkOutputBuffer(lb, s, images) : Value();
   // Element (image b of the chunk, c, h, w) of a chunk buffer.
@@ -59,7 +63,10 @@ void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
   };
 
   forEachChunk(lb, batch, images, [&](Value n0) {
-    convChunk(lb, s, x, w, n0, images, cols, z);
+    if (library)
+      callConvolution(lb, ConvCall::Forward, s, batch, x, w, z.buffer);
+    else
+      convChunk(lb, s, x, w, n0, images, cols, z.buffer);
     if (!lrn && !pool) {
       lb.parallel({images, channels, height, width}, [&](ValueRange ivs) {
         lb.store(activated(ivs[0], ivs[1], ivs[2], ivs[3]), y,
@@ -108,10 +115,10 @@ void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
   });
 
   if (keep)
-    cache->keep(x, s, cols); // Freed by the cache's owner.
-  else
+    context.colsCache->keep(x, s, cols); // Freed by the cache's owner.
+  else if (cols)
     memref::DeallocOp::create(lb.builder(), cols);
-  for (Value buffer : {z, normalized})
+  for (Value buffer : {z.buffer, normalized})
     if (buffer)
       memref::DeallocOp::create(lb.builder(), buffer);
 }

@@ -5,14 +5,14 @@
 
 #include "dialect/AlexDialect.h"
 #include "passes/lowering/KernelParts.h"
+#include "passes/lowering/LoopKernels.h"
 
 namespace alex {
 
 // Each emits the loops of one fused op; `in` and `out` are the buffers of
 // its operands and results, in order.
 void convBlock(LoopBuilder &lb, ConvBlockOp op, llvm::ArrayRef<mlir::Value> in,
-               llvm::ArrayRef<mlir::Value> out, const ConvChunking &chunking,
-               ConvColsCache *cache);
+               llvm::ArrayRef<mlir::Value> out, const KernelContext &context);
 void convBlockGrad(LoopBuilder &lb, ConvBlockGradOp op,
                    llvm::ArrayRef<mlir::Value> in,
                    llvm::ArrayRef<mlir::Value> out);

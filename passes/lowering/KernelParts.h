@@ -135,11 +135,35 @@ void convChunk(LoopBuilder &lb, const ConvShape &s, mlir::Value x,
                mlir::Value w, mlir::Value n0, int64_t images, mlir::Value cols,
                mlir::Value z);
 
+/// A convolution's output before its bias: a chunkOutputBuffer (filter
+/// major, the GEMMs' rows) or, from a library convolution, the whole
+/// batch's N x O x OH x OW.
+struct ConvOutput {
+  mlir::Value buffer;
+  bool imageMajor = false;
+  /// Element (image b of the chunk, channel c, h, w).
+  mlir::Value load(LoopBuilder &lb, mlir::Value b, mlir::Value c, mlir::Value h,
+                   mlir::Value w) const {
+    return imageMajor ? lb.load(buffer, {b, c, h, w})
+                      : lb.load(buffer, {c, b, h, w});
+  }
+};
+
 /// Element (image b of the chunk, channel c, h, w) of z plus channel c's
 /// bias: the convolution's output.
-mlir::Value convolved(LoopBuilder &lb, mlir::Value z, mlir::Value bias,
+mlir::Value convolved(LoopBuilder &lb, const ConvOutput &z, mlir::Value bias,
                       mlir::Value b, mlir::Value c, mlir::Value h,
                       mlir::Value w);
+
+/// Which of the runtime's library convolutions (alexrt.h) to call.
+enum class ConvCall { Forward, BackwardData, BackwardFilter };
+
+/// Calls alexrt_conv2d_forward (a = x, b = w, out = y), _backward_data
+/// (dy, w, dx) or _backward_filter (x, dy, dw) for the whole batch of
+/// `batch` images shaped `s`.
+void callConvolution(LoopBuilder &lb, ConvCall call, const ConvShape &s,
+                     int64_t batch, mlir::Value a, mlir::Value b,
+                     mlir::Value out);
 
 /// Runs body(n0) for the first image of every chunk of `images`,
 /// sequentially (each calls multithreaded GEMMs).

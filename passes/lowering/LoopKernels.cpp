@@ -19,6 +19,7 @@
 #include "runtime/Random.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <limits>
@@ -307,9 +308,31 @@ void alex::convChunk(LoopBuilder &lb, const ConvShape &s, Value x, Value w,
   });
 }
 
-Value alex::convolved(LoopBuilder &lb, Value z, Value bias, Value b, Value c,
-                      Value h, Value w) {
-  return lb.fadd(lb.load(z, {c, b, h, w}), lb.load(bias, {c}));
+Value alex::convolved(LoopBuilder &lb, const ConvOutput &z, Value bias, Value b,
+                      Value c, Value h, Value w) {
+  return lb.fadd(z.load(lb, b, c, h, w), lb.load(bias, {c}));
+}
+
+void alex::callConvolution(LoopBuilder &lb, ConvCall call, const ConvShape &s,
+                           int64_t batch, Value a, Value b, Value out) {
+  llvm::StringRef name = call == ConvCall::Forward ? "alexrt_conv2d_forward"
+                         : call == ConvCall::BackwardData
+                             ? "alexrt_conv2d_backward_data"
+                             : "alexrt_conv2d_backward_filter";
+  // The runtime takes packed tensors: alexc's buffers and views of whole
+  // rows of them are.
+  for (Value tensor : {a, b, out})
+    assert(memref::isStaticShapeAndContiguousRowMajor(
+               cast<MemRefType>(tensor.getType())) &&
+           "a library convolution's tensors are packed");
+  Value zero = lb.index(0);
+  llvm::SmallVector<Value> args{lb.pointer(a, zero), lb.pointer(b, zero),
+                                lb.pointer(out, zero)};
+  for (int64_t value :
+       {batch, s.channels, s.height, s.width, s.filters, s.kernel, s.outHeight,
+        s.outWidth, s.stride, s.pad, s.groups})
+    args.push_back(lb.i64(value));
+  lb.call(name, args);
 }
 
 namespace {
@@ -355,21 +378,30 @@ private:
 } // namespace
 
 static void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b,
-                   Value y, const ConvChunking &chunking,
-                   ConvColsCache *cache) {
+                   Value y, const KernelContext &context) {
   ConvShape s =
       convShape(x, w, shapeOf(y), op.getStride(), op.getPad(), op.getGroups());
-  int64_t batch = shapeOf(x)[0], images = imagesPerGemm(s, batch, chunking);
+  int64_t batch = shapeOf(x)[0];
+  if (context.libraryConvolutions) {
+    // Into y, then its bias in place.
+    callConvolution(lb, ConvCall::Forward, s, batch, x, w, y);
+    lb.parallel(shapeOf(y), [&](ValueRange ivs) {
+      lb.store(lb.fadd(lb.load(y, ivs), lb.load(b, {ivs[1]})), y, ivs);
+    });
+    return;
+  }
+  ConvColsCache *cache = context.colsCache;
+  int64_t images = imagesPerGemm(s, batch, context.chunking);
   bool keep = keepsCols(cache, images, batch);
   Value z = chunkOutputBuffer(lb, s, images),
         cols = colsBuffer(lb, s, images, keep);
   forEachChunk(lb, batch, images, [&](Value n0) {
     convChunk(lb, s, x, w, n0, images, cols, z);
-    lb.parallel({images, s.filters, s.outHeight, s.outWidth},
-                [&](ValueRange ivs) {
-                  Value v = convolved(lb, z, b, ivs[0], ivs[1], ivs[2], ivs[3]);
-                  lb.store(v, y, {lb.add(n0, ivs[0]), ivs[1], ivs[2], ivs[3]});
-                });
+    lb.parallel(
+        {images, s.filters, s.outHeight, s.outWidth}, [&](ValueRange ivs) {
+          Value v = convolved(lb, {z}, b, ivs[0], ivs[1], ivs[2], ivs[3]);
+          lb.store(v, y, {lb.add(n0, ivs[0]), ivs[1], ivs[2], ivs[3]});
+        });
   });
   if (keep)
     cache->keep(x, s, cols); // Freed by the cache's owner.
@@ -383,11 +415,14 @@ static void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b,
 /// this orientation as fast or faster (alexnet-fmnist's conv2, 2400 x 256 x
 /// 676: 2.1 against 2.9 ms an image on this project's machine).
 static void conv2dGradFilter(LoopBuilder &lb, Conv2DGradFilterOp op, Value x,
-                             Value dy, Value dw, const ConvChunking &chunking,
-                             const ConvColsCache *cache) {
+                             Value dy, Value dw, const KernelContext &context) {
   ConvShape s = convShape(x, dw, shapeOf(dy), op.getStride(), op.getPad(),
                           op.getGroups());
-  int64_t batch = shapeOf(x)[0], images = imagesPerGemm(s, batch, chunking);
+  int64_t batch = shapeOf(x)[0];
+  if (context.libraryConvolutions)
+    return callConvolution(lb, ConvCall::BackwardFilter, s, batch, x, dy, dw);
+  const ConvColsCache *cache = context.colsCache;
+  int64_t images = imagesPerGemm(s, batch, context.chunking);
   int64_t columns = images * s.pixels(), filters = s.filtersPerGroup();
   Value transposed = lb.alloc(MemRefType::get({s.groups, s.patch(), filters},
                                               lb.builder().getF32Type()));
@@ -420,11 +455,14 @@ static void conv2dGradFilter(LoopBuilder &lb, Conv2DGradFilterOp op, Value x,
 /// dcols = W_g^T dy_g for a chunk of images, then each input pixel gathers
 /// the columns it fed.
 static void conv2dGradInput(LoopBuilder &lb, Conv2DGradInputOp op, Value dy,
-                            Value w, Value dx, const ConvChunking &chunking) {
+                            Value w, Value dx, const KernelContext &context) {
   ConvShape s = convShape(dx, w, shapeOf(dy), op.getStride(), op.getPad(),
                           op.getGroups());
   int64_t k = s.kernel;
-  int64_t batch = shapeOf(dx)[0], images = imagesPerGemm(s, batch, chunking);
+  int64_t batch = shapeOf(dx)[0];
+  if (context.libraryConvolutions)
+    return callConvolution(lb, ConvCall::BackwardData, s, batch, dy, w, dx);
+  int64_t images = imagesPerGemm(s, batch, context.chunking);
   int64_t columns = images * s.pixels();
   Value cols = colsBuffer(lb, s, images);
   ChunkRows rows(lb, s, images);
@@ -854,17 +892,15 @@ LogicalResult alex::emitKernel(LoopBuilder &lb, Operation *op,
         return success();
       })
       .Case([&](Conv2DOp conv) {
-        conv2d(lb, conv, in[0], in[1], in[2], out[0], context.chunking,
-               context.colsCache);
+        conv2d(lb, conv, in[0], in[1], in[2], out[0], context);
         return success();
       })
       .Case([&](Conv2DGradFilterOp grad) {
-        conv2dGradFilter(lb, grad, in[0], in[1], out[0], context.chunking,
-                         context.colsCache);
+        conv2dGradFilter(lb, grad, in[0], in[1], out[0], context);
         return success();
       })
       .Case([&](Conv2DGradInputOp grad) {
-        conv2dGradInput(lb, grad, in[0], in[1], out[0], context.chunking);
+        conv2dGradInput(lb, grad, in[0], in[1], out[0], context);
         return success();
       })
       .Case([&](DenseOp) {
@@ -922,7 +958,7 @@ LogicalResult alex::emitKernel(LoopBuilder &lb, Operation *op,
         return success();
       })
       .Case([&](ConvBlockOp block) {
-        convBlock(lb, block, in, out, context.chunking, context.colsCache);
+        convBlock(lb, block, in, out, context);
         return success();
       })
       .Case([&](ConvBlockGradOp grad) {

@@ -312,6 +312,7 @@ struct LowerToLoops : public alex::impl::AlexLowerToLoopsBase<LowerToLoops> {
       context.chunking = ConvChunking::gpu();
       context.gpuKernels = true;
     }
+    context.libraryConvolutions = libraryConvolutions;
     if (auto training =
             module->getAttrOfType<TrainingAttr>(kTrainingAttrName)) {
       context.seed = uint64_t(training.getSeed());

@@ -1,5 +1,6 @@
 // RUN: alex-opt %s --alex-lower-to-loops -split-input-file -verify-diagnostics | FileCheck %s
 // RUN: alex-opt %s --alex-lower-to-loops=gpu-kernels=true -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=GPU
+// RUN: alex-opt %s --alex-lower-to-loops="gpu-kernels=true library-convolutions=true" -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=LIB
 
 // Buffers: parameters, momenta (only where updated), arguments, outputs.
 module attributes {alex.training = #alex.training<batch = 2, epochs = 1,
@@ -153,6 +154,21 @@ module attributes {alex.training = #alex.training<batch = 2, epochs = 1,
   // GPU:             memref.alloc() : memref<1x9x32xf32>
   // GPU-NOT:         memref<9x32xf32>
   // GPU:             return
+  // With library convolutions, no columns: the runtime convolves the
+  // batch into y (2 images of 1 x 4 x 4; 2 filters 3 x 3, 4 x 4 out,
+  // stride 1, pad 1, 1 group), one loop nest adds the bias, and the
+  // filter gradient is the runtime's too.
+  // LIB-LABEL:     func.func @conv_and_filter_grad(
+  // LIB-SAME:        %[[X:[^:]*]]: memref<2x1x4x4xf32>, %[[W:[^:]*]]: memref<2x1x3x3xf32>, %[[B:[^:]*]]: memref<2xf32>, %[[Y:[^:]*]]: memref<2x2x4x4xf32>, %[[DW:[^:]*]]: memref<2x1x3x3xf32>)
+  // LIB-NOT:         memref.alloc
+  // LIB:             call @alexrt_conv2d_forward(%{{.*}}, %{{.*}}, %{{.*}}, %c2_i64{{(_[0-9]+)?}}, %c1_i64{{(_[0-9]+)?}}, %c4_i64{{(_[0-9]+)?}}, %c4_i64{{(_[0-9]+)?}}, %c2_i64{{(_[0-9]+)?}}, %c3_i64{{(_[0-9]+)?}}, %c4_i64{{(_[0-9]+)?}}, %c4_i64{{(_[0-9]+)?}}, %c1_i64{{(_[0-9]+)?}}, %c1_i64{{(_[0-9]+)?}}, %c1_i64{{(_[0-9]+)?}})
+  // LIB:             scf.parallel
+  // LIB-DAG:           memref.load %[[Y]]
+  // LIB-DAG:           memref.load %[[B]]
+  // LIB:               memref.store %{{.*}}, %[[Y]]
+  // LIB:             call @alexrt_conv2d_backward_filter(
+  // LIB-NOT:         scf.parallel
+  // LIB:             return
   func.func @conv_and_filter_grad(%x: tensor<2x1x4x4xf32>, %w: tensor<2x1x3x3xf32>, %b: tensor<2xf32>) -> (tensor<2x2x4x4xf32>, tensor<2x1x3x3xf32>) {
     %y = alex.conv2d %x, %w, %b stride 1 pad 1 groups 1 : (tensor<2x1x4x4xf32>, tensor<2x1x3x3xf32>, tensor<2xf32>) -> tensor<2x2x4x4xf32>
     %dw = alex.conv2d_grad_filter %x, %y stride 1 pad 1 groups 1 : (tensor<2x1x4x4xf32>, tensor<2x2x4x4xf32>) -> tensor<2x1x3x3xf32>

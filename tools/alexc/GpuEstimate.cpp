@@ -55,10 +55,10 @@ namespace {
 
 /// One kind of work of the step and what it costs.
 struct Work {
-  enum class Kind { Loops, Gemm, Copy };
+  enum class Kind { Loops, Gemm, Convolution, Copy };
   std::string layer;
   Kind kind = Kind::Loops;
-  std::string what; ///< A GEMM's shape, for its table.
+  std::string what; ///< A GEMM's or convolution's shape, for its table.
   int64_t launches = 0;
   double bytes = 0, flops = 0, seconds = 0;
   /// Bytes and seconds when no load but small buffers' hits a cache.
@@ -214,6 +214,51 @@ double gemmShare(int64_t m, int64_t n, int64_t k, const GpuModel &gpu) {
   return double(units) / double(waves * sms);
 }
 
+/// A library convolution (alexrt_conv2d_*: cuDNN) as the implicit GEMM it
+/// amounts to: each group's GEMM (forward: filters x output pixels of the
+/// batch x patch; input gradient: channels x input pixels x filters *
+/// K^2; filter gradient: filters x patch x output pixels, split along its
+/// long k) at the GEMM rate and wave share, reading its two operands and
+/// writing its result once, no im2col matrix in memory.
+Work convolution(func::CallOp call, int64_t times, const GpuModel &gpu,
+                 double peak) {
+  auto arg = [&](unsigned i) { return constantInt(call.getOperand(i)); };
+  int64_t batch = arg(3), channels = arg(4), height = arg(5), width = arg(6),
+          filters = arg(7), kernel = arg(8), outHeight = arg(9),
+          outWidth = arg(10), stride = arg(11), groups = arg(13);
+  int64_t input = batch * channels * height * width,
+          output = batch * filters * outHeight * outWidth,
+          weights = filters * channels / groups * kernel * kernel;
+  int64_t patch = channels / groups * kernel * kernel,
+          outPixels = batch * outHeight * outWidth, perGroup = filters / groups;
+  llvm::StringRef callee = call.getCallee();
+  bool forward = callee.ends_with("_forward"),
+       data = callee.ends_with("_backward_data");
+  // Each group's GEMM, the groups' tiles side by side.
+  int64_t m = forward ? perGroup : data ? channels / groups : perGroup;
+  int64_t n = forward ? outPixels : data ? batch * height * width : patch;
+  int64_t k = forward ? patch : data ? perGroup * kernel * kernel : outPixels;
+  std::string shape;
+  llvm::raw_string_ostream(shape)
+      << "conv "
+      << (forward ? "forward"
+          : data  ? "input grad"
+                  : "filter grad")
+      << " " << batch << "x" << channels << "x" << height << "x" << width
+      << " k" << kernel << " s" << stride << " g" << groups << " -> " << filters
+      << "x" << outHeight << "x" << outWidth;
+  Work conv{layerOf(call.getLoc()), Work::Kind::Convolution, shape, times};
+  conv.flops =
+      2.0 * double(outPixels) * double(filters) * double(patch) * double(times);
+  conv.bytes = 4.0 * double(input + output + weights) * double(times);
+  conv.seconds =
+      std::max(conv.flops / (peak * gemmShare(m * groups, n, k, gpu)),
+               conv.bytes / gpu.memoryBytesPerSecond);
+  conv.bytesNoReuse = conv.bytes;
+  conv.secondsNoReuse = conv.seconds;
+  return conv;
+}
+
 /// Collects the step's work, `times` the enclosing loops' trips.
 void collect(Region &region, int64_t times, const GpuModel &gpu, bool tf32,
              std::vector<Work> &work) {
@@ -262,6 +307,10 @@ void collect(Region &region, int64_t times, const GpuModel &gpu, bool tf32,
         gemm.bytesNoReuse = gemm.bytes;
         gemm.secondsNoReuse = gemm.seconds;
         work.push_back(gemm);
+      } else if (call.getCallee().starts_with("alexrt_conv2d_")) {
+        work.push_back(convolution(call, times, gpu,
+                                   tf32 ? gpu.tf32FlopsPerSecond
+                                        : gpu.sgemmFlopsPerSecond));
       } else if (call.getCallee() == "alexrt_exchange_copy") {
         int64_t chunk = constantInt(call.getOperand(4)),
                 count = constantInt(call.getOperand(5));
@@ -294,12 +343,13 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
                                     bool tf32, llvm::raw_ostream &os) {
   std::vector<Work> work;
   collect(function.getBody(), 1, gpu, tf32, work);
-  int64_t kernels = 0, gemms = 0, copies = 0;
+  int64_t kernels = 0, gemms = 0, convolutions = 0, copies = 0;
   StepEstimate step;
   for (const Work &w : work) {
-    int64_t &counter = w.kind == Work::Kind::Loops  ? kernels
-                       : w.kind == Work::Kind::Gemm ? gemms
-                                                    : copies;
+    int64_t &counter = w.kind == Work::Kind::Loops         ? kernels
+                       : w.kind == Work::Kind::Gemm        ? gemms
+                       : w.kind == Work::Kind::Convolution ? convolutions
+                                                           : copies;
     counter += w.launches;
     // The host issues a launch at most every launchSeconds: a kernel
     // shorter than that leaves the GPU waiting for the next.
@@ -314,8 +364,10 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
     step.graphNoReuse += launched(w.secondsNoReuse, gpu.graphNodeSeconds);
   }
   os << "    on " << gpu.name << " (" << (tf32 ? "TF32" : "fp32")
-     << " GEMMs; estimate, see docs/GpuModel.md): " << kernels + gemms + copies
-     << " launches (" << kernels << " loop kernels, " << gemms << " GEMMs, "
+     << " GEMMs; estimate, see docs/GpuModel.md): "
+     << kernels + gemms + convolutions + copies << " launches (" << kernels
+     << " loop kernels, " << gemms << " GEMMs, "
+     << (convolutions ? std::to_string(convolutions) + " convolutions, " : "")
      << copies << " copies)\n"
      << "      GPU busy " << milliseconds(step.busy) << " ms; step "
      << milliseconds(step.eager) << " ms launched one by one, "
@@ -336,10 +388,11 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
     layer.launches += w.launches;
     layer.seconds += w.seconds;
     layer.secondsNoReuse += w.secondsNoReuse;
-    layer.flops += w.kind == Work::Kind::Gemm ? w.flops : 0;
+    layer.flops += w.kind != Work::Kind::Loops ? w.flops : 0;
     layer.bytes += w.bytes;
   }
-  os << "      layer                     launches   est. ms  no reuse   GEMM "
+  os << "      layer                     launches   est. ms  no reuse  "
+        "GEMM/conv "
         "GFLOP\n";
   for (const Work &layer : layers)
     os << "      " << llvm::left_justify(layer.layer, 24) << " "
@@ -347,7 +400,7 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
        << llvm::right_justify(milliseconds(layer.seconds), 9) << " "
        << llvm::right_justify(milliseconds(layer.secondsNoReuse), 9) << " "
        << llvm::right_justify(
-              (llvm::Twine(int64_t(layer.flops / 1e9 + 0.5))).str(), 12)
+              (llvm::Twine(int64_t(layer.flops / 1e9 + 0.5))).str(), 16)
        << "\n";
 
   // The costliest loop kernels.
@@ -373,10 +426,10 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
        << megabytes(kernel.bytesNoReuse, kernel.launches) << " "
        << milliseconds(kernel.secondsNoReuse) << "\n";
 
-  // GEMM shapes, most time first.
+  // GEMM and convolution shapes, most time first.
   std::map<std::string, Work> shapes;
   for (const Work &w : work)
-    if (w.kind == Work::Kind::Gemm) {
+    if (w.kind == Work::Kind::Gemm || w.kind == Work::Kind::Convolution) {
       Work &shape = shapes[w.what];
       shape.what = w.what;
       shape.launches += w.launches;
@@ -388,7 +441,8 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
   llvm::sort(sorted, [](const Work &a, const Work &b) {
     return a.seconds > b.seconds;
   });
-  os << "      GEMM shapes (m x n x k): " << sorted.size() << "\n";
+  os << "      GEMM (m x n x k) and convolution shapes: " << sorted.size()
+     << "\n";
   for (const Work &shape : sorted)
     os << "        " << llvm::left_justify(shape.what, 28) << " x"
        << llvm::left_justify(std::to_string(shape.launches), 6) << " "

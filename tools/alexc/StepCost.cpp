@@ -34,6 +34,8 @@ static void countIn(Region &region, int64_t times, KernelCount &count) {
     if (auto call = dyn_cast<func::CallOp>(op)) {
       if (call.getCallee() == "alexrt_sgemm")
         count.gemmCalls += times;
+      else if (call.getCallee().starts_with("alexrt_conv2d_"))
+        count.convolutionCalls += times;
       continue;
     }
     int64_t repeats = 1;

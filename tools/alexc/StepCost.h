@@ -25,6 +25,8 @@ struct KernelCount {
   int64_t loopNests = 0;
   /// alexrt_sgemm calls made.
   int64_t gemmCalls = 0;
+  /// alexrt_conv2d_* calls made (library convolutions).
+  int64_t convolutionCalls = 0;
 };
 
 /// Counts the kernels of a loops-stage function; sequential loops must have

@@ -90,8 +90,12 @@ static LogicalResult printCosts(ModuleOp module, llvm::raw_ostream &os,
       continue;
     KernelCount kernels = countKernels(function);
     os << "  @" << function.getName() << ": " << withCommas(kernels.loopNests)
-       << " loop nests, " << withCommas(kernels.gemmCalls)
-       << " GEMM calls; ops read and write "
+       << " loop nests, " << withCommas(kernels.gemmCalls) << " GEMM calls"
+       << (kernels.convolutionCalls
+               ? ", " + withCommas(kernels.convolutionCalls) +
+                     " convolution calls"
+               : std::string())
+       << "; ops read and write "
        << mebibytes(traffic.lookup(function.getName())) << "; temporaries "
        << mebibytes(planned.getInt()) << " (" << mebibytes(unplanned.getInt())
        << " without reuse)\n";

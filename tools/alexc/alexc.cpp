@@ -167,6 +167,33 @@ static cl::opt<std::string> precision(
     cl::init("fp32"), cl::sub(compileCommand), cl::sub(summaryCommand),
     cl::cat(alexcOptions));
 
+static cl::opt<std::string> convolutions(
+    "convolutions",
+    cl::desc("GPU targets' convolutions: library (default: the runtime's, "
+             "cuDNN on cuda, without im2col matrices) or im2col (im2col "
+             "loops and one GEMM a group over the batch)"),
+    cl::init("library"), cl::sub(compileCommand), cl::sub(summaryCommand),
+    cl::cat(alexcOptions));
+
+/// Reads --convolutions into `options`; false after printing why not.
+static bool chooseConvolutions(alex::PipelineOptions &options) {
+  if (convolutions != "library" && convolutions != "im2col") {
+    llvm::WithColor::error(llvm::errs(), "alexc")
+        << "unknown --convolutions '" << convolutions
+        << "': expected library or im2col\n";
+    return false;
+  }
+  if (convolutions.getNumOccurrences() &&
+      options.target == alex::CodeTarget::CPU) {
+    llvm::WithColor::error(llvm::errs(), "alexc")
+        << "--convolutions applies to --target=cuda and cpu-twin (the cpu "
+           "target convolves with im2col and GEMMs sized for its caches)\n";
+    return false;
+  }
+  options.libraryConvolutions = convolutions == "library";
+  return true;
+}
+
 static bool isMLIRInput() {
   if (inputKind.getNumOccurrences())
     return inputKind == InputKind::MLIR;
@@ -354,7 +381,7 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
   options.fuse = fuse;
   options.checkBounds = checkBounds;
   options.devices = devices;
-  if (failed(chooseTarget(options)))
+  if (failed(chooseTarget(options)) || !chooseConvolutions(options))
     return 1;
   alex::buildPipeline(pm, from, to, options);
   if (failed(pm.run(*module)))
@@ -438,6 +465,8 @@ int main(int argc, char **argv) {
   }
   options.target = *summaryTarget;
   options.tf32 = precision == "tf32";
+  if (!chooseConvolutions(options))
+    return 1;
   bool estimate = options.target == alex::CodeTarget::CUDA;
   if (!module || failed(alex::printSummary(*module, llvm::outs(), options,
                                            estimate ? &*gpu : nullptr)))
