@@ -161,9 +161,9 @@ static cl::opt<std::string>
 
 static cl::opt<std::string> precision(
     "precision",
-    cl::desc("GEMM precision: fp32 (default, strict) or tf32 (cuda: "
-             "cuBLAS may use TF32 tensor cores; LRN, loss and updates stay "
-             "fp32)"),
+    cl::desc("GEMM and convolution precision: fp32 (default, strict) or "
+             "tf32 (cuda: cuBLAS and cuDNN may use TF32 tensor cores; LRN, "
+             "loss and updates stay fp32)"),
     cl::init("fp32"), cl::sub(compileCommand), cl::sub(summaryCommand),
     cl::cat(alexcOptions));
 
