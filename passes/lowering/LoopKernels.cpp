@@ -3,8 +3,9 @@
 // One function per op. Convolutions are im2col + GEMM per chunk of images
 // (side by side in the GEMM's columns) and group; their input gradient is
 // GEMM + col2im written as a gather, so its loops are parallel without
-// atomics. Dense layers are one
-// GEMM each. Everything else is a parallel loop nest, with reductions as
+// atomics. With library convolutions (GPU targets) they are instead calls
+// to the runtime's alexrt_conv2d_* over the whole batch. Dense layers are
+// one GEMM each. Everything else is a parallel loop nest, with reductions as
 // sequential inner loops so results do not depend on thread count.
 //
 //===----------------------------------------------------------------------===//
@@ -203,7 +204,7 @@ static void maxPoolGrad(LoopBuilder &lb, MaxPoolGradOp op, Value dy, Value x,
 }
 
 //===----------------------------------------------------------------------===//
-// Convolution: im2col + GEMM
+// Convolution: im2col + GEMM, or the runtime's library calls
 //===----------------------------------------------------------------------===//
 
 ConvShape alex::convShape(Value input, Value filter,
