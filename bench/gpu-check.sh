@@ -77,6 +77,14 @@ weights=$(mktemp -d)
 trap 'rm -rf "$weights"' EXIT
 status=0
 nvidia-smi -L | tee "$out/device.txt"
+# cuBLAS and cuDNN: the toolkit's, through the executables' run path
+# (/usr/local/cuda/lib); where that misses, PyTorch's wheels'.
+if ldd "$job/paper-cuda1" | grep -q 'not found'; then
+  wheels=$(python3 -c 'import nvidia, os; print(":".join(os.path.join(p, d, "lib") for p in nvidia.__path__ for d in sorted(os.listdir(p))))' 2>/dev/null)
+  export LD_LIBRARY_PATH="$wheels${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  echo "libraries from PyTorch's wheels: $(ldd "$job/paper-cuda1" | grep -c 'not found') still missing" |
+    tee -a "$out/summary.txt"
+fi
 loss() { grep -o 'train loss [0-9.]*' "$1" | head -1; }
 OMP_NUM_THREADS=1 "$job/paper-cpu" "${step[@]}" --weights "$weights/cpu.fb" \
   > "$out/cpu.log" 2>&1 || { echo "the CPU step failed" >&2; exit 1; }
