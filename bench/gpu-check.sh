@@ -6,12 +6,12 @@
 #   bash bench/gpu-check.sh build   # here: compile, run the CPU step
 #   bash bench/gpu-check.sh run     # on the GPU machine, over the result
 #
-# `build` writes bench/gpu-job/ (about 61 MiB of the 64 a device run
-# carries; carry it): the CPU target's executable (with oneDNN and libomp
-# beside it in lib/, found through its rpath: the GPU machine may lack them;
-# the codecs linked statically), CUDA executables (1 device fp32, 2 devices
-# fp32, 2 devices tf32; convolutions in cuDNN, which the GPU machine's CUDA
-# toolkit has) and alex-weights-diff. `run` runs the CPU step (one BLAS thread), then each
+# `build` writes bench/gpu-job/ (about 30 MiB; carry it): the CPU target's
+# executable (with oneDNN and libomp beside it in lib.tar.xz, which `run`
+# unpacks: the GPU machine may lack them; the codecs linked statically), CUDA executables (1 device fp32, 2 devices
+# fp32, 2 devices tf32, convolutions in cuDNN, which the GPU machine's CUDA
+# toolkit has; 1 device fp32 with im2col + cuBLAS convolutions) and
+# alex-weights-diff. `run` runs the CPU step (one BLAS thread), then each
 # CUDA executable for one step, and compares its weights and momenta
 # (after one step from zero momenta: the gradient plus weight decay) with
 # the CPU's, 2 towers with 1, and runs one step under compute-sanitizer
@@ -45,9 +45,15 @@ if [ "${1:-}" = build ]; then
     /usr/lib/x86_64-linux-gnu/libjpeg.a /usr/lib/x86_64-linux-gnu/libpng16.a \
     -lz -lpthread -lm -Wl,-rpath,'$ORIGIN/lib'
   rm "$job/paper-cpu.o"
+  # 41 MB of libraries are 7 MB as xz: `run` unpacks them.
+  tar -C "$job" -cJf "$job/lib.tar.xz" lib && rm -r "$job/lib"
   compile --target=cuda --devices=1 -o "$job/paper-cuda1"
+  compile --target=cuda --devices=1 --convolutions=im2col -o "$job/paper-cuda1-im2col"
   compile --target=cuda --devices=2 -o "$job/paper-cuda2"
   compile --target=cuda --devices=2 --precision=tf32 -o "$job/paper-cuda2-tf32"
+  # Host symbols only (kernels keep their names in the fatbin): the job
+  # must fit the 64 MiB a device run carries.
+  strip "$job"/paper-cuda*
   # The step as the paper runs it, for timing (stripped: the job must stay
   # under the 64 MiB a device run carries), and the estimate of it: eager,
   # as a graph, and the graph's upper bound without cache reuse.
@@ -73,10 +79,16 @@ fi
 out=${OUT:-$job/out}
 mkdir -p "$out"
 # Weight files (half a gigabyte each) stay out of $OUT.
-weights=$(mktemp -d)
-trap 'rm -rf "$weights"' EXIT
+weights=$(mktemp -d) libs=$(mktemp -d)
+trap 'rm -rf "$weights" "$libs"' EXIT
 status=0
 nvidia-smi -L | tee "$out/device.txt"
+loss() { grep -o 'train loss [0-9.]*' "$1" | head -1; }
+tar -C "$libs" -xJf "$job/lib.tar.xz"
+LD_LIBRARY_PATH="$libs/lib" OMP_NUM_THREADS=1 "$job/paper-cpu" "${step[@]}" \
+  --weights "$weights/cpu.fb" > "$out/cpu.log" 2>&1 ||
+  { echo "the CPU step failed" >&2; exit 1; }
+echo "cpu:  $(loss "$out/cpu.log")" | tee "$out/summary.txt"
 # cuBLAS and cuDNN: the toolkit's, through the executables' run path
 # (/usr/local/cuda/lib); where that misses, PyTorch's wheels'.
 if ldd "$job/paper-cuda1" | grep -q 'not found'; then
@@ -85,10 +97,6 @@ if ldd "$job/paper-cuda1" | grep -q 'not found'; then
   echo "libraries from PyTorch's wheels: $(ldd "$job/paper-cuda1" | grep -c 'not found') still missing" |
     tee -a "$out/summary.txt"
 fi
-loss() { grep -o 'train loss [0-9.]*' "$1" | head -1; }
-OMP_NUM_THREADS=1 "$job/paper-cpu" "${step[@]}" --weights "$weights/cpu.fb" \
-  > "$out/cpu.log" 2>&1 || { echo "the CPU step failed" >&2; exit 1; }
-echo "cpu:  $(loss "$out/cpu.log")" | tee "$out/summary.txt"
 # check NAME BINARY REFERENCE TOLERANCE
 check() {
   local name=$1 binary=$2 reference=$3 tolerance=$4
@@ -108,6 +116,7 @@ check() {
   fi
 }
 check cuda1-vs-cpu paper-cuda1 "$weights/cpu.fb" 1e-4
+check cuda1-im2col-vs-cpu paper-cuda1-im2col "$weights/cpu.fb" 1e-4
 check cuda2-vs-cpu paper-cuda2 "$weights/cpu.fb" 1e-4
 check cuda2-vs-cuda1 paper-cuda2 "$weights/paper-cuda1.fb" 1e-4
 # TF32 keeps 10 mantissa bits of each GEMM input (relative error ~5e-4
