@@ -444,7 +444,7 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
   os << "      GEMM (m x n x k) and convolution shapes: " << sorted.size()
      << "\n";
   for (const Work &shape : sorted)
-    os << "        " << llvm::left_justify(shape.what, 28) << " x"
+    os << "        " << llvm::left_justify(shape.what, 52) << " x"
        << llvm::left_justify(std::to_string(shape.launches), 6) << " "
        << milliseconds(shape.seconds) << " ms\n";
   return step;
