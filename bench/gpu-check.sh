@@ -21,8 +21,10 @@
 # cuDNN's convolutions, TF32 with im2col + cuBLAS) timed both ways next to
 # alexc's roofline estimate for the GPU the job runs on
 # (estimate.txt, written by `build` for the H100 and the H200: the GPU
-# machine has no alexc). Results go to $OUT (or bench/gpu-job/out). Exit
-# status: 0 if every check passed.
+# machine has no alexc), and every kernel's time under Nsight Systems
+# where it is there. $OUT (or bench/gpu-job/out) gets summary.txt and
+# logs.tar.gz (every log, diff, timing, kernel profile and the estimates'
+# full tables). Exit status: 0 if every check passed.
 set -u
 cd "$(dirname "$0")/.."
 job=bench/gpu-job
@@ -65,6 +67,7 @@ if [ "${1:-}" = build ]; then
     for gpu in h100 h200; do
       "$build/bin/alexc" summary models/alexnet.model --target=cuda --devices=1 \
         --precision=$precision --convolutions=$convolutions --gpu=$gpu |
+        tee "$job/summary-$gpu-$variant.txt" |
         sed -n -e "s/.*step \([0-9.]*\) ms launched one by one, \([0-9.]*\) ms as one CUDA graph/\1 \2/p" \
           -e "s/.*no reuse in the caches (an upper bound): GPU busy [0-9.]* ms, \([0-9.]*\) ms as one CUDA graph/\1/p" |
         paste -sd' ' | sed "s/^/$gpu $variant /" >> "$job/estimate.txt"
@@ -78,40 +81,47 @@ fi
 [ "${1:-}" = run ] || { echo "usage: $0 build|run" >&2; exit 2; }
 out=${OUT:-$job/out}
 mkdir -p "$out"
-# Weight files (half a gigabyte each) stay out of $OUT.
-weights=$(mktemp -d) libs=$(mktemp -d)
-trap 'rm -rf "$weights" "$libs"' EXIT
+# Logs gather in $log; $OUT gets summary.txt and logs.tar.gz (a device run
+# brings back at most 8 files). Weight files (half a gigabyte each) stay
+# out of both.
+weights=$(mktemp -d) libs=$(mktemp -d) log=$(mktemp -d)
+pack() {
+  cp "$log/summary.txt" "$out/" 2>/dev/null
+  tar -C "$log" -czf "$out/logs.tar.gz" .
+  rm -rf "$weights" "$libs" "$log"
+}
+trap pack EXIT
 status=0
-nvidia-smi -L | tee "$out/device.txt"
+nvidia-smi -L | tee "$log/device.txt"
 loss() { grep -o 'train loss [0-9.]*' "$1" | head -1; }
 tar -C "$libs" -xJf "$job/lib.tar.xz"
 LD_LIBRARY_PATH="$libs/lib" OMP_NUM_THREADS=1 "$job/paper-cpu" "${step[@]}" \
-  --weights "$weights/cpu.fb" > "$out/cpu.log" 2>&1 ||
+  --weights "$weights/cpu.fb" > "$log/cpu.log" 2>&1 ||
   { echo "the CPU step failed" >&2; exit 1; }
-echo "cpu:  $(loss "$out/cpu.log")" | tee "$out/summary.txt"
+echo "cpu:  $(loss "$log/cpu.log")" | tee "$log/summary.txt"
 # cuBLAS and cuDNN: the toolkit's, through the executables' run path
 # (/usr/local/cuda/lib); where that misses, PyTorch's wheels'.
 if ldd "$job/paper-cuda1" | grep -q 'not found'; then
   wheels=$(python3 -c 'import nvidia, os; print(":".join(os.path.join(p, d, "lib") for p in nvidia.__path__ for d in sorted(os.listdir(p))))' 2>/dev/null)
   export LD_LIBRARY_PATH="$wheels${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   echo "libraries from PyTorch's wheels: $(ldd "$job/paper-cuda1" | grep -c 'not found') still missing" |
-    tee -a "$out/summary.txt"
+    tee -a "$log/summary.txt"
 fi
 # check NAME BINARY REFERENCE TOLERANCE
 check() {
   local name=$1 binary=$2 reference=$3 tolerance=$4
   if ! "$job/$binary" "${step[@]}" --weights "$weights/$binary.fb" \
-      > "$out/$binary.log" 2>&1; then
-    echo "$name: FAIL (the step failed, see $binary.log)" | tee -a "$out/summary.txt"
+      > "$log/$binary.log" 2>&1; then
+    echo "$name: FAIL (the step failed, see $binary.log)" | tee -a "$log/summary.txt"
     status=1
     return
   fi
-  echo "$binary: $(loss "$out/$binary.log")" | tee -a "$out/summary.txt"
+  echo "$binary: $(loss "$log/$binary.log")" | tee -a "$log/summary.txt"
   if "$job/alex-weights-diff" "$weights/$binary.fb" "$reference" \
-      --tolerance "$tolerance" > "$out/$name.diff"; then
-    echo "$name: $(tail -1 "$out/$name.diff")" | tee -a "$out/summary.txt"
+      --tolerance "$tolerance" > "$log/$name.diff"; then
+    echo "$name: $(tail -1 "$log/$name.diff")" | tee -a "$log/summary.txt"
   else
-    echo "$name: FAIL $(tail -1 "$out/$name.diff")" | tee -a "$out/summary.txt"
+    echo "$name: FAIL $(tail -1 "$log/$name.diff")" | tee -a "$log/summary.txt"
     status=1
   fi
 }
@@ -125,14 +135,14 @@ check tf32-vs-cpu paper-cuda2-tf32 "$weights/cpu.fb" 2e-2
 
 # The graph path computes what the eager one does: three steps each.
 three=(train --dataset synthetic --limit 24 --test-limit 8 --epochs 1 --force)
-if "$job/paper-cuda2" "${three[@]}" --weights "$weights/graph.fb" > "$out/graph.log" 2>&1 &&
+if "$job/paper-cuda2" "${three[@]}" --weights "$weights/graph.fb" > "$log/graph.log" 2>&1 &&
    ALEXRT_CUDA_GRAPH=0 "$job/paper-cuda2" "${three[@]}" --weights "$weights/eager.fb" \
-     > "$out/eager.log" 2>&1 &&
+     > "$log/eager.log" 2>&1 &&
    "$job/alex-weights-diff" "$weights/graph.fb" "$weights/eager.fb" --tolerance 1e-6 \
-     > "$out/graph-vs-eager.diff"; then
-  echo "graph-vs-eager (3 steps, 2 devices): $(tail -1 "$out/graph-vs-eager.diff")" | tee -a "$out/summary.txt"
+     > "$log/graph-vs-eager.diff"; then
+  echo "graph-vs-eager (3 steps, 2 devices): $(tail -1 "$log/graph-vs-eager.diff")" | tee -a "$log/summary.txt"
 else
-  echo "graph-vs-eager: FAIL (see graph.log, eager.log, graph-vs-eager.diff)" | tee -a "$out/summary.txt"
+  echo "graph-vs-eager: FAIL (see graph.log, eager.log, graph-vs-eager.diff)" | tee -a "$log/summary.txt"
   status=1
 fi
 
@@ -142,28 +152,44 @@ case "$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)" in
 esac
 ms() { grep -o '"ms_per_step": [0-9.]*' "$1" | grep -o '[0-9.]*$'; }
 for variant in fp32-library tf32-library tf32-im2col; do
-  "$job/paper128-$variant" bench --steps 20 --warmup 3 > "$out/bench-graph-$variant.json" 2>/dev/null &&
+  "$job/paper128-$variant" bench --steps 20 --warmup 3 > "$log/bench-graph-$variant.json" 2>/dev/null &&
   ALEXRT_CUDA_GRAPH=0 "$job/paper128-$variant" bench --steps 20 --warmup 3 \
-    > "$out/bench-eager-$variant.json" 2>/dev/null ||
-    { echo "bench $variant: FAIL" | tee -a "$out/summary.txt"; status=1; continue; }
+    > "$log/bench-eager-$variant.json" 2>/dev/null ||
+    { echo "bench $variant: FAIL" | tee -a "$log/summary.txt"; status=1; continue; }
   read -r _ _ eager graph bound < <(grep "^$gpu $variant " "$job/estimate.txt")
-  echo "paper net, batch 128, 1 device, $variant convolutions: $(ms "$out/bench-graph-$variant.json") ms as a graph (estimate $graph, at most $bound without cache reuse), $(ms "$out/bench-eager-$variant.json") ms launched one by one (estimate $eager)" |
-    tee -a "$out/summary.txt"
+  echo "paper net, batch 128, 1 device, $variant convolutions: $(ms "$log/bench-graph-$variant.json") ms as a graph (estimate $graph, at most $bound without cache reuse), $(ms "$log/bench-eager-$variant.json") ms launched one by one (estimate $eager)" |
+    tee -a "$log/summary.txt"
 done
+
+# Where the time goes: every kernel of five TF32 steps (cuDNN convolutions)
+# by Nsight Systems, next to the estimate's table (summary-*.txt).
+cp "$job"/summary-*.txt "$log/"
+nsys=$(command -v nsys || echo /usr/local/cuda/bin/nsys)
+if [ -x "$nsys" ] &&
+   "$nsys" profile -o "$weights/steps" --force-overwrite true \
+     "$job/paper128-tf32-library" bench --steps 5 --warmup 2 > "$log/nsys.log" 2>&1 &&
+   "$nsys" stats --report cuda_gpu_kern_sum --format csv \
+     "$weights/steps.nsys-rep" > "$log/kernels-tf32-library.csv" 2>>"$log/nsys.log"; then
+  echo "kernels of 7 TF32 steps: kernels-tf32-library.csv in logs.tar.gz" | tee -a "$log/summary.txt"
+elif [ -x "$nsys" ]; then
+  echo "nsys: no kernel profile (see nsys.log)" | tee -a "$log/summary.txt"
+else
+  echo "nsys: not found, no kernel profile" | tee -a "$log/summary.txt"
+fi
 
 sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
 if [ -x "$sanitizer" ]; then
   # Two steps: the first launched kernel by kernel, the second as a graph.
   if "$sanitizer" --tool memcheck --error-exitcode 1 "$job/paper-cuda2" \
       train --dataset synthetic --limit 16 --test-limit 8 --epochs 1 --force \
-      --weights "$weights/memcheck.fb" > "$out/memcheck.log" 2>&1; then
-    echo "memcheck (2 devices, two steps, eager and graph): clean" | tee -a "$out/summary.txt"
+      --weights "$weights/memcheck.fb" > "$log/memcheck.log" 2>&1; then
+    echo "memcheck (2 devices, two steps, eager and graph): clean" | tee -a "$log/summary.txt"
   else
-    echo "memcheck: FAIL (see memcheck.log)" | tee -a "$out/summary.txt"
+    echo "memcheck: FAIL (see memcheck.log)" | tee -a "$log/summary.txt"
     status=1
   fi
 else
-  echo "memcheck: compute-sanitizer not found" | tee -a "$out/summary.txt"
+  echo "memcheck: compute-sanitizer not found" | tee -a "$log/summary.txt"
   status=1
 fi
 exit $status

@@ -345,7 +345,9 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
   collect(function.getBody(), 1, gpu, tf32, work);
   int64_t kernels = 0, gemms = 0, convolutions = 0, copies = 0;
   StepEstimate step;
+  double byKind[4] = {0, 0, 0, 0};
   for (const Work &w : work) {
+    byKind[int(w.kind)] += w.seconds;
     int64_t &counter = w.kind == Work::Kind::Loops         ? kernels
                        : w.kind == Work::Kind::Gemm        ? gemms
                        : w.kind == Work::Kind::Convolution ? convolutions
@@ -374,7 +376,12 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
      << milliseconds(step.graph) << " ms as one CUDA graph\n"
      << "      no reuse in the caches (an upper bound): GPU busy "
      << milliseconds(step.busyNoReuse) << " ms, "
-     << milliseconds(step.graphNoReuse) << " ms as one CUDA graph\n";
+     << milliseconds(step.graphNoReuse) << " ms as one CUDA graph\n"
+     << "      GPU busy by kind: loop kernels "
+     << milliseconds(byKind[int(Work::Kind::Loops)]) << " ms, GEMMs "
+     << milliseconds(byKind[int(Work::Kind::Gemm)]) << " ms, convolutions "
+     << milliseconds(byKind[int(Work::Kind::Convolution)]) << " ms, copies "
+     << milliseconds(byKind[int(Work::Kind::Copy)]) << " ms\n";
 
   // By layer, in the order the step first reaches them.
   std::vector<Work> layers;
