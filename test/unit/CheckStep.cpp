@@ -235,9 +235,12 @@ static FailureOr<CompiledRun> runCompiled(OwningOpRef<ModuleOp> module,
     pointers.push_back(p.value.data());
   for (Param &p : params)
     pointers.push_back(p.momentum.data());
-  for (void *p : {(void *)inputs.images.data(), (void *)inputs.labels.data(),
-                  (void *)&stepIndex, (void *)&lr, (void *)&run.loss,
-                  (void *)run.logits.data()})
+  // The step only reads the images and labels; its ABI takes void *.
+  for (void *p :
+       {const_cast<void *>(static_cast<const void *>(inputs.images.data())),
+        const_cast<void *>(static_cast<const void *>(inputs.labels.data())),
+        static_cast<void *>(&stepIndex), static_cast<void *>(&lr),
+        static_cast<void *>(&run.loss), static_cast<void *>(run.logits.data())})
     pointers.push_back(p);
   std::vector<std::vector<float>> buffers;
   for (auto *list : {&exported.activations, &exported.gradients})
