@@ -85,12 +85,13 @@ mkdir -p "$out"
 # brings back at most 8 files). Weight files (half a gigabyte each) stay
 # out of both.
 weights=$(mktemp -d) libs=$(mktemp -d) log=$(mktemp -d)
-pack() {
+# save after every stage: a run cut short by its time limit still returns
+# what it did.
+save() {
   cp "$log/summary.txt" "$out/" 2>/dev/null
   tar -C "$log" -czf "$out/logs.tar.gz" .
-  rm -rf "$weights" "$libs" "$log"
 }
-trap pack EXIT
+trap 'save; rm -rf "$weights" "$libs" "$log"' EXIT
 status=0
 nvidia-smi -L | tee "$log/device.txt"
 loss() { grep -o 'train loss [0-9.]*' "$1" | head -1; }
@@ -132,6 +133,7 @@ check cuda2-vs-cuda1 paper-cuda2 "$weights/paper-cuda1.fb" 1e-4
 # TF32 keeps 10 mantissa bits of each GEMM input (relative error ~5e-4
 # per product, accumulated in fp32): the bound allowed for one step.
 check tf32-vs-cpu paper-cuda2-tf32 "$weights/cpu.fb" 2e-2
+save
 
 # The graph path computes what the eager one does: three steps each.
 three=(train --dataset synthetic --limit 24 --test-limit 8 --epochs 1 --force)
@@ -145,6 +147,8 @@ else
   echo "graph-vs-eager: FAIL (see graph.log, eager.log, graph-vs-eager.diff)" | tee -a "$log/summary.txt"
   status=1
 fi
+
+save
 
 # Step time at batch 128 against the estimate for this GPU.
 case "$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)" in
@@ -161,6 +165,8 @@ for variant in fp32-library tf32-library tf32-im2col; do
     tee -a "$log/summary.txt"
 done
 
+save
+
 # Where the time goes: every kernel of five TF32 steps (cuDNN convolutions)
 # by Nsight Systems, next to the estimate's table (summary-*.txt).
 cp "$job"/summary-*.txt "$log/"
@@ -176,6 +182,8 @@ elif [ -x "$nsys" ]; then
 else
   echo "nsys: not found, no kernel profile" | tee -a "$log/summary.txt"
 fi
+
+save
 
 sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
 if [ -x "$sanitizer" ]; then
