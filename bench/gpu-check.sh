@@ -21,8 +21,9 @@
 # cuDNN's convolutions, TF32 with im2col + cuBLAS) timed both ways next to
 # alexc's roofline estimate for the GPU the job runs on
 # (estimate.txt, written by `build` for the H100 and the H200: the GPU
-# machine has no alexc), and every kernel's time under Nsight Systems
-# where it is there. $OUT (or bench/gpu-job/out) gets summary.txt and
+# machine has no alexc), every kernel's time under Nsight Systems where
+# it is there, and PyTorch's step (../shared/bench/pytorch_alexnet.py,
+# eager TF32 and torch.compile) for the ratio. $OUT (or bench/gpu-job/out) gets summary.txt and
 # logs.tar.gz (every log, diff, timing, kernel profile and the estimates'
 # full tables). Exit status: 0 if every check passed.
 set -u
@@ -74,6 +75,9 @@ if [ "${1:-}" = build ]; then
     done
   done
   cp "$build/bin/alex-weights-diff" "$job/"
+  # PyTorch's step, timed in the same run for the ratio.
+  cp ../shared/bench/pytorch_alexnet.py "$job/" 2>/dev/null ||
+    echo "no ../shared/bench/pytorch_alexnet.py: the job will not time PyTorch"
   echo "bench/gpu-job ready: $(du -sh "$job" | cut -f1)"
   exit 0
 fi
@@ -199,5 +203,27 @@ if [ -x "$sanitizer" ]; then
 else
   echo "memcheck: compute-sanitizer not found" | tee -a "$log/summary.txt"
   status=1
+fi
+save
+
+# PyTorch's step on the same GPU in the same run: alexc's time as a ratio
+# of it (its paper net is one tower with groups, the compute of ours).
+if [ -f "$job/pytorch_alexnet.py" ]; then
+  timeout 240 python3 "$job/pytorch_alexnet.py" eager_tf32,compile \
+    > "$log/pytorch.jsonl" 2> "$log/pytorch.log"
+  ours=$(ms "$log/bench-graph-tf32-library.json")
+  for mode in eager_tf32 compile; do
+    theirs=$(python3 -c 'import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
+print(next((r["ms_per_step"] for r in rows if r.get("variant") == "paper"
+            and r.get("mode") == sys.argv[2] and "ms_per_step" in r), ""))' \
+      "$log/pytorch.jsonl" "$mode" 2>/dev/null)
+    if [ -n "$theirs" ] && [ -n "$ours" ]; then
+      echo "paper net, batch 128, TF32, 1 device: alexc $ours ms, PyTorch $mode $theirs ms: alexc / PyTorch time $(python3 -c "print(round($ours / $theirs, 2))")" |
+        tee -a "$log/summary.txt"
+    else
+      echo "PyTorch $mode: no time (see pytorch.log)" | tee -a "$log/summary.txt"
+    fi
+  done
 fi
 exit $status
