@@ -209,7 +209,7 @@ save
 # PyTorch's step on the same GPU in the same run: alexc's time as a ratio
 # of it (its paper net is one tower with groups, the compute of ours).
 if [ -f "$job/pytorch_alexnet.py" ]; then
-  timeout 240 python3 "$job/pytorch_alexnet.py" eager_tf32,compile \
+  timeout 150 python3 "$job/pytorch_alexnet.py" eager_tf32,compile \
     > "$log/pytorch.jsonl" 2> "$log/pytorch.log"
   ours=$(ms "$log/bench-graph-tf32-library.json")
   for mode in eager_tf32 compile; do
