@@ -3,6 +3,7 @@
 #include "tools/alexc/GpuEstimate.h"
 
 #include "dialect/AlexDialect.h"
+#include "runtime/ConvGeometry.h"
 #include "tools/alexc/StepCost.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -16,6 +17,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
 
 using namespace mlir;
 using namespace alex;
@@ -222,41 +224,68 @@ double gemmShare(int64_t m, int64_t n, int64_t k, const GpuModel &gpu) {
 /// writing its result once, no im2col matrix in memory.
 Work convolution(func::CallOp call, int64_t times, const GpuModel &gpu,
                  double peak) {
-  auto arg = [&](unsigned i) { return constantInt(call.getOperand(i)); };
-  int64_t batch = arg(3), channels = arg(4), height = arg(5), width = arg(6),
-          filters = arg(7), kernel = arg(8), outHeight = arg(9),
-          outWidth = arg(10), stride = arg(11), groups = arg(13);
-  int64_t input = batch * channels * height * width,
-          output = batch * filters * outHeight * outWidth,
-          weights = filters * channels / groups * kernel * kernel;
-  int64_t patch = channels / groups * kernel * kernel,
-          outPixels = batch * outHeight * outWidth, perGroup = filters / groups;
+  // The call's shape operands, in ALEXRT_CONV2D_SHAPE's order.
+  auto arg = [&](unsigned i) { return constantInt(call.getOperand(3 + i)); };
+  alexrt::ConvGeometry s{arg(0), arg(1), arg(2), arg(3), arg(4), arg(5),
+                         arg(6), arg(7), arg(8), arg(9), arg(10)};
+  int64_t outPixels = s.batch * s.outPixels();
   llvm::StringRef callee = call.getCallee();
   bool forward = callee.ends_with("_forward"),
        data = callee.ends_with("_backward_data");
   // Each group's GEMM, the groups' tiles side by side.
-  int64_t m = forward ? perGroup : data ? channels / groups : perGroup;
-  int64_t n = forward ? outPixels : data ? batch * height * width : patch;
-  int64_t k = forward ? patch : data ? perGroup * kernel * kernel : outPixels;
+  int64_t m = data ? s.channelsPerGroup() : s.filtersPerGroup();
+  int64_t n = forward ? outPixels : data ? s.batch * s.inPixels() : s.patch();
+  int64_t k = forward ? s.patch()
+              : data  ? s.filtersPerGroup() * s.kernel * s.kernel
+                      : outPixels;
   std::string shape;
   llvm::raw_string_ostream(shape)
       << "conv "
       << (forward ? "forward"
           : data  ? "input grad"
                   : "filter grad")
-      << " " << batch << "x" << channels << "x" << height << "x" << width
-      << " k" << kernel << " s" << stride << " g" << groups << " -> " << filters
-      << "x" << outHeight << "x" << outWidth;
+      << " " << s.batch << "x" << s.channels << "x" << s.height << "x"
+      << s.width << " k" << s.kernel << " s" << s.stride << " g" << s.groups
+      << " -> " << s.filters << "x" << s.outHeight << "x" << s.outWidth;
   Work conv{layerOf(call.getLoc()), Work::Kind::Convolution, shape, times};
-  conv.flops =
-      2.0 * double(outPixels) * double(filters) * double(patch) * double(times);
-  conv.bytes = 4.0 * double(input + output + weights) * double(times);
+  conv.flops = 2.0 * double(outPixels) * double(s.filters) * double(s.patch()) *
+               double(times);
+  int64_t input = s.batch * s.channels * s.inPixels(),
+          output = s.batch * s.filters * s.outPixels(),
+          filters = s.filters * s.patch();
+  conv.bytes = 4.0 * double(input + output + filters) * double(times);
   conv.seconds =
-      std::max(conv.flops / (peak * gemmShare(m * groups, n, k, gpu)),
+      std::max(conv.flops / (peak * gemmShare(m * s.groups, n, k, gpu)),
                conv.bytes / gpu.memoryBytesPerSecond);
-  conv.bytesNoReuse = conv.bytes;
-  conv.secondsNoReuse = conv.seconds;
   return conv;
+}
+
+/// One alexrt_sgemm call of m x n x k.
+Work gemm(func::CallOp call, int64_t times, const GpuModel &gpu, double peak) {
+  int64_t m = constantInt(call.getOperand(2)),
+          n = constantInt(call.getOperand(3)),
+          k = constantInt(call.getOperand(4));
+  std::string shape;
+  llvm::raw_string_ostream(shape)
+      << "GEMM " << m << "x" << n << "x" << k
+      << (constantInt(call.getOperand(0)) ? " A^T" : "")
+      << (constantInt(call.getOperand(1)) ? " B^T" : "");
+  Work gemm{layerOf(call.getLoc()), Work::Kind::Gemm, shape, times};
+  gemm.flops = 2.0 * double(m) * double(n) * double(k) * double(times);
+  gemm.bytes = 4.0 * double(m * k + k * n + m * n) * double(times);
+  gemm.seconds = std::max(gemm.flops / (peak * gemmShare(m, n, k, gpu)),
+                          gemm.bytes / gpu.memoryBytesPerSecond);
+  return gemm;
+}
+
+/// One alexrt_exchange_copy between devices, at memory bandwidth.
+Work copy(func::CallOp call, int64_t times, const GpuModel &gpu) {
+  int64_t chunk = constantInt(call.getOperand(4)),
+          count = constantInt(call.getOperand(5));
+  Work copy{layerOf(call.getLoc()), Work::Kind::Copy, "", times};
+  copy.bytes = 8.0 * double(chunk * count) * double(times);
+  copy.seconds = copy.bytes / gpu.memoryBytesPerSecond;
+  return copy;
 }
 
 /// Collects the step's work, `times` the enclosing loops' trips.
@@ -289,37 +318,20 @@ void collect(Region &region, int64_t times, const GpuModel &gpu, bool tf32,
       continue;
     }
     if (auto call = dyn_cast<func::CallOp>(op)) {
-      if (call.getCallee() == "alexrt_sgemm") {
-        int64_t m = constantInt(call.getOperand(2)),
-                n = constantInt(call.getOperand(3)),
-                k = constantInt(call.getOperand(4));
-        std::string shape;
-        llvm::raw_string_ostream(shape)
-            << "GEMM " << m << "x" << n << "x" << k
-            << (constantInt(call.getOperand(0)) ? " A^T" : "")
-            << (constantInt(call.getOperand(1)) ? " B^T" : "");
-        Work gemm{layerOf(call.getLoc()), Work::Kind::Gemm, shape, times};
-        gemm.flops = 2.0 * double(m) * double(n) * double(k) * double(times);
-        gemm.bytes = 4.0 * double(m * k + k * n + m * n) * double(times);
-        double peak = tf32 ? gpu.tf32FlopsPerSecond : gpu.sgemmFlopsPerSecond;
-        gemm.seconds = std::max(gemm.flops / (peak * gemmShare(m, n, k, gpu)),
-                                gemm.bytes / gpu.memoryBytesPerSecond);
-        gemm.bytesNoReuse = gemm.bytes;
-        gemm.secondsNoReuse = gemm.seconds;
-        work.push_back(gemm);
-      } else if (call.getCallee().starts_with("alexrt_conv2d_")) {
-        work.push_back(convolution(call, times, gpu,
-                                   tf32 ? gpu.tf32FlopsPerSecond
-                                        : gpu.sgemmFlopsPerSecond));
-      } else if (call.getCallee() == "alexrt_exchange_copy") {
-        int64_t chunk = constantInt(call.getOperand(4)),
-                count = constantInt(call.getOperand(5));
-        Work copy{layerOf(call.getLoc()), Work::Kind::Copy, "", times};
-        copy.bytes = 8.0 * double(chunk * count) * double(times);
-        copy.seconds = copy.bytes / gpu.memoryBytesPerSecond;
-        copy.bytesNoReuse = copy.bytes;
-        copy.secondsNoReuse = copy.seconds;
-        work.push_back(copy);
+      double peak = tf32 ? gpu.tf32FlopsPerSecond : gpu.sgemmFlopsPerSecond;
+      llvm::StringRef callee = call.getCallee();
+      std::optional<Work> library;
+      if (callee == "alexrt_sgemm")
+        library = gemm(call, times, gpu, peak);
+      else if (callee.starts_with("alexrt_conv2d_"))
+        library = convolution(call, times, gpu, peak);
+      else if (callee == "alexrt_exchange_copy")
+        library = copy(call, times, gpu);
+      if (library) {
+        // Each byte read or written once, cache or not.
+        library->bytesNoReuse = library->bytes;
+        library->secondsNoReuse = library->seconds;
+        work.push_back(*library);
       }
       continue;
     }
