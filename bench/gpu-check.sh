@@ -14,8 +14,10 @@
 # alex-weights-diff. `run` runs the CPU step (one BLAS thread), then each
 # CUDA executable for one step, and compares its weights and momenta
 # (after one step from zero momenta: the gradient plus weight decay) with
-# the CPU's, 2 towers with 1, and runs one step under compute-sanitizer
-# memcheck. Then the CUDA graph path: three steps replayed as a graph
+# the CPU's, 2 towers with 1 (step 1 from workspaces zeroed on each
+# device's own stream), printing cuDNN's algorithm and workspace for each
+# convolution, and runs one step under compute-sanitizer memcheck; a tiny
+# model with a corrupted fatbin must say why its kernels did not load. Then the CUDA graph path: three steps replayed as a graph
 # against the same three steps launched one by one (ALEXRT_CUDA_GRAPH=0),
 # and the paper net's step at batch 128 (1 device: fp32 and TF32 with
 # cuDNN's convolutions, TF32 with im2col + cuBLAS) timed both ways next to
@@ -74,6 +76,20 @@ if [ "${1:-}" = build ]; then
         paste -sd' ' | sed "s/^/$gpu $variant /" >> "$job/estimate.txt"
     done
   done
+  # The kernel load error path: tiny for CUDA with its first fatbin's
+  # header zeroed, which no driver loads.
+  "$build/bin/alexc" compile models/tiny.model --target=cuda -o "$job/tiny-broken-fatbin"
+  strip "$job/tiny-broken-fatbin"
+  python3 - "$job/tiny-broken-fatbin" <<'PY'
+import sys
+path = sys.argv[1]
+data = bytearray(open(path, "rb").read())
+# The fatbin header: magic 0xBA55ED50, version 1, header size 16.
+at = data.find(bytes.fromhex("50ed55ba01001000"))
+assert at >= 0, "no fatbin in " + path
+data[at:at + 4] = bytes(4)
+open(path, "wb").write(data)
+PY
   cp "$build/bin/alex-weights-diff" "$job/"
   # PyTorch's step, timed in the same run for the ratio.
   cp ../shared/bench/pytorch_alexnet.py "$job/" 2>/dev/null ||
@@ -115,7 +131,9 @@ fi
 # check NAME BINARY REFERENCE TOLERANCE
 check() {
   local name=$1 binary=$2 reference=$3 tolerance=$4
-  if ! "$job/$binary" "${step[@]}" --weights "$weights/$binary.fb" \
+  # ALEXRT_VERBOSE: where the devices run, each convolution's cuDNN
+  # algorithm and workspace (in the log).
+  if ! ALEXRT_VERBOSE=1 "$job/$binary" "${step[@]}" --weights "$weights/$binary.fb" \
       > "$log/$binary.log" 2>&1; then
     echo "$name: FAIL (the step failed, see $binary.log)" | tee -a "$log/summary.txt"
     status=1
@@ -131,6 +149,8 @@ check() {
   fi
 }
 check cuda1-vs-cpu paper-cuda1 "$weights/cpu.fb" 1e-4
+# cuDNN's choices for the paper net's convolutions on one device.
+grep '^alexrt: ' "$log/paper-cuda1.log" | tee -a "$log/summary.txt"
 check cuda1-im2col-vs-cpu paper-cuda1-im2col "$weights/cpu.fb" 1e-4
 check cuda2-vs-cpu paper-cuda2 "$weights/cpu.fb" 1e-4
 check cuda2-vs-cuda1 paper-cuda2 "$weights/paper-cuda1.fb" 1e-4
@@ -138,6 +158,17 @@ check cuda2-vs-cuda1 paper-cuda2 "$weights/paper-cuda1.fb" 1e-4
 # per product, accumulated in fp32): the bound allowed for one step.
 check tf32-vs-cpu paper-cuda2-tf32 "$weights/cpu.fb" 2e-2
 save
+
+# A kernel image the driver refuses is reported as such before any work,
+# with CUDA's reason (not "invalid resource handle" at the first launch).
+"$job/tiny-broken-fatbin" info > "$log/broken-fatbin.log" 2>&1
+broken=$?
+if [ $broken -ne 0 ] && grep -q "cannot load the model's GPU kernels: ." "$log/broken-fatbin.log"; then
+  echo "broken fatbin: refused ($(grep -o "kernels: .*" "$log/broken-fatbin.log"))" | tee -a "$log/summary.txt"
+else
+  echo "broken fatbin: FAIL (status $broken, see broken-fatbin.log)" | tee -a "$log/summary.txt"
+  status=1
+fi
 
 # The graph path computes what the eager one does: three steps each.
 three=(train --dataset synthetic --limit 24 --test-limit 8 --epochs 1 --force)

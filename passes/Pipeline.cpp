@@ -71,10 +71,7 @@ static void lowerHostToLLVM(mlir::OpPassManager &pm) {
   pm.addPass(mlir::createConvertControlFlowToLLVMPass());
 }
 
-/// Kernels (gpu.launch bodies) outlined and lowered to NVVM; the host
-/// launches them through the mgpu* functions of the runtime.
-static void lowerToCUDA(mlir::OpPassManager &pm,
-                        const PipelineOptions &options) {
+void alex::buildKernelsToNVVM(mlir::OpPassManager &pm) {
   pm.addPass(mlir::createConvertParallelLoopToGpuPass());
   pm.addPass(mlir::createLowerAffinePass()); // The launches' index maps.
   pm.addPass(mlir::createGpuKernelOutliningPass());
@@ -90,6 +87,13 @@ static void lowerToCUDA(mlir::OpPassManager &pm,
   kernels.addPass(mlir::createCanonicalizerPass());
   kernels.addPass(mlir::createCSEPass());
   kernels.addPass(mlir::createReconcileUnrealizedCastsPass());
+}
+
+/// Kernels (gpu.launch bodies) outlined and lowered to NVVM; the host
+/// launches them through the mgpu* functions of the runtime.
+static void lowerToCUDA(mlir::OpPassManager &pm,
+                        const PipelineOptions &options) {
+  buildKernelsToNVVM(pm);
   lowerHostToLLVM(pm);
   pm.addPass(mlir::createGpuToLLVMConversionPass());
   pm.addPass(mlir::createReconcileUnrealizedCastsPass());

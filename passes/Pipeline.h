@@ -75,6 +75,12 @@ inline void buildPipeline(mlir::OpPassManager &pm, Stage to,
   buildPipeline(pm, Stage::MLIR, to, options);
 }
 
+/// Adds the passes that take the kernels stage's mapped loops to GPU
+/// kernels in NVVM (outlined into gpu.modules for sm_90, launched by
+/// gpu.launch_func): the CUDA target's way to its binary, and `alexc
+/// summary`'s to each kernel's registers.
+void buildKernelsToNVVM(mlir::OpPassManager &pm);
+
 /// The stage `module` is at, from what it contains: LLVM-dialect entry
 /// points, functions over buffers, fused blocks, a @train_step, or the
 /// frontend's IR.

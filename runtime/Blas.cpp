@@ -11,14 +11,14 @@
 #include "runtime/alexrt.h"
 
 #include "runtime/Blas.h"
+#include "runtime/Fatal.h"
 
 #include <omp.h>
 #include <oneapi/dnnl/dnnl.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
-#include <cstdlib>
+#include <string>
 
 namespace {
 /// The process's cap on OpenMP threads (0: OpenMP's own default).
@@ -34,14 +34,11 @@ extern "C" void alexrt_sgemm(int32_t transposeA, int32_t transposeB, int64_t m,
   dnnl_status_t status =
       dnnl_sgemm(transposeA ? 'T' : 'N', transposeB ? 'T' : 'N', m, n, k, alpha,
                  a, lda, b, ldb, beta, c, ldc);
-  if (status != dnnl_success) {
-    // Only malformed arguments fail, which alexc never generates.
-    std::fprintf(stderr,
-                 "alexrt_sgemm: oneDNN refused a %lldx%lldx%lld GEMM "
-                 "(status %d)\n",
-                 (long long)m, (long long)n, (long long)k, int(status));
-    std::abort();
-  }
+  // Only malformed arguments fail, which alexc never generates.
+  if (status != dnnl_success)
+    alexrt::fatal("alexrt_sgemm: oneDNN refused a " + std::to_string(m) + "x" +
+                  std::to_string(n) + "x" + std::to_string(k) +
+                  " GEMM (status " + std::to_string(int(status)) + ")");
 }
 
 void alexrt::setCpuThreads(int threads) {

@@ -57,6 +57,7 @@ public:
       work(0);
       return;
     }
+    thisDeviceCount = devices;
     start(devices);
     barrier.reset(devices); // Before any device can reach it.
     {
@@ -70,6 +71,7 @@ public:
     work(0);
     std::unique_lock<std::mutex> lock(mutex);
     done.wait(lock, [&] { return pending == 0; });
+    thisDeviceCount = 1;
   }
 
   Barrier barrier;
@@ -94,6 +96,7 @@ private:
       if (device >= devices)
         continue;
       const std::function<void(int)> *task = work;
+      thisDeviceCount = devices;
       lock.unlock();
       (*task)(device);
       lock.lock();
@@ -111,10 +114,11 @@ private:
   bool stopping = false;
 
 public:
-  static thread_local int thisDevice;
+  static thread_local int thisDevice, thisDeviceCount;
 };
 
 thread_local int DevicePool::thisDevice = 0;
+thread_local int DevicePool::thisDeviceCount = 1;
 
 DevicePool &pool() {
   static DevicePool instance;
@@ -130,3 +134,5 @@ void alexrt::runOnDevices(int devices, const std::function<void(int)> &work) {
 void alexrt::waitForAllDevices() { pool().barrier.wait(); }
 
 int alexrt::currentDevice() { return DevicePool::thisDevice; }
+
+int alexrt::currentDeviceCount() { return DevicePool::thisDeviceCount; }

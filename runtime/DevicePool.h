@@ -18,6 +18,10 @@ void waitForAllDevices();
 /// The device the calling thread runs (0 outside runOnDevices).
 int currentDevice();
 
+/// The devices of the runOnDevices the calling thread takes part in (1
+/// outside one).
+int currentDeviceCount();
+
 } // namespace alexrt
 
 #endif // ALEXRT_DEVICEPOOL_H

@@ -141,18 +141,25 @@ int main(int argc, char **argv) {
   if (!parseOptions(argc, argv, options, error))
     return fail(error + " (see --help)");
   Session session;
-  Status status = session.open();
-  if (!status.ok())
-    return fail(status.message());
+  if (Status read = session.readModel(); !read.ok())
+    return fail(read.message());
   std::string command = argv[1];
   if (!options.files.empty() && command != "import" && command != "predict" &&
       command != "neighbours")
     return fail("unexpected argument '" + options.files.front() +
                 "' (see --help)");
-  if (command == "train" || command == "eval" || command == "bench") {
-    // A replicated binary runs these as one process of an MPI job each.
+  // A replicated binary runs these as one process of an MPI job each. It
+  // joins the job before opening the target: its GPUs depend on its place
+  // on its machine.
+  bool job = command == "train" || command == "eval" || command == "bench";
+  if (job)
     if (Status joined = joinReplicaJob(session.model()); !joined.ok())
-      return fail(joined.message());
+      return endReplicaJob(fail(joined.message()));
+  if (Status opened = session.open(); !opened.ok())
+    return endReplicaJob(fail(opened.message()));
+  if (job) {
+    if (Status sums = openReplicaSums(session.model()); !sums.ok())
+      return endReplicaJob(fail(sums.message()));
     Progress::shown() = replicaIndex() == 0;
     int code = command == "train"  ? train(session, options)
                : command == "eval" ? eval(session, options)

@@ -30,12 +30,18 @@ void Session::release(DeviceTensor &tensor) {
   tensor = {};
 }
 
-Status Session::open() {
+Status Session::readModel() {
   Status status = parseModelInfo(alex_model_descriptor,
                                  size_t(alex_model_descriptor_size), info);
-  if (!status.ok())
-    return status;
-  status = openTarget(info);
+  modelRead = status.ok();
+  return status;
+}
+
+Status Session::open() {
+  if (!modelRead)
+    if (Status read = readModel(); !read.ok())
+      return read;
+  Status status = openTarget(info);
   if (!status.ok())
     return status;
   values.clear();

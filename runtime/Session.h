@@ -22,7 +22,10 @@ public:
   Session &operator=(const Session &) = delete;
   ~Session();
 
-  /// Reads the descriptor embedded in this binary.
+  /// Reads the descriptor embedded in this binary (no device touched).
+  Status readModel();
+  /// Opens the target for the model (reading it first if need be) and
+  /// allocates its device buffers.
   Status open();
 
   const ModelInfo &model() const { return info; }
@@ -68,6 +71,7 @@ private:
   void release(DeviceTensor &tensor);
 
   ModelInfo info;
+  bool modelRead = false;
   TrainingProgress state;
   std::vector<std::vector<float>> values, momenta;
   std::vector<DeviceTensor> deviceValues, deviceMomenta;

@@ -36,6 +36,8 @@ if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
 # present if the driver lists one.
 if config.alex_cuda_toolkit:
     config.available_features.add("cuda")
+    llvm_config.add_tool_substitutions(["alexrt-cuda-unittests"],
+                                       [config.alex_tools_dir])
     import subprocess
     try:
         listed = subprocess.run(["nvidia-smi", "-L"], capture_output=True,

@@ -85,8 +85,9 @@ int bench(Session &session, const Options &options) {
   Progress bar("bench", warmup + steps);
   int64_t exchangedBefore = 0;
   // Time the step's sums across replicas spent in flight, and the part it
-  // waited for (not hidden behind the backward pass).
-  Communicator *job = replicaJob();
+  // waited for (not hidden behind the backward pass): MPI's on the CPU,
+  // NCCL's on the GPU.
+  Communicator *job = replicaSums();
   double summingBefore = 0, waitedBefore = 0;
   for (int64_t s = 0; s < warmup + steps; ++s) {
     if (s == warmup) {

@@ -3,18 +3,27 @@
 #ifndef ALEXRT_CUDA_CUDACONTEXT_H
 #define ALEXRT_CUDA_CUDACONTEXT_H
 
+#include "runtime/GpuPlacement.h"
+
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 
 #include <cstdint>
+#include <functional>
 
 namespace alexrt::cuda {
 
-/// Exits with the failed call and CUDA's message: generated code has no
-/// way to handle an error, and a failed launch leaves the step undefined.
+/// Ends the process (runtime/Fatal.h: from any device thread, at once)
+/// with the failed call, the library's message and the GPU: generated code
+/// has no way to handle an error, and a failed launch leaves the step
+/// undefined.
 void check(cudaError_t error, const char *call);
 void check(cublasStatus_t status, const char *call);
 #define ALEXRT_CUDA(call) ::alexrt::cuda::check((call), #call)
+
+/// "CUDA: CALL failed on GPU g: WHY": a failure's message, for the
+/// checks of other libraries on the device too (cuDNN, NCCL).
+std::string failedCall(const char *library, const char *call, const char *why);
 
 /// One logical device: the GPU it runs on, the stream its work goes to in
 /// order, its cuBLAS handle, and its events for exchanges.
@@ -33,8 +42,13 @@ struct DeviceContext {
   unsigned long long barriers = 0;
 };
 
-/// The context of logical device `device` (created on first use: device d
-/// runs on GPU d modulo the GPU count).
+/// Where the logical devices run (set by openTarget before any context
+/// exists; runtime/GpuPlacement.h).
+void setPlacement(const GpuPlacement &placement);
+const GpuPlacement &placement();
+
+/// The context of logical device `device` (created on first use, on the
+/// GPU the placement gives it).
 DeviceContext &context(int device);
 
 /// The context of the logical device the calling thread drives (device 0
@@ -45,6 +59,16 @@ DeviceContext &currentContext();
 /// current for the thread.
 void bindThread(int device);
 
+/// Waits until `stream` has done all its work: the host's one wait in a
+/// step (for its loss and logits). While it waits, every watch registered
+/// with watchWaits runs about once a millisecond, with the seconds waited
+/// so far: a failed or dead peer of an NCCL sum would otherwise hold the
+/// stream, and the host with it, forever.
+void synchronize(cudaStream_t stream);
+/// Registers a watch; returns its id (never 0) for unwatchWaits.
+int watchWaits(std::function<void(double seconds)> watch);
+void unwatchWaits(int id);
+
 /// Adds to alexrt_exchanged_bytes: the copies a replayed CUDA graph makes
 /// without the host issuing them.
 void countExchangedBytes(int64_t bytes);
@@ -52,6 +76,10 @@ void countExchangedBytes(int64_t bytes);
 /// Whether GEMMs may use TF32 tensor cores (set by openTarget).
 void setTf32(bool enabled);
 bool tf32Enabled();
+
+/// Whether the runtime says what it chose (ALEXRT_VERBOSE=1): where the
+/// devices run, each convolution's cuDNN algorithm and workspace.
+bool verbose();
 
 } // namespace alexrt::cuda
 

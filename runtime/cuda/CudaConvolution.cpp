@@ -3,33 +3,32 @@
 // The CUDA target's convolutions: cuDNN's, which convolve without building
 // im2col matrices in device memory (implicit GEMM and its relatives), as
 // PyTorch does. Per device a handle on the device's stream and a
-// workspace; per shape descriptors and, per direction, the algorithm
-// cuDNN's heuristics rank first among those that are deterministic (the
-// same bits every run, as the loop kernels give) and fit 1 GiB of
-// workspace. Plans are made on a shape's first call, which the step's
-// first, eager run makes (runtime/StepReplay.h): a captured step only
-// launches. A workspace that grows keeps its old buffer alive, since a
-// captured graph may still use it.
+// workspace; per shape descriptors and, per direction, cuDNN's heuristic
+// ranking filtered by ConvAlgorithms.h (deterministic first, within 1 GiB,
+// FMA-only in strict fp32). Each direction runs the first candidate in its
+// math type with the workspace cuDNN asks for it; a candidate that fails
+// to run in the eager first step (runtime/StepReplay.h), or whose
+// workspace cannot be allocated, gives way to the next, as PyTorch's
+// algorithm iterator does. A captured step only launches what ran. A
+// workspace that grows keeps its old buffer alive, since a captured graph
+// may still use it. ALEXRT_VERBOSE=1 prints each choice.
 //
 //===----------------------------------------------------------------------===//
 
 #include "runtime/alexrt.h"
 
 #include "runtime/ConvGeometry.h"
+#include "runtime/Fatal.h"
+#include "runtime/cuda/ConvAlgorithms.h"
 #include "runtime/cuda/CudaContext.h"
 
-#include <cudnn.h>
-
 #include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
-// cuDNN 9 keeps the convolution API this file uses (the "legacy" one,
-// descriptors and cudnnConvolution*) but marks it deprecated in favour of
-// its graph API.
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 using alexrt::ConvGeometry;
@@ -38,47 +37,65 @@ using namespace alexrt::cuda;
 namespace {
 
 void check(cudnnStatus_t status, const char *call) {
-  if (status == CUDNN_STATUS_SUCCESS)
-    return;
-  std::fprintf(stderr, "error: cuDNN: %s failed: %s\n", call,
-               cudnnGetErrorString(status));
-  std::exit(1);
+  if (status != CUDNN_STATUS_SUCCESS)
+    alexrt::fatal(failedCall("cuDNN", call, cudnnGetErrorString(status)));
 }
 #define ALEXRT_CUDNN(call) check((call), #call)
 
-constexpr size_t kMaxWorkspace = size_t(1) << 30;
-
 enum Direction { Forward, BackwardData, BackwardFilter };
+const char *const kDirectionNames[] = {"forward", "backward data",
+                                       "backward filter"};
 
-/// One shape's descriptors and, per direction once chosen, its algorithm
-/// and workspace bytes.
+/// One direction's candidates, in the order to try them, and the one in
+/// use with its workspace.
+struct Choice {
+  struct Candidate {
+    int algo;
+    cudnnMathType_t math;
+  };
+  std::vector<Candidate> candidates;
+  size_t current = 0;
+  size_t workspace = 0;
+  bool ranked = false;
+  /// Ran once: from now on a failure is fatal, not a reason to move on.
+  bool confirmed = false;
+  /// Why the candidates before the one in use gave way.
+  std::string tried;
+
+  const Candidate &inUse() const { return candidates[current]; }
+};
+
+/// One shape's descriptors and its three directions' choices.
 struct Plan {
   cudnnTensorDescriptor_t input = nullptr, output = nullptr;
   cudnnFilterDescriptor_t filter = nullptr;
   cudnnConvolutionDescriptor_t convolution = nullptr;
-  bool chosen[3] = {false, false, false};
-  cudnnConvolutionFwdAlgo_t forward{};
-  cudnnConvolutionBwdDataAlgo_t backwardData{};
-  cudnnConvolutionBwdFilterAlgo_t backwardFilter{};
-  size_t workspace[3] = {0, 0, 0};
-  cudnnMathType_t math[3] = {CUDNN_FMA_MATH, CUDNN_FMA_MATH, CUDNN_FMA_MATH};
+  Choice choices[3];
 };
 
 /// cuDNN's state for one logical device.
 struct DnnDevice {
   cudnnHandle_t handle = nullptr;
+  int gpu = 0;
   void *workspace = nullptr;
   size_t workspaceBytes = 0;
   std::vector<void *> retired; ///< Smaller workspaces graphs may still use.
   std::map<ConvGeometry, Plan> plans;
 
-  void reserve(size_t bytes) {
+  /// Grows the workspace to `bytes`; false if the GPU has no room.
+  bool reserve(size_t bytes) {
     if (bytes <= workspaceBytes)
-      return;
+      return true;
+    void *grown = nullptr;
+    if (cudaMalloc(&grown, bytes) != cudaSuccess) {
+      (void)cudaGetLastError(); // Out of memory is not sticky; clear it.
+      return false;
+    }
     if (workspace)
       retired.push_back(workspace);
-    ALEXRT_CUDA(cudaMalloc(&workspace, bytes));
+    workspace = grown;
     workspaceBytes = bytes;
+    return true;
   }
 };
 
@@ -89,6 +106,7 @@ DnnDevice &dnnOf(DeviceContext &device) {
   std::unique_ptr<DnnDevice> &dnn = devices[&device];
   if (!dnn) {
     dnn = std::make_unique<DnnDevice>();
+    dnn->gpu = device.gpu;
     ALEXRT_CUDNN(cudnnCreate(&dnn->handle));
     ALEXRT_CUDNN(cudnnSetStream(dnn->handle, device.stream));
   }
@@ -96,6 +114,20 @@ DnnDevice &dnnOf(DeviceContext &device) {
 }
 
 int narrow(int64_t value) { return int(value); }
+
+std::string describe(const ConvGeometry &s) {
+  auto n = [](int64_t v) { return std::to_string(v); };
+  return n(s.batch) + "x" + n(s.channels) + "x" + n(s.height) + "x" +
+         n(s.width) + " by " + n(s.filters) + " " + n(s.kernel) + "x" +
+         n(s.kernel) + " filters (stride " + n(s.stride) + ", pad " + n(s.pad) +
+         ", " + n(s.groups) + " group" + (s.groups == 1 ? "" : "s") + ")";
+}
+
+/// The math the model allows: TF32 only when it asked for it, as for
+/// GEMMs (strict fp32 ranks FMA algorithms only).
+cudnnMathType_t modelMath() {
+  return tf32Enabled() ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH;
+}
 
 Plan &planFor(DnnDevice &dnn, const ConvGeometry &s) {
   auto [at, added] = dnn.plans.try_emplace(s);
@@ -120,104 +152,212 @@ Plan &planFor(DnnDevice &dnn, const ConvGeometry &s) {
       narrow(s.stride), 1, 1, CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
   ALEXRT_CUDNN(
       cudnnSetConvolutionGroupCount(plan.convolution, narrow(s.groups)));
-  // TF32 tensor cores only when the model asked for them, as for GEMMs:
-  // strict fp32 ranks only FMA algorithms.
-  ALEXRT_CUDNN(cudnnSetConvolutionMathType(
-      plan.convolution, tf32Enabled() ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH));
+  ALEXRT_CUDNN(cudnnSetConvolutionMathType(plan.convolution, modelMath()));
   int n = 0, c = 0, h = 0, w = 0;
   ALEXRT_CUDNN(cudnnGetConvolution2dForwardOutputDim(
       plan.convolution, plan.input, plan.filter, &n, &c, &h, &w));
-  if (n != s.batch || c != s.filters || h != s.outHeight || w != s.outWidth) {
-    std::fprintf(stderr,
-                 "error: cuDNN: a convolution's output is %dx%dx%dx%d, the "
-                 "step expects %lldx%lldx%lldx%lld\n",
-                 n, c, h, w, (long long)s.batch, (long long)s.filters,
-                 (long long)s.outHeight, (long long)s.outWidth);
-    std::exit(1);
-  }
+  if (n != s.batch || c != s.filters || h != s.outHeight || w != s.outWidth)
+    alexrt::fatal("cuDNN: the convolution of " + describe(s) + " gives " +
+                  std::to_string(n) + "x" + std::to_string(c) + "x" +
+                  std::to_string(h) + "x" + std::to_string(w) +
+                  ", the step expects " + std::to_string(s.outHeight) + "x" +
+                  std::to_string(s.outWidth));
   return plan;
 }
 
-/// The first of cuDNN's ranked candidates that ran, fits kMaxWorkspace and
-/// (strict fp32) uses FMA math only, deterministic ones first.
-template <typename Perf>
-const Perf &choose(const Perf *ranked, int count, const char *direction,
-                   const ConvGeometry &s) {
-  for (bool deterministic : {true, false})
-    for (int i = 0; i < count; ++i) {
-      const Perf &candidate = ranked[i];
-      if (candidate.status == CUDNN_STATUS_SUCCESS &&
-          candidate.memory <= kMaxWorkspace &&
-          (tf32Enabled() || candidate.mathType == CUDNN_FMA_MATH) &&
-          (!deterministic || candidate.determinism == CUDNN_DETERMINISTIC))
-        return candidate;
-    }
-  std::fprintf(stderr,
-               "error: cuDNN has no %s algorithm for a %lldx%lldx%lldx%lld "
-               "convolution by %lld %lldx%lld filters\n",
-               direction, (long long)s.batch, (long long)s.channels,
-               (long long)s.height, (long long)s.width, (long long)s.filters,
-               (long long)s.kernel, (long long)s.kernel);
-  std::exit(1);
-}
-
 /// Has cuDNN rank `direction`'s algorithms (rank(asked, &count, results))
-/// and keeps the choice, its workspace and its math in `plan`.
-template <typename Perf, typename Algo, typename Rank>
-void pick(Rank rank, const char *name, const ConvGeometry &s,
-          Direction direction, Plan &plan, Algo &algo) {
-  constexpr int kCandidates = 16;
-  Perf ranked[kCandidates];
+/// and keeps those alexc may use.
+template <typename Perf, typename Rank>
+void rankCandidates(Rank rank, Choice &choice, const ConvGeometry &s,
+                    Direction direction) {
+  constexpr int kAsked = 16;
+  Perf ranked[kAsked];
   int count = 0;
-  check(rank(kCandidates, &count, ranked), "cudnnGetConvolution*Algorithm_v7");
-  const Perf &best = choose(ranked, count, name, s);
-  algo = best.algo;
-  plan.workspace[direction] = best.memory;
-  plan.math[direction] = best.mathType;
+  check(rank(kAsked, &count, ranked), "cudnnGetConvolution*Algorithm_v7");
+  for (const Perf &usable : usableCandidates(ranked, count, tf32Enabled()))
+    choice.candidates.push_back({int(usable.algo), usable.mathType});
+  if (choice.candidates.empty())
+    alexrt::fatal("cuDNN has no " + std::string(kDirectionNames[direction]) +
+                  " algorithm for a convolution of " + describe(s) +
+                  " within 1 GiB of workspace" +
+                  (tf32Enabled() ? "" : " in strict fp32 (FMA math)"));
+  choice.ranked = true;
 }
 
-/// The device's state and the shape's plan with `direction`'s algorithm
-/// chosen and its workspace reserved.
+const char *nameOf(Direction direction, int algo) {
+  switch (direction) {
+  case Forward:
+    return algorithmName(cudnnConvolutionFwdAlgo_t(algo));
+  case BackwardData:
+    return algorithmName(cudnnConvolutionBwdDataAlgo_t(algo));
+  case BackwardFilter:
+    return algorithmName(cudnnConvolutionBwdFilterAlgo_t(algo));
+  }
+  return "unknown";
+}
+
+/// The workspace cuDNN needs for `choice`'s candidate in use, asked after
+/// the descriptor is in the candidate's math (the size depends on it).
+cudnnStatus_t workspaceOf(DnnDevice &dnn, Plan &plan, Direction direction,
+                          size_t &bytes) {
+  const Choice::Candidate &candidate = plan.choices[direction].inUse();
+  cudnnStatus_t status =
+      cudnnSetConvolutionMathType(plan.convolution, candidate.math);
+  if (status != CUDNN_STATUS_SUCCESS)
+    return status;
+  switch (direction) {
+  case Forward:
+    return cudnnGetConvolutionForwardWorkspaceSize(
+        dnn.handle, plan.input, plan.filter, plan.convolution, plan.output,
+        cudnnConvolutionFwdAlgo_t(candidate.algo), &bytes);
+  case BackwardData:
+    return cudnnGetConvolutionBackwardDataWorkspaceSize(
+        dnn.handle, plan.filter, plan.output, plan.convolution, plan.input,
+        cudnnConvolutionBwdDataAlgo_t(candidate.algo), &bytes);
+  case BackwardFilter:
+    return cudnnGetConvolutionBackwardFilterWorkspaceSize(
+        dnn.handle, plan.input, plan.output, plan.convolution, plan.filter,
+        cudnnConvolutionBwdFilterAlgo_t(candidate.algo), &bytes);
+  }
+  return CUDNN_STATUS_BAD_PARAM;
+}
+
+/// Moves `direction` to its next candidate whose workspace cuDNN can size
+/// and the GPU can hold, starting at the one in use; fatal when none is
+/// left.
+void settleCandidate(DnnDevice &dnn, Plan &plan, Direction direction,
+                     const ConvGeometry &s) {
+  Choice &choice = plan.choices[direction];
+  for (; choice.current < choice.candidates.size(); ++choice.current) {
+    const char *name = nameOf(direction, choice.inUse().algo);
+    size_t bytes = 0;
+    cudnnStatus_t sized = workspaceOf(dnn, plan, direction, bytes);
+    std::string &tried = choice.tried;
+    if (sized != CUDNN_STATUS_SUCCESS) {
+      tried += std::string(tried.empty() ? "" : "; ") + name +
+               ": no workspace size (" + cudnnGetErrorString(sized) + ")";
+      continue;
+    }
+    if (!dnn.reserve(bytes)) {
+      tried += std::string(tried.empty() ? "" : "; ") + name + ": " +
+               std::to_string(bytes >> 20) + " MiB of workspace do not fit";
+      continue;
+    }
+    choice.workspace = bytes;
+    return;
+  }
+  alexrt::fatal("cuDNN: no " + std::string(kDirectionNames[direction]) +
+                " algorithm ran for a convolution of " + describe(s) +
+                " on GPU " + std::to_string(dnn.gpu) + " (" + choice.tried +
+                ")");
+}
+
+/// The device's state and the shape's plan with `direction`'s candidates
+/// ranked and the one in use ready.
 std::pair<DnnDevice *, Plan *> prepare(const ConvGeometry &s,
                                        Direction direction) {
   DnnDevice &dnn = dnnOf(currentContext());
   Plan &plan = planFor(dnn, s);
-  if (!plan.chosen[direction]) {
+  Choice &choice = plan.choices[direction];
+  if (!choice.ranked) {
+    // Ranked in the model's math (the descriptor holds the math of the
+    // direction that ran last).
+    ALEXRT_CUDNN(cudnnSetConvolutionMathType(plan.convolution, modelMath()));
     cudnnHandle_t h = dnn.handle;
     if (direction == Forward)
-      pick<cudnnConvolutionFwdAlgoPerf_t>(
+      rankCandidates<cudnnConvolutionFwdAlgoPerf_t>(
           [&](int asked, int *count, cudnnConvolutionFwdAlgoPerf_t *ranked) {
             return cudnnGetConvolutionForwardAlgorithm_v7(
                 h, plan.input, plan.filter, plan.convolution, plan.output,
                 asked, count, ranked);
           },
-          "forward", s, direction, plan, plan.forward);
+          choice, s, direction);
     else if (direction == BackwardData)
-      pick<cudnnConvolutionBwdDataAlgoPerf_t>(
+      rankCandidates<cudnnConvolutionBwdDataAlgoPerf_t>(
           [&](int asked, int *count,
               cudnnConvolutionBwdDataAlgoPerf_t *ranked) {
             return cudnnGetConvolutionBackwardDataAlgorithm_v7(
                 h, plan.filter, plan.output, plan.convolution, plan.input,
                 asked, count, ranked);
           },
-          "backward data", s, direction, plan, plan.backwardData);
+          choice, s, direction);
     else
-      pick<cudnnConvolutionBwdFilterAlgoPerf_t>(
+      rankCandidates<cudnnConvolutionBwdFilterAlgoPerf_t>(
           [&](int asked, int *count,
               cudnnConvolutionBwdFilterAlgoPerf_t *ranked) {
             return cudnnGetConvolutionBackwardFilterAlgorithm_v7(
                 h, plan.input, plan.output, plan.convolution, plan.filter,
                 asked, count, ranked);
           },
-          "backward filter", s, direction, plan, plan.backwardFilter);
-    plan.chosen[direction] = true;
+          choice, s, direction);
+    settleCandidate(dnn, plan, direction, s);
   }
-  dnn.reserve(plan.workspace[direction]);
-  // The descriptor is shared by the directions: each runs in the math its
-  // algorithm was ranked with (a host-side setting, fine in a capture).
+  // The descriptor is shared by the directions: each runs in the math of
+  // its candidate (a host-side setting, fine in a capture).
   ALEXRT_CUDNN(
-      cudnnSetConvolutionMathType(plan.convolution, plan.math[direction]));
+      cudnnSetConvolutionMathType(plan.convolution, choice.inUse().math));
   return {&dnn, &plan};
+}
+
+/// Runs `direction` by `execute(algo, workspace, bytes)`: on the first
+/// run a failing candidate gives way to the next; afterwards a failure
+/// ends the process.
+template <typename Execute>
+void runConvolution(const ConvGeometry &s, Direction direction,
+                    Execute execute) {
+  auto [dnn, plan] = prepare(s, direction);
+  Choice &choice = plan->choices[direction];
+  for (;;) {
+    cudnnStatus_t status =
+        execute(*dnn, *plan, choice.inUse().algo, choice.workspace);
+    const char *name = nameOf(direction, choice.inUse().algo);
+    if (status == CUDNN_STATUS_SUCCESS) {
+      if (!choice.confirmed && verbose())
+        std::fprintf(stderr,
+                     "alexrt: cuDNN on GPU %d, %s of %s: %s (candidate %zu "
+                     "of %zu), %s math, %.1f MiB of workspace\n",
+                     dnn->gpu, kDirectionNames[direction], describe(s).c_str(),
+                     name, choice.current + 1, choice.candidates.size(),
+                     mathName(choice.inUse().math),
+                     double(choice.workspace) / double(1 << 20));
+      choice.confirmed = true;
+      return;
+    }
+    std::string why =
+        std::string(name) + " failed: " + cudnnGetErrorString(status);
+    // The CUDA error behind it, cleared; one that stays (a broken
+    // context: an illegal address, a failed kernel) no other algorithm
+    // would survive.
+    cudaStream_t stream = currentContext().stream;
+    cudaError_t behind = cudaGetLastError();
+    if (behind != cudaSuccess)
+      why += std::string(" (CUDA: ") + cudaGetErrorString(behind) + ")";
+    cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
+    (void)cudaStreamIsCapturing(stream, &capturing);
+    bool broken = false;
+    if (capturing != cudaStreamCaptureStatusNone) {
+      why += "; in a CUDA graph capture (ALEXRT_CUDA_GRAPH=0 runs every "
+             "step eagerly)";
+    } else {
+      cudaError_t state = cudaStreamQuery(stream);
+      broken = state != cudaSuccess && state != cudaErrorNotReady;
+    }
+    if (choice.confirmed || broken || capturing != cudaStreamCaptureStatusNone)
+      alexrt::fatal("cuDNN: the " + std::string(kDirectionNames[direction]) +
+                    " convolution of " + describe(s) + " on GPU " +
+                    std::to_string(dnn->gpu) + ": " + why);
+    choice.tried += (choice.tried.empty() ? "" : "; ") + why;
+    if (verbose())
+      std::fprintf(stderr,
+                   "alexrt: cuDNN on GPU %d, %s of %s: %s; trying "
+                   "the next candidate\n",
+                   dnn->gpu, kDirectionNames[direction], describe(s).c_str(),
+                   why.c_str());
+    ++choice.current;
+    settleCandidate(*dnn, *plan, direction, s);
+    ALEXRT_CUDNN(
+        cudnnSetConvolutionMathType(plan->convolution, choice.inUse().math));
+  }
 }
 
 const float kOne = 1.0f, kZero = 0.0f;
@@ -226,27 +366,33 @@ const float kOne = 1.0f, kZero = 0.0f;
 
 extern "C" void alexrt_conv2d_forward(const float *x, const float *w, float *y,
                                       ALEXRT_CONV2D_SHAPE) {
-  auto [dnn, plan] = prepare(ALEXRT_CONV2D_GEOMETRY, Forward);
-  ALEXRT_CUDNN(cudnnConvolutionForward(
-      dnn->handle, &kOne, plan->input, x, plan->filter, w, plan->convolution,
-      plan->forward, dnn->workspace, plan->workspace[Forward], &kZero,
-      plan->output, y));
+  runConvolution(ALEXRT_CONV2D_GEOMETRY, Forward,
+                 [&](DnnDevice &dnn, Plan &plan, int algo, size_t bytes) {
+                   return cudnnConvolutionForward(
+                       dnn.handle, &kOne, plan.input, x, plan.filter, w,
+                       plan.convolution, cudnnConvolutionFwdAlgo_t(algo),
+                       dnn.workspace, bytes, &kZero, plan.output, y);
+                 });
 }
 
 extern "C" void alexrt_conv2d_backward_data(const float *dy, const float *w,
                                             float *dx, ALEXRT_CONV2D_SHAPE) {
-  auto [dnn, plan] = prepare(ALEXRT_CONV2D_GEOMETRY, BackwardData);
-  ALEXRT_CUDNN(cudnnConvolutionBackwardData(
-      dnn->handle, &kOne, plan->filter, w, plan->output, dy, plan->convolution,
-      plan->backwardData, dnn->workspace, plan->workspace[BackwardData], &kZero,
-      plan->input, dx));
+  runConvolution(ALEXRT_CONV2D_GEOMETRY, BackwardData,
+                 [&](DnnDevice &dnn, Plan &plan, int algo, size_t bytes) {
+                   return cudnnConvolutionBackwardData(
+                       dnn.handle, &kOne, plan.filter, w, plan.output, dy,
+                       plan.convolution, cudnnConvolutionBwdDataAlgo_t(algo),
+                       dnn.workspace, bytes, &kZero, plan.input, dx);
+                 });
 }
 
 extern "C" void alexrt_conv2d_backward_filter(const float *x, const float *dy,
                                               float *dw, ALEXRT_CONV2D_SHAPE) {
-  auto [dnn, plan] = prepare(ALEXRT_CONV2D_GEOMETRY, BackwardFilter);
-  ALEXRT_CUDNN(cudnnConvolutionBackwardFilter(
-      dnn->handle, &kOne, plan->input, x, plan->output, dy, plan->convolution,
-      plan->backwardFilter, dnn->workspace, plan->workspace[BackwardFilter],
-      &kZero, plan->filter, dw));
+  runConvolution(ALEXRT_CONV2D_GEOMETRY, BackwardFilter,
+                 [&](DnnDevice &dnn, Plan &plan, int algo, size_t bytes) {
+                   return cudnnConvolutionBackwardFilter(
+                       dnn.handle, &kOne, plan.input, x, plan.output, dy,
+                       plan.convolution, cudnnConvolutionBwdFilterAlgo_t(algo),
+                       dnn.workspace, bytes, &kZero, plan.filter, dw);
+                 });
 }

@@ -2,15 +2,21 @@
 
 #include "runtime/cuda/Mgpu.h"
 
+#include "runtime/Fatal.h"
 #include "runtime/cuda/CudaContext.h"
 
+#include <cstdio>
 #include <mutex>
 
 using namespace alexrt::cuda;
 
 namespace {
+// Constant-initialised (zeroes, a constexpr mutex): the generated loaders
+// call mgpuModuleLoad from global constructors of priority 123, before this
+// file's dynamic initialisers would run, and a std::string initialised
+// then would wipe the error they set.
 std::mutex errorMutex;
-std::string loadError;
+char loadError[512];
 
 void *load(void *data) {
   cudaLibrary_t library = nullptr;
@@ -18,7 +24,9 @@ void *load(void *data) {
                                           nullptr, nullptr, 0);
   if (error != cudaSuccess) {
     std::lock_guard<std::mutex> lock(errorMutex);
-    loadError = cudaGetErrorString(error);
+    if (!loadError[0])
+      std::snprintf(loadError, sizeof loadError, "%s (%s)",
+                    cudaGetErrorString(error), cudaGetErrorName(error));
     return nullptr;
   }
   return library;
@@ -40,7 +48,7 @@ extern "C" void mgpuModuleUnload(void *module) {
 
 extern "C" void *mgpuModuleGetFunction(void *module, const char *name) {
   if (!module)
-    check(cudaErrorInvalidResourceHandle, "loading the GPU kernels");
+    alexrt::fatal("cannot load the model's GPU kernels: " + kernelLoadError());
   cudaKernel_t kernel = nullptr;
   ALEXRT_CUDA(
       cudaLibraryGetKernel(&kernel, static_cast<cudaLibrary_t>(module), name));

@@ -7,21 +7,35 @@
 // broadcast), and its own stream: a sum waits on an event for the point
 // of the device's stream where its gradients are complete, runs on the sum
 // stream while the step computes on, and a wait is an event the device's
-// stream waits on: the host never blocks. NCCL's all-reduce gives every
-// rank the same bits. Everything else (figures, broadcasts, abort) goes
-// through the MPI job.
+// stream waits on: the host never blocks on a sum. NCCL's all-reduce gives
+// every rank the same bits. Everything else (figures, broadcasts, abort)
+// goes through the MPI job.
+//
+// Every (replica, device) of a node has a GPU of its own
+// (runtime/GpuPlacement.h): a communicator never has two ranks on one GPU,
+// and a GPU never serves two communicators, whose kernels could wait for
+// each other's peers forever when two threads launch them in different
+// orders on different replicas.
+//
+// A failed or dead peer leaves an NCCL kernel spinning, and the step's
+// stream with it: while the host waits for a step (CudaContext.h's
+// synchronize), a watch polls every communicator's asynchronous error and
+// ends the job on one, or after ALEXRT_NCCL_TIMEOUT seconds (600 by
+// default) without the step finishing.
 //
 // Built wherever the CUDA toolkit (which ships NCCL) is; never run on this
 // project's CI machines, which have no GPU.
 //
 //===----------------------------------------------------------------------===//
 
+#include "runtime/Fatal.h"
 #include "runtime/cuda/CudaContext.h"
 #include "runtime/replicas/Communicator.h"
 
 #include <nccl.h>
 
-#include <cstdio>
+#include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,19 +52,33 @@ using namespace alexrt::cuda;
 
 namespace {
 
-/// Exits like ALEXRT_CUDA: a failed collective leaves the step undefined.
-void checkNccl(ncclResult_t result, const char *call, Communicator &job) {
-  if (result == ncclSuccess)
-    return;
-  std::fprintf(stderr, "error: %s: %s\n", call, ncclGetErrorString(result));
-  job.abort(1);
+/// Ends the job like ALEXRT_CUDA: a failed collective leaves the step
+/// undefined, and the other replicas would wait for this one.
+void checkNccl(ncclResult_t result, const char *call) {
+  if (result != ncclSuccess)
+    fatal(failedCall("NCCL", call, ncclGetErrorString(result)));
 }
-#define ALEXRT_NCCL(call) checkNccl((call), #call, job)
+#define ALEXRT_NCCL(call) checkNccl((call), #call)
+
+/// Seconds a step may wait on its sums before the job is declared stuck.
+double ncclTimeout() {
+  const char *setting = std::getenv("ALEXRT_NCCL_TIMEOUT");
+  double seconds = setting ? std::atof(setting) : 0;
+  return seconds > 0 ? seconds : 600;
+}
 
 class NcclCommunicator : public Communicator {
 public:
   explicit NcclCommunicator(Communicator &job) : job(job) {}
   ~NcclCommunicator() override {
+    if (watching)
+      unwatchWaits(watching);
+    for (const Interval &interval : timed) {
+      cudaEventDestroy(interval.begin);
+      cudaEventDestroy(interval.end);
+    }
+    for (auto &[id, sum] : pending)
+      cudaEventDestroy(sum.summed);
     for (Channel &channel : channels) {
       if (channel.comm)
         ncclCommDestroy(channel.comm);
@@ -61,6 +89,8 @@ public:
 
   Status open(int devices) {
     channels.resize(size_t(devices));
+    summing.assign(size_t(devices), 0);
+    stalled.assign(size_t(devices), 0);
     for (int d = 0; d < devices; ++d) {
       ncclUniqueId id;
       if (job.replica() == 0)
@@ -68,39 +98,62 @@ public:
       if (Status sent = job.broadcast(&id, sizeof id, 0); !sent.ok())
         return sent;
       Channel &channel = channels[size_t(d)];
-      ALEXRT_CUDA(cudaSetDevice(context(d).gpu));
+      bindThread(d);
       ALEXRT_CUDA(
           cudaStreamCreateWithFlags(&channel.stream, cudaStreamNonBlocking));
       ALEXRT_NCCL(
           ncclCommInitRank(&channel.comm, job.replicas(), id, job.replica()));
     }
-    ALEXRT_CUDA(cudaSetDevice(context(0).gpu));
+    bindThread(0);
+    double timeout = ncclTimeout();
+    watching = watchWaits(
+        [this, timeout](double seconds) { watch(seconds, timeout); });
     return Status::success();
   }
 
   int replica() const override { return job.replica(); }
   int replicas() const override { return job.replicas(); }
+  int nodeReplica() const override { return job.nodeReplica(); }
+  int nodeReplicas() const override { return job.nodeReplicas(); }
 
   Request startSum(int channelIndex, float *data, size_t count,
                    float scale) override {
     Channel &channel = channels[size_t(channelIndex)];
     DeviceContext &device = context(channelIndex);
-    cudaEvent_t complete, summed;
+    // NCCL reads and writes the buffer from its communicator's GPU.
+    cudaPointerAttributes where;
+    ALEXRT_CUDA(cudaPointerGetAttributes(&where, data));
+    if (where.type != cudaMemoryTypeDevice || where.device != device.gpu)
+      fatal("internal error: device " + std::to_string(channelIndex) +
+            "'s gradients to sum are not in GPU " + std::to_string(device.gpu) +
+            "'s memory");
+    // complete: where the device's gradients are; summed: where their sum
+    // is, for the device's stream to wait on; begin and end time the
+    // all-reduce on the sum stream.
+    cudaEvent_t complete, summed, begin, end;
     ALEXRT_CUDA(cudaEventCreateWithFlags(&complete, cudaEventDisableTiming));
     ALEXRT_CUDA(cudaEventCreateWithFlags(&summed, cudaEventDisableTiming));
+    ALEXRT_CUDA(cudaEventCreate(&begin));
+    ALEXRT_CUDA(cudaEventCreate(&end));
     ALEXRT_CUDA(cudaEventRecord(complete, device.stream));
     ALEXRT_CUDA(cudaStreamWaitEvent(channel.stream, complete, 0));
+    ALEXRT_CUDA(cudaEventRecord(begin, channel.stream));
     ncclRedOp_t op;
     ALEXRT_NCCL(ncclRedOpCreatePreMulSum(
         &op, &scale, ncclFloat32, ncclScalarHostImmediate, channel.comm));
     ALEXRT_NCCL(ncclAllReduce(data, data, count, ncclFloat32, op, channel.comm,
                               channel.stream));
     ALEXRT_NCCL(ncclRedOpDestroy(op, channel.comm));
+    ALEXRT_CUDA(cudaEventRecord(end, channel.stream));
     ALEXRT_CUDA(cudaEventRecord(summed, channel.stream));
     ALEXRT_CUDA(cudaEventDestroy(complete));
     std::lock_guard<std::mutex> lock(mutex);
     Request id = nextId++;
     pending[id] = {channelIndex, summed};
+    // Timings of earlier steps, settled as they complete: the events
+    // would otherwise pile up over a run.
+    settle();
+    timed.push_back({channelIndex, begin, end, /*stall=*/false});
     return id;
   }
 
@@ -114,10 +167,18 @@ public:
       sum = found->second;
       pending.erase(found);
     }
-    // The device's stream, not the host, waits.
-    ALEXRT_CUDA(
-        cudaStreamWaitEvent(context(sum.channel).stream, sum.summed, 0));
-    ALEXRT_CUDA(cudaEventDestroy(sum.summed));
+    // The device's stream, not the host, waits; the events around the wait
+    // time how long it stalled.
+    cudaStream_t stream = context(sum.channel).stream;
+    cudaEvent_t before, after;
+    ALEXRT_CUDA(cudaEventCreate(&before));
+    ALEXRT_CUDA(cudaEventCreate(&after));
+    ALEXRT_CUDA(cudaEventRecord(before, stream));
+    ALEXRT_CUDA(cudaStreamWaitEvent(stream, sum.summed, 0));
+    ALEXRT_CUDA(cudaEventRecord(after, stream));
+    ALEXRT_CUDA(cudaEventDestroy(sum.summed)); // The wait holds it.
+    std::lock_guard<std::mutex> lock(mutex);
+    timed.push_back({sum.channel, before, after, /*stall=*/true});
     return Status::success();
   }
 
@@ -127,10 +188,28 @@ public:
   Status broadcast(void *data, size_t bytes, int root) override {
     return job.broadcast(data, bytes, root);
   }
-  // The host never waits for a GPU sum (its stream does).
-  double secondsWaited() const override { return 0; }
-  double secondsSumming() const override { return 0; }
-  [[noreturn]] void abort(int code) override { job.abort(code); }
+
+  /// The devices' streams stalled on sums, summed over the devices.
+  double secondsWaited() const override {
+    std::lock_guard<std::mutex> lock(mutex);
+    settle();
+    double total = 0;
+    for (double seconds : stalled)
+      total += seconds;
+    return total;
+  }
+  /// The all-reduces' time on the busiest device's sum stream (devices'
+  /// GPUs keep separate clocks, so their overlap is not measured).
+  double secondsSumming() const override {
+    std::lock_guard<std::mutex> lock(mutex);
+    settle();
+    return summing.empty() ? 0
+                           : *std::max_element(summing.begin(), summing.end());
+  }
+  [[noreturn]] void abort(int code) override {
+    job.abort(code);
+    std::_Exit(code); // Not reached; GCC cannot see through the call.
+  }
 
 private:
   struct Channel {
@@ -141,12 +220,65 @@ private:
     int channel = 0;
     cudaEvent_t summed = nullptr;
   };
+  /// Two timing events on one stream: an all-reduce, or a stall on one.
+  struct Interval {
+    int channel;
+    cudaEvent_t begin, end;
+    bool stall;
+  };
+
+  /// Adds the intervals whose events have completed to their channels'
+  /// figures (the others stay for later). Under `mutex`.
+  void settle() const {
+    std::vector<Interval> open;
+    for (const Interval &interval : timed) {
+      float ms = 0;
+      cudaError_t state =
+          cudaEventElapsedTime(&ms, interval.begin, interval.end);
+      if (state == cudaErrorNotReady) {
+        open.push_back(interval);
+        continue;
+      }
+      ALEXRT_CUDA(state);
+      (interval.stall ? stalled : summing)[size_t(interval.channel)] +=
+          ms / 1e3;
+      ALEXRT_CUDA(cudaEventDestroy(interval.begin));
+      ALEXRT_CUDA(cudaEventDestroy(interval.end));
+    }
+    timed.swap(open);
+  }
+
+  /// Run while the host waits for a step: ends the job on a
+  /// communicator's asynchronous error or when the wait passes `timeout`.
+  void watch(double seconds, double timeout) {
+    for (size_t d = 0; d < channels.size(); ++d) {
+      ncclResult_t state = ncclSuccess;
+      ncclResult_t asked = ncclCommGetAsyncError(channels[d].comm, &state);
+      if (asked != ncclSuccess)
+        state = asked;
+      if (state != ncclSuccess && state != ncclInProgress)
+        fatal("NCCL: summing device " + std::to_string(d) +
+              "'s gradients across the replicas failed: " +
+              ncclGetErrorString(state) + " (" +
+              ncclGetLastError(channels[d].comm) + ")");
+    }
+    if (seconds > timeout)
+      fatal("a step has waited " + std::to_string(int(seconds)) +
+            " s for its gradient sums across the replicas: a replica has "
+            "stopped or hangs (ALEXRT_NCCL_TIMEOUT sets the limit, in "
+            "seconds)");
+  }
 
   Communicator &job;
   std::vector<Channel> channels;
-  std::mutex mutex;
+  int watching = 0; ///< Our watch of the host's waits (watchWaits).
+  mutable std::mutex mutex;
   std::map<Request, Pending> pending;
   Request nextId = 0;
+  /// Intervals whose events may not have completed yet, and per channel
+  /// the seconds of those settled: summing, and the device stream stalled.
+  mutable std::vector<Interval> timed;
+  mutable std::vector<double> summing, stalled;
 };
 
 } // namespace

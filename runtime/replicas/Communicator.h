@@ -30,6 +30,10 @@ public:
   /// This process's index, 0 .. replicas() - 1.
   virtual int replica() const = 0;
   virtual int replicas() const = 0;
+  /// This process's index among the replicas on its machine (node), and
+  /// how many there are: which GPUs it may take.
+  virtual int nodeReplica() const = 0;
+  virtual int nodeReplicas() const = 0;
 
   /// Starts summing `count` floats at `data` over every replica, in place,
   /// then multiplying by `scale`. Sums on one `channel` (a device of the

@@ -88,6 +88,8 @@ public:
 
   int replica() const override { return rank; }
   int replicas() const override { return size; }
+  int nodeReplica() const override { return nodeRank; }
+  int nodeReplicas() const override { return nodeSize; }
 
   Request startSum(int channel, float *data, size_t count,
                    float scale) override {
@@ -187,6 +189,13 @@ private:
           " process" + (size == 1 ? "" : "es") + "; start it with mpirun -np " +
           std::to_string(expected));
     MPI_Comm_dup(MPI_COMM_WORLD, &control);
+    // The processes sharing this machine's memory: a node's replicas.
+    MPI_Comm node = MPI_COMM_NULL;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank,
+                        MPI_INFO_NULL, &node);
+    MPI_Comm_rank(node, &nodeRank);
+    MPI_Comm_size(node, &nodeSize);
+    MPI_Comm_free(&node);
     channels.resize(size_t(std::max(1, channelCount)));
     for (Channel &channel : channels)
       MPI_Comm_dup(MPI_COMM_WORLD, &channel.comm);
@@ -308,7 +317,7 @@ private:
   }
 
   const size_t maxPiece;
-  int rank = 0, size = 1;
+  int rank = 0, size = 1, nodeRank = 0, nodeSize = 1;
   MPI_Comm control = MPI_COMM_NULL; ///< For sumNow and broadcast.
   std::vector<Channel> channels;
   std::thread progress;

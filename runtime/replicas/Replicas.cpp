@@ -3,6 +3,7 @@
 #include "runtime/replicas/Replicas.h"
 
 #include "runtime/DevicePool.h"
+#include "runtime/Fatal.h"
 #include "runtime/Target.h"
 #include "runtime/alexrt.h"
 
@@ -64,22 +65,32 @@ Status alexrt::joinReplicaJob(const ModelInfo &model) {
       !joined.ok())
     return joined;
   inFlight.assign(size_t(devices), {});
-  return openStepSums(*job, devices, stepSums);
+  return Status::success();
+}
+
+Status alexrt::openReplicaSums(const ModelInfo &model) {
+  if (!job || stepSums)
+    return Status::success();
+  return openStepSums(*job, int(std::max<int64_t>(1, model.devices)), stepSums);
 }
 
 Communicator *alexrt::replicaJob() { return job.get(); }
+
+Communicator *alexrt::replicaSums() { return job ? &sums() : nullptr; }
 
 int alexrt::replicaIndex() { return job ? job->replica() : 0; }
 
 int alexrt::replicaCount() { return job ? job->replicas() : 1; }
 
+int alexrt::nodeReplicaIndex() { return job ? job->nodeReplica() : 0; }
+
+int alexrt::nodeReplicaCount() { return job ? job->nodeReplicas() : 1; }
+
 void alexrt::sumOverReplicas(double *data, size_t count) {
   if (!job)
     return;
-  if (Status status = job->sumNow(data, count); !status.ok()) {
-    std::fprintf(stderr, "error: %s\n", status.message().c_str());
-    job->abort(1);
-  }
+  if (Status status = job->sumNow(data, count); !status.ok())
+    fatal(status.message());
 }
 
 int alexrt::endReplicaJob(int code) {
@@ -108,10 +119,7 @@ extern "C" void alexrt_replica_sum_wait(int32_t bucket) {
   if (found == buckets.end())
     return;
   for (Communicator::Request request : found->second)
-    if (Status status = sums().wait(request); !status.ok()) {
-      std::fprintf(stderr, "error: summing gradients across replicas: %s\n",
-                   status.message().c_str());
-      job->abort(1);
-    }
+    if (Status status = sums().wait(request); !status.ok())
+      fatal("summing gradients across replicas: " + status.message());
   buckets.erase(found);
 }

@@ -16,16 +16,28 @@
 namespace alexrt {
 
 /// Joins the job `model` was compiled for: nothing with one replica, else
-/// an MPI job of exactly model.replicas processes (and on the CUDA target
-/// NCCL over it for the GPU buffers).
+/// an MPI job of exactly model.replicas processes. Before the target is
+/// opened: which GPUs a replica takes depends on its place on its node.
 Status joinReplicaJob(const ModelInfo &model);
+
+/// Opens what the step sums its device buffers through across the job
+/// (NCCL on the CUDA target; the job itself on the CPU), once the target
+/// is open. Nothing without a job.
+Status openReplicaSums(const ModelInfo &model);
 
 /// The job this process is a replica of; null with one replica.
 Communicator *replicaJob();
+/// What the step's gradient sums go through (bench's timings); null with
+/// one replica.
+Communicator *replicaSums();
 
 /// This process's replica index (0 without a job) and the replica count.
 int replicaIndex();
 int replicaCount();
+/// Its index among the job's replicas on this machine, and their count (0
+/// and 1 without a job).
+int nodeReplicaIndex();
+int nodeReplicaCount();
 
 /// Sums `count` doubles over the replicas, in place (nothing without a
 /// job); a failure ends the job.

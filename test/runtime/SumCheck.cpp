@@ -6,10 +6,11 @@
 // buffers whose exact totals are known (small integers, exact in float),
 // several in flight at once on two channels, one scaled, figures summed
 // now, and a sum of random floats that must come out bitwise the same
-// everywhere; every buffer travels in pieces (of 1,000 floats here). Prints one
-// line per replica; exits non-zero on any mismatch. With --die, that replica
-// aborts instead of taking part in the first sum, which the others are left
-// waiting on: the job must end, not hang.
+// everywhere; every buffer travels in pieces (of 1,000 floats here). Prints
+// one line per replica, with its place among the replicas of its machine;
+// exits non-zero on any mismatch. With --die, that replica aborts instead
+// of taking part in the first sum, which the others are left waiting on:
+// the job must end, not hang.
 //
 //===----------------------------------------------------------------------===//
 
@@ -91,6 +92,10 @@ int main(int argc, char **argv) {
   expect(std::memcmp(first.data(), noise.data(), noise.size() * 4) == 0,
          "bits of the random sum", 0);
 
-  std::printf("replica %d of %d: %s\n", me, n, failures ? "FAIL" : "ok");
+  // Every process of this job runs on this machine: its place on the node
+  // (which GPUs a replica takes) is its place in the job.
+  std::printf("replica %d of %d, %d of %d on its node: %s\n", me, n,
+              job->nodeReplica(), job->nodeReplicas(),
+              failures ? "FAIL" : "ok");
   return failures ? 1 : 0;
 }

@@ -123,8 +123,8 @@ LogicalResult alex::linkExecutable(llvm::StringRef object,
   std::string openmp = ALEXRT_OPENMP_LIBRARY;
   std::string openmpPath =
       "-Wl,-rpath," + llvm::sys::path::parent_path(openmp).str();
-  llvm::SmallVector<llvm::StringRef> args = {
-      driver, "-o", output, object, libraryFlag, "-lalexrt_main"};
+  llvm::SmallVector<llvm::StringRef> args = {driver, "-o", output, object,
+                                             libraryFlag};
   // The communicators whole: the runtime reaches them through weak
   // references, which would not pull them out of an archive.
   llvm::SmallVector<llvm::StringRef> mpiLibraries, ncclLibraries;
@@ -138,8 +138,13 @@ LogicalResult alex::linkExecutable(llvm::StringRef object,
       llvm::StringRef(ALEXRT_NCCL_LIBRARIES)
           .split(ncclLibraries, '|', -1, false);
   }
+  // The runtime's archives refer to each other both ways (libalexrt's
+  // Session calls the target's runEntryPoint): one group, so GNU ld, which
+  // reads each archive once in order, resolves them as lld does.
+  args.append({"-Wl,--start-group", "-lalexrt_main",
+               cuda ? "-lalexrt_cuda" : "-lalexrt_cpu", "-lalexrt",
+               "-Wl,--end-group"});
   if (cuda) {
-    args.append({"-lalexrt_cuda", "-lalexrt"});
     llvm::SmallVector<llvm::StringRef> cudaLibraries;
     llvm::StringRef(ALEXRT_CUDA_LIBRARIES).split(cudaLibraries, '|', -1, false);
     args.append(cudaLibraries.begin(), cudaLibraries.end());
@@ -147,7 +152,7 @@ LogicalResult alex::linkExecutable(llvm::StringRef object,
   } else {
     // libomp ahead of oneDNN (whose GOMP_* calls it then serves), found
     // where it was at build time.
-    args.append({"-lalexrt_cpu", "-lalexrt", openmp, openmpPath, "-ldnnl"});
+    args.append({openmp, openmpPath, "-ldnnl"});
   }
   args.append(ncclLibraries.begin(), ncclLibraries.end());
   args.append(mpiLibraries.begin(), mpiLibraries.end());
@@ -155,9 +160,14 @@ LogicalResult alex::linkExecutable(llvm::StringRef object,
   llvm::StringRef(ALEXRT_IMAGE_LIBRARIES).split(imageLibraries, '|', -1, false);
   args.append(imageLibraries.begin(), imageLibraries.end());
   args.append({"-lz", "-lpthread", "-lm"});
-  llvm::SmallVector<llvm::StringRef> buildFlags;
-  llvm::StringRef(ALEXC_LINK_FLAGS).split(buildFlags, ' ', -1, false);
-  args.append(buildFlags.begin(), buildFlags.end());
+  // The build's link flags (its linker, sanitizers), or the user's in
+  // their place: ALEXC_LDFLAGS=-fuse-ld=bfd where lld is missing.
+  std::string linkFlags = ALEXC_LINK_FLAGS;
+  if (const char *flags = std::getenv("ALEXC_LDFLAGS"))
+    linkFlags = flags;
+  llvm::SmallVector<llvm::StringRef> flagList;
+  llvm::StringRef(linkFlags).split(flagList, ' ', -1, false);
+  args.append(flagList.begin(), flagList.end());
   std::string message;
   int status =
       llvm::sys::ExecuteAndWait(driver, args, std::nullopt, {}, 0, 0, &message);

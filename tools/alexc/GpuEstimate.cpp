@@ -34,6 +34,11 @@ std::optional<GpuModel> alex::gpuModel(llvm::StringRef name) {
   h100.graphNodeSeconds = 1e-6;
   h100.multiprocessors = 132;
   h100.threadsForPeak = 65536;
+  // sm_90's per-SM limits (CUDA C++ Programming Guide, compute capability
+  // 9.0): 64K 32-bit registers, 2,048 threads, 32 blocks.
+  h100.registersPerSM = 65536;
+  h100.threadsPerSM = 2048;
+  h100.blocksPerSM = 32;
   h100.sources = "copy 3.0 TB/s, SGEMM 52 and TF32 413 TFLOP/s measured on "
                  "the project's H100 (ALEXNET.md); CUDA-core fp32 67 TFLOP/s "
                  "from NVIDIA's datasheet; launch 3 us and graph node 1 us "
@@ -66,6 +71,10 @@ struct Work {
   /// Bytes and seconds when no load but small buffers' hits a cache.
   double bytesNoReuse = 0, secondsNoReuse = 0;
   double threads = 0; ///< A loop kernel's threads (mapped iterations).
+  /// A loop kernel's resources (ptxas), if measured, and the threads of
+  /// it the GPU keeps in flight.
+  const KernelResources *resources = nullptr;
+  double resident = 0;
 };
 
 /// The layer a kernel or call belongs to: its location's name.
@@ -288,9 +297,15 @@ Work copy(func::CallOp call, int64_t times, const GpuModel &gpu) {
   return copy;
 }
 
+/// The step's kernels as measured (registers, launch order), if they were.
+struct Measured {
+  const std::vector<KernelResources> *kernels = nullptr;
+  size_t next = 0; ///< The next loop kernel's index.
+};
+
 /// Collects the step's work, `times` the enclosing loops' trips.
 void collect(Region &region, int64_t times, const GpuModel &gpu, bool tf32,
-             std::vector<Work> &work) {
+             Measured &measured, std::vector<Work> &work) {
   for (Operation &op : region.getOps()) {
     if (auto loop = dyn_cast<scf::ParallelOp>(op)) {
       if (!loop->hasAttr(gpu::getMappingAttrName()))
@@ -304,9 +319,19 @@ void collect(Region &region, int64_t times, const GpuModel &gpu, bool tf32,
       kernel.bytesNoReuse = noReuse * double(times);
       kernel.flops = n * iteration.flops * double(times);
       kernel.threads = n;
-      // A thread a mapped iteration; too few threads reach a share of the
+      // A thread a mapped iteration, as many in flight as the SMs hold
+      // with the kernel's registers; too few reach a share of the
       // ceilings.
-      double share = std::min(1.0, n / double(gpu.threadsForPeak));
+      double inFlight = n;
+      if (measured.kernels) {
+        kernel.resources = &(*measured.kernels)[measured.next++];
+        kernel.resident =
+            double(gpu.multiprocessors *
+                   residentThreadsPerSM(gpu, kernel.resources->registers,
+                                        kernel.resources->blockThreads));
+        inFlight = std::min(n, kernel.resident);
+      }
+      double share = std::min(1.0, inFlight / double(gpu.threadsForPeak));
       auto seconds = [&](double bytes) {
         return double(times) *
                std::max(bytes / (gpu.memoryBytesPerSecond * share),
@@ -339,7 +364,58 @@ void collect(Region &region, int64_t times, const GpuModel &gpu, bool tf32,
     if (auto loop = dyn_cast<scf::ForOp>(op))
       repeats = tripCount(loop);
     for (Region &nested : op.getRegions())
-      collect(nested, times * repeats, gpu, tf32, work);
+      collect(nested, times * repeats, gpu, tf32, measured, work);
+  }
+}
+
+/// The function's loop kernels (mapped parallel loops, in the order
+/// collect meets them and kernel outlining launches them).
+size_t countLoopKernels(func::FuncOp function) {
+  size_t count = 0;
+  function.walk<WalkOrder::PreOrder>([&](scf::ParallelOp loop) {
+    if (!loop->hasAttr(gpu::getMappingAttrName()))
+      return WalkResult::advance();
+    ++count;
+    return WalkResult::skip();
+  });
+  return count;
+}
+
+/// Every loop kernel's registers and spills (ptxas) and the share of an
+/// SM's threads it keeps in flight, in launch order.
+void printKernelResources(const std::vector<Work> &work, const GpuModel &gpu,
+                          llvm::raw_ostream &os) {
+  int64_t spilling = 0, most = 0;
+  for (const Work &w : work)
+    if (w.resources) {
+      spilling += w.resources->spillStores + w.resources->spillLoads > 0;
+      most = std::max(most, w.resources->registers);
+    }
+  os << "      loop kernels' resources (ptxas, sm_90): at most " << most
+     << " registers a thread; "
+     << (spilling ? std::to_string(spilling) + " kernels spill"
+                  : std::string("no spills"))
+     << "\n        kernel                          layer                    "
+        "  block  regs  spill st/ld B  threads in flight/SM\n";
+  for (const Work &w : work) {
+    if (!w.resources)
+      continue;
+    const KernelResources &k = *w.resources;
+    int64_t resident = residentThreadsPerSM(gpu, k.registers, k.blockThreads);
+    std::string spills;
+    llvm::raw_string_ostream(spills) << k.spillStores << "/" << k.spillLoads;
+    std::string occupancy;
+    llvm::raw_string_ostream(occupancy)
+        << resident << " ("
+        << llvm::format("%.0f",
+                        100.0 * double(resident) / double(gpu.threadsPerSM))
+        << "%)";
+    os << "        " << llvm::left_justify(k.name, 31) << " "
+       << llvm::left_justify(w.layer, 24) << " "
+       << llvm::right_justify(std::to_string(k.blockThreads), 6) << " "
+       << llvm::right_justify(std::to_string(k.registers), 5) << " "
+       << llvm::right_justify(spills, 13) << "  "
+       << llvm::right_justify(occupancy, 20) << "\n";
   }
 }
 
@@ -351,10 +427,31 @@ std::string milliseconds(double seconds) {
 
 } // namespace
 
+int64_t alex::residentThreadsPerSM(const GpuModel &gpu, int64_t registers,
+                                   int64_t blockThreads) {
+  if (blockThreads <= 0)
+    return 0;
+  int64_t warpsPerBlock = (blockThreads + 31) / 32;
+  // Registers go to a warp in units of 256.
+  int64_t warpRegisters =
+      std::max<int64_t>(1, (registers * 32 + 255) / 256) * 256;
+  int64_t warpsByRegisters = gpu.registersPerSM / warpRegisters;
+  int64_t blocks =
+      std::min({warpsByRegisters / warpsPerBlock,
+                gpu.threadsPerSM / (warpsPerBlock * 32), gpu.blocksPerSM});
+  return blocks * blockThreads;
+}
+
 StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
-                                    bool tf32, llvm::raw_ostream &os) {
+                                    bool tf32, llvm::raw_ostream &os,
+                                    const std::vector<KernelResources> *ptxas) {
+  Measured measured;
+  // Measured kernels pair with loop kernels by launch order: only when the
+  // counts agree.
+  if (ptxas && ptxas->size() == countLoopKernels(function))
+    measured.kernels = ptxas;
   std::vector<Work> work;
-  collect(function.getBody(), 1, gpu, tf32, work);
+  collect(function.getBody(), 1, gpu, tf32, measured, work);
   int64_t kernels = 0, gemms = 0, convolutions = 0, copies = 0;
   StepEstimate step;
   double byKind[4] = {0, 0, 0, 0};
@@ -432,18 +529,32 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
   });
   loops.resize(std::min<size_t>(loops.size(), 8));
   os << "      costliest loop kernels (threads; MB moved and est. ms, then "
-        "without reuse):\n";
+        "without reuse"
+     << (measured.kernels ? "; registers a thread" : "") << "):\n";
+  // Text, not a FormattedString over a string that dies with the lambda.
   auto megabytes = [](double bytes, int64_t launches) {
-    return llvm::right_justify(
+    std::string text;
+    llvm::raw_string_ostream(text) << llvm::right_justify(
         std::to_string(int64_t(bytes / double(launches) / 1e6)), 7);
+    return text;
   };
-  for (const Work &kernel : loops)
+  for (const Work &kernel : loops) {
     os << "        " << llvm::left_justify(kernel.layer, 24) << " "
        << llvm::right_justify(std::to_string(int64_t(kernel.threads)), 9) << " "
        << megabytes(kernel.bytes, kernel.launches) << " "
        << milliseconds(kernel.seconds) << " "
        << megabytes(kernel.bytesNoReuse, kernel.launches) << " "
-       << milliseconds(kernel.secondsNoReuse) << "\n";
+       << milliseconds(kernel.secondsNoReuse);
+    if (kernel.resources)
+      os << " "
+         << llvm::right_justify(std::to_string(kernel.resources->registers), 4);
+    os << "\n";
+  }
+  if (measured.kernels)
+    printKernelResources(work, gpu, os);
+  else if (ptxas)
+    os << "      kernels' registers: not used (ptxas measured " << ptxas->size()
+       << " kernels, the step has " << countLoopKernels(function) << ")\n";
 
   // GEMM and convolution shapes, most time first.
   std::map<std::string, Work> shapes;

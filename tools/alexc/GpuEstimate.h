@@ -12,6 +12,8 @@
 #ifndef ALEX_TOOLS_ALEXC_GPUESTIMATE_H
 #define ALEX_TOOLS_ALEXC_GPUESTIMATE_H
 
+#include "tools/alexc/KernelResources.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
 #include <optional>
@@ -36,6 +38,9 @@ struct GpuModel {
   /// Threads in flight a loop kernel needs to reach the ceilings: fewer
   /// get a proportional share (Little's law on memory latency).
   int64_t threadsForPeak = 0;
+  /// What an SM holds at once (sm_90): registers, threads, blocks. A
+  /// kernel's registers a thread bound the threads it keeps in flight.
+  int64_t registersPerSM = 0, threadsPerSM = 0, blocksPerSM = 0;
   std::string sources; ///< Which figures are measured, which not.
 };
 
@@ -50,13 +55,22 @@ struct StepEstimate {
   double busyNoReuse = 0, graphNoReuse = 0;
 };
 
+/// The threads of a kernel an SM keeps in flight at once: whole blocks of
+/// `blockThreads`, each thread holding `registers` (allocated a warp at a
+/// time in units of 256), within the SM's registers, threads and blocks.
+int64_t residentThreadsPerSM(const GpuModel &gpu, int64_t registers,
+                             int64_t blockThreads);
+
 /// Prints, for a function at the kernels stage: its launches and GEMM calls
 /// (GEMM shapes with counts), the estimated time of each layer's kernels
 /// and of the slowest kernels, and the step's estimated time launched one
 /// kernel at a time and as a CUDA graph, which it returns. `tf32`: GEMMs
-/// on tensor cores.
+/// on tensor cores. `kernels`, where ptxas measured them: each loop
+/// kernel's registers and spills in launch order, printed and used for
+/// its occupancy.
 StepEstimate printGpuEstimate(mlir::func::FuncOp function, const GpuModel &gpu,
-                              bool tf32, llvm::raw_ostream &os);
+                              bool tf32, llvm::raw_ostream &os,
+                              const std::vector<KernelResources> *kernels);
 
 } // namespace alex
 

@@ -5,6 +5,7 @@
 #include "dialect/AlexDialect.h"
 #include "dialect/Shapes.h"
 #include "passes/Pipeline.h"
+#include "tools/alexc/KernelResources.h"
 #include "tools/alexc/StepCost.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -71,8 +72,22 @@ static LogicalResult printCosts(ModuleOp module, llvm::raw_ostream &os,
   }
   if (failed(toLoops.run(*copy)))
     return failure();
+  // Each kernel's registers and spills, from ptxas, where the toolkit is.
+  std::optional<KernelResourceMap> resources;
+  std::string unmeasured;
+  if (gpu) {
+    llvm::Expected<KernelResourceMap> measured =
+        measureKernelResources(*copy, options.cudaToolkit);
+    if (measured)
+      resources = std::move(*measured);
+    else
+      unmeasured = llvm::toString(measured.takeError());
+  }
   if (gpu)
     os << "\nGPU model " << gpu->name << ": " << gpu->sources << "\n";
+  if (gpu && !resources)
+    os << "kernels' registers and spills: not measured (" << unmeasured
+       << "); occupancy not modelled\n";
   os << "\nper call (" << (options.fuse ? "fused" : "not fused")
      << (onGpu ? ", GPU kernels" : "") << "):\n";
   // The training step's devices on one GPU (they share it) or each on its
@@ -116,7 +131,11 @@ static LogicalResult printCosts(ModuleOp module, llvm::raw_ostream &os,
          << " and receives as much)\n";
     }
     if (gpu && function.getName().starts_with("train_step")) {
-      StepEstimate step = printGpuEstimate(function, *gpu, options.tf32, os);
+      const std::vector<KernelResources> *measured = nullptr;
+      if (resources && resources->count(function.getName()))
+        measured = &resources->find(function.getName())->second;
+      StepEstimate step =
+          printGpuEstimate(function, *gpu, options.tf32, os, measured);
       ++towers;
       shared.busy += step.busy;
       shared.graph += step.graph;

@@ -465,6 +465,9 @@ int main(int argc, char **argv) {
   }
   options.target = *summaryTarget;
   options.tf32 = precision == "tf32";
+  // The toolkit whose ptxas reports each kernel's registers, if there is
+  // one (empty: the summary says they were not measured).
+  options.cudaToolkit = alex::cudaToolkit().value_or("");
   if (!chooseConvolutions(options))
     return 1;
   bool estimate = options.target == alex::CodeTarget::CUDA;
