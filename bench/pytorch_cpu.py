@@ -1,10 +1,12 @@
 """PyTorch CPU timing of the models alexc benchmarks, on the same shapes.
 
-usage: python3 pytorch_cpu.py VARIANT BATCH STEPS
+usage: python3 pytorch_cpu.py VARIANT BATCH STEPS [MOMENTUM WEIGHT_DECAY]
 VARIANT is paper (models/alexnet.model), fmnist (models/alexnet-fmnist.model),
-fashion (models/fashion.model) or tiny (models/tiny.model). Times one full training step (forward, loss,
-backward, SGD with momentum 0.9 and weight decay 5e-4) and prints one JSON
-line with the median.
+fashion (models/fashion.model) or tiny (models/tiny.model). Times one full
+training step (forward, loss, backward, SGD with the model's momentum and
+weight decay, bench/cpu.sh reads them from the compiled binary; 0.9 and
+5e-4 by default) and prints one JSON line with the median and the BLAS
+library PyTorch's linear layers loaded.
 """
 import json
 import os
@@ -65,8 +67,19 @@ SHAPES = {"paper": (paper, (3, 224, 224), 1000),
           "tiny": (tiny, (1, 28, 28), 10)}
 
 
+def blas_library():
+    """The BLAS library this process has loaded (Debian's torch reaches
+    libblas.so.3, whichever implementation the alternatives point to)."""
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "blas" in line.lower()
+                 and line.split()[-1].startswith("/")}
+    return os.path.realpath(sorted(paths)[0]) if paths else "none"
+
+
 def main():
     variant, batch, steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    momentum = float(sys.argv[4]) if len(sys.argv) > 4 else 0.9
+    weight_decay = float(sys.argv[5]) if len(sys.argv) > 5 else 5e-4
     make, image, classes = SHAPES[variant]
     # Every core, as alexc's BLAS uses them.
     torch.set_num_threads(len(os.sched_getaffinity(0)))
@@ -74,8 +87,8 @@ def main():
     net = make()
     x = torch.rand(batch, *image)
     y = torch.randint(0, classes, (batch,))
-    opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9,
-                          weight_decay=5e-4)
+    opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=momentum,
+                          weight_decay=weight_decay)
     loss_fn = nn.CrossEntropyLoss()
 
     def step():
@@ -93,7 +106,8 @@ def main():
     median = times[len(times) // 2]
     print(json.dumps(dict(variant=variant, batch=batch, steps=steps,
                           threads=torch.get_num_threads(),
-                          torch=torch.__version__,
+                          torch=torch.__version__, blas=blas_library(),
+                          momentum=momentum, weight_decay=weight_decay,
                           ms_per_step=round(median, 3),
                           images_per_second=round(batch * 1e3 / median, 1))))
 

@@ -29,12 +29,11 @@ void Evaluation::add(const float *logits, int64_t views, int64_t viewStride,
   std::vector<double> probability =
       averagedSoftmax(logits, views, viewStride, classes);
   double mine = probability[size_t(label)];
-  int64_t above = std::count_if(probability.begin(), probability.end(),
-                                [&](double p) { return p > mine; });
-  // log of a probability that underflowed to 0: a large, finite loss.
+  // log of a probability that underflowed to 0: a large, finite loss (NaN
+  // stays NaN: std::max keeps its first argument).
   loss -= std::log(std::max(mine, 1e-300));
-  top1Error += above >= 1;
-  top5Error += above >= 5;
+  top1Error += !inTopK(probability.data(), classes, label, 1);
+  top5Error += !inTopK(probability.data(), classes, label, 5);
   ++images;
 }
 

@@ -4,6 +4,7 @@
 
 #include "runtime/Files.h"
 
+#include <cmath>
 #include <cstring>
 #include <set>
 
@@ -289,6 +290,23 @@ Status alexrt::readSafetensors(const std::string &path,
     if (entry.offsets[0] > entry.offsets[1] || entry.offsets[1] > dataSize ||
         entry.offsets[1] - entry.offsets[0] != bytesWanted)
       return bad("tensor '" + tensor.name + "' lies outside the data");
+    // A diverged or damaged model would train and score as garbage.
+    int64_t nans = 0, infinities = 0, first = -1;
+    for (int64_t i = 0; i < tensor.numElements(); ++i) {
+      float value;
+      std::memcpy(&value, data + entry.offsets[0] + uint64_t(i) * 4, 4);
+      if (std::isfinite(value))
+        continue;
+      ++(std::isnan(value) ? nans : infinities);
+      if (first < 0)
+        first = i;
+    }
+    if (first >= 0)
+      return Status::error(
+          "tensor '" + tensor.name + "' in '" + path + "' holds " +
+          std::to_string(nans) + " NaN and " + std::to_string(infinities) +
+          " infinite values (the first at element " + std::to_string(first) +
+          "): the weights of a diverged or damaged model; nothing imported");
   }
   for (const auto &[name, entry] : entries)
     if (!wanted.count(name))

@@ -1,5 +1,7 @@
 # lit configuration of the alexc test suite.
 import os
+import shutil
+import subprocess
 import sys
 
 import lit.formats
@@ -28,6 +30,24 @@ llvm_config.add_tool_substitutions(
     ["alexc", "alex-opt", "alex-fuzz-frontend", "alexrt-unittests", "alex-check-step", "alex-gradcheck", "alex-weights-diff", "alex-make-images", "alex-fuzz-data", "alexrt-sum-check"],
     [config.alex_tools_dir, config.llvm_tools_dir])
 
+# Running a command as an ordinary user, for tests of files it may not read
+# (root reads everything): as root, setpriv to nobody where nobody can reach
+# this build; as anyone else, the command itself.
+if os.geteuid() != 0:
+    config.substitutions.append(("%unprivileged", ""))
+    config.available_features.add("unprivileged")
+elif shutil.which("setpriv"):
+    nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    try:
+        reachable = subprocess.run(
+            nobody + ["test", "-x", os.path.join(config.alex_tools_dir, "alexc")],
+            capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        reachable = False
+    if reachable:
+        config.substitutions.append(("%unprivileged", " ".join(nobody)))
+        config.available_features.add("unprivileged")
+
 # Tests that read Debian's dataset-fashion-mnist package.
 if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):
     config.available_features.add("fashion-mnist")
@@ -38,7 +58,6 @@ if config.alex_cuda_toolkit:
     config.available_features.add("cuda")
     llvm_config.add_tool_substitutions(["alexrt-cuda-unittests"],
                                        [config.alex_tools_dir])
-    import subprocess
     try:
         listed = subprocess.run(["nvidia-smi", "-L"], capture_output=True,
                                 timeout=30)

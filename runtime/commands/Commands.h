@@ -55,9 +55,14 @@ inline int fail(const std::string &message, int code = 1) {
 
 /// Threads that decode and augment images.
 int loaderThreads(const ModelInfo &model, const Options &options);
-/// The data the model's recipe (or --dataset, --data) asks for.
+/// The data the model's recipe (or --dataset, --data) asks for; with
+/// replicas, checked to be the same on every one.
 Status openData(const ModelInfo &model, const Options &options,
                 std::unique_ptr<DataSource> &data);
+/// Checks that every replica of the job sees the same training and test
+/// sets (sizes and dataFingerprint): each builds its steps and shuffle from
+/// its own file list. A collective; nothing without a job.
+Status checkReplicasSeeSameData(const DataSource &data);
 /// Test views: --crops, else the model's test_crops.
 Status testViews(const ModelInfo &model, const Options &options,
                  int64_t &views);

@@ -60,6 +60,7 @@ int predict(Session &session, const Options &options) {
   std::vector<int32_t> labels(size_t(batch), 0);
   std::vector<float> logits(size_t(views * batch * model.classes));
   int failed = 0;
+  bool nonFinite = false;
   for (size_t first = 0; first < options.files.size(); first += size_t(batch)) {
     std::vector<std::string> names;
     for (size_t i = first;
@@ -88,6 +89,16 @@ int predict(Session &session, const Options &options) {
       std::vector<double> probability =
           averagedSoftmax(logits.data() + int64_t(i) * model.classes, views,
                           batch * model.classes, model.classes);
+      if (!std::all_of(probability.begin(), probability.end(),
+                       [](double p) { return std::isfinite(p); })) {
+        std::fprintf(stderr,
+                     "error: '%s': the model's outputs are not numbers "
+                     "(NaN or infinite): the weights in '%s' are diverged "
+                     "or damaged\n",
+                     names[i].c_str(), weights.c_str());
+        nonFinite = true;
+        continue;
+      }
       std::vector<int64_t> order(size_t(model.classes));
       for (int64_t c = 0; c < model.classes; ++c)
         order[size_t(c)] = c;
@@ -108,7 +119,8 @@ int predict(Session &session, const Options &options) {
       std::printf("%s\n", line.c_str());
     }
   }
-  return failed ? 1 : 0;
+  // A model that gives no numbers fails as training's divergence does.
+  return nonFinite ? 3 : failed ? 1 : 0;
 }
 
 } // namespace alexrt

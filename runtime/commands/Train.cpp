@@ -43,7 +43,49 @@ Status openData(const ModelInfo &model, const Options &options,
   dataOptions.trainLimit = options.number("limit", 0);
   dataOptions.testLimit = options.number("test-limit", 0);
   dataOptions.threads = loaderThreads(model, options);
-  return openDataSource(model, dataOptions, data);
+  if (Status opened = openDataSource(model, dataOptions, data); !opened.ok())
+    return opened;
+  return checkReplicasSeeSameData(*data);
+}
+
+Status checkReplicasSeeSameData(const DataSource &data) {
+  Communicator *job = replicaJob();
+  if (!job)
+    return Status::success();
+  // Replica 0's sizes and hash to every replica; each says whether its
+  // own differ, and every replica learns which do.
+  uint64_t mine[3] = {uint64_t(data.trainCount()), uint64_t(data.testCount()),
+                      dataFingerprint(data)};
+  uint64_t first[3] = {mine[0], mine[1], mine[2]};
+  if (Status sent = job->broadcast(first, sizeof first, 0); !sent.ok())
+    return sent;
+  std::vector<double> differs(size_t(job->replicas()), 0.0);
+  differs[size_t(job->replica())] =
+      mine[0] != first[0] || mine[1] != first[1] || mine[2] != first[2];
+  sumOverReplicas(differs.data(), differs.size());
+  std::string which;
+  for (size_t r = 0; r < differs.size(); ++r)
+    if (differs[r] > 0)
+      which += (which.empty() ? "" : ", ") + std::to_string(r);
+  if (which.empty())
+    return Status::success();
+  char hash[20];
+  std::snprintf(hash, sizeof hash, "%016llx", (unsigned long long)first[2]);
+  bool one = which.find(',') == std::string::npos;
+  std::string text = (one ? "replica " : "replicas ") + which +
+                     (one ? " sees" : " see") + " other data than replica 0 (" +
+                     std::to_string(first[0]) + " training and " +
+                     std::to_string(first[1]) + " test images, list hash " +
+                     hash + ")";
+  if (differs[size_t(job->replica())] > 0) {
+    std::snprintf(hash, sizeof hash, "%016llx", (unsigned long long)mine[2]);
+    text += "; this one has " + std::to_string(mine[0]) + " and " +
+            std::to_string(mine[1]) + ", hash " + hash;
+  }
+  return Status::error(text + ": every replica lists its own files and reads "
+                              "its slice of one shuffle, so all must see the "
+                              "same ones (the same folder or packed files on "
+                              "every machine, the same --limit)");
 }
 
 /// Test views: --crops, else the model's test_crops.
@@ -57,8 +99,11 @@ Status testViews(const ModelInfo &model, const Options &options,
   return Status::success();
 }
 
-static int64_t argmax(const float *row, int64_t count) {
-  return std::max_element(row, row + count) - row;
+/// "the test loss is NaN over 100 images".
+static std::string nonFiniteTestLoss(const Evaluation &result) {
+  return std::string("the test loss is ") +
+         (std::isnan(result.loss) ? "NaN" : "infinite") + " over " +
+         std::to_string(result.images) + " images";
 }
 
 /// "loss 0.1234 top-1 err 12.34% top-5 err 1.23%".
@@ -203,8 +248,8 @@ int train(Session &session, const Options &options) {
       double figures[2] = {
           session.trainStep(batchImages, batchLabels, logits.data()), 0};
       for (int64_t i = 0; i < model.batch; ++i)
-        figures[1] += argmax(logits.data() + i * model.classes,
-                             model.classes) == batchLabels[i];
+        figures[1] += inTopK(logits.data() + i * model.classes, model.classes,
+                             batchLabels[i], 1);
       sumOverReplicas(figures, 2);
       double loss = figures[0] / double(model.replicas);
       if (!std::isfinite(loss))
@@ -233,6 +278,12 @@ int train(Session &session, const Options &options) {
     if (Status evaluated = evaluate(session, *data, views, threads, test);
         !evaluated.ok())
       return fail(evaluated.message());
+    if (!std::isfinite(test.loss))
+      return fail(nonFiniteTestLoss(test) + " after epoch " +
+                      std::to_string(progress.epoch + 1) +
+                      "; stopping (the last checkpoint in '" + weights +
+                      "' is untouched)",
+                  3);
     ++progress.epoch;
     int64_t images = steps * model.globalBatch;
     EpochRecord record;
@@ -284,6 +335,12 @@ int eval(Session &session, const Options &options) {
                       loaderThreads(session.model(), options), result);
   if (!status.ok())
     return fail(status.message());
+  // As training's divergence check: no figures of a model that gives no
+  // numbers.
+  if (!std::isfinite(result.loss))
+    return fail(nonFiniteTestLoss(result) + " with '" + weights +
+                    "': its weights are diverged or damaged",
+                3);
   if (replicaIndex() == 0)
     std::printf("test %s (%lld images, %lld view%s)\n",
                 describe(result).c_str(), (long long)result.images,

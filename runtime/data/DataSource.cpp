@@ -252,6 +252,25 @@ private:
 };
 } // namespace
 
+uint64_t alexrt::dataFingerprint(const DataSource &data) {
+  uint64_t hash = 1469598103934665603ull;
+  auto add = [&](const std::string &text) {
+    // The terminating NUL too: "ab", "c" and "a", "bc" differ.
+    for (const char *c = text.c_str();; ++c) {
+      hash = (hash ^ uint8_t(*c)) * 1099511628211ull;
+      if (!*c)
+        break;
+    }
+  };
+  add(std::to_string(data.trainCount()) + "/" +
+      std::to_string(data.testCount()));
+  for (const std::string &name : data.classNames())
+    add(name);
+  for (int64_t i = 0; i < data.trainCount(); ++i)
+    add(data.trainName(i));
+  return hash;
+}
+
 Status alexrt::openDataSource(const ModelInfo &model,
                               const DataOptions &options,
                               std::unique_ptr<DataSource> &source) {

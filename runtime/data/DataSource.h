@@ -58,6 +58,11 @@ public:
                            int32_t *labels) const = 0;
 };
 
+/// A hash of what a source holds as training and test sets: their sizes,
+/// class names and every training image's name (its file, or its record's
+/// source), FNV-1a. Replicas that list different files differ in it.
+uint64_t dataFingerprint(const DataSource &data);
+
 /// Opens the model's dataset (or options.dataset).
 Status openDataSource(const ModelInfo &model, const DataOptions &options,
                       std::unique_ptr<DataSource> &source);

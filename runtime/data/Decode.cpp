@@ -2,10 +2,12 @@
 
 #include "runtime/data/Decode.h"
 
-// jpeglib.h needs size_t and FILE declared first.
+// jpeglib.h needs size_t and FILE declared first, and jerror.h needs
+// jpeglib.h's configuration (which warnings exist).
 #include <cstdio>
-#include <jerror.h>
 #include <jpeglib.h>
+
+#include <jerror.h>
 #include <png.h>
 
 #include <algorithm>
@@ -35,7 +37,10 @@ namespace {
 struct JpegErrors {
   jpeg_error_mgr manager;
   std::jmp_buf jump;
-  char message[JMSG_LENGTH_MAX];
+  /// Room for "damaged JPEG data (...)" around a libjpeg message.
+  char message[JMSG_LENGTH_MAX + 32];
+  /// The first warning that left the pixels as encoded, if any.
+  char warning[JMSG_LENGTH_MAX];
 };
 
 [[noreturn]] void jpegErrorExit(j_common_ptr info) {
@@ -44,14 +49,65 @@ struct JpegErrors {
   std::longjmp(errors->jump, 1);
 }
 
-/// Warnings are ignored (ImageNet has JPEGs with harmless extra bytes),
-/// except data that ends early: libjpeg would fill the rest with grey.
+/// Whether libjpeg's warning `code` (jerror.h) means the pixels are not
+/// the ones encoded. libjpeg reports damaged entropy-coded data as
+/// warnings and carries on, filling what it cannot decode with grey or
+/// with garbage:
+/// - damaged: JWRN_JPEG_EOF (the file ends early), JWRN_HIT_MARKER (a
+///   segment's data ends before its blocks), JWRN_HUFF_BAD_CODE and
+///   JWRN_ARITH_BAD_CODE (bits that decode to no symbol), JWRN_MUST_RESYNC
+///   (restart markers out of order), JWRN_BOGUS_PROGRESSION and
+///   JWRN_NOT_SEQUENTIAL (scans that do not add up to the image), and
+///   JWRN_EXTRANEOUS_DATA (a scan's blocks ended before its data): the
+///   usual sign of damaged entropy-coded data, which decodes out of step
+///   until the blocks run out (test/unit/FuzzData.cpp: 40 bytes of a
+///   photo's data overwritten give it in 2 cases of 3, the other
+///   warnings in the rest), and indistinguishable from padding before a
+///   marker, so such a file is refused and named, not trained on;
+/// - pixels intact: JWRN_JFIF_MAJOR (a newer JFIF version), JWRN_BOGUS_ICC
+///   (a bad colour profile, which alexc does not read) and
+///   JWRN_ADOBE_XFORM (an unknown colour transform code: libjpeg assumes
+///   the usual one), each named and counted by `prepare`.
+bool damagesPixels(const jpeg_error_mgr &err) {
+  switch (err.msg_code) {
+  case JWRN_JPEG_EOF:
+  case JWRN_HIT_MARKER:
+  case JWRN_HUFF_BAD_CODE:
+  case JWRN_ARITH_BAD_CODE:
+  case JWRN_MUST_RESYNC:
+  case JWRN_BOGUS_PROGRESSION:
+  case JWRN_NOT_SEQUENTIAL:
+  case JWRN_EXTRANEOUS_DATA:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// Warnings (level -1) that damage the pixels end the decode, as errors
+/// do; others are kept (the first) for the caller to name; trace messages
+/// (level >= 0) are dropped.
 void jpegEmitMessage(j_common_ptr info, int level) {
-  if (level == -1 && info->err->msg_code == JWRN_JPEG_EOF) {
-    auto *errors = reinterpret_cast<JpegErrors *>(info->err);
+  if (level != -1)
+    return;
+  auto *errors = reinterpret_cast<JpegErrors *>(info->err);
+  if (info->err->msg_code == JWRN_JPEG_EOF) {
     std::strcpy(errors->message, "truncated JPEG (data ends early)");
     std::longjmp(errors->jump, 1);
   }
+  char text[JMSG_LENGTH_MAX];
+  info->err->format_message(info, text);
+  if (damagesPixels(*info->err)) {
+    std::snprintf(errors->message, sizeof errors->message,
+                  "damaged JPEG data (%s)", text);
+    std::longjmp(errors->jump, 1);
+  }
+  // "Warning: unknown JFIF revision number 2.01": the caller says warning.
+  const char *said = text;
+  if (std::strncmp(said, "Warning: ", 9) == 0)
+    said += 9;
+  if (!errors->warning[0])
+    std::strcpy(errors->warning, said);
 }
 
 /// CMYK ink amounts (inverted, as Adobe writes them, when `inverted`) to
@@ -134,19 +190,22 @@ bool decodeJpegFrame(jpeg_decompress_struct &info, JpegErrors &errors,
 }
 
 Status decodeJpeg(const uint8_t *data, size_t size, int64_t channels,
-                  int64_t minShortSide, Image &image) {
+                  int64_t minShortSide, Image &image, std::string *warning) {
   jpeg_decompress_struct info;
   JpegErrors errors;
   info.err = jpeg_std_error(&errors.manager);
   errors.manager.error_exit = jpegErrorExit;
   errors.manager.emit_message = jpegEmitMessage;
   errors.message[0] = 0;
+  errors.warning[0] = 0;
   std::vector<uint8_t> scratch;
   bool ok = decodeJpegFrame(info, errors, data, size, channels, minShortSide,
                             image, scratch);
   jpeg_destroy_decompress(&info);
   if (!ok)
     return Status::error(std::string("bad JPEG: ") + errors.message);
+  if (warning)
+    *warning = errors.warning;
   return Status::success();
 }
 
@@ -179,7 +238,10 @@ Status decodePng(const uint8_t *data, size_t size, int64_t channels,
 } // namespace
 
 Status alexrt::decodeImage(const uint8_t *data, size_t size, int64_t channels,
-                           int64_t minShortSide, Image &image) {
+                           int64_t minShortSide, Image &image,
+                           std::string *warning) {
+  if (warning)
+    warning->clear();
   if (channels != 1 && channels != 3)
     return Status::error("images are decoded to 1 or 3 channels, not " +
                          std::to_string(channels));
@@ -187,7 +249,7 @@ Status alexrt::decodeImage(const uint8_t *data, size_t size, int64_t channels,
     return Status::error("empty file");
   switch (sniffImageFormat(data, size)) {
   case ImageFormat::Jpeg:
-    return decodeJpeg(data, size, channels, minShortSide, image);
+    return decodeJpeg(data, size, channels, minShortSide, image, warning);
   case ImageFormat::Png:
     return decodePng(data, size, channels, image);
   case ImageFormat::Unknown:

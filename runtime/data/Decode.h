@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace alexrt {
@@ -27,10 +28,15 @@ ImageFormat sniffImageFormat(const uint8_t *data, size_t size);
 /// whose short side is at least twice `minShortSide` (> 0) is decoded at
 /// 1/2, 1/4 or 1/8 scale in the DCT domain, its short side kept at least
 /// `minShortSide`. PNG alpha is dropped (as PIL's convert("RGB") does).
-/// Errors say what is wrong with the data ("truncated JPEG", ...); the
-/// caller adds the file's name.
+/// Errors say what is wrong with the data ("truncated JPEG", "damaged
+/// JPEG data (Corrupt JPEG data: bad Huffman code)", ...); the caller adds
+/// the file's name. A JPEG whose decoder warned that its data is damaged
+/// is refused (Decode.cpp says which warnings are which); with `warning`,
+/// the first warning that left the pixels intact is returned there (empty
+/// if none).
 Status decodeImage(const uint8_t *data, size_t size, int64_t channels,
-                   int64_t minShortSide, Image &image);
+                   int64_t minShortSide, Image &image,
+                   std::string *warning = nullptr);
 
 /// Encodes a 1- or 3-channel image as a baseline JPEG (4:2:0 for colour).
 Status encodeJpeg(const Image &image, int quality, std::vector<uint8_t> &out);

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sys/stat.h>
 
 using namespace alexrt;
 namespace fs = std::filesystem;
@@ -15,26 +17,88 @@ static bool hidden(const fs::path &path) {
   return path.filename().string().rfind('.', 0) == 0;
 }
 
-/// Every regular file under `dir` (not hidden), relative to `root`, sorted.
-static std::vector<std::string> filesUnder(const fs::path &dir,
-                                           const fs::path &root) {
-  std::vector<std::string> files;
-  std::error_code error;
-  for (auto it = fs::recursive_directory_iterator(
-           dir, fs::directory_options::follow_directory_symlink, error);
-       !error && it != fs::recursive_directory_iterator();
-       it.increment(error)) {
-    if (hidden(it->path())) {
-      if (it->is_directory())
-        it.disable_recursion_pending();
-      continue;
+namespace {
+/// Walks a class folder: every regular file under it (not hidden), by its
+/// path relative to the dataset's root, and what could not be read.
+class FolderWalk {
+public:
+  /// `outside`: folders whose images are not the class's (the dataset's
+  /// root and split folders): a link back to one is a loop too.
+  FolderWalk(std::vector<std::string> &files,
+             std::vector<std::string> &problems,
+             const std::vector<fs::path> &outside)
+      : files(files), problems(problems) {
+    for (const fs::path &folder : outside) {
+      struct stat info;
+      if (::stat(folder.c_str(), &info) == 0)
+        above.emplace_back(info.st_dev, info.st_ino);
     }
-    if (it->is_regular_file())
-      files.push_back(fs::relative(it->path(), root).string());
   }
-  std::sort(files.begin(), files.end());
-  return files;
-}
+
+  /// Walks `dir` (`relative` to the root); false if `dir` itself cannot be
+  /// read (`why` says so). Folders below it that cannot be read, and
+  /// links that lead back to a folder above them, are named in `problems`
+  /// and skipped.
+  bool walk(const fs::path &dir, const fs::path &relative, std::string &why) {
+    struct stat info;
+    if (::stat(dir.c_str(), &info) != 0) {
+      why = std::strerror(errno);
+      return false;
+    }
+    // A folder already on the way down: a link loop, not more images.
+    for (const auto &[device, inode] : above)
+      if (device == info.st_dev && inode == info.st_ino) {
+        problems.push_back("'" + dir.string() +
+                           "' leads back to a folder above it (a link loop); "
+                           "not followed");
+        return true;
+      }
+    std::error_code error;
+    fs::directory_iterator entries(dir, error);
+    if (error) {
+      why = error.message();
+      return false;
+    }
+    above.emplace_back(info.st_dev, info.st_ino);
+    std::vector<fs::directory_entry> children;
+    for (; entries != fs::directory_iterator(); entries.increment(error)) {
+      if (error)
+        break;
+      children.push_back(*entries);
+    }
+    if (error)
+      problems.push_back("cannot read all of folder '" + dir.string() +
+                         "': " + error.message());
+    for (const fs::directory_entry &child : children) {
+      const fs::path &path = child.path();
+      if (hidden(path))
+        continue;
+      fs::file_status status = child.status(error); // Through links.
+      if (error) {
+        problems.push_back("cannot read '" + path.string() +
+                           "': " + error.message());
+      } else if (fs::is_directory(status)) {
+        std::string reason;
+        if (!walk(path, relative / path.filename(), reason))
+          problems.push_back("cannot read folder '" + path.string() +
+                             "': " + reason);
+      } else if (fs::is_regular_file(status)) {
+        files.push_back((relative / path.filename()).string());
+      } else {
+        problems.push_back("'" + path.string() +
+                           "' is not a file or folder; skipped");
+      }
+    }
+    above.pop_back();
+    return true;
+  }
+
+private:
+  std::vector<std::string> &files, &problems;
+  /// The folders from the class folder down to the one being walked.
+  std::vector<std::pair<dev_t, ino_t>> above;
+};
+} // namespace
 
 static Status listFolder(const fs::path &root, const std::string &split,
                          int64_t classes,
@@ -43,12 +107,15 @@ static Status listFolder(const fs::path &root, const std::string &split,
   fs::path dir = root / split;
   list.origin = dir.string();
   std::vector<std::string> folders;
-  std::error_code error;
-  for (const fs::directory_entry &entry : fs::directory_iterator(dir, error))
-    if (!hidden(entry.path()) && entry.is_directory())
-      folders.push_back(entry.path().filename().string());
+  // Error codes, not exceptions, all the way: an unreadable split is an
+  // error that names it.
+  std::error_code error, kind;
+  for (fs::directory_iterator entry(dir, error);
+       !error && entry != fs::directory_iterator(); entry.increment(error))
+    if (!hidden(entry->path()) && entry->is_directory(kind))
+      folders.push_back(entry->path().filename().string());
   if (error)
-    return Status::error("cannot read '" + dir.string() +
+    return Status::error("cannot read split folder '" + dir.string() +
                          "': " + error.message());
   std::sort(folders.begin(), folders.end());
   if (folders.empty())
@@ -69,7 +136,13 @@ static Status listFolder(const fs::path &root, const std::string &split,
     if (it == index.end())
       return Status::error("class folder '" + (dir / folder).string() +
                            "' is not a class of the training split");
-    std::vector<std::string> files = filesUnder(dir / folder, root);
+    std::vector<std::string> files;
+    std::string why;
+    if (!FolderWalk(files, list.problems, {root, dir})
+             .walk(dir / folder, fs::path(split) / folder, why))
+      return Status::error("cannot read class folder '" +
+                           (dir / folder).string() + "': " + why);
+    std::sort(files.begin(), files.end());
     if (files.empty())
       return Status::error("class folder '" + (dir / folder).string() +
                            "' holds no files");

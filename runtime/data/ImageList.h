@@ -28,13 +28,18 @@ struct ImageList {
   std::vector<std::string> classNames;
   std::vector<std::string> paths; ///< Relative to `root`.
   std::vector<int32_t> labels;
+  /// What the walk of a class folder could not read (folders, links that
+  /// loop, files that are neither), each a sentence naming it.
+  std::vector<std::string> problems;
 
   std::string fullPath(size_t i) const { return root + "/" + paths[i]; }
 };
 
 /// Lists split `split` ("train", "val") of `root`. Labels must be below
-/// `classes`. For a validation ImageFolder, `trainClasses` (if given) fixes
-/// the class indices: a class folder the training split lacks is an error.
+/// `classes`. A split or class folder that cannot be read is an error;
+/// what cannot be read below a class folder is named in `list.problems`. For a
+/// validation ImageFolder, `trainClasses` (if given) fixes the class indices: a
+/// class folder the training split lacks is an error.
 Status listImages(const std::string &root, const std::string &split,
                   int64_t classes, const std::vector<std::string> *trainClasses,
                   ImageList &list);

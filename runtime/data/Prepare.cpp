@@ -17,13 +17,14 @@
 using namespace alexrt;
 
 Status alexrt::loadSquareImage(const std::string &path, int64_t side,
-                               int64_t channels, Image &square) {
+                               int64_t channels, Image &square,
+                               std::string *warning) {
   std::string bytes;
   if (!readWholeFile(path, bytes))
     return Status::error(systemError("cannot read", path));
   Image decoded;
   Status status = decodeImage(reinterpret_cast<const uint8_t *>(bytes.data()),
-                              bytes.size(), channels, side, decoded);
+                              bytes.size(), channels, side, decoded, warning);
   if (!status.ok())
     return status;
   square = resizeCentralSquare(decoded, side);
@@ -34,9 +35,16 @@ namespace {
 /// One file's outcome, filled by a worker.
 struct Decoded {
   Status status;
+  std::string warning; ///< A decoder warning that left the pixels intact.
   Image square;
   std::vector<uint8_t> jpeg;
 };
+
+/// A warning on stderr, on a terminal below the progress bar's line.
+void warn(const std::string &text) {
+  std::fprintf(stderr, "%swarning: %s\n", ::isatty(STDERR_FILENO) ? "\n" : "",
+               text.c_str());
+}
 } // namespace
 
 Status alexrt::scanImages(const ImageList &list, int64_t side, int64_t channels,
@@ -45,6 +53,9 @@ Status alexrt::scanImages(const ImageList &list, int64_t side, int64_t channels,
   int64_t count = int64_t(list.paths.size());
   threads = std::max(1, threads);
   result = ScanResult();
+  // What the walk could not read, before the files it could.
+  for (const std::string &problem : list.problems)
+    warn(problem);
   result.sums = PixelSums(side, side, channels);
   std::vector<PixelSums> sums(size_t(threads), result.sums);
   Progress progress((writer ? "prepare " : "scan ") + list.split, count);
@@ -57,7 +68,7 @@ Status alexrt::scanImages(const ImageList &list, int64_t side, int64_t channels,
       for (int64_t i; (i = next++) < n;) {
         Decoded &out = decoded[size_t(i)];
         out.status = loadSquareImage(list.fullPath(size_t(first + i)), side,
-                                     channels, out.square);
+                                     channels, out.square, &out.warning);
         if (out.status.ok())
           sums[size_t(worker)].add(out.square);
         if (out.status.ok() && writer)
@@ -75,13 +86,15 @@ Status alexrt::scanImages(const ImageList &list, int64_t side, int64_t channels,
       Decoded &out = decoded[size_t(i)];
       size_t index = size_t(first + i);
       if (!out.status.ok()) {
-        // On a terminal, below the progress bar's line.
-        std::fprintf(stderr, "%swarning: skipping '%s': %s\n",
-                     ::isatty(STDERR_FILENO) ? "\n" : "",
-                     list.fullPath(index).c_str(),
-                     out.status.message().c_str());
+        warn("skipping '" + list.fullPath(index) +
+             "': " + out.status.message());
         ++result.skipped;
         continue;
+      }
+      if (!out.warning.empty()) {
+        warn("'" + list.fullPath(index) + "': " + out.warning +
+             " (its pixels are intact: kept)");
+        ++result.warned;
       }
       result.kept.push_back(int64_t(index));
       if (writer) {
@@ -98,6 +111,31 @@ Status alexrt::scanImages(const ImageList &list, int64_t side, int64_t channels,
   if (result.kept.empty())
     return Status::error("no image of '" + list.origin + "' could be decoded");
   return Status::success();
+}
+
+std::string alexrt::describeScan(const ImageList &list, const ScanResult &scan,
+                                 const std::string &packed, double megabytes) {
+  auto count = [](size_t n, const std::string &noun) {
+    if (n == 1)
+      return "1 " + noun;
+    return std::to_string(n) + " " + noun + (noun.back() == 's' ? "es" : "s");
+  };
+  std::string text = list.split + ": " + count(list.paths.size(), "file") +
+                     " found, " + std::to_string(scan.kept.size()) + " used, " +
+                     std::to_string(scan.skipped) + " skipped";
+  if (scan.warned)
+    text += " (" + std::to_string(scan.warned) + " used with a warning)";
+  text += "; " + count(list.classNames.size(), "class");
+  if (size_t problems = list.problems.size())
+    text += "; " + std::to_string(problems) +
+            (problems == 1 ? " folder or link" : " folders or links") +
+            " not read (named above)";
+  if (!packed.empty()) {
+    char size[32];
+    std::snprintf(size, sizeof size, " (%.1f MB)", megabytes);
+    text += " -> " + packed + size;
+  }
+  return text;
 }
 
 Status alexrt::prepareDataset(const std::string &dir, const std::string &outDir,
@@ -124,11 +162,7 @@ Status alexrt::prepareDataset(const std::string &dir, const std::string &outDir,
     struct stat info;
     double megabytes =
         ::stat(path.c_str(), &info) == 0 ? double(info.st_size) / 1e6 : 0;
-    std::printf("%s: %zu images of %lld classes, %lld skipped -> %s "
-                "(%.1f MB)\n",
-                list->split.c_str(), result.kept.size(),
-                (long long)list->classNames.size(), (long long)result.skipped,
-                path.c_str(), megabytes);
+    std::printf("%s\n", describeScan(*list, result, path, megabytes).c_str());
   }
   return Status::success();
 }

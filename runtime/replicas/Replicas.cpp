@@ -116,8 +116,11 @@ extern "C" void alexrt_replica_sum_start(int32_t bucket, float *data,
 extern "C" void alexrt_replica_sum_wait(int32_t bucket) {
   auto &buckets = inFlight[size_t(currentDevice())];
   auto found = buckets.find(bucket);
+  // The compiler waits only for buckets the device started: anything else
+  // is a broken step, whose updates would read unsummed gradients.
   if (found == buckets.end())
-    return;
+    fatal("internal error: the step waits for gradient bucket " +
+          std::to_string(bucket) + ", which this device never started");
   for (Communicator::Request request : found->second)
     if (Status status = sums().wait(request); !status.ok())
       fatal("summing gradients across replicas: " + status.message());

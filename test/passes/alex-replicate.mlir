@@ -33,7 +33,10 @@
 // SMALL-NEXT: alex.sgd_update @fc2.weight, %[[S0]]#0,
 // SMALL-NEXT: alex.sgd_update @fc2.bias, %[[S0]]#1,
 
-// One replica: nothing changes.
+// One replica: nothing changes (the updates read the gradients).
+// ONE-LABEL: func.func @train_step
+// ONE-NOT: alex.all_reduce
+// ONE: alex.sgd_update @fc1.weight, %{{[0-9]+}},
 // ONE-NOT: alex.all_reduce
 
 // SPLIT: error: batch 8 does not split evenly across 3 replicas

@@ -5,6 +5,8 @@
 // dataset, fed to the decoder and to the packed-file reader. Passes when
 // every input is decoded or refused with a message and nothing crashes,
 // hangs or reads out of bounds (run it under ASan or valgrind for the last).
+// Then photo-like JPEGs with bytes of their entropy-coded data damaged:
+// how many the decoder refuses, and why.
 //
 //   alex-fuzz-data [--iterations N] [--seed N] [SEED_FILES_OR_DIRS...]
 //
@@ -14,10 +16,12 @@
 #include "runtime/data/Decode.h"
 #include "runtime/data/PackedFile.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <string>
 #include <unistd.h>
@@ -39,6 +43,84 @@ Bytes seedJpeg(int64_t side) {
   if (!encodeJpeg(image, 90, jpeg).ok())
     std::abort();
   return jpeg;
+}
+
+/// A photo-like RGB image as a JPEG: smooth shading, edges and sensor
+/// noise, so its entropy-coded data is dense as a photo's is.
+Bytes photoJpeg(int64_t side, std::mt19937_64 &random) {
+  Image image;
+  image.resize(side, side, 3);
+  int64_t cx = int64_t(random() % uint64_t(side)),
+          cy = int64_t(random() % uint64_t(side));
+  for (int64_t y = 0; y < side; ++y)
+    for (int64_t x = 0; x < side; ++x)
+      for (int64_t c = 0; c < 3; ++c) {
+        bool inside =
+            (x - cx) * (x - cx) + (y - cy) * (y - cy) < side * side / 9;
+        int value = int(40 + 120 * x / side + 60 * c) + (inside ? 50 : 0) +
+                    int(random() % 31) - 15;
+        image.pixels[size_t((y * side + x) * 3 + c)] =
+            uint8_t(std::clamp(value, 0, 255));
+      }
+  Bytes jpeg;
+  if (!encodeJpeg(image, 90, jpeg).ok())
+    std::abort();
+  return jpeg;
+}
+
+/// The entropy-coded data of a baseline JPEG: after the start-of-scan
+/// segment, before the end-of-image marker.
+bool entropySpan(const Bytes &jpeg, size_t &begin, size_t &end) {
+  for (size_t i = 2; i + 4 <= jpeg.size(); ++i)
+    if (jpeg[i] == 0xFF && jpeg[i + 1] == 0xDA) {
+      begin = i + 2 + (size_t(jpeg[i + 2]) << 8 | jpeg[i + 3]);
+      end = jpeg.size() - 2; // FF D9
+      return begin < end;
+    }
+  return false;
+}
+
+/// Damages `bytes` random bytes of photo-like JPEGs' entropy-coded data,
+/// `trials` times, and prints how many the decoder refused and why: a
+/// damaged photo must not train as if it were whole.
+void damageEntropyData(int bytes, int trials, std::mt19937_64 &random) {
+  static const char *const kinds[] = {
+      "bad Huffman code", "premature end of data segment", "extraneous bytes",
+      "instead of RST", "truncated"};
+  std::map<std::string, int> refusedBy;
+  int refused = 0, keptWithWarning = 0;
+  for (int t = 0; t < trials; ++t) {
+    Bytes jpeg = photoJpeg(64 + int64_t(random() % 4) * 32, random);
+    size_t begin = 0, end = 0;
+    if (!entropySpan(jpeg, begin, end))
+      std::abort();
+    for (int b = 0; b < bytes; ++b)
+      jpeg[begin + size_t(random() % (end - begin))] = uint8_t(random());
+    Image image;
+    std::string warning;
+    Status status =
+        decodeImage(jpeg.data(), jpeg.size(), 3, 0, image, &warning);
+    if (status.ok()) {
+      keptWithWarning += !warning.empty();
+      continue;
+    }
+    ++refused;
+    const char *kind = "other";
+    for (const char *known : kinds)
+      if (status.message().find(known) != std::string::npos)
+        kind = known;
+    ++refusedBy[kind];
+  }
+  std::printf("entropy-coded data of photos, %d random byte%s damaged: %d "
+              "of %d refused (",
+              bytes, bytes == 1 ? "" : "s", refused, trials);
+  const char *separator = "";
+  for (const auto &[kind, count] : refusedBy) {
+    std::printf("%s%s %d", separator, kind.c_str(), count);
+    separator = ", ";
+  }
+  std::printf("), %d decoded (%d of them with a warning)\n", trials - refused,
+              keptWithWarning);
 }
 
 /// One to four random mutations of `input`.
@@ -196,11 +278,17 @@ int main(int argc, char **argv) {
     }
   }
   fs::remove_all(dir);
+  // Damage a decoder sees (a bad code, a marker too early, data left over)
+  // must refuse the photo; a byte may change coefficients unseen.
+  for (int bytes : {40, 1})
+    damageEntropyData(bytes, 300, random);
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
+  // A decoded image of the wrong size, or a refusal without a message,
+  // has ended the run with status 1 above.
   std::printf("%llu inputs in %.1f s: images %llu decoded, %llu refused; "
-              "packed files %llu opened, %llu refused; 0 crashes\n",
+              "packed files %llu opened, %llu refused\n",
               (unsigned long long)iterations, seconds,
               (unsigned long long)decoded, (unsigned long long)refused,
               (unsigned long long)packedOpened,

@@ -5,7 +5,8 @@
 // the loader must read: 4:2:0 and 4:4:4, progressive, restart markers,
 // greyscale, CMYK (Adobe's inverted form and the plain one), YCCK, PNG
 // (with alpha, and one named .JPEG). With --bad, the training split also
-// gets a truncated JPEG, an empty file and a text file. Each class is a
+// gets a truncated JPEG, a damaged one, an empty file and a text file, and a
+// JPEG whose decoder warns but whose pixels are intact. Each class is a
 // pattern a small network can tell apart under crops, flips and colour
 // noise: horizontal stripes, vertical stripes, a checkerboard, a disc.
 //
@@ -119,13 +120,31 @@ int main(int argc, char **argv) {
     }
   }
   if (bad) {
-    // A truncated JPEG, an empty file, a text file: each skipped with a
-    // warning when the training split is read.
+    // A truncated JPEG, one whose entropy-coded data has 40 bytes
+    // overwritten, an empty file, a text file: each skipped with a warning
+    // when the training split is read. And a JPEG that says it is JFIF 2.01:
+    // libjpeg warns, the pixels are intact, it is kept and named.
     std::string dir = out + "/train/class0/";
     std::ifstream whole(dir + "img0.JPEG", std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(whole)), {});
     std::ofstream(dir + "truncated.JPEG", std::ios::binary)
         << bytes.substr(0, bytes.size() / 2);
+    size_t scan = bytes.find("\xFF\xDA"), jfif = bytes.find("JFIF");
+    if (scan == std::string::npos || jfif == std::string::npos) {
+      std::fprintf(stderr, "img0.JPEG has no scan or no JFIF header\n");
+      return 1;
+    }
+    std::string damaged = bytes;
+    size_t begin =
+        scan + 2 +
+        (size_t(uint8_t(bytes[scan + 2])) << 8 | uint8_t(bytes[scan + 3]));
+    for (int i = 0; i < 40; ++i)
+      damaged[begin + random() % (bytes.size() - 2 - begin)] =
+          char(random() % 256);
+    std::ofstream(dir + "damaged.JPEG", std::ios::binary) << damaged;
+    std::string newer = bytes;
+    newer[jfif + 5] = 2; // The major version, after "JFIF\0".
+    std::ofstream(dir + "jfif2.JPEG", std::ios::binary) << newer;
     std::ofstream(dir + "empty.JPEG", std::ios::binary);
     std::ofstream(dir + "notes.txt") << "not an image\n";
   }

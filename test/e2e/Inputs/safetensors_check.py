@@ -3,7 +3,9 @@ numpy, alexc weight files with the Python code flatc generates from
 runtime/schemas/weights.fbs (python3-flatbuffers).
 
   check FLATC_PY WEIGHTS.fb FILE.safetensors   values equal bit for bit
-  damage KIND GOOD.safetensors OUT.safetensors  KIND: missing, shape, extra, f16
+  damage KIND GOOD.safetensors OUT.safetensors  KIND: missing, shape, extra,
+      f16, nan (a NaN and an infinity in fc3.weight), zeros (every tensor),
+      huge (every tensor times 1e30: outputs overflow)
 """
 import json
 import struct
@@ -86,6 +88,16 @@ def damage(kind, good, out):
     elif kind == "f16":
         entry, array = tensors[name]
         tensors[name] = ({"dtype": "F16"}, array.astype("<f2"))
+    elif kind == "nan":
+        entry, array = tensors["fc3.weight"]
+        array = array.copy()
+        array.flat[3] = np.nan
+        array.flat[7] = np.inf
+        tensors["fc3.weight"] = (entry, array)
+    elif kind in ("zeros", "huge"):
+        for key, (entry, array) in list(tensors.items()):
+            scaled = np.zeros_like(array) if kind == "zeros" else array * 1e30
+            tensors[key] = (entry, scaled.astype("<f4"))
     write_safetensors(out, header, tensors)
 
 
