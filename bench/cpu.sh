@@ -5,6 +5,7 @@
 # machine.
 #   bash bench/cpu.sh [BATCH] [STEPS]     (defaults: 8 and 5)
 set -euo pipefail
+shopt -s inherit_errexit # A failing PyTorch run inside $(...) stops us too.
 cd "$(dirname "$0")/.."
 
 batch=${1:-8}
@@ -14,10 +15,11 @@ source bench/common.sh
 # PyTorch's linear layers call libblas.so.3: Debian's reference BLAS
 # unless an optimized one is installed (the paper's step took 3.2 s on it
 # against 1.46 s with OpenBLAS on this project's machine). The anchor gets
-# its best setup: Debian's OpenBLAS builds (pthreads and OpenMP), each with
-# its own threads and with one (PyTorch's OpenMP threads and OpenBLAS's
-# can fight over the cores), the fastest kept and named; a run on the
-# reference BLAS prints no ratio.
+# its best setup: Debian's OpenBLAS builds, the pthreads one with its own
+# threads and with one (its threads and PyTorch's OpenMP threads can fight
+# over the cores), the OpenMP one (whose threads are PyTorch's own:
+# OPENBLAS_NUM_THREADS does not bind it); the fastest is kept and named. A
+# run on the reference BLAS prints no ratio.
 for package in libopenblas0-pthread libopenblas0-openmp; do
   if ! dpkg-query -W -f='${Status}' $package 2>/dev/null |
       grep -q "install ok installed"; then
@@ -33,7 +35,9 @@ pytorch() {
   local best="" best_ms="" dir threads line ms
   for dir in "${blas_dirs[@]}"; do
     [ -e "$dir/libblas.so.3" ] || continue
-    for threads in "" 1; do
+    threads_choices=("")
+    [[ $dir == *pthread ]] && threads_choices+=(1)
+    for threads in "${threads_choices[@]}"; do
       line=$(env ${threads:+OPENBLAS_NUM_THREADS=$threads} LD_LIBRARY_PATH="$dir" \
         $python bench/pytorch_cpu.py "$1" "$batch" "$steps" "$2" "$3")
       ms=$(echo "$line" | field ms_per_step)
@@ -60,8 +64,10 @@ for pair in tiny:tiny fashion:fashion alexnet-fmnist:fmnist alexnet:paper; do
   "$build/bin/alexc" compile "models/$model.model" --target=cpu --batch "$batch" -o "$work/$model"
   ours=$("$work/$model" bench --steps "$steps" --warmup 1 2>/dev/null)
   # The same optimizer as the model's (its compiled recipe).
-  read -r momentum decay < <("$work/$model" info |
+  optimizer=$("$work/$model" info |
     sed -n 's/^sgd: lr [^ ]* momentum \([^ ]*\) weight decay \([^,]*\),.*/\1 \2/p')
+  [ -n "$optimizer" ] || { echo "cannot read $model's optimizer from its info" >&2; exit 1; }
+  read -r momentum decay <<< "$optimizer"
   theirs=$(pytorch "$variant" "$momentum" "$decay")
   blas=$(echo "$theirs" | field blas) setup=$(echo "$theirs" | field setup)
   case "$blas" in
@@ -81,7 +87,7 @@ for pair in tiny:tiny fashion:fashion alexnet-fmnist:fmnist alexnet:paper; do
   table+=$'\n'"| $model | $batch | $a | $ai | $b | $bi | $setup | $ratio | $gflops | $share |"
 done
 
-torch_version="$(echo "$theirs" | field torch), $(echo "$theirs" | field threads) threads, the fastest of Debian's OpenBLAS builds (pthreads, OpenMP) with their own threads or one, per model"
+torch_version="$(echo "$theirs" | field torch), $(echo "$theirs" | field threads) threads, the fastest per model of Debian's OpenBLAS builds (pthreads, with its own threads or one; OpenMP)"
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 report="# CPU training step: alexc vs PyTorch
 

@@ -45,6 +45,12 @@ LogicalResult AlexDialect::verifyOperationAttribute(Operation *op,
              << "'" << kDeviceAttrName << "' must be an #alex.device attribute";
     return success();
   }
+  if (attr.getName() == kGpuKernelsAttrName) {
+    if (!isa<UnitAttr>(attr.getValue()) || !isa<ModuleOp>(op))
+      return op->emitError() << "'" << kGpuKernelsAttrName
+                             << "' must be a unit attribute of a module";
+    return success();
+  }
   if (attr.getName() == kProfileRegionsAttrName) {
     auto regions = dyn_cast<ArrayAttr>(attr.getValue());
     bool valid = regions && llvm::all_of(regions, [](Attribute region) {
@@ -69,4 +75,20 @@ LogicalResult AlexDialect::verifyOperationAttribute(Operation *op,
     return op->emitError() << "'" << kTrainingAttrName
                            << "' must be an #alex.training attribute";
   return success();
+}
+
+std::string alex::layerName(Location loc, llvm::StringRef fallback) {
+  if (auto named = dyn_cast<NameLoc>(loc))
+    return named.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    std::string names;
+    for (Location part : fused.getLocations())
+      if (auto named = dyn_cast<NameLoc>(part))
+        names += (names.empty() ? "" : "+") + named.getName().str();
+    if (!names.empty())
+      return names;
+  }
+  if (auto call = dyn_cast<CallSiteLoc>(loc))
+    return layerName(call.getCallee(), fallback);
+  return fallback.str();
 }

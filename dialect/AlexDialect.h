@@ -30,12 +30,20 @@ struct ParamResource : public mlir::SideEffects::Resource::Base<ParamResource> {
 #include "dialect/AlexOps.h.inc"
 
 namespace alex {
+/// The layer a value or op came from, in the model's words: its NameLoc
+/// (for a fused op, its layers' names joined by '+'; through call sites,
+/// the callee's), else `fallback`.
+std::string layerName(mlir::Location loc, llvm::StringRef fallback);
+
 /// Name of the module attribute that holds the `#alex.training` recipe.
 constexpr llvm::StringLiteral kTrainingAttrName = "alex.training";
 /// Function attributes of the memory plan (--alex-plan-memory): the bytes
 /// the function's temporaries need, and what they would need without reuse.
 constexpr llvm::StringLiteral kWorkspaceBytesAttrName = "alex.workspace_bytes";
 constexpr llvm::StringLiteral kUnplannedBytesAttrName = "alex.unplanned_bytes";
+/// Module attribute of --alex-lower-to-loops with gpu-kernels: the loops
+/// are the GPU targets' (cuda and its CPU twin), not the CPU target's.
+constexpr llvm::StringLiteral kGpuKernelsAttrName = "alex.gpu_kernels";
 /// The device a device function of --alex-partition runs on.
 constexpr llvm::StringLiteral kDeviceAttrName = "alex.device";
 /// On a device function's result: the dimension (0 or 1) of which the

@@ -50,11 +50,23 @@ std::optional<Stage> alex::parseStage(llvm::StringRef name) {
 }
 
 std::optional<CodeTarget> alex::parseCodeTarget(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<CodeTarget>>(name)
-      .Case("cpu", CodeTarget::CPU)
-      .Case("cuda", CodeTarget::CUDA)
-      .Case("cpu-twin", CodeTarget::CPUTwin)
-      .Default(std::nullopt);
+  for (CodeTarget target :
+       {CodeTarget::CPU, CodeTarget::CUDA, CodeTarget::CPUTwin})
+    if (name == codeTargetName(target))
+      return target;
+  return std::nullopt;
+}
+
+llvm::StringRef alex::codeTargetName(CodeTarget target) {
+  switch (target) {
+  case CodeTarget::CPU:
+    return "cpu";
+  case CodeTarget::CUDA:
+    return "cuda";
+  case CodeTarget::CPUTwin:
+    return "cpu-twin";
+  }
+  return "";
 }
 
 /// Host code, its loops already control flow, to the LLVM dialect (memrefs
@@ -130,6 +142,7 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
       pm.addPass(createAlexProfileLayers());
     AlexExportModelOptions exportOptions;
     exportOptions.tf32 = options.tf32;
+    exportOptions.target = codeTargetName(options.target).str();
     pm.addPass(createAlexExportModel(exportOptions));
     AlexLowerToLoopsOptions loops;
     loops.gpuKernels = options.target != CodeTarget::CPU;

@@ -43,6 +43,8 @@ enum class CodeTarget {
 
 /// The target named `name` ("cpu", "cuda", "cpu-twin"), if any.
 std::optional<CodeTarget> parseCodeTarget(llvm::StringRef name);
+/// Its name, as --target spells it.
+llvm::StringRef codeTargetName(CodeTarget target);
 
 /// Choices that change the code, not the stages.
 struct PipelineOptions {

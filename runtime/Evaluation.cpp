@@ -35,6 +35,7 @@ void Evaluation::add(const float *logits, int64_t views, int64_t viewStride,
   top1Error += !inTopK(probability.data(), classes, label, 1);
   top5Error += !inTopK(probability.data(), classes, label, 5);
   ++images;
+  this->classes = classes;
 }
 
 void Evaluation::finish() {

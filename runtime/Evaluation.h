@@ -34,7 +34,11 @@ std::vector<double> averagedSoftmax(const float *logits, int64_t views,
 /// softmax, and the top-1 and top-5 error rates.
 struct Evaluation {
   double loss = 0, top1Error = 0, top5Error = 0;
-  int64_t images = 0;
+  int64_t images = 0, classes = 0;
+
+  /// Whether top-5 says anything: with 5 classes or fewer every label is
+  /// among the top 5, so no top-5 figure is printed.
+  bool hasTop5() const { return classes > 5; }
 
   /// Adds one image seen through `views` views; view v's logits are at
   /// logits + v * viewStride. The paper's 10-view test averages the views'

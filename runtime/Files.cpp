@@ -2,6 +2,7 @@
 
 #include "runtime/Files.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -42,12 +43,18 @@ Status MappedFile::open(const std::string &path, const std::string &what) {
   struct stat info;
   void *map = MAP_FAILED;
   size_t size = 0;
-  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
+  bool stated = ::fstat(fd, &info) == 0;
+  if (stated && S_ISREG(info.st_mode) && info.st_size > 0) {
     size = size_t(info.st_size);
     map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   }
   int savedErrno = errno;
   ::close(fd);
+  if (stated && S_ISDIR(info.st_mode))
+    return Status::error("'" + path + "' is a folder, not a " + what);
+  if (stated && !S_ISREG(info.st_mode))
+    return Status::error("'" + path + "' is not a regular file (a " + what +
+                         " is expected)");
   if (size == 0)
     return Status::error(what + " '" + path + "' is empty");
   if (map == MAP_FAILED) {
@@ -146,14 +153,50 @@ Status alexrt::writeFileAtomically(const std::string &path,
 
 bool alexrt::readWholeFile(const std::string &path, std::string &contents) {
   // One read into a buffer of the file's size (image files are read this
-  // way once per image and epoch when training from the originals).
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in)
+  // way once per image and epoch when training from the originals). A
+  // folder or device is not a file to read: EISDIR or EINVAL for
+  // systemError.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
     return false;
-  std::streamoff size = in.tellg();
-  if (size < 0)
-    return false;
-  contents.resize(size_t(size));
-  in.seekg(0);
-  return bool(in.read(contents.data(), size));
+  struct stat info;
+  bool ok = ::fstat(fd, &info) == 0;
+  if (ok && !S_ISREG(info.st_mode)) {
+    errno = S_ISDIR(info.st_mode) ? EISDIR : EINVAL;
+    ok = false;
+  }
+  if (ok) {
+    contents.resize(size_t(info.st_size));
+    size_t done = 0;
+    while (ok && done < contents.size()) {
+      ssize_t got = ::read(fd, contents.data() + done, contents.size() - done);
+      if (got < 0 && errno == EINTR)
+        continue;
+      ok = got > 0;
+      if (got == 0)
+        errno = EIO; // Shorter than it said: changed while read.
+      done += size_t(std::max<ssize_t>(got, 0));
+    }
+  }
+  int saved = errno;
+  ::close(fd);
+  errno = saved;
+  return ok;
+}
+
+Status alexrt::checkWritable(const std::string &path, const std::string &what) {
+  struct stat info;
+  if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
+    return Status::error("cannot write " + what + " '" + path +
+                         "': it is a folder");
+  size_t slash = path.find_last_of('/');
+  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  if (dir.empty())
+    dir = "/";
+  if (::stat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
+    return Status::error("cannot write " + what + " '" + path +
+                         "': no folder '" + dir + "'");
+  if (::access(dir.c_str(), W_OK) != 0)
+    return Status::error(systemError("cannot write " + what, path));
+  return Status::success();
 }

@@ -68,7 +68,11 @@ options:
                    training step leaves)
   --log FILE       train: the JSON-lines log of each epoch's figures
                    (default: beside --weights, NAME.log.jsonl)
-  --resume         continue training from --weights, bit-exactly
+  --resume         continue training from --weights, bit-exactly (from
+                   the next step of a checkpoint taken inside an epoch)
+  --checkpoint-every N  train: a checkpoint every N steps as well (one
+                   that resumes mid-epoch); Ctrl-C or SIGTERM also writes
+                   one after the step, then exits 130 or 143
   --force          let train replace an existing --weights file
   --check-replicas train: after every step, check that every replica holds
                    the same bits of weights and momenta (slow; for tests)
@@ -80,10 +84,23 @@ options:
 bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
   static const char *const flags[] = {"resume", "force", "data-only", "profile",
                                       "check-replicas"};
-  static const char *const keys[] = {
-      "weights",    "data",  "dataset", "out",    "epochs", "limit",
-      "test-limit", "seed",  "steps",   "warmup", "crops",  "loader-threads",
-      "log",        "layer", "count",   "split"};
+  static const char *const keys[] = {"weights",
+                                     "data",
+                                     "dataset",
+                                     "out",
+                                     "epochs",
+                                     "limit",
+                                     "test-limit",
+                                     "seed",
+                                     "steps",
+                                     "warmup",
+                                     "crops",
+                                     "loader-threads",
+                                     "log",
+                                     "layer",
+                                     "count",
+                                     "split",
+                                     "checkpoint-every"};
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "-o")
@@ -114,6 +131,17 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
            value.find_first_not_of("0123456789") != std::string::npos)) {
         error =
             "option '" + arg + "' needs a whole number, got '" + value + "'";
+        return false;
+      }
+      // Counts where 0 would quietly mean something else (all images,
+      // one step, nothing to do).
+      static const char *const counts[] = {
+          "epochs", "limit",          "test-limit",      "steps",
+          "count",  "loader-threads", "checkpoint-every"};
+      if (std::find(std::begin(counts), std::end(counts), key) !=
+              std::end(counts) &&
+          value.find_first_not_of('0') == std::string::npos) {
+        error = arg + " must be 1 or more, not " + value;
         return false;
       }
       options.values[key] = value;
@@ -155,7 +183,11 @@ int main(int argc, char **argv) {
   if (job)
     if (Status joined = joinReplicaJob(session.model()); !joined.ok())
       return endReplicaJob(fail(joined.message()));
-  if (Status opened = session.open(); !opened.ok())
+  // Commands that run no step use host memory alone: no device needed.
+  bool hostOnly = command == "info" || command == "export" ||
+                  command == "import" || command == "kernels" ||
+                  command == "prepare";
+  if (Status opened = session.open(!hostOnly); !opened.ok())
     return endReplicaJob(fail(opened.message()));
   if (job) {
     if (Status sums = openReplicaSums(session.model()); !sums.ok())

@@ -60,6 +60,7 @@ Status alexrt::parseModelInfo(const uint8_t *data, size_t size,
   info.meanSubtract = model->mean_subtract();
   info.testCrops = model->test_crops();
   info.tf32 = model->tf32();
+  info.target = model->target() ? model->target()->str() : "";
   info.features = model->features();
   if (model->profile())
     for (const fb::ProfileRegion *region : *model->profile())

@@ -39,6 +39,9 @@ struct ModelInfo {
   double lighting = 0;
   /// GEMMs may use TF32 tensor cores (compiled with --precision=tf32).
   bool tf32 = false;
+  /// What `alexc --target` the binary was compiled for ("cpu-twin" runs
+  /// the CPU runtime); empty in older binaries.
+  std::string target;
 
   /// A region of the step alexrt_profile_mark times (CPU target).
   struct ProfileRegion {

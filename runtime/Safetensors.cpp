@@ -24,9 +24,10 @@ public:
     std::vector<uint64_t> offsets;
   };
 
-  /// Parses the top-level object into tensor entries; "__metadata__" is
-  /// skipped. Returns false with `error` set.
-  bool parse(std::map<std::string, Entry> &entries, std::string &error) {
+  /// Parses the top-level object into tensor entries and "__metadata__"'s
+  /// string pairs. Returns false with `error` set.
+  bool parse(std::map<std::string, Entry> &entries,
+             std::map<std::string, std::string> &metadata, std::string &error) {
     if (!expect('{'))
       return fail(error, "expected '{'");
     if (peek('}'))
@@ -36,7 +37,7 @@ public:
       if (!string(name) || !expect(':'))
         return fail(error, "expected a tensor name and ':'");
       if (name == "__metadata__") {
-        if (!skipStringObject())
+        if (!stringObject(metadata))
           return fail(error, "__metadata__ must map strings to strings");
         continue;
       }
@@ -169,7 +170,7 @@ private:
     } while (expect(','));
     return expect('}') && dtype && shape && offsets;
   }
-  bool skipStringObject() {
+  bool stringObject(std::map<std::string, std::string> &pairs) {
     if (!expect('{'))
       return false;
     if (expect('}'))
@@ -178,6 +179,7 @@ private:
       std::string key, value;
       if (!string(key) || !expect(':') || !string(value))
         return false;
+      pairs[key] = value;
     } while (expect(','));
     return expect('}');
   }
@@ -190,7 +192,12 @@ std::string quoted(const std::string &text) {
   for (char c : text) {
     if (c == '"' || c == '\\')
       out += '\\';
-    out += c;
+    if (c == '\n')
+      out += "\\n"; // JSON strings hold no raw newline.
+    else if (c == '\t')
+      out += "\\t";
+    else
+      out += c;
   }
   return out + "\"";
 }
@@ -240,7 +247,8 @@ alexrt::writeSafetensors(const std::string &path,
 }
 
 Status alexrt::readSafetensors(const std::string &path,
-                               const std::vector<TensorBuffers> &tensors) {
+                               const std::vector<TensorBuffers> &tensors,
+                               std::map<std::string, std::string> *metadata) {
   MappedFile file;
   if (Status status = file.open(path, "safetensors file"); !status.ok())
     return status;
@@ -258,9 +266,10 @@ Status alexrt::readSafetensors(const std::string &path,
     return bad("the header length " + std::to_string(headerSize) +
                " does not fit the file");
   std::map<std::string, HeaderParser::Entry> entries;
+  std::map<std::string, std::string> pairs;
   std::string error;
   if (!HeaderParser(reinterpret_cast<const char *>(bytes) + 8, headerSize)
-           .parse(entries, error))
+           .parse(entries, pairs, error))
     return bad(error);
   uint64_t dataSize = file.size() - 8 - headerSize;
   const uint8_t *data = bytes + 8 + headerSize;
@@ -315,5 +324,7 @@ Status alexrt::readSafetensors(const std::string &path,
   for (const TensorBuffers &tensor : tensors)
     std::memcpy(tensor.value, data + entries[tensor.name].offsets[0],
                 size_t(tensor.numElements()) * sizeof(float));
+  if (metadata)
+    *metadata = std::move(pairs);
   return Status::success();
 }

@@ -28,9 +28,11 @@ Status writeSafetensors(const std::string &path,
 
 /// Reads `path` into the values of `tensors`: each must be in the file as
 /// F32 with the same shape; the file may hold no other tensor. Nothing is
-/// written to `tensors` unless the whole file checks out.
+/// written to `tensors` unless the whole file checks out. `metadata`, if
+/// given, receives "__metadata__"'s pairs.
 Status readSafetensors(const std::string &path,
-                       const std::vector<TensorBuffers> &tensors);
+                       const std::vector<TensorBuffers> &tensors,
+                       std::map<std::string, std::string> *metadata = nullptr);
 
 } // namespace alexrt
 

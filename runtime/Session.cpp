@@ -2,6 +2,7 @@
 
 #include "runtime/Session.h"
 
+#include "runtime/Fatal.h"
 #include "runtime/Target.h"
 #include "runtime/alexrt.h"
 
@@ -19,7 +20,7 @@ Session::~Session() {
 }
 
 Session::DeviceTensor Session::deviceBuffer(size_t bytes) {
-  if (deviceIsHost())
+  if (deviceIsHost() || !onDevice)
     return {};
   return {allocateDevice(bytes), bytes};
 }
@@ -37,13 +38,14 @@ Status Session::readModel() {
   return status;
 }
 
-Status Session::open() {
+Status Session::open(bool device) {
   if (!modelRead)
     if (Status read = readModel(); !read.ok())
       return read;
-  Status status = openTarget(info);
-  if (!status.ok())
-    return status;
+  onDevice = device;
+  if (device)
+    if (Status status = openTarget(info); !status.ok())
+      return status;
   values.clear();
   momenta.clear();
   for (const ParamSpec &param : info.params) {
@@ -64,7 +66,7 @@ Status Session::open() {
 }
 
 void Session::upload() {
-  if (deviceIsHost())
+  if (deviceIsHost() || !onDevice)
     return;
   for (size_t i = 0; i < values.size(); ++i) {
     copyToDevice(deviceValues[i].memory, values[i].data(),
@@ -75,7 +77,7 @@ void Session::upload() {
 }
 
 void Session::download() {
-  if (deviceIsHost())
+  if (deviceIsHost() || !onDevice)
     return;
   for (size_t i = 0; i < values.size(); ++i) {
     copyToHost(values[i].data(), deviceValues[i].memory, deviceValues[i].bytes);
@@ -125,6 +127,8 @@ Status Session::save(const std::string &path) {
 
 float Session::run(void (*entry)(void **), bool training, const float *images,
                    const int32_t *labels, float *logits) {
+  if (!deviceIsHost() && !onDevice)
+    fatal("internal error: a step of a session opened without its device");
   int64_t step = state.step;
   float lr = float(state.learningRate), loss = 0;
   size_t batch = size_t(info.batch);

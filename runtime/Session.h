@@ -24,9 +24,11 @@ public:
 
   /// Reads the descriptor embedded in this binary (no device touched).
   Status readModel();
-  /// Opens the target for the model (reading it first if need be) and
-  /// allocates its device buffers.
-  Status open();
+  /// Reads the model if need be and makes its parameters' host memory;
+  /// with `device`, opens the target for it and allocates its device
+  /// buffers too (commands that run no step need no device: `info`,
+  /// `export`, `import`, `kernels` work on a CUDA binary without a GPU).
+  Status open(bool device = true);
 
   const ModelInfo &model() const { return info; }
   TrainingProgress &progress() { return state; }
@@ -72,6 +74,8 @@ private:
 
   ModelInfo info;
   bool modelRead = false;
+  /// Whether the entry points can run (the target opened, device buffers).
+  bool onDevice = false;
   TrainingProgress state;
   std::vector<std::vector<float>> values, momenta;
   std::vector<DeviceTensor> deviceValues, deviceMomenta;

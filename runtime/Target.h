@@ -18,8 +18,14 @@
 
 namespace alexrt {
 
-/// "cpu" or "cuda".
+/// "cpu" or "cuda": the runtime linked.
 const char *targetName();
+
+/// The target to report for `model`: what it was compiled for (the CPU
+/// twin links the CPU runtime), else the runtime's.
+inline std::string reportedTarget(const ModelInfo &model) {
+  return model.target.empty() ? targetName() : model.target;
+}
 
 /// Checks that the target can run here and configures it for `model`
 /// (GEMM precision): on the CUDA target, an error without a CUDA device.

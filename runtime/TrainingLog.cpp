@@ -4,6 +4,10 @@
 
 #include "runtime/Files.h"
 
+#include <cmath>
+#include <sys/stat.h>
+#include <unistd.h>
+
 using namespace alexrt;
 
 std::string alexrt::defaultLogPath(const std::string &weights) {
@@ -21,24 +25,46 @@ TrainingLog::~TrainingLog() {
 
 Status TrainingLog::open(const std::string &target, bool append) {
   path = target;
-  file = std::fopen(path.c_str(), append ? "a" : "w");
-  if (!file)
+  appending = append;
+  // Checked now, created at the first record: a run that stops before
+  // its first epoch ends leaves no empty log (and a fresh run's old log
+  // stands until the new weights replace the old).
+  size_t slash = path.find_last_of('/');
+  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  struct stat info;
+  if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
+    return Status::error("cannot write training log '" + path +
+                         "': it is a folder");
+  if (::access(dir.empty() ? "/" : dir.c_str(), W_OK) != 0)
     return Status::error(systemError("cannot write training log", path));
   return Status::success();
 }
 
+/// A figure for JSON: NaN (not measured) is null.
+static std::string number(double value) {
+  if (std::isnan(value))
+    return "null";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.10g", value);
+  return text;
+}
+
 Status TrainingLog::write(const EpochRecord &r) {
+  if (!file)
+    file = std::fopen(path.c_str(), appending ? "a" : "w");
+  if (!file)
+    return Status::error(systemError("cannot write training log", path));
   // Ten significant digits: more than the printed figures, and readable.
   int written = std::fprintf(
       file,
       "{\"epoch\": %lld, \"step\": %lld, \"train_loss\": %.10g, "
       "\"train_accuracy\": %.10g, \"test_loss\": %.10g, "
-      "\"top1_error\": %.10g, \"top5_error\": %.10g, \"test_views\": %lld, "
+      "\"top1_error\": %.10g, \"top5_error\": %s, \"test_views\": %lld, "
       "\"learning_rate\": %.10g, \"images_per_second\": %.10g, "
       "\"seconds\": %.10g, \"data_wait\": %.10g}\n",
       (long long)r.epoch, (long long)r.step, r.trainLoss, r.trainAccuracy,
-      r.testLoss, r.top1Error, r.top5Error, (long long)r.views, r.learningRate,
-      r.imagesPerSecond, r.seconds, r.dataWait);
+      r.testLoss, r.top1Error, number(r.top5Error).c_str(), (long long)r.views,
+      r.learningRate, r.imagesPerSecond, r.seconds, r.dataWait);
   if (written < 0 || std::fflush(file) != 0)
     return Status::error(systemError("cannot write training log", path));
   return Status::success();

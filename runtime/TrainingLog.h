@@ -22,7 +22,8 @@ namespace alexrt {
 struct EpochRecord {
   int64_t epoch = 0, step = 0, views = 1;
   double trainLoss = 0, trainAccuracy = 0;
-  double testLoss = 0, top1Error = 0, top5Error = 0;
+  double testLoss = 0, top1Error = 0;
+  double top5Error = 0; ///< NaN: not measured (5 classes or fewer).
   double learningRate = 0, imagesPerSecond = 0, seconds = 0;
   double dataWait = 0; ///< Share of the epoch the step waited for data.
 };
@@ -38,12 +39,14 @@ public:
   TrainingLog &operator=(const TrainingLog &) = delete;
   ~TrainingLog();
 
-  /// Opens `path`, emptied unless `append`.
+  /// Checks that `path` can be written; the first record creates it,
+  /// emptied unless `append`.
   Status open(const std::string &path, bool append);
   Status write(const EpochRecord &record);
 
 private:
   std::string path;
+  bool appending = false;
   std::FILE *file = nullptr;
 };
 

@@ -8,6 +8,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 
@@ -70,17 +71,55 @@ Status alexrt::saveWeights(const std::string &path,
                             builder.CreateVectorOfStrings(progress.classNames),
                             builder.CreateVector(progress.mean),
                             progress.meanHeight, progress.meanWidth);
+  flatbuffers::Offset<fb::EpochInProgress> inProgress;
+  if (progress.epochSteps > 0)
+    inProgress =
+        fb::CreateEpochInProgress(builder, progress.epochSteps,
+                                  progress.epochLossSum, progress.epochCorrect);
+  flatbuffers::Offset<fb::RunShape> run;
+  if (progress.trainImages > 0)
+    run =
+        fb::CreateRunShape(builder, progress.trainImages, progress.globalBatch);
   // Size-prefixed, so a reader can tell a truncated file from a whole one.
   fb::FinishSizePrefixedWeightFileBuffer(
       builder,
       fb::CreateWeightFile(builder, kWeightFormatVersion, name, signature,
                            progress.seed, progress.step, progress.epoch,
-                           schedule, tensorVector, data));
+                           schedule, tensorVector, data, inProgress, run));
 
   // Write beside the target, then rename: readers see the old file or the
   // new one, never a mix.
   return writeFileAtomically(path, "weight file", builder.GetBufferPointer(),
                              builder.GetSize());
+}
+
+static std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string text;
+  for (int64_t dim : shape)
+    text += (text.empty() ? "" : "x") + std::to_string(dim);
+  return text.empty() ? "a scalar" : text;
+}
+
+/// ": fc8.weight is 10x4096 there, 5x4096 here", or what else tells the
+/// file's parameters from the model's first.
+static std::string
+firstDifference(const std::map<std::string, const fb::Tensor *> &inFile,
+                const std::vector<TensorBuffers> &wanted) {
+  for (const TensorBuffers &want : wanted) {
+    auto found = inFile.find(want.name);
+    if (found == inFile.end())
+      return ": it has no " + want.name;
+    std::vector<int64_t> shape(found->second->shape()->begin(),
+                               found->second->shape()->end());
+    if (shape != want.shape)
+      return ": " + want.name + " is " + shapeText(shape) + " there, " +
+             shapeText(want.shape) + " here";
+  }
+  for (const auto &[name, tensor] : inFile)
+    if (std::none_of(wanted.begin(), wanted.end(),
+                     [&](const TensorBuffers &t) { return t.name == name; }))
+      return ": it has " + name + ", which this model lacks";
+  return " (in another order)";
 }
 
 Status alexrt::loadWeights(const std::string &path, uint64_t signature,
@@ -104,14 +143,13 @@ Status alexrt::loadWeights(const std::string &path, uint64_t signature,
                          std::to_string(root->format_version()) +
                          "; this binary reads version " +
                          std::to_string(kWeightFormatVersion));
-  if (root->model_signature() != signature)
-    return Status::error("weight file '" + path + "' belongs to model '" +
-                         root->model_name()->str() +
-                         "' (a different set of parameters)");
-
   std::map<std::string, const fb::Tensor *> byName;
   for (const fb::Tensor *tensor : *root->tensors())
     byName[tensor->name()->str()] = tensor;
+  if (root->model_signature() != signature)
+    return Status::error("weight file '" + path + "' belongs to model '" +
+                         root->model_name()->str() + "' with other parameters" +
+                         firstDifference(byName, tensors));
   // Check everything before copying anything.
   for (const TensorBuffers &want : tensors) {
     auto it = byName.find(want.name);
@@ -147,6 +185,13 @@ Status alexrt::loadWeights(const std::string &path, uint64_t signature,
   progress.bestValidationError = schedule->best_validation_error();
   progress.epochsSinceBest = schedule->epochs_since_best();
   progress.drops = schedule->drops();
+  const fb::EpochInProgress *inProgress = root->in_progress();
+  progress.epochSteps = inProgress ? inProgress->steps() : 0;
+  progress.epochLossSum = inProgress ? inProgress->loss_sum() : 0;
+  progress.epochCorrect = inProgress ? inProgress->correct() : 0;
+  const fb::RunShape *run = root->run();
+  progress.trainImages = run ? run->train_images() : 0;
+  progress.globalBatch = run ? run->global_batch() : 0;
   progress.dataset.clear();
   progress.classNames.clear();
   progress.mean.clear();

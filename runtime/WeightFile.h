@@ -33,6 +33,13 @@ struct TrainingProgress {
   int64_t epochsSinceBest = 0;
   int64_t drops = 0;
 
+  /// The epoch in progress: its steps done (0 at an epoch's start) and
+  /// its summed losses and hits so far.
+  int64_t epochSteps = 0;
+  double epochLossSum = 0, epochCorrect = 0;
+  /// The training set and global batch of the run (0: unknown).
+  int64_t trainImages = 0, globalBatch = 0;
+
   /// The training data's facts (schemas/weights.fbs, DataFacts): empty
   /// `dataset` when unknown.
   std::string dataset;

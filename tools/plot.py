@@ -13,25 +13,47 @@ import json
 import os
 import sys
 
-import matplotlib
+try:
+    import matplotlib
+except ImportError:
+    sys.exit("error: tools/plot.py needs matplotlib: Debian's "
+             "python3-matplotlib, for /usr/bin/python3 (tools/setup.sh "
+             "installs it)")
 
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 
+FIELDS = ("epoch", "train_loss", "test_loss", "top1_error", "top5_error")
+
+
 def read_log(path):
+    """The epochs of a log, or an error naming the file (and line)."""
     epochs = []
-    with open(path) as log:
-        for number, line in enumerate(log, 1):
-            if not line.strip():
-                continue
-            try:
-                epochs.append(json.loads(line))
-            except json.JSONDecodeError as error:
-                sys.exit(f"{path}:{number}: not a JSON line ({error.msg})")
+    try:
+        with open(path, encoding="utf-8") as log:
+            for number, line in enumerate(log, 1):
+                if not line.strip():
+                    continue
+                try:
+                    epoch = json.loads(line)
+                except json.JSONDecodeError as error:
+                    sys.exit(f"error: {path}:{number}: not a JSON line "
+                             f"({error.msg})")
+                missing = [f for f in FIELDS
+                           if not isinstance(epoch, dict) or f not in epoch]
+                if missing:
+                    sys.exit(f"error: {path}:{number}: not an alexc epoch "
+                             f"(no {', '.join(missing)})")
+                epochs.append(epoch)
+    except OSError as error:
+        sys.exit(f"error: cannot read {path}: {error.strerror}")
+    except UnicodeDecodeError:
+        sys.exit(f"error: {path} is not a text file (an alexc log is JSON "
+                 f"lines, NAME.log.jsonl beside the weight file)")
     if not epochs:
-        sys.exit(f"{path}: no epochs logged")
+        sys.exit(f"error: {path}: no epochs logged")
     return epochs
 
 
@@ -40,20 +62,28 @@ def main():
     parser.add_argument("logs", nargs="+", help="JSON-lines training logs")
     parser.add_argument("-o", "--output", required=True, help="PNG to write")
     args = parser.parse_args()
+    # Every input and the output's folder before any drawing.
+    runs = [(path, read_log(path)) for path in args.logs]
+    folder = os.path.dirname(os.path.abspath(args.output))
+    if not os.path.isdir(folder):
+        sys.exit(f"error: cannot write {args.output}: no folder {folder}")
 
     figure, (losses, errors) = plt.subplots(1, 2, figsize=(11, 4.2))
-    for path in args.logs:
+    for path, epochs in runs:
         run = os.path.basename(path).removesuffix(".log.jsonl")
-        epochs = read_log(path)
         x = [e["epoch"] for e in epochs]
+        # Markers on every line: a one-epoch run is a point, not nothing.
         line, = losses.plot(x, [e["train_loss"] for e in epochs], marker=".",
                             label=f"{run} train")
-        losses.plot(x, [e["test_loss"] for e in epochs], "--",
+        losses.plot(x, [e["test_loss"] for e in epochs], "--", marker="x",
                     color=line.get_color(), label=f"{run} test")
-        errors.plot(x, [100 * e["top1_error"] for e in epochs],
+        errors.plot(x, [100 * e["top1_error"] for e in epochs], marker=".",
                     color=line.get_color(), label=f"{run} top-1")
-        errors.plot(x, [100 * e["top5_error"] for e in epochs], ":",
-                    color=line.get_color(), label=f"{run} top-5")
+        # No top-5 figure for 5 classes or fewer (null in the log).
+        if all(e["top5_error"] is not None for e in epochs):
+            errors.plot(x, [100 * e["top5_error"] for e in epochs], ":",
+                        marker="x", color=line.get_color(),
+                        label=f"{run} top-5")
     losses.set(xlabel="epoch", ylabel="loss", title="loss")
     errors.set(xlabel="epoch", ylabel="test error (%)", title="test error")
     for axes in (losses, errors):
@@ -61,7 +91,10 @@ def main():
         axes.grid(alpha=0.3)
         axes.legend(fontsize="small")
     figure.tight_layout()
-    figure.savefig(args.output, dpi=100)
+    try:
+        figure.savefig(args.output, dpi=100)
+    except OSError as error:
+        sys.exit(f"error: cannot write {args.output}: {error.strerror}")
 
 
 if __name__ == "__main__":

@@ -60,14 +60,21 @@ private:
     shape[dim] /= devices;
     return tensor.clone(shape);
   }
-  /// Fails with a diagnostic unless `count` divides among the devices.
+  /// Fails with a diagnostic, in the model's words, unless `count` of the
+  /// layer's `what` divide among the devices.
   LogicalResult divisible(Operation *op, llvm::StringRef what,
                           int64_t count) const {
     if (count % devices == 0)
       return success();
-    return op->emitOpError()
-           << "cannot be split across " << devices << " devices: its " << what
-           << " (" << count << ") is not divisible by " << devices;
+    std::string layer = layerName(op->getLoc(), "");
+    return op->emitError() << (layer.empty()
+                                   ? "'" + op->getName().getStringRef().str() +
+                                         "'"
+                                   : "layer '" + layer + "'")
+                           << " cannot be split across " << devices
+                           << " devices: its " << count << " " << what
+                           << " do not divide among them (use a "
+                           << "multiple of " << devices << ", or devices = 1)";
   }
   /// Whether a layer with `groups` groups stays on each device (its groups
   /// divide among them) rather than reading every device's input (groups
@@ -207,7 +214,7 @@ LogicalResult FunctionPartitioner::partition(Operation &op) {
   return llvm::TypeSwitch<Operation *, LogicalResult>(&op)
       .Case([&](ReadParamOp read) {
         auto type = cast<RankedTensorType>(read.getType());
-        if (failed(divisible(read, "row count", type.getDimSize(0))))
+        if (failed(divisible(read, "outputs", type.getDimSize(0))))
           return failure();
         int64_t rows = type.getDimSize(0) / devices;
         define(read.getValue(), Layout::Rows,
@@ -264,13 +271,14 @@ LogicalResult FunctionPartitioner::partition(Operation &op) {
       })
       .Case<ReluOp, MaxPoolOp, FlattenOp, DropoutOp, MulOp, AddOp, ReluGradOp,
             MaxPoolGradOp, ReshapeOp>([&](Operation *) {
-        if (failed(divisible(&op, "dimension 1", shapeOf(op.getResult(0))[1])))
+        if (failed(divisible(&op, "channels or features",
+                             shapeOf(op.getResult(0))[1])))
           return failure();
         return elementwise();
       })
       .Case([&](DropoutMaskOp mask) -> LogicalResult {
         auto type = cast<RankedTensorType>(mask.getType());
-        if (failed(divisible(mask, "dimension 1", type.getDimSize(1))))
+        if (failed(divisible(mask, "features", type.getDimSize(1))))
           return failure();
         std::optional<PerDevice> step =
             need(mask.getStep(), Layout::Replicated);

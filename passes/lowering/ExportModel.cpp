@@ -97,6 +97,7 @@ void ExportModel::runOnOperation() {
   DataAttr data = training.getData();
   auto dataset = b.CreateString(data.getDataset().str());
   auto dataPath = b.CreateString(data.getPath().str());
+  auto targetName = b.CreateString(target);
   auto profile = b.CreateVector(exportProfile(b, module));
 
   fb::ModelBuilder model(b);
@@ -133,6 +134,8 @@ void ExportModel::runOnOperation() {
   model.add_mean_subtract(data.getMeanSubtract());
   model.add_test_crops(data.getTestCrops());
   model.add_tf32(tf32);
+  if (!target.empty())
+    model.add_target(targetName);
   model.add_profile(profile);
   auto features = module.lookupSymbol<func::FuncOp>("features");
   if (!features)

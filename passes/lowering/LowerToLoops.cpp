@@ -330,6 +330,10 @@ struct LowerToLoops : public alex::impl::AlexLowerToLoopsBase<LowerToLoops> {
     for (func::FuncOp function : functions)
       if (failed(FunctionLowering(function, params, context).run()))
         return signalPassFailure();
+    // Which targets the loops are for stays in the IR: alexc refuses to
+    // carry them on to another.
+    if (gpuKernels)
+      module->setAttr(kGpuKernelsAttrName, UnitAttr::get(&getContext()));
   }
 };
 } // namespace

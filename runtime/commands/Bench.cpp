@@ -134,9 +134,10 @@ int bench(Session &session, const Options &options) {
               "\"images_per_second\": %.1f, \"peak_rss_mib\": %.1f, "
               "\"exchanged_bytes_per_step\": %lld, "
               "\"sum_ms_per_step\": %.3f, \"sum_wait_ms_per_step\": %.3f}\n",
-              model.name.c_str(), targetName(), model.tf32 ? "tf32" : "fp32",
-              (long long)model.globalBatch, (long long)steps,
-              (long long)model.devices, (long long)model.replicas, median,
+              model.name.c_str(), reportedTarget(model).c_str(),
+              model.tf32 ? "tf32" : "fp32", (long long)model.globalBatch,
+              (long long)steps, (long long)model.devices,
+              (long long)model.replicas, median,
               double(model.globalBatch) * 1000.0 / median,
               double(usage.ru_maxrss) / 1024.0, exchanged, summing, waited);
   if (profile) {

@@ -56,9 +56,12 @@ inline int fail(const std::string &message, int code = 1) {
 /// Threads that decode and augment images.
 int loaderThreads(const ModelInfo &model, const Options &options);
 /// The data the model's recipe (or --dataset, --data) asks for; with
-/// replicas, checked to be the same on every one.
+/// replicas, checked to be the same on every one. `testOnly`: the
+/// checkpoint of a command that reads only the test set (its facts stand
+/// for the training set's where they can).
 Status openData(const ModelInfo &model, const Options &options,
-                std::unique_ptr<DataSource> &data);
+                std::unique_ptr<DataSource> &data,
+                const TrainingProgress *testOnly = nullptr);
 /// Checks that every replica of the job sees the same training and test
 /// sets (sizes and dataFingerprint): each builds its steps and shuffle from
 /// its own file list. A collective; nothing without a job.

@@ -20,13 +20,16 @@ namespace alexrt {
 /// features. The descriptor's `features` is set exactly when the binary
 /// has alex_features, so Session::features cannot fail after this.
 static Status openForFeatures(Session &session, const Options &options,
-                              std::unique_ptr<DataSource> &data) {
+                              std::unique_ptr<DataSource> &data,
+                              bool needTrain) {
+  // The test split alone: the checkpoint stands for the training set.
   if (session.model().features <= 0)
     return Status::error("this binary has no alex_features (compile it "
                          "again)");
   Status status = session.load(options.get("weights"));
   if (status.ok())
-    status = openData(session.model(), options, data);
+    status = openData(session.model(), options, data,
+                      needTrain ? nullptr : &session.progress());
   return status;
 }
 
@@ -41,8 +44,10 @@ int features(Session &session, const Options &options) {
   std::string split = options.get("split", "val");
   if (split != "val" && split != "train")
     return fail("--split must be val or train, not '" + split + "'");
+  if (Status writable = checkWritable(out, "feature file"); !writable.ok())
+    return fail(writable.message());
   std::unique_ptr<DataSource> data;
-  Status status = openForFeatures(session, options, data);
+  Status status = openForFeatures(session, options, data, split == "train");
   if (!status.ok())
     return fail(status.message());
   bool training = split == "train";
@@ -112,8 +117,10 @@ int neighbours(Session &session, const Options &options) {
                 "FILE.png");
   if (count < 1 || count > 64)
     return fail("--count must be between 1 and 64");
+  if (Status ready = checkWritable(out, "PNG file"); !ready.ok())
+    return fail(ready.message());
   std::unique_ptr<DataSource> data;
-  Status status = openForFeatures(session, options, data);
+  Status status = openForFeatures(session, options, data, true);
   if (!status.ok())
     return fail(status.message());
 

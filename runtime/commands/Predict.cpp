@@ -2,6 +2,7 @@
 
 #include "runtime/commands/Commands.h"
 
+#include "runtime/Files.h"
 #include "runtime/Session.h"
 #include "runtime/data/Augment.h"
 #include "runtime/data/Prepare.h"

@@ -8,6 +8,7 @@
 #include "runtime/Progress.h"
 #include "runtime/Schedule.h"
 #include "runtime/Session.h"
+#include "runtime/StopSignals.h"
 #include "runtime/Target.h"
 #include "runtime/TrainingLog.h"
 #include "runtime/data/Loader.h"
@@ -16,6 +17,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <sys/stat.h>
 #include <thread>
@@ -36,13 +38,19 @@ int loaderThreads(const ModelInfo &model, const Options &options) {
 
 /// The data the model's recipe (or --dataset, --data) asks for.
 Status openData(const ModelInfo &model, const Options &options,
-                std::unique_ptr<DataSource> &data) {
+                std::unique_ptr<DataSource> &data,
+                const TrainingProgress *testOnly) {
   DataOptions dataOptions;
   dataOptions.dataset = options.get("dataset", model.dataset);
   dataOptions.dir = options.get("data", model.dataPath);
   dataOptions.trainLimit = options.number("limit", 0);
   dataOptions.testLimit = options.number("test-limit", 0);
   dataOptions.threads = loaderThreads(model, options);
+  if (testOnly) {
+    dataOptions.needTrain = false;
+    if (testOnly->meanHeight == 0) // Per channel.
+      dataOptions.trainMean = testOnly->mean;
+  }
   if (Status opened = openDataSource(model, dataOptions, data); !opened.ok())
     return opened;
   return checkReplicasSeeSameData(*data);
@@ -106,13 +114,16 @@ static std::string nonFiniteTestLoss(const Evaluation &result) {
          std::to_string(result.images) + " images";
 }
 
-/// "loss 0.1234 top-1 err 12.34% top-5 err 1.23%".
+/// "loss 0.1234 top-1 err 12.34% top-5 err 1.23%" (top-5 "n/a" with 5
+/// classes or fewer).
 std::string describe(const Evaluation &result) {
   char text[96];
-  std::snprintf(text, sizeof text,
-                "loss %.4f top-1 err %.2f%% top-5 err %.2f%%", result.loss,
-                100 * result.top1Error, 100 * result.top5Error);
-  return text;
+  std::snprintf(text, sizeof text, "loss %.4f top-1 err %.2f%% top-5 err ",
+                result.loss, 100 * result.top1Error);
+  char top5[32] = "n/a";
+  if (result.hasTop5())
+    std::snprintf(top5, sizeof top5, "%.2f%%", 100 * result.top5Error);
+  return text + std::string(top5);
 }
 
 bool fileExists(const std::string &path) {
@@ -153,169 +164,324 @@ static Status checkReplicasAgree(Session &session) {
   return Status::success();
 }
 
-int train(Session &session, const Options &options) {
-  const ModelInfo &model = session.model();
-  // With replicas, each process computes its share of every global batch;
-  // replica 0 alone prints, logs and writes checkpoints.
-  int64_t replica = replicaIndex();
-  bool leader = replica == 0;
-  std::string weights = options.get("weights");
+namespace {
+
+/// One `train` run: checked and opened before its first step (arguments,
+/// checkpoint and log, data), then its epochs, each a run of steps that a
+/// signal may stop after any one (StopSignals.h). With replicas every
+/// process computes its share of each global batch; replica 0 alone
+/// prints, logs and writes checkpoints.
+class TrainingRun {
+public:
+  TrainingRun(Session &session, const Options &options)
+      : session(session), options(options), model(session.model()),
+        progress(session.progress()), leader(replicaIndex() == 0),
+        weights(options.get("weights")) {}
+
+  /// Everything the run needs, checked before any work.
+  Status start();
+  /// The epochs up to --epochs; the exit status.
+  int run();
+
+private:
+  Status resume();
+  /// One epoch from its first step not yet done: 0 when it ended, else
+  /// the exit status.
+  int trainEpoch();
+  /// The epoch's end: test figures, log, schedule, checkpoint.
+  int endEpoch(double seconds, double waited, int64_t stepsRun);
+  /// After the step every replica agreed to stop at: a checkpoint that
+  /// resumes from the next step, what happened, the job left in order.
+  int stop(int signal);
+  /// The stop signal any replica received (SIGTERM before SIGINT), or 0;
+  /// `mine` is this replica's. A collective with replicas.
+  static int agreedStop(int mine);
+
+  Session &session;
+  const Options &options;
+  const ModelInfo &model;
+  TrainingProgress &progress;
+  bool leader;
+  std::string weights;
+  std::unique_ptr<DataSource> data;
+  TrainingLog log;
+  int64_t views = 1, epochs = 0, steps = 0, checkpointEvery = 0;
+  int threads = 1;
+  std::vector<float> logits;
+};
+
+Status TrainingRun::start() {
   if (weights.empty())
-    return fail("train needs --weights FILE (where checkpoints go)");
+    return Status::error("train needs --weights FILE (where checkpoints go)");
+  epochs = options.number("epochs", model.epochs);
+  if (epochs < 1)
+    return Status::error("--epochs must be 1 or more, not " +
+                         std::to_string(epochs));
+  checkpointEvery = options.number("checkpoint-every", 0);
+  struct stat info;
+  if (leader && ::stat(weights.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
+    return Status::error("'" + weights +
+                         "' is a folder: --weights names the checkpoint "
+                         "file to write");
   if (leader && !directoryWritable(weights))
-    return fail("cannot write checkpoints to '" + weights +
-                "': its directory is missing or not writable");
-  if (options.has("resume")) {
-    Status status = session.load(weights);
-    if (!status.ok())
-      return fail(status.message());
+    return Status::error("cannot write checkpoints to '" + weights +
+                         "': its directory is missing or not writable");
+  if (Status status = testViews(model, options, views); !status.ok())
+    return status;
+  bool resuming = options.has("resume");
+  if (resuming) {
+    if (Status status = session.load(weights); !status.ok())
+      return status;
   } else {
     if (fileExists(weights) && !options.has("force"))
-      return fail("'" + weights +
-                  "' exists; use --resume to continue it or "
-                  "--force to replace it");
+      return Status::error("'" + weights +
+                           "' exists; use --resume to continue it or "
+                           "--force to replace it");
     session.initialize(uint64_t(options.number("seed", int64_t(model.seed))));
   }
-
-  std::unique_ptr<DataSource> data;
-  int64_t views;
-  Status status = testViews(model, options, views);
-  if (status.ok())
-    status = openData(model, options, data);
-  if (!status.ok())
-    return fail(status.message());
-  data->describe(session.progress()); // saved with every checkpoint
-  int64_t steps = data->trainCount() / model.globalBatch;
-  if (steps == 0)
-    return fail("fewer training images (" + std::to_string(data->trainCount()) +
-                ") than one batch (" + std::to_string(model.globalBatch) + ")");
-
-  TrainingLog log;
-  if (Status opened =
-          leader ? log.open(options.get("log", defaultLogPath(weights)),
-                            options.has("resume"))
-                 : Status::success();
-      !opened.ok())
-    return fail(opened.message());
-
-  TrainingProgress &progress = session.progress();
-  int64_t epochs = options.number("epochs", model.epochs);
-  int threads = loaderThreads(model, options);
-  std::vector<float> logits(size_t(model.batch * model.classes));
-  std::string split = model.replicas > 1
-                          ? " (" + std::to_string(model.replicas) +
-                                " replicas of " + std::to_string(model.batch) +
-                                ")"
-                          : "";
   if (leader)
+    if (Status opened =
+            log.open(options.get("log", defaultLogPath(weights)), resuming);
+        !opened.ok())
+      return opened;
+  if (Status opened = openData(model, options, data); !opened.ok())
+    return opened;
+  steps = data->trainCount() / model.globalBatch;
+  if (steps == 0)
+    return Status::error(
+        "fewer training images (" + std::to_string(data->trainCount()) +
+        ") than one batch (" + std::to_string(model.globalBatch) + ")");
+  if (resuming)
+    if (Status same = resume(); !same.ok())
+      return same;
+  if (int64_t classes = int64_t(data->classNames().size());
+      leader && classes < model.classes)
+    std::fprintf(stderr,
+                 "warning: the data has %lld classes, the model %lld "
+                 "outputs: %lld of them are never a label (a model of %lld "
+                 "outputs learns this data as well, and faster)\n",
+                 (long long)classes, (long long)model.classes,
+                 (long long)(model.classes - classes), (long long)classes);
+  progress.trainImages = data->trainCount();
+  progress.globalBatch = model.globalBatch;
+  data->describe(progress); // saved with every checkpoint
+  threads = loaderThreads(model, options);
+  logits.resize(size_t(model.batch * model.classes));
+  return Status::success();
+}
+
+Status TrainingRun::resume() {
+  // The same run or none: a shuffle, a slice or a step of another size
+  // would quietly lose the bit-exact resume.
+  if (progress.trainImages > 0 && (progress.trainImages != data->trainCount() ||
+                                   progress.globalBatch != model.globalBatch))
+    return Status::error(
+        "cannot resume '" + weights + "' as the same run: it was trained on " +
+        std::to_string(progress.trainImages) + " images with batch " +
+        std::to_string(progress.globalBatch) + ", this run has " +
+        std::to_string(data->trainCount()) + " (--limit, --data) with batch " +
+        std::to_string(model.globalBatch) +
+        " (this binary): resume with the same ones, or start a new run "
+        "with --force");
+  if (progress.epoch >= epochs)
+    return Status::error("'" + weights + "' has trained " +
+                         std::to_string(progress.epoch) + " epoch" +
+                         (progress.epoch == 1 ? "" : "s") + " of the " +
+                         std::to_string(epochs) +
+                         " asked: nothing to do (--epochs N to train on)");
+  return Status::success();
+}
+
+int TrainingRun::agreedStop(int mine) {
+  double asked[2] = {double(mine == SIGTERM), double(mine == SIGINT)};
+  sumOverReplicas(asked, 2);
+  return asked[0] > 0 ? SIGTERM : asked[1] > 0 ? SIGINT : 0;
+}
+
+int TrainingRun::run() {
+  catchStopSignals();
+  if (leader) {
+    std::string split = model.replicas > 1
+                            ? " (" + std::to_string(model.replicas) +
+                                  " replicas of " +
+                                  std::to_string(model.batch) + ")"
+                            : "";
     std::fprintf(stderr,
                  "training %s on %s: %lld images of %zu classes, batch "
-                 "%lld%s, %lld steps an epoch, %d loader thread%s\n",
+                 "%lld%s, %lld step%s an epoch, %d loader thread%s\n",
                  model.name.c_str(), data->description().c_str(),
                  (long long)data->trainCount(), data->classNames().size(),
                  (long long)model.globalBatch, split.c_str(), (long long)steps,
-                 threads, threads == 1 ? "" : "s");
-  while (progress.epoch < epochs) {
-    std::vector<int64_t> order =
-        epochOrder(data->trainCount(), progress.seed, progress.epoch);
-    // Resuming mid-way is not possible: checkpoints are taken per epoch,
-    // so every epoch starts at its first step.
-    char label[48];
-    std::snprintf(label, sizeof label, "epoch %lld/%lld",
-                  (long long)progress.epoch + 1, (long long)epochs);
-    int64_t epoch = progress.epoch, firstStep = progress.step;
-    uint64_t seed = progress.seed;
-    // The step reads each batch (this replica's share of it) where the
-    // loader made it.
-    int64_t share = replica * model.batch;
-    Loader loader(steps, size_t(model.batch * model.imageSize()),
-                  size_t(model.batch), threads, threads + 2,
-                  [&](int64_t s, float *batchImages, int32_t *batchLabels) {
-                    return data->trainBatch(
-                        order.data() + s * model.globalBatch + share,
-                        model.batch, share, seed, epoch, firstStep + s,
-                        batchImages, batchLabels);
-                  });
-    Progress bar(label, steps);
-    double lossSum = 0, correct = 0;
-    for (int64_t s = 0; s < steps; ++s) {
-      const float *batchImages;
-      const int32_t *batchLabels;
-      if (Status loaded = loader.next(batchImages, batchLabels); !loaded.ok())
-        return fail(loaded.message() + " (the last checkpoint in '" + weights +
-                    "' is untouched)");
-      // This replica's mean loss and hits, then the global batch's.
-      double figures[2] = {
-          session.trainStep(batchImages, batchLabels, logits.data()), 0};
-      for (int64_t i = 0; i < model.batch; ++i)
-        figures[1] += inTopK(logits.data() + i * model.classes, model.classes,
-                             batchLabels[i], 1);
-      sumOverReplicas(figures, 2);
-      double loss = figures[0] / double(model.replicas);
-      if (!std::isfinite(loss))
-        return fail("the loss became " +
-                        std::string(std::isnan(loss) ? "NaN" : "infinite") +
-                        " at step " + std::to_string(progress.step) +
-                        "; stopping (the last checkpoint in '" + weights +
-                        "' is untouched; try a lower learning rate)",
-                    3);
-      if (options.has("check-replicas") && replicaJob())
-        if (Status same = checkReplicasAgree(session); !same.ok())
-          return fail(same.message());
-      lossSum += loss;
-      correct += figures[1];
-      char status[128];
-      std::snprintf(status, sizeof status,
-                    "loss %.4f acc %.1f%% %.0f img/s, %.0f%% waiting for data",
-                    lossSum / double(s + 1),
-                    100.0 * correct / double((s + 1) * model.globalBatch),
-                    double((s + 1) * model.globalBatch) / bar.seconds(),
-                    100.0 * loader.waitedSeconds() / bar.seconds());
-      bar.update(s + 1, status);
-    }
-    double seconds = bar.seconds(), waited = loader.waitedSeconds();
-    Evaluation test;
-    if (Status evaluated = evaluate(session, *data, views, threads, test);
-        !evaluated.ok())
-      return fail(evaluated.message());
-    if (!std::isfinite(test.loss))
-      return fail(nonFiniteTestLoss(test) + " after epoch " +
-                      std::to_string(progress.epoch + 1) +
+                 steps == 1 ? "" : "s", threads, threads == 1 ? "" : "s");
+    if (progress.epochSteps > 0)
+      std::fprintf(stderr, "resuming epoch %lld at step %lld of %lld\n",
+                   (long long)progress.epoch + 1,
+                   (long long)progress.epochSteps + 1, (long long)steps);
+  }
+  while (progress.epoch < epochs)
+    if (int code = trainEpoch(); code != 0)
+      return code;
+  return 0;
+}
+
+int TrainingRun::trainEpoch() {
+  std::vector<int64_t> order =
+      epochOrder(data->trainCount(), progress.seed, progress.epoch);
+  char label[48];
+  std::snprintf(label, sizeof label, "epoch %lld/%lld",
+                (long long)progress.epoch + 1, (long long)epochs);
+  // From the first step not yet done (a checkpoint may have stopped
+  // inside the epoch): each batch is a function of (seed, epoch, global
+  // step), so the rest of the epoch is as if never stopped.
+  int64_t first = progress.epochSteps, epoch = progress.epoch,
+          epochStart = progress.step - first;
+  uint64_t seed = progress.seed;
+  // The step reads each batch (this replica's share of it) where the
+  // loader made it.
+  int64_t share = replicaIndex() * model.batch;
+  Loader loader(steps - first, size_t(model.batch * model.imageSize()),
+                size_t(model.batch), threads, threads + 2,
+                [&](int64_t i, float *batchImages, int32_t *batchLabels) {
+                  int64_t s = first + i;
+                  return data->trainBatch(
+                      order.data() + s * model.globalBatch + share, model.batch,
+                      share, seed, epoch, epochStart + s, batchImages,
+                      batchLabels);
+                });
+  Progress bar(label, steps);
+  for (int64_t s = first; s < steps; ++s) {
+    const float *batchImages;
+    const int32_t *batchLabels;
+    if (Status loaded = loader.next(batchImages, batchLabels); !loaded.ok())
+      return fail(loaded.message() + " (the last checkpoint in '" + weights +
+                  "' is untouched)");
+    // This replica's mean loss, hits and stop signal, then the global
+    // batch's: every replica stops at the same step.
+    int signal = stopRequested();
+    double figures[4] = {
+        session.trainStep(batchImages, batchLabels, logits.data()), 0,
+        double(signal == SIGTERM), double(signal == SIGINT)};
+    for (int64_t i = 0; i < model.batch; ++i)
+      figures[1] += inTopK(logits.data() + i * model.classes, model.classes,
+                           batchLabels[i], 1);
+    sumOverReplicas(figures, 4);
+    double loss = figures[0] / double(model.replicas);
+    if (!std::isfinite(loss))
+      return fail("the loss became " +
+                      std::string(std::isnan(loss) ? "NaN" : "infinite") +
+                      " at step " + std::to_string(progress.step) +
                       "; stopping (the last checkpoint in '" + weights +
-                      "' is untouched)",
+                      "' is untouched; try a lower learning rate)",
                   3);
-    ++progress.epoch;
-    int64_t images = steps * model.globalBatch;
-    EpochRecord record;
-    record.epoch = progress.epoch;
-    record.step = progress.step;
-    record.views = views;
-    record.trainLoss = lossSum / double(steps);
-    record.trainAccuracy = correct / double(images);
-    record.testLoss = test.loss;
-    record.top1Error = test.top1Error;
-    record.top5Error = test.top5Error;
-    record.learningRate = progress.learningRate;
-    record.imagesPerSecond = double(images) / seconds;
-    record.seconds = seconds;
-    record.dataWait = waited / seconds;
-    // Every replica: the figures are global, so the rates stay the same.
-    updateSchedule(model, progress, test.top1Error);
-    if (!leader)
-      continue;
-    std::printf("epoch %lld: train loss %.4f acc %.4f | test %s | %.0f img/s, "
-                "%.0f%% waiting for data | lr %g\n",
-                (long long)record.epoch, record.trainLoss, record.trainAccuracy,
-                describe(test).c_str(), record.imagesPerSecond,
-                100.0 * record.dataWait, record.learningRate);
+    if (options.has("check-replicas") && replicaJob())
+      if (Status same = checkReplicasAgree(session); !same.ok())
+        return fail(same.message());
+    progress.epochSteps = s + 1;
+    progress.epochLossSum += loss;
+    progress.epochCorrect += figures[1];
+    int64_t run = s + 1 - first;
+    char status[128];
+    std::snprintf(status, sizeof status,
+                  "loss %.4f acc %.1f%% %.0f img/s, %.0f%% waiting for data",
+                  progress.epochLossSum / double(s + 1),
+                  100.0 * progress.epochCorrect /
+                      double((s + 1) * model.globalBatch),
+                  double(run * model.globalBatch) / bar.seconds(),
+                  100.0 * loader.waitedSeconds() / bar.seconds());
+    bar.update(s + 1, status);
+    if (figures[2] > 0 || figures[3] > 0)
+      return stop(figures[2] > 0 ? SIGTERM : SIGINT);
+    if (leader && checkpointEvery > 0 && progress.step % checkpointEvery == 0 &&
+        s + 1 < steps)
+      if (Status saved = session.save(weights); !saved.ok())
+        return fail(saved.message());
+  }
+  return endEpoch(bar.seconds(), loader.waitedSeconds(), steps - first);
+}
+
+int TrainingRun::endEpoch(double seconds, double waited, int64_t stepsRun) {
+  Evaluation test;
+  if (Status evaluated = evaluate(session, *data, views, threads, test);
+      !evaluated.ok())
+    return fail(evaluated.message());
+  if (!std::isfinite(test.loss))
+    return fail(nonFiniteTestLoss(test) + " after epoch " +
+                    std::to_string(progress.epoch + 1) +
+                    "; stopping (the last checkpoint in '" + weights +
+                    "' is untouched)",
+                3);
+  EpochRecord record;
+  record.epoch = progress.epoch + 1;
+  record.step = progress.step;
+  record.views = views;
+  record.trainLoss = progress.epochLossSum / double(steps);
+  record.trainAccuracy =
+      progress.epochCorrect / double(steps * model.globalBatch);
+  record.testLoss = test.loss;
+  record.top1Error = test.top1Error;
+  record.top5Error = test.hasTop5() ? test.top5Error : std::nan("");
+  record.learningRate = progress.learningRate;
+  record.imagesPerSecond = double(stepsRun * model.globalBatch) / seconds;
+  record.seconds = seconds;
+  record.dataWait = waited / seconds;
+  ++progress.epoch;
+  progress.epochSteps = 0;
+  progress.epochLossSum = progress.epochCorrect = 0;
+  // Every replica: the figures are global, so the rates stay the same.
+  updateSchedule(model, progress, test.top1Error);
+  if (leader) {
+    // Accuracy as the progress bar says it: a percentage.
+    std::printf("epoch %lld: train loss %.4f acc %.2f%% | test %s | %.0f "
+                "img/s, %.0f%% waiting for data | lr %g\n",
+                (long long)record.epoch, record.trainLoss,
+                100 * record.trainAccuracy, describe(test).c_str(),
+                record.imagesPerSecond, 100.0 * record.dataWait,
+                record.learningRate);
     std::fflush(stdout);
     if (Status logged = log.write(record); !logged.ok())
       return fail(logged.message());
-    Status saved = session.save(weights);
-    if (!saved.ok())
+    if (Status saved = session.save(weights); !saved.ok())
       return fail(saved.message());
   }
+  // A signal during the test pass: the checkpoint above is the place.
+  if (int signal = agreedStop(stopRequested()); signal != 0) {
+    if (leader && progress.epoch < epochs)
+      std::fprintf(stderr,
+                   "stopped by %s after epoch %lld; `train --resume` "
+                   "goes on with epoch %lld\n",
+                   signalName(signal), (long long)progress.epoch,
+                   (long long)progress.epoch + 1);
+    leaveReplicaJob();
+    return 128 + signal;
+  }
   return 0;
+}
+
+int TrainingRun::stop(int signal) {
+  if (leader) {
+    if (Status saved = session.save(weights); !saved.ok())
+      return fail(saved.message() + " (stopping for " + signalName(signal) +
+                  ")");
+    std::fprintf(stderr,
+                 "stopped by %s after step %lld (epoch %lld, step %lld of "
+                 "%lld): checkpoint written to '%s'; `train --resume` goes on "
+                 "from the next step\n",
+                 signalName(signal), (long long)progress.step,
+                 (long long)progress.epoch + 1, (long long)progress.epochSteps,
+                 (long long)steps, weights.c_str());
+  }
+  // Every replica stops here: the job ends in order, not by abort.
+  leaveReplicaJob();
+  return 128 + signal;
+}
+
+} // namespace
+
+int train(Session &session, const Options &options) {
+  TrainingRun run(session, options);
+  if (Status started = run.start(); !started.ok())
+    return fail(started.message());
+  return run.run();
 }
 
 int eval(Session &session, const Options &options) {
@@ -328,7 +494,7 @@ int eval(Session &session, const Options &options) {
     status = session.load(weights);
   std::unique_ptr<DataSource> data;
   if (status.ok())
-    status = openData(session.model(), options, data);
+    status = openData(session.model(), options, data, &session.progress());
   Evaluation result;
   if (status.ok())
     status = evaluate(session, *data, views,

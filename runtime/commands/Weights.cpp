@@ -9,24 +9,89 @@
 #include "runtime/Target.h"
 #include "runtime/data/Decode.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace alexrt {
 
 /// --weights' parameter values as a safetensors file.
+/// The data facts of a checkpoint (DataFacts in weights.fbs) as
+/// safetensors metadata strings: "dataset", "class_names" (a line each),
+/// "mean" (comma-separated), "mean_height", "mean_width".
+static void addDataFacts(const TrainingProgress &progress,
+                         std::map<std::string, std::string> &metadata) {
+  if (progress.dataset.empty())
+    return;
+  metadata["dataset"] = progress.dataset;
+  std::string names, mean;
+  for (const std::string &name : progress.classNames)
+    names += (names.empty() ? "" : "\n") + name;
+  for (float value : progress.mean) {
+    char text[24];
+    std::snprintf(text, sizeof text, "%.9g", double(value));
+    mean += (mean.empty() ? "" : ",") + std::string(text);
+  }
+  metadata["class_names"] = names;
+  metadata["mean"] = mean;
+  metadata["mean_height"] = std::to_string(progress.meanHeight);
+  metadata["mean_width"] = std::to_string(progress.meanWidth);
+}
+
+/// The `separator`-separated fields of `text` (none if it is empty).
+static std::vector<std::string> fields(const std::string &text,
+                                       char separator) {
+  std::vector<std::string> result;
+  for (size_t begin = 0; !text.empty() && begin <= text.size();) {
+    size_t end = std::min(text.find(separator, begin), text.size());
+    result.push_back(text.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  return result;
+}
+
+/// addDataFacts' strings back into `progress` (nothing if absent).
+static Status readDataFacts(const std::map<std::string, std::string> &metadata,
+                            TrainingProgress &progress) {
+  auto found = metadata.find("dataset");
+  if (found == metadata.end())
+    return Status::success();
+  auto get = [&](const char *key) {
+    auto at = metadata.find(key);
+    return at == metadata.end() ? std::string() : at->second;
+  };
+  progress.dataset = found->second;
+  progress.classNames = fields(get("class_names"), '\n');
+  progress.mean.clear();
+  for (const std::string &field : fields(get("mean"), ',')) {
+    char *stop = nullptr;
+    float value = std::strtof(field.c_str(), &stop);
+    if (field.empty() || *stop)
+      return Status::error("its metadata's mean is not numbers: '" + field +
+                           "'");
+    progress.mean.push_back(value);
+  }
+  progress.meanHeight = std::atoll(get("mean_height").c_str());
+  progress.meanWidth = std::atoll(get("mean_width").c_str());
+  return Status::success();
+}
+
 int exportWeights(Session &session, const Options &options) {
   std::string weights = options.get("weights"), out = options.get("out");
   if (weights.empty() || out.empty())
     return fail("export needs --weights FILE and -o FILE.safetensors");
+  if (Status writable = checkWritable(out, "safetensors file"); !writable.ok())
+    return fail(writable.message());
   if (Status status = session.load(weights); !status.ok())
     return fail(status.message());
   const TrainingProgress &progress = session.progress();
   std::vector<TensorBuffers> tensors = session.hostTensors();
-  Status status = writeSafetensors(out, tensors,
-                                   {{"format", "pt"},
-                                    {"model", session.model().name},
-                                    {"epoch", std::to_string(progress.epoch)},
-                                    {"step", std::to_string(progress.step)}});
+  std::map<std::string, std::string> metadata = {
+      {"format", "pt"},
+      {"model", session.model().name},
+      {"epoch", std::to_string(progress.epoch)},
+      {"step", std::to_string(progress.step)}};
+  addDataFacts(progress, metadata);
+  Status status = writeSafetensors(out, tensors, metadata);
   if (!status.ok())
     return fail(status.message());
   int64_t parameters = 0;
@@ -46,11 +111,17 @@ int importWeights(Session &session, const Options &options) {
     return fail("import needs one FILE.safetensors and --weights FILE");
   if (fileExists(weights) && !options.has("force"))
     return fail("'" + weights + "' exists; use --force to replace it");
+  if (Status writable = checkWritable(weights, "weight file"); !writable.ok())
+    return fail(writable.message());
   session.initialize(uint64_t(options.number("seed", session.model().seed)));
   std::vector<TensorBuffers> tensors = session.hostTensors();
-  Status status = readSafetensors(options.files[0], tensors);
+  std::map<std::string, std::string> metadata;
+  Status status = readSafetensors(options.files[0], tensors, &metadata);
   if (!status.ok())
     return fail(status.message());
+  // What `export` wrote of the data (classes, mean) comes back with it.
+  if (Status facts = readDataFacts(metadata, session.progress()); !facts.ok())
+    return fail("'" + options.files[0] + "': " + facts.message());
   session.commitHostTensors();
   if (Status saved = session.save(weights); !saved.ok())
     return fail(saved.message());
@@ -64,6 +135,8 @@ int kernels(Session &session, const Options &options) {
   std::string weights = options.get("weights"), out = options.get("out");
   if (weights.empty() || out.empty())
     return fail("kernels needs --weights FILE and -o FILE.png");
+  if (Status writable = checkWritable(out, "PNG file"); !writable.ok())
+    return fail(writable.message());
   if (Status status = session.load(weights); !status.ok())
     return fail(status.message());
   // The first convolution's filter, or --layer's.
@@ -114,7 +187,7 @@ int info(Session &session) {
               (long long)model.classes, (long long)model.globalBatch,
               (long long)model.devices, model.devices == 1 ? "" : "s",
               replicas.c_str());
-  std::printf("target %s (%s), GEMMs in %s\n", targetName(),
+  std::printf("target %s (%s), GEMMs in %s\n", reportedTarget(model).c_str(),
               deviceDescription().c_str(), model.tf32 ? "tf32" : "fp32");
   for (const ParamSpec &param : model.params) {
     std::string shape;

@@ -20,11 +20,19 @@ public:
                              int32_t(model.classes), model.seed + 1);
     } else {
       std::string dir = options.dir.empty() ? kFashionMnistDir : options.dir;
-      Status status = loadFashionMnist(dir, true, train);
+      // The test set alone where the training set would be read only for
+      // its mean, and the checkpoint knows it.
+      testOnly = !options.needTrain &&
+                 (!model.meanSubtract ||
+                  int64_t(options.trainMean.size()) == model.channels);
+      Status status =
+          testOnly ? Status::success() : loadFashionMnist(dir, true, train);
       if (status.ok())
         status = loadFashionMnist(dir, false, test);
       if (!status.ok())
         return status;
+      if (testOnly)
+        train.classes = test.classes; // No images, the same classes.
     }
     if (model.classes < train.classes)
       return Status::error("the model has " + std::to_string(model.classes) +
@@ -46,12 +54,12 @@ public:
     pipeline.randomCrop = model.randomCrop;
     pipeline.flip = model.flip;
     if (model.meanSubtract)
-      pipeline.channelMean = channelMeans(train);
+      pipeline.channelMean = testOnly ? options.trainMean : channelMeans(train);
     // Test views are placed in the resized image.
     pipeline.resizedSize(test, geometry.sourceHeight, geometry.sourceWidth);
     geometry.height = model.height;
     geometry.width = model.width;
-    Status status = pipeline.check(train);
+    Status status = testOnly ? Status::success() : pipeline.check(train);
     return status.ok() ? pipeline.check(test) : status;
   }
 
@@ -100,6 +108,15 @@ public:
   std::string trainName(int64_t index) const override {
     return name + " training image " + std::to_string(index);
   }
+  std::string testName(int64_t index) const override {
+    return name + " test image " + std::to_string(index);
+  }
+  int32_t trainLabel(int64_t index) const override {
+    return train.labels[size_t(index)];
+  }
+  int32_t testLabel(int64_t index) const override {
+    return test.labels[size_t(index)];
+  }
 
   Status testBatch(int64_t first, int64_t n, int64_t views, int64_t stride,
                    float *images, int32_t *labels) const override {
@@ -116,6 +133,7 @@ public:
   }
 
 private:
+  bool testOnly = false; ///< The training set not read (eval).
   static void limit(ImageSet &set, int64_t count) {
     if (count <= 0 || count >= set.count)
       return;
@@ -226,6 +244,13 @@ public:
   std::string trainName(int64_t index) const override {
     return train.name(index);
   }
+  std::string testName(int64_t index) const override {
+    return test.name(index);
+  }
+  int32_t trainLabel(int64_t index) const override {
+    return train.label(index);
+  }
+  int32_t testLabel(int64_t index) const override { return test.label(index); }
 
   Status testBatch(int64_t first, int64_t n, int64_t views, int64_t stride,
                    float *images, int32_t *labels) const override {
@@ -267,7 +292,9 @@ uint64_t alexrt::dataFingerprint(const DataSource &data) {
   for (const std::string &name : data.classNames())
     add(name);
   for (int64_t i = 0; i < data.trainCount(); ++i)
-    add(data.trainName(i));
+    add(data.trainName(i) + " " + std::to_string(data.trainLabel(i)));
+  for (int64_t i = 0; i < data.testCount(); ++i)
+    add(data.testName(i) + " " + std::to_string(data.testLabel(i)));
   return hash;
 }
 

@@ -21,6 +21,12 @@ struct DataOptions {
   std::string dir;     ///< Empty: the dataset's usual place.
   int64_t trainLimit = 0, testLimit = 0; ///< Keep only the first N; 0: all.
   int threads = 1; ///< For scanning a folder that has no packed files.
+  /// Whether the training images are used: eval reads only the test set
+  /// (an in-memory dataset's training file then need not be there, when
+  /// `trainMean` gives what it would be read for).
+  bool needTrain = true;
+  /// The training set's per-channel mean, as a checkpoint recorded it.
+  std::vector<float> trainMean;
 };
 
 /// The training and test images of a model, as network inputs. Safe to
@@ -51,6 +57,10 @@ public:
   /// pictures, and what to call it.
   virtual Status trainPicture(int64_t index, Image &picture) const = 0;
   virtual std::string trainName(int64_t index) const = 0;
+  virtual std::string testName(int64_t index) const = 0;
+  /// An image's class, without decoding it.
+  virtual int32_t trainLabel(int64_t index) const = 0;
+  virtual int32_t testLabel(int64_t index) const = 0;
   /// Test images [first, first + n), each as `views` (1 or 10) test views:
   /// view v of the i-th image goes to images[(v * stride + i) * size].
   virtual Status testBatch(int64_t first, int64_t n, int64_t views,
@@ -59,8 +69,8 @@ public:
 };
 
 /// A hash of what a source holds as training and test sets: their sizes,
-/// class names and every training image's name (its file, or its record's
-/// source), FNV-1a. Replicas that list different files differ in it.
+/// class names and every image's name (its file, or its record's source)
+/// and label, FNV-1a. Replicas that list different files differ in it.
 uint64_t dataFingerprint(const DataSource &data);
 
 /// Opens the model's dataset (or options.dataset).

@@ -56,15 +56,17 @@ struct JpegErrors {
 /// - damaged: JWRN_JPEG_EOF (the file ends early), JWRN_HIT_MARKER (a
 ///   segment's data ends before its blocks), JWRN_HUFF_BAD_CODE and
 ///   JWRN_ARITH_BAD_CODE (bits that decode to no symbol), JWRN_MUST_RESYNC
-///   (restart markers out of order), JWRN_BOGUS_PROGRESSION and
-///   JWRN_NOT_SEQUENTIAL (scans that do not add up to the image), and
+///   (restart markers out of order), JWRN_BOGUS_PROGRESSION (progressive
+///   scans that do not add up to the image), and
 ///   JWRN_EXTRANEOUS_DATA (a scan's blocks ended before its data): the
 ///   usual sign of damaged entropy-coded data, which decodes out of step
 ///   until the blocks run out (test/unit/FuzzData.cpp: 40 bytes of a
 ///   photo's data overwritten give it in 2 cases of 3, the other
 ///   warnings in the rest), and indistinguishable from padding before a
 ///   marker, so such a file is refused and named, not trained on;
-/// - pixels intact: JWRN_JFIF_MAJOR (a newer JFIF version), JWRN_BOGUS_ICC
+/// - pixels intact: JWRN_NOT_SEQUENTIAL (a baseline scan header with zero
+///   spectral fields, which some encoders write: libjpeg decodes it as
+///   usual), JWRN_JFIF_MAJOR (a newer JFIF version), JWRN_BOGUS_ICC
 ///   (a bad colour profile, which alexc does not read) and
 ///   JWRN_ADOBE_XFORM (an unknown colour transform code: libjpeg assumes
 ///   the usual one), each named and counted by `prepare`.
@@ -76,7 +78,6 @@ bool damagesPixels(const jpeg_error_mgr &err) {
   case JWRN_ARITH_BAD_CODE:
   case JWRN_MUST_RESYNC:
   case JWRN_BOGUS_PROGRESSION:
-  case JWRN_NOT_SEQUENTIAL:
   case JWRN_EXTRANEOUS_DATA:
     return true;
   default:

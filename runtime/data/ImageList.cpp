@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sys/stat.h>
 
 using namespace alexrt;
@@ -18,48 +19,48 @@ static bool hidden(const fs::path &path) {
 }
 
 namespace {
+/// Whether `path` is `folder` or inside it (both canonical).
+bool within(const fs::path &path, const fs::path &folder) {
+  auto [end, at] =
+      std::mismatch(folder.begin(), folder.end(), path.begin(), path.end());
+  return end == folder.end();
+}
+
 /// Walks a class folder: every regular file under it (not hidden), by its
-/// path relative to the dataset's root, and what could not be read.
+/// path relative to the dataset's root, and what could not be read or was
+/// not followed. Links are followed, but not back to a folder already
+/// walked (a loop, or the same folder twice) and not into another part of
+/// the dataset (another class's images under this class's label).
 class FolderWalk {
 public:
-  /// `outside`: folders whose images are not the class's (the dataset's
-  /// root and split folders): a link back to one is a loop too.
-  FolderWalk(std::vector<std::string> &files,
-             std::vector<std::string> &problems,
-             const std::vector<fs::path> &outside)
-      : files(files), problems(problems) {
-    for (const fs::path &folder : outside) {
-      struct stat info;
-      if (::stat(folder.c_str(), &info) == 0)
-        above.emplace_back(info.st_dev, info.st_ino);
-    }
+  /// `root` and `classFolder` canonical.
+  FolderWalk(const fs::path &root, const fs::path &classFolder,
+             std::vector<std::string> &files,
+             std::vector<std::string> &problems)
+      : root(root), classFolder(classFolder), files(files), problems(problems) {
   }
 
   /// Walks `dir` (`relative` to the root); false if `dir` itself cannot be
-  /// read (`why` says so). Folders below it that cannot be read, and
-  /// links that lead back to a folder above them, are named in `problems`
-  /// and skipped.
+  /// read (`why` says so). What cannot be read below it is named in
+  /// `problems` and skipped.
   bool walk(const fs::path &dir, const fs::path &relative, std::string &why) {
     struct stat info;
     if (::stat(dir.c_str(), &info) != 0) {
       why = std::strerror(errno);
       return false;
     }
-    // A folder already on the way down: a link loop, not more images.
-    for (const auto &[device, inode] : above)
-      if (device == info.st_dev && inode == info.st_ino) {
-        problems.push_back("'" + dir.string() +
-                           "' leads back to a folder above it (a link loop); "
-                           "not followed");
-        return true;
-      }
+    if (!walked.insert({info.st_dev, info.st_ino}).second) {
+      problems.push_back("'" + dir.string() +
+                         "' leads to a folder walked already (a link loop or "
+                         "a second link); not followed");
+      return true;
+    }
     std::error_code error;
     fs::directory_iterator entries(dir, error);
     if (error) {
       why = error.message();
       return false;
     }
-    above.emplace_back(info.st_dev, info.st_ino);
     std::vector<fs::directory_entry> children;
     for (; entries != fs::directory_iterator(); entries.increment(error)) {
       if (error)
@@ -78,8 +79,13 @@ public:
         problems.push_back("cannot read '" + path.string() +
                            "': " + error.message());
       } else if (fs::is_directory(status)) {
-        std::string reason;
-        if (!walk(path, relative / path.filename(), reason))
+        fs::path target = fs::canonical(path, error);
+        if (!error && within(target, root) && !within(target, classFolder))
+          problems.push_back("'" + path.string() +
+                             "' leads into another part of the dataset ('" +
+                             target.string() + "'); not followed");
+        else if (std::string reason;
+                 !walk(path, relative / path.filename(), reason))
           problems.push_back("cannot read folder '" + path.string() +
                              "': " + reason);
       } else if (fs::is_regular_file(status)) {
@@ -89,14 +95,14 @@ public:
                            "' is not a file or folder; skipped");
       }
     }
-    above.pop_back();
     return true;
   }
 
 private:
+  fs::path root, classFolder;
   std::vector<std::string> &files, &problems;
-  /// The folders from the class folder down to the one being walked.
-  std::vector<std::pair<dev_t, ino_t>> above;
+  /// The folders walked, by device and inode.
+  std::set<std::pair<dev_t, ino_t>> walked;
 };
 } // namespace
 
@@ -111,9 +117,18 @@ static Status listFolder(const fs::path &root, const std::string &split,
   // error that names it.
   std::error_code error, kind;
   for (fs::directory_iterator entry(dir, error);
-       !error && entry != fs::directory_iterator(); entry.increment(error))
-    if (!hidden(entry->path()) && entry->is_directory(kind))
+       !error && entry != fs::directory_iterator(); entry.increment(error)) {
+    if (hidden(entry->path()))
+      continue;
+    if (entry->is_directory(kind))
       folders.push_back(entry->path().filename().string());
+    else if (kind || entry->is_symlink(kind))
+      // A class folder that is a link to nowhere, or one it cannot look
+      // at, would drop a class: an error, as an unreadable one is.
+      return Status::error(
+          "cannot read class folder '" + entry->path().string() +
+          "': " + (kind ? kind.message() : std::string("a link to nothing")));
+  }
   if (error)
     return Status::error("cannot read split folder '" + dir.string() +
                          "': " + error.message());
@@ -131,17 +146,33 @@ static Status listFolder(const fs::path &root, const std::string &split,
                          std::to_string(list.classNames.size()) +
                          " class folders but the model has " +
                          std::to_string(classes) + " outputs");
+  std::map<fs::path, std::string> classFolders; // canonical -> name
   for (const std::string &folder : folders) {
     auto it = index.find(folder);
     if (it == index.end())
       return Status::error("class folder '" + (dir / folder).string() +
                            "' is not a class of the training split");
+    // A class folder that is a link: not to the split or root (a loop),
+    // not to another class's folder (its images under two labels).
+    fs::path classDir = dir / folder;
+    fs::path canonicalRoot = fs::canonical(root, error),
+             canonicalClass = fs::canonical(classDir, error);
+    if (error)
+      return Status::error("cannot read class folder '" + classDir.string() +
+                           "': " + error.message());
+    if (within(fs::canonical(dir, error), canonicalClass))
+      return Status::error("class folder '" + classDir.string() +
+                           "' leads back to a folder above it (a link loop)");
+    if (auto [at, added] = classFolders.emplace(canonicalClass, folder); !added)
+      return Status::error("class folders '" + (dir / at->second).string() +
+                           "' and '" + classDir.string() +
+                           "' are the same folder");
     std::vector<std::string> files;
     std::string why;
-    if (!FolderWalk(files, list.problems, {root, dir})
-             .walk(dir / folder, fs::path(split) / folder, why))
-      return Status::error("cannot read class folder '" +
-                           (dir / folder).string() + "': " + why);
+    if (!FolderWalk(canonicalRoot, canonicalClass, files, list.problems)
+             .walk(classDir, fs::path(split) / folder, why))
+      return Status::error("cannot read class folder '" + classDir.string() +
+                           "': " + why);
     std::sort(files.begin(), files.end());
     if (files.empty())
       return Status::error("class folder '" + (dir / folder).string() +
@@ -155,12 +186,21 @@ static Status listFolder(const fs::path &root, const std::string &split,
 }
 
 static Status listFile(const fs::path &root, const fs::path &file,
-                       int64_t classes, ImageList &list) {
+                       int64_t classes,
+                       const std::vector<std::string> *trainClasses,
+                       ImageList &list) {
   list.origin = file.string();
   std::ifstream names(root / "classes.txt");
   for (std::string line; std::getline(names, line);)
     if (!line.empty())
       list.classNames.push_back(line);
+  std::string namedBy = "classes.txt names ";
+  // Without classes.txt a validation list is named by the training split's
+  // classes: its own largest label may be smaller.
+  if (list.classNames.empty() && trainClasses) {
+    list.classNames = *trainClasses;
+    namedBy = "the training split has ";
+  }
   if (int64_t(list.classNames.size()) > classes)
     return Status::error("'" + (root / "classes.txt").string() + "' names " +
                          std::to_string(list.classNames.size()) +
@@ -197,7 +237,7 @@ static Status listFile(const fs::path &root, const fs::path &file,
           where + ": label " + label + " is out of range (" +
           (list.classNames.empty()
                ? "the model has " + std::to_string(classes) + " outputs"
-               : "classes.txt names " + std::to_string(limit) + " classes") +
+               : namedBy + std::to_string(limit) + " classes") +
           ")");
     std::string path = line.substr(0, line.find_last_not_of(" \t", space) + 1);
     list.paths.push_back(path);
@@ -224,7 +264,7 @@ Status alexrt::listImages(const std::string &root, const std::string &split,
     return Status::error("dataset folder '" + root + "' does not exist");
   fs::path file = base / (split + ".txt");
   if (fs::is_regular_file(file, error))
-    return listFile(base, file, classes, list);
+    return listFile(base, file, classes, trainClasses, list);
   if (fs::is_directory(base / split, error))
     return listFolder(base, split, classes, trainClasses, list);
   return Status::error("dataset '" + root + "' has no " + split +

@@ -93,6 +93,11 @@ void alexrt::sumOverReplicas(double *data, size_t count) {
     fatal(status.message());
 }
 
+void alexrt::leaveReplicaJob() {
+  stepSums.reset();
+  job.reset(); // MPI_Finalize
+}
+
 int alexrt::endReplicaJob(int code) {
   if (job && code != 0) {
     std::fflush(stdout);

@@ -43,6 +43,10 @@ int nodeReplicaCount();
 /// job); a failure ends the job.
 void sumOverReplicas(double *data, size_t count);
 
+/// Leaves the job in order (MPI finalized, no abort), where every replica
+/// stops at the same point of its work (a stop signal agreed on).
+void leaveReplicaJob();
+
 /// Ends the whole job with `code` if there is one (a replica that stops
 /// early would leave the others waiting); returns `code` otherwise.
 int endReplicaJob(int code);

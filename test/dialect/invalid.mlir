@@ -739,3 +739,9 @@ func.func @f() {
 // expected-error @+1 {{batch 10 does not split evenly across 4 replicas}}
 module attributes {alex.training = #alex.training<batch = 10, epochs = 1, replicas = 4, optimizer = #alex.sgd<lr = 0.1>, schedule = unit, data = #alex.data<dataset = "synthetic">>} {
 }
+
+// -----
+
+// expected-error @+1 {{'alex.gpu_kernels' must be a unit attribute of a module}}
+module attributes {alex.gpu_kernels = 1 : i64} {
+}

@@ -17,7 +17,7 @@ func.func @f(%x: tensor<2x4x6x6xf32>) -> tensor<2x4x6x6xf32> {
 module {
   alex.param @c.weight : tensor<3x4x3x3xf32> init #alex.gaussian<std = 0.01>
   func.func @f(%x: tensor<2x4x6x6xf32>) -> tensor<3x4x3x3xf32> {
-    // expected-error @+1 {{'alex.read_param' op cannot be split across 2 devices: its row count (3) is not divisible by 2}}
+    // expected-error @+1 {{'alex.read_param' cannot be split across 2 devices: its 3 outputs do not divide among them (use a multiple of 2, or devices = 1)}}
     %w = alex.read_param @c.weight : tensor<3x4x3x3xf32>
     return %w : tensor<3x4x3x3xf32>
   }
@@ -42,7 +42,7 @@ module {
 
 // An odd number of channels cannot be split by channel.
 func.func @f(%x: tensor<2x5x6x6xf32>) -> tensor<2x5x6x6xf32> {
-  // expected-error @+1 {{'alex.relu' op cannot be split across 2 devices: its dimension 1 (5) is not divisible by 2}}
+  // expected-error @+1 {{'alex.relu' cannot be split across 2 devices: its 5 channels or features do not divide among them (use a multiple of 2, or devices = 1)}}
   %r = alex.relu %x : tensor<2x5x6x6xf32>
   return %r : tensor<2x5x6x6xf32>
 }

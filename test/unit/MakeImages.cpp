@@ -95,6 +95,7 @@ int main(int argc, char **argv) {
   size_t variantCount = allVariants ? std::size(kAllVariants) : 1;
   size_t counter = 0;
   for (const char *split : {"train", "val"}) {
+    fs::create_directories(out); // Before the list file in it.
     std::ofstream listFile;
     if (list)
       listFile.open(out + "/" + split + ".txt");

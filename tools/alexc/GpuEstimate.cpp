@@ -29,7 +29,7 @@ std::optional<GpuModel> alex::gpuModel(llvm::StringRef name) {
   h100.loopFlopsPerSecond = 67e12;
   h100.sgemmFlopsPerSecond = 52e12;
   h100.tf32FlopsPerSecond = 413e12;
-  // ALEXNET.md's rules of thumb (2-4 us a launch, about 1 us a node).
+  // docs/Anchors.md's rules of thumb (2-4 us a launch, about 1 us a node).
   h100.launchSeconds = 3e-6;
   h100.graphNodeSeconds = 1e-6;
   h100.multiprocessors = 132;
@@ -39,10 +39,11 @@ std::optional<GpuModel> alex::gpuModel(llvm::StringRef name) {
   h100.registersPerSM = 65536;
   h100.threadsPerSM = 2048;
   h100.blocksPerSM = 32;
-  h100.sources = "copy 3.0 TB/s, SGEMM 52 and TF32 413 TFLOP/s measured on "
-                 "the project's H100 (ALEXNET.md); CUDA-core fp32 67 TFLOP/s "
-                 "from NVIDIA's datasheet; launch 3 us and graph node 1 us "
-                 "rules of thumb";
+  h100.sources =
+      "copy 3.0 TB/s, SGEMM 52 and TF32 413 TFLOP/s measured on "
+      "the project's H100 (docs/Anchors.md); CUDA-core fp32 67 TFLOP/s "
+      "from NVIDIA's datasheet; launch 3 us and graph node 1 us "
+      "rules of thumb";
   if (name == "h100")
     return h100;
   if (name != "h200")

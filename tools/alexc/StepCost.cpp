@@ -9,22 +9,6 @@
 using namespace mlir;
 using namespace alex;
 
-std::string alex::layerName(Location loc, llvm::StringRef fallback) {
-  if (auto named = dyn_cast<NameLoc>(loc))
-    return named.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(loc)) {
-    std::string names;
-    for (Location part : fused.getLocations())
-      if (auto named = dyn_cast<NameLoc>(part))
-        names += (names.empty() ? "" : "+") + named.getName().str();
-    if (!names.empty())
-      return names;
-  }
-  if (auto call = dyn_cast<CallSiteLoc>(loc))
-    return layerName(call.getCallee(), fallback);
-  return fallback.str();
-}
-
 static void countIn(Region &region, int64_t times, KernelCount &count) {
   for (Operation &op : region.getOps()) {
     if (isa<scf::ParallelOp>(op)) {

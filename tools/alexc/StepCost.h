@@ -13,11 +13,6 @@
 
 namespace alex {
 
-/// The layer a value or kernel came from: its NameLoc (for a fused op, its
-/// layers' names joined by '+'; through call sites, the callee's), else
-/// `fallback`.
-std::string layerName(mlir::Location loc, llvm::StringRef fallback);
-
 /// Work a function on buffers (the loops stage) launches per call.
 struct KernelCount {
   /// Outermost parallel loop nests run (what the GPU target launches as

@@ -24,6 +24,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
@@ -272,6 +273,38 @@ static Stage stageOf(Emit what) {
   }
 }
 
+/// Refuses options that IR at stage `from` has decided already: they would
+/// be ignored (its batch, its devices, the target its loops were made for,
+/// its convolutions).
+static LogicalResult checkChoicesMadeBy(ModuleOp module, Stage from) {
+  auto refuse = [](const llvm::Twine &message) {
+    llvm::WithColor::error(llvm::errs(), "alexc") << message << "\n";
+    return failure();
+  };
+  if (batchOverride.getNumOccurrences())
+    return refuse("--batch needs a .model input: IR has its batch built in "
+                  "(compile the .model with --batch, then --emit the stage)");
+  if (devices.getNumOccurrences() && from >= Stage::Partitioned)
+    return refuse("this IR is split into devices already (the partitioned "
+                  "stage or later): --devices applies to IR before it");
+  if (from < Stage::Loops)
+    return success();
+  if (convolutions.getNumOccurrences())
+    return refuse("this IR is lowered to loops already: --convolutions "
+                  "applies to IR before the loops stage");
+  bool gpuShaped =
+      from >= Stage::Kernels || module->hasAttr(alex::kGpuKernelsAttrName);
+  std::optional<alex::CodeTarget> asked = alex::parseCodeTarget(target);
+  if (!target.empty() && asked &&
+      gpuShaped != (*asked != alex::CodeTarget::CPU))
+    return refuse("this IR's loops were made for " +
+                  llvm::Twine(gpuShaped ? "the GPU targets (cuda, cpu-twin)"
+                                        : "the cpu target") +
+                  ", not --target=" + target +
+                  ": compile IR from before the loops stage for it");
+  return success();
+}
+
 /// The target the executable links the runtime of.
 static alex::CodeTarget linkedTarget = alex::CodeTarget::CPU;
 
@@ -285,6 +318,10 @@ static LogicalResult chooseTarget(alex::PipelineOptions &options) {
   if (target.empty()) {
     options.target =
         alex::cudaAvailable() ? alex::CodeTarget::CUDA : alex::CodeTarget::CPU;
+    // The kernels stage is the GPU targets' (the same for cuda and its CPU
+    // twin, which needs no toolkit).
+    if (emit == Emit::Kernels && options.target == alex::CodeTarget::CPU)
+      options.target = alex::CodeTarget::CPUTwin;
   } else if (std::optional<alex::CodeTarget> parsed =
                  alex::parseCodeTarget(target)) {
     options.target = *parsed;
@@ -376,6 +413,8 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
         << "the input is already past the stage --emit asks for\n";
     return 1;
   }
+  if (isMLIRInput() && failed(checkChoicesMadeBy(*module, from)))
+    return 1;
   PassManager pm(&context);
   alex::PipelineOptions options;
   options.fuse = fuse;
@@ -383,6 +422,12 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
   options.devices = devices;
   if (failed(chooseTarget(options)) || !chooseConvolutions(options))
     return 1;
+  // IR lowered to loops for the GPU goes on for a GPU target: CUDA where
+  // there is one, else its CPU twin.
+  if (from >= Stage::Loops && target.empty() &&
+      (from >= Stage::Kernels || (*module)->hasAttr(alex::kGpuKernelsAttrName)))
+    options.target = alex::cudaAvailable() ? alex::CodeTarget::CUDA
+                                           : alex::CodeTarget::CPUTwin;
   alex::buildPipeline(pm, from, to, options);
   if (failed(pm.run(*module)))
     return 1;
@@ -400,6 +445,11 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // alexc's version, and the LLVM and MLIR it is built on.
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "alexc " << ALEXC_VERSION << " (LLVM and MLIR " << LLVM_VERSION_STRING
+       << ")\n";
+  });
   // libLLVM registers hundreds of codegen flags; --help shows only ours.
   for (cl::SubCommand *command :
        {&cl::SubCommand::getTopLevel(), &compileCommand, &summaryCommand})
@@ -465,6 +515,14 @@ int main(int argc, char **argv) {
   }
   options.target = *summaryTarget;
   options.tf32 = precision == "tf32";
+  // Options of the GPU estimate without it would be ignored.
+  if (options.target != alex::CodeTarget::CUDA &&
+      (gpuName.getNumOccurrences() || options.tf32)) {
+    llvm::WithColor::error(llvm::errs(), "alexc")
+        << (options.tf32 ? "--precision=tf32" : "--gpu")
+        << " applies to the GPU estimate: add --target=cuda\n";
+    return 1;
+  }
   // The toolkit whose ptxas reports each kernel's registers, if there is
   // one (empty: the summary says they were not measured).
   options.cudaToolkit = alex::cudaToolkit().value_or("");
