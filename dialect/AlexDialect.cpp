@@ -32,7 +32,8 @@ void AlexDialect::initialize() {
 LogicalResult AlexDialect::verifyOperationAttribute(Operation *op,
                                                     NamedAttribute attr) {
   if (attr.getName() == kWorkspaceBytesAttrName ||
-      attr.getName() == kUnplannedBytesAttrName) {
+      attr.getName() == kUnplannedBytesAttrName ||
+      attr.getName() == kHeapBytesAttrName) {
     auto bytes = dyn_cast<IntegerAttr>(attr.getValue());
     if (!bytes || bytes.getInt() < 0)
       return op->emitError() << "'" << attr.getName().getValue()

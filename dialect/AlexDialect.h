@@ -44,6 +44,9 @@ constexpr llvm::StringLiteral kUnplannedBytesAttrName = "alex.unplanned_bytes";
 /// Module attribute of --alex-lower-to-loops with gpu-kernels: the loops
 /// are the GPU targets' (cuda and its CPU twin), not the CPU target's.
 constexpr llvm::StringLiteral kGpuKernelsAttrName = "alex.gpu_kernels";
+/// Module attribute of --alex-heap-globals: the bytes of the buffers it
+/// moved to the heap (what the runtime allocates before the first step).
+constexpr llvm::StringLiteral kHeapBytesAttrName = "alex.heap_bytes";
 /// The device a device function of --alex-partition runs on.
 constexpr llvm::StringLiteral kDeviceAttrName = "alex.device";
 /// On a device function's result: the dimension (0 or 1) of which the

@@ -343,6 +343,24 @@ def AlexMapKernels : Pass<"alex-map-kernels", "mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect"];
 }
 
+def AlexHeapGlobals : Pass<"alex-heap-globals", "mlir::ModuleOp"> {
+  let summary = "Move the CPU targets' static buffers to memory the runtime "
+                "allocates";
+  let description = [{
+    On the LLVM dialect: every module global that is not a constant
+    (workspaces, exchange buffers) becomes a pointer global, null until the
+    runtime sets it, and each use of its address a load of that pointer.
+    The object exports `alex_heap_buffers` (the address of each pointer and
+    its buffer's bytes) and `alex_heap_buffer_count`: the runtime checks
+    their total against the machine's memory, then allocates them before
+    the first step (runtime/HeapBuffers.h). The module gets
+    `alex.heap_bytes`, the total. A step's buffers in the executable's
+    .bss would be mapped when it starts: a binary too large for the
+    machine could not even say so.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def AlexDeviceGlobals : Pass<"alex-device-globals", "mlir::ModuleOp"> {
   let summary = "Give the CUDA target's static buffers device memory";
   let description = [{

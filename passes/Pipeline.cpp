@@ -187,6 +187,7 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
   }
   pm.addPass(mlir::createReconcileUnrealizedCastsPass());
   pm.addPass(createAlexEmitEntryPoints());
+  pm.addPass(createAlexHeapGlobals());
 }
 
 Stage alex::detectStage(mlir::ModuleOp module) {

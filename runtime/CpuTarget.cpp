@@ -8,6 +8,7 @@
 
 #include "runtime/Blas.h"
 #include "runtime/DevicePool.h"
+#include "runtime/HeapBuffers.h"
 #include "runtime/Target.h"
 #include "runtime/alexrt.h"
 
@@ -21,7 +22,10 @@ using namespace alexrt;
 
 const char *alexrt::targetName() { return "cpu"; }
 
-Status alexrt::openTarget(const ModelInfo &) { return Status::success(); }
+Status alexrt::openTarget(const ModelInfo &model) {
+  // The step's buffers, once they are known to fit.
+  return allocateHeapBuffers(model.sessionBytes());
+}
 
 bool alexrt::deviceIsHost() { return true; }
 

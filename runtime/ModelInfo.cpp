@@ -68,3 +68,10 @@ Status alexrt::parseModelInfo(const uint8_t *data, size_t size,
           {region->layer()->str(), region->phase()->str(), region->flops()});
   return Status::success();
 }
+
+int64_t ModelInfo::sessionBytes() const {
+  int64_t parameters = 0;
+  for (const ParamSpec &param : params)
+    parameters += param.numElements();
+  return 4 * (2 * parameters + batch * (imageSize() + classes + 1));
+}

@@ -37,6 +37,10 @@ struct ModelInfo {
   int64_t resize = 0, testCrops = 1;
   bool randomCrop = false, flip = false, meanSubtract = false;
   double lighting = 0;
+  /// Host bytes of the parameters and momenta, and of a batch's images,
+  /// labels and logits: what a session holds besides the step's buffers.
+  int64_t sessionBytes() const;
+
   /// GEMMs may use TF32 tensor cores (compiled with --precision=tf32).
   bool tf32 = false;
   /// What `alexc --target` the binary was compiled for ("cpu-twin" runs

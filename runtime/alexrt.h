@@ -105,6 +105,17 @@ extern const uint8_t alex_model_descriptor[];
 extern const int64_t alex_model_descriptor_size;
 void alex_forward(void **buffers);
 void alex_train_step(void **buffers);
+/* The step's buffers of a CPU-target binary (--alex-heap-globals): for
+ * each, the address of the pointer the generated code reads it through
+ * and its bytes; the runtime allocates them before the first step
+ * (runtime/HeapBuffers.h). Weak: CUDA binaries have none. */
+struct alexrt_heap_buffer {
+  void **pointer;
+  int64_t bytes;
+};
+extern const struct alexrt_heap_buffer alex_heap_buffers[]
+    __attribute__((weak));
+extern const int64_t alex_heap_buffer_count __attribute__((weak));
 /* The last hidden layer's activations of a batch (--alex-build-features):
  * parameters..., images, labels, features (batch x width). Weak: binaries
  * made from IR without @features lack it. */

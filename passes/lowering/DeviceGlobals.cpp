@@ -11,6 +11,8 @@
 
 #include "passes/Passes.h"
 
+#include "passes/lowering/GlobalBuffers.h"
+
 namespace alex {
 #define GEN_PASS_DEF_ALEXDEVICEGLOBALS
 #include "passes/Passes.h.inc"
@@ -19,20 +21,6 @@ namespace alex {
 using namespace mlir;
 
 namespace {
-
-/// Bytes of a global's value type (arrays of scalars, as memref.global
-/// lowers), or nullopt for anything else.
-std::optional<int64_t> byteSize(Type type) {
-  if (auto array = dyn_cast<LLVM::LLVMArrayType>(type)) {
-    std::optional<int64_t> element = byteSize(array.getElementType());
-    if (!element)
-      return std::nullopt;
-    return *element * int64_t(array.getNumElements());
-  }
-  if (type.isIntOrFloat())
-    return int64_t(type.getIntOrFloatBitWidth() + 7) / 8;
-  return std::nullopt;
-}
 
 struct DeviceGlobals : public alex::impl::AlexDeviceGlobalsBase<DeviceGlobals> {
   void runOnOperation() override {
@@ -47,9 +35,9 @@ struct DeviceGlobals : public alex::impl::AlexDeviceGlobalsBase<DeviceGlobals> {
         return WalkResult::advance();
       auto global = dyn_cast_or_null<LLVM::GlobalOp>(
           SymbolTable::lookupSymbolIn(module, address.getGlobalNameAttr()));
-      if (!global || global.getConstant())
+      if (!global || !alex::isStaticBuffer(global))
         return WalkResult::advance();
-      std::optional<int64_t> bytes = byteSize(global.getGlobalType());
+      std::optional<int64_t> bytes = alex::bufferBytes(global.getGlobalType());
       if (!bytes) {
         address.emitError("a global of unknown size cannot move to device "
                           "memory");

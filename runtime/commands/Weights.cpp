@@ -3,6 +3,7 @@
 #include "runtime/commands/Commands.h"
 
 #include "runtime/Files.h"
+#include "runtime/HeapBuffers.h"
 #include "runtime/KernelGrid.h"
 #include "runtime/Safetensors.h"
 #include "runtime/Session.h"
@@ -201,6 +202,18 @@ int info(Session &session) {
               (long long)total, model.lr, model.momentum, model.weightDecay,
               (long long)model.epochs, (unsigned long long)model.seed,
               model.dataset.c_str());
+  // What training takes of the host's memory (a CPU binary's step's
+  // buffers are known; a GPU binary's live on the device).
+  if (int64_t buffers = heapBufferBytes(); buffers > 0) {
+    int64_t available = availableMemory();
+    std::printf("memory: %s to train (step buffers %s, parameters, momenta "
+                "and a batch %s)%s%s\n",
+                memoryText(buffers + model.sessionBytes()).c_str(),
+                memoryText(buffers).c_str(),
+                memoryText(model.sessionBytes()).c_str(),
+                available >= 0 ? "; available here " : "",
+                available >= 0 ? memoryText(available).c_str() : "");
+  }
   return 0;
 }
 

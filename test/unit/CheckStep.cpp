@@ -22,6 +22,7 @@
 #include "frontend/Frontend.h"
 #include "passes/Pipeline.h"
 #include "runtime/Blas.h"
+#include "runtime/HeapBuffers.h"
 #include "runtime/Params.h"
 #include "runtime/Random.h"
 #include "runtime/alexrt.h"
@@ -225,6 +226,23 @@ static FailureOr<CompiledRun> runCompiled(OwningOpRef<ModuleOp> module,
     add("alexrt_profile_mark", &alexrt_profile_mark);
     return symbols;
   });
+
+  // The step's buffers, as the CPU runtime gives a compiled binary them.
+  auto table = (*engine)->lookup("alex_heap_buffers");
+  auto count = (*engine)->lookup("alex_heap_buffer_count");
+  if (!table || !count) {
+    llvm::errs() << "JIT: the step lists no buffers\n";
+    llvm::consumeError(table.takeError());
+    llvm::consumeError(count.takeError());
+    return failure();
+  }
+  if (alexrt::Status allocated = alexrt::allocateHeapBuffers(
+          static_cast<const alexrt_heap_buffer *>(*table),
+          *static_cast<const int64_t *>(*count), 0);
+      !allocated.ok()) {
+    llvm::errs() << allocated.message() << "\n";
+    return failure();
+  }
 
   CompiledRun run;
   run.logits.resize(size_t(logitsType.getNumElements()));

@@ -30,11 +30,14 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
+
+#include <unistd.h>
 
 namespace cl = llvm::cl;
 using namespace mlir;
@@ -357,6 +360,46 @@ static bool replicated(ModuleOp module) {
   return module.lookupSymbol("alexrt_replica_sum_start") != nullptr;
 }
 
+/// Fails, saying so, unless the output's folder exists and may be written.
+static LogicalResult checkOutputFolder() {
+  std::string path = outputPath(llvm::sys::path::stem(inputFilename));
+  if (path == "-")
+    return success();
+  llvm::SmallString<128> folder(llvm::sys::path::parent_path(path));
+  if (folder.empty())
+    folder = ".";
+  if (llvm::sys::fs::is_directory(path) ||
+      !llvm::sys::fs::is_directory(folder) ||
+      llvm::sys::fs::access(folder, llvm::sys::fs::AccessMode::Write)) {
+    llvm::WithColor::error(llvm::errs(), "alexc")
+        << "cannot write '" << path << "': "
+        << (llvm::sys::fs::is_directory(path)
+                ? "it is a folder"
+                : "no folder '" + folder.str() + "' to write in")
+        << "\n";
+    return failure();
+  }
+  return success();
+}
+
+/// Warns when training takes more memory than this machine has: the
+/// step's buffers (`heapBytes`) and the parameters and momenta.
+static void warnPastMemory(int64_t heapBytes, int64_t parameterBytes) {
+  int64_t total = heapBytes + parameterBytes;
+  int64_t machine =
+      int64_t(::sysconf(_SC_PHYS_PAGES)) * ::sysconf(_SC_PAGESIZE);
+  if (machine <= 0 || total <= machine)
+    return;
+  llvm::WithColor::warning(llvm::errs(), "alexc")
+      << "training takes " << llvm::format("%.1f", total / 1e9)
+      << " GB of memory (the step's buffers "
+      << llvm::format("%.1f", heapBytes / 1e9)
+      << " GB), more than this machine's "
+      << llvm::format("%.1f", machine / 1e9)
+      << " GB: the executable will refuse to train here (a smaller --batch "
+         "fits)\n";
+}
+
 /// Object file and executable: translate, optimize, emit, link.
 static int writeBinary(ModuleOp module) {
   llvm::LLVMContext llvmContext;
@@ -415,6 +458,16 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
   }
   if (isMLIRInput() && failed(checkChoicesMadeBy(*module, from)))
     return 1;
+  // Where the output goes, before the work (not a linker's error after it).
+  if (emit == Emit::Executable || emit == Emit::Object ||
+      !outputFilename.empty())
+    if (failed(checkOutputFolder()))
+      return 1;
+  // Parameters and momenta, host floats, for the memory check below.
+  int64_t parameterBytes = 0;
+  for (auto param : module->getOps<alex::ParamOp>())
+    parameterBytes +=
+        8 * cast<RankedTensorType>(param.getType()).getNumElements();
   PassManager pm(&context);
   alex::PipelineOptions options;
   options.fuse = fuse;
@@ -432,6 +485,9 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
   if (failed(pm.run(*module)))
     return 1;
   linkedTarget = options.target;
+  if (auto heap =
+          (*module)->getAttrOfType<IntegerAttr>(alex::kHeapBytesAttrName))
+    warnPastMemory(heap.getInt(), parameterBytes);
   if (emit == Emit::LLVMIR || emit == Emit::Object || emit == Emit::Executable)
     return writeBinary(*module);
   OpPrintingFlags flags;

@@ -1,0 +1,41 @@
+//===- GlobalBuffers.h - the static buffers of a lowered step --*- C++ -*-===//
+//
+// What --alex-device-globals (CUDA: device memory) and --alex-heap-globals
+// (CPU: memory the runtime allocates) move out of the executable: the
+// module globals that hold a step's buffers (workspaces, exchange
+// buffers), as memref.global lowers them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ALEX_PASSES_LOWERING_GLOBALBUFFERS_H
+#define ALEX_PASSES_LOWERING_GLOBALBUFFERS_H
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+
+#include <optional>
+
+namespace alex {
+
+/// Bytes of a global's value type (arrays of scalars, as memref.global
+/// lowers), or nullopt for anything else.
+inline std::optional<int64_t> bufferBytes(mlir::Type type) {
+  if (auto array = mlir::dyn_cast<mlir::LLVM::LLVMArrayType>(type)) {
+    std::optional<int64_t> element = bufferBytes(array.getElementType());
+    if (!element)
+      return std::nullopt;
+    return *element * int64_t(array.getNumElements());
+  }
+  if (type.isIntOrFloat())
+    return int64_t(type.getIntOrFloatBitWidth() + 7) / 8;
+  return std::nullopt;
+}
+
+/// Whether `global` is a buffer the step writes (not a constant such as
+/// the model descriptor).
+inline bool isStaticBuffer(mlir::LLVM::GlobalOp global) {
+  return !global.getConstant();
+}
+
+} // namespace alex
+
+#endif // ALEX_PASSES_LOWERING_GLOBALBUFFERS_H
