@@ -33,16 +33,13 @@ struct DeviceGlobals : public alex::impl::AlexDeviceGlobalsBase<DeviceGlobals> {
     WalkResult result = module.walk([&](LLVM::AddressOfOp address) {
       if (address->getParentOfType<gpu::GPUModuleOp>())
         return WalkResult::advance();
-      auto global = dyn_cast_or_null<LLVM::GlobalOp>(
-          SymbolTable::lookupSymbolIn(module, address.getGlobalNameAttr()));
-      if (!global || !alex::isStaticBuffer(global))
-        return WalkResult::advance();
-      std::optional<int64_t> bytes = alex::bufferBytes(global.getGlobalType());
-      if (!bytes) {
-        address.emitError("a global of unknown size cannot move to device "
-                          "memory");
+      FailureOr<alex::StaticBuffer> buffer =
+          alex::staticBufferAt(module, address, "device memory");
+      if (failed(buffer))
         return WalkResult::interrupt();
-      }
+      LLVM::GlobalOp global = buffer->global;
+      if (!global)
+        return WalkResult::advance();
       if (!runtime) {
         runtime = module.lookupSymbol<LLVM::LLVMFuncOp>("alexrt_global_memory");
         if (!runtime)
@@ -53,7 +50,7 @@ struct DeviceGlobals : public alex::impl::AlexDeviceGlobalsBase<DeviceGlobals> {
       OpBuilder b(address->getContext());
       b.setInsertionPointAfter(address);
       Location loc = address.getLoc();
-      Value size = LLVM::ConstantOp::create(b, loc, i64, *bytes);
+      Value size = LLVM::ConstantOp::create(b, loc, i64, buffer->bytes);
       auto call = LLVM::CallOp::create(b, loc, runtime,
                                        ValueRange{address.getResult(), size});
       address.getResult().replaceAllUsesExcept(call.getResult(), call);

@@ -30,10 +30,26 @@ inline std::optional<int64_t> bufferBytes(mlir::Type type) {
   return std::nullopt;
 }
 
-/// Whether `global` is a buffer the step writes (not a constant such as
-/// the model descriptor).
-inline bool isStaticBuffer(mlir::LLVM::GlobalOp global) {
-  return !global.getConstant();
+/// A static buffer whose address `address` takes (a global the step
+/// writes, not a constant such as the model descriptor), with its bytes;
+/// a null global if it takes another's, and failure after a diagnostic
+/// (`where` the buffer was to go) if the buffer's size is not known.
+struct StaticBuffer {
+  mlir::LLVM::GlobalOp global;
+  int64_t bytes = 0;
+};
+inline mlir::FailureOr<StaticBuffer>
+staticBufferAt(mlir::ModuleOp module, mlir::LLVM::AddressOfOp address,
+               llvm::StringRef where) {
+  auto global = mlir::dyn_cast_or_null<mlir::LLVM::GlobalOp>(
+      mlir::SymbolTable::lookupSymbolIn(module, address.getGlobalNameAttr()));
+  if (!global || global.getConstant())
+    return StaticBuffer();
+  std::optional<int64_t> bytes = bufferBytes(global.getGlobalType());
+  if (!bytes)
+    return address.emitError("a buffer of unknown size cannot move to ")
+           << where;
+  return StaticBuffer{global, *bytes};
 }
 
 } // namespace alex

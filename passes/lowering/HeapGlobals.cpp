@@ -33,15 +33,13 @@ struct HeapGlobals : public alex::impl::AlexHeapGlobalsBase<HeapGlobals> {
     llvm::MapVector<LLVM::GlobalOp, LLVM::GlobalOp> pointers;
     llvm::SmallVector<int64_t> sizes;
     WalkResult result = module.walk([&](LLVM::AddressOfOp address) {
-      auto global = dyn_cast_or_null<LLVM::GlobalOp>(
-          SymbolTable::lookupSymbolIn(module, address.getGlobalNameAttr()));
-      if (!global || !alex::isStaticBuffer(global))
-        return WalkResult::advance();
-      std::optional<int64_t> bytes = alex::bufferBytes(global.getGlobalType());
-      if (!bytes) {
-        address.emitError("a buffer of unknown size cannot move to the heap");
+      FailureOr<alex::StaticBuffer> buffer =
+          alex::staticBufferAt(module, address, "the heap");
+      if (failed(buffer))
         return WalkResult::interrupt();
-      }
+      LLVM::GlobalOp global = buffer->global;
+      if (!global)
+        return WalkResult::advance();
       LLVM::GlobalOp &held = pointers[global];
       if (!held) {
         OpBuilder b(global);
@@ -54,13 +52,13 @@ struct HeapGlobals : public alex::impl::AlexHeapGlobalsBase<HeapGlobals> {
         LLVM::ReturnOp::create(
             b, global.getLoc(),
             LLVM::ZeroOp::create(b, global.getLoc(), pointer).getResult());
-        sizes.push_back(*bytes);
+        sizes.push_back(buffer->bytes);
       }
       OpBuilder b(address);
       Location loc = address.getLoc();
       Value where = LLVM::AddressOfOp::create(b, loc, held);
-      Value buffer = LLVM::LoadOp::create(b, loc, pointer, where);
-      address.getResult().replaceAllUsesWith(buffer);
+      Value loaded = LLVM::LoadOp::create(b, loc, pointer, where);
+      address.getResult().replaceAllUsesWith(loaded);
       address.erase();
       return WalkResult::advance();
     });

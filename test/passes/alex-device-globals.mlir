@@ -30,4 +30,4 @@ module {
 }
 
 // RUN: not alex-opt --alex-device-globals %S/Inputs/struct-global.mlir 2>&1 | FileCheck %s --check-prefix=UNKNOWN
-// UNKNOWN: error: a global of unknown size cannot move to device memory
+// UNKNOWN: error: a buffer of unknown size cannot move to device memory

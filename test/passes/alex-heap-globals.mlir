@@ -45,3 +45,6 @@ module {
     llvm.return
   }
 }
+
+// RUN: not alex-opt --alex-heap-globals %S/Inputs/struct-global.mlir 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// UNKNOWN: error: a buffer of unknown size cannot move to the heap
