@@ -77,10 +77,22 @@ static mode_t processUmask() {
   return 022; // the usual default, where /proc says nothing
 }
 
+/// The temporary file an AtomicFile is writing, for a signal handler that
+/// ends the process to remove (a plain array: async-signal-safe to read).
+static char temporaryInFlight[4096];
+
+static void noteTemporary(const std::string &path) {
+  if (path.size() < sizeof temporaryInFlight)
+    std::memcpy(temporaryInFlight, path.c_str(), path.size() + 1);
+}
+
+const char *alexrt::temporaryFileBeingWritten() { return temporaryInFlight; }
+
 AtomicFile::~AtomicFile() {
   if (fd >= 0) {
     ::close(fd);
     ::unlink(temp.c_str());
+    temporaryInFlight[0] = 0;
   }
 }
 
@@ -88,6 +100,7 @@ Status AtomicFile::failure() {
   Status status = Status::error(systemError("cannot write " + kind, target));
   ::close(fd);
   ::unlink(temp.c_str());
+  temporaryInFlight[0] = 0;
   fd = -1;
   return status;
 }
@@ -99,6 +112,7 @@ Status AtomicFile::create(const std::string &path, const std::string &what) {
   fd = ::mkstemp(temp.data());
   if (fd < 0)
     return Status::error(systemError("cannot write " + what, path));
+  noteTemporary(temp);
   return Status::success();
 }
 
@@ -133,9 +147,11 @@ Status AtomicFile::commit() {
   if (closed != 0 || ::rename(temp.c_str(), target.c_str()) != 0) {
     int savedErrno = errno;
     ::unlink(temp.c_str());
+    temporaryInFlight[0] = 0;
     errno = savedErrno;
     return Status::error(systemError("cannot write " + kind, target));
   }
+  temporaryInFlight[0] = 0;
   return Status::success();
 }
 

@@ -75,6 +75,11 @@ Status writeFileAtomically(const std::string &path, const std::string &what,
 /// Reads a whole (small) file; false if it cannot be read.
 bool readWholeFile(const std::string &path, std::string &contents);
 
+/// The temporary file being written for writeFileAtomically or an
+/// AtomicFile, or "": for a signal handler that ends the process to
+/// remove (async-signal-safe to read).
+const char *temporaryFileBeingWritten();
+
 /// Checks, before any work, that `path` can be written as `what` ("PNG
 /// file"): not a folder, in a folder that exists and may be written.
 Status checkWritable(const std::string &path, const std::string &what);

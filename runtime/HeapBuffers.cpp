@@ -2,6 +2,7 @@
 
 #include "runtime/HeapBuffers.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -26,16 +27,33 @@ int64_t alexrt::heapBufferBytes() {
   return totalBytes(alex_heap_buffers, objectBufferCount());
 }
 
+/// A number in a cgroup file, or -1 ("max", absent).
+static int64_t cgroupFigure(const char *path) {
+  std::ifstream file(path);
+  long long value = -1;
+  if (!(file >> value))
+    return -1;
+  return int64_t(value);
+}
+
 int64_t alexrt::availableMemory() {
+  int64_t available = -1;
   std::ifstream info("/proc/meminfo");
   for (std::string key; info >> key;) {
     long long kilobytes = 0;
     info >> kilobytes;
-    if (key == "MemAvailable:")
-      return int64_t(kilobytes) * 1024;
+    if (key == "MemAvailable:") {
+      available = int64_t(kilobytes) * 1024;
+      break;
+    }
     info.ignore(256, '\n');
   }
-  return -1;
+  // A container's or a batch job's limit (cgroup v2) may be lower.
+  int64_t limit = cgroupFigure("/sys/fs/cgroup/memory.max"),
+          used = cgroupFigure("/sys/fs/cgroup/memory.current");
+  if (limit >= 0 && used >= 0 && (available < 0 || limit - used < available))
+    available = std::max<int64_t>(0, limit - used);
+  return available;
 }
 
 std::string alexrt::memoryText(int64_t bytes) {

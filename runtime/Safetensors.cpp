@@ -4,7 +4,9 @@
 
 #include "runtime/Files.h"
 
+#include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <set>
 
@@ -107,8 +109,23 @@ private:
         case 'f':
           out += '\f';
           break;
+        case 'u': { // ASCII only: what the writer escapes
+          unsigned code = 0;
+          for (int digit = 0; digit < 4; ++digit) {
+            if (at >= end || !std::isxdigit(static_cast<unsigned char>(*at)))
+              return false;
+            char hex = *at++;
+            code =
+                code * 16 +
+                unsigned(std::isdigit(hex) ? hex - '0' : (hex | 32) - 'a' + 10);
+          }
+          if (code > 0x7f)
+            return false;
+          out += char(code);
+          break;
+        }
         default:
-          return false; // \u escapes are not needed for names
+          return false;
         }
       } else {
         out += c;
@@ -190,14 +207,17 @@ private:
 std::string quoted(const std::string &text) {
   std::string out = "\"";
   for (char c : text) {
-    if (c == '"' || c == '\\')
+    if (c == '"' || c == '\\') {
       out += '\\';
-    if (c == '\n')
-      out += "\\n"; // JSON strings hold no raw newline.
-    else if (c == '\t')
-      out += "\\t";
-    else
       out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      // JSON strings hold no raw control character.
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", unsigned(c));
+      out += escaped;
+    } else {
+      out += c;
+    }
   }
   return out + "\"";
 }

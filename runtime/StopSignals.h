@@ -12,8 +12,11 @@
 
 namespace alexrt {
 
-/// Installs the handlers of SIGINT and SIGTERM (once is enough).
-void catchStopSignals();
+/// Installs the handlers of SIGINT and SIGTERM (once is enough), but for a
+/// signal the process was started to ignore. `sayWhenCaught`: the first
+/// signal prints that the step will finish (replica 0 says it, not every
+/// replica).
+void catchStopSignals(bool sayWhenCaught = true);
 
 /// The signal that asked to stop (SIGINT or SIGTERM), or 0.
 int stopRequested();

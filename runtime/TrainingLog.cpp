@@ -49,11 +49,17 @@ static std::string number(double value) {
   return text;
 }
 
-Status TrainingLog::write(const EpochRecord &r) {
+Status TrainingLog::claim() {
   if (!file)
     file = std::fopen(path.c_str(), appending ? "a" : "w");
   if (!file)
     return Status::error(systemError("cannot write training log", path));
+  return Status::success();
+}
+
+Status TrainingLog::write(const EpochRecord &r) {
+  if (Status claimed = claim(); !claimed.ok())
+    return claimed;
   // Ten significant digits: more than the printed figures, and readable.
   int written = std::fprintf(
       file,

@@ -42,6 +42,10 @@ public:
   /// Checks that `path` can be written; the first record creates it,
   /// emptied unless `append`.
   Status open(const std::string &path, bool append);
+  /// Creates the log now (emptied unless appending): a fresh run does so
+  /// with its first checkpoint, so a run resumed from that checkpoint
+  /// does not append to an older run's log.
+  Status claim();
   Status write(const EpochRecord &record);
 
 private:

@@ -49,6 +49,14 @@ staticBufferAt(mlir::ModuleOp module, mlir::LLVM::AddressOfOp address,
   if (!bytes)
     return address.emitError("a buffer of unknown size cannot move to ")
            << where;
+  // Its new memory starts zeroed: values it was given would be lost.
+  bool undefined = false;
+  if (mlir::Block *init = global.getInitializerBlock())
+    undefined = llvm::isa_and_nonnull<mlir::LLVM::UndefOp, mlir::LLVM::ZeroOp>(
+        init->getTerminator()->getOperand(0).getDefiningOp());
+  if (global.getValueAttr() || (global.getInitializerBlock() && !undefined))
+    return address.emitError("a buffer with initial values cannot move to ")
+           << where;
   return StaticBuffer{global, *bytes};
 }
 

@@ -46,9 +46,11 @@ Status openData(const ModelInfo &model, const Options &options,
   dataOptions.trainLimit = options.number("limit", 0);
   dataOptions.testLimit = options.number("test-limit", 0);
   dataOptions.threads = loaderThreads(model, options);
+  // The checkpoint's mean stands for the training set's only where it is
+  // this dataset's (per channel).
   if (testOnly) {
     dataOptions.needTrain = false;
-    if (testOnly->meanHeight == 0) // Per channel.
+    if (testOnly->meanHeight == 0 && testOnly->dataset == dataOptions.dataset)
       dataOptions.trainMean = testOnly->mean;
   }
   if (Status opened = openDataSource(model, dataOptions, data); !opened.ok())
@@ -196,6 +198,9 @@ private:
   /// The stop signal any replica received (SIGTERM before SIGINT), or 0;
   /// `mine` is this replica's. A collective with replicas.
   static int agreedStop(int mine);
+  /// Writes the checkpoint (replica 0), and with a fresh run's first one
+  /// its log, emptied.
+  Status checkpoint();
 
   Session &session;
   const Options &options;
@@ -299,7 +304,7 @@ int TrainingRun::agreedStop(int mine) {
 }
 
 int TrainingRun::run() {
-  catchStopSignals();
+  catchStopSignals(/*sayWhenCaught=*/leader);
   if (leader) {
     std::string split = model.replicas > 1
                             ? " (" + std::to_string(model.replicas) +
@@ -313,10 +318,15 @@ int TrainingRun::run() {
                  (long long)data->trainCount(), data->classNames().size(),
                  (long long)model.globalBatch, split.c_str(), (long long)steps,
                  steps == 1 ? "" : "s", threads, threads == 1 ? "" : "s");
-    if (progress.epochSteps > 0)
+    if (progress.epochSteps > 0 && progress.epochSteps < steps)
       std::fprintf(stderr, "resuming epoch %lld at step %lld of %lld\n",
                    (long long)progress.epoch + 1,
                    (long long)progress.epochSteps + 1, (long long)steps);
+    else if (progress.epochSteps == steps)
+      std::fprintf(stderr,
+                   "resuming epoch %lld after its last step: its "
+                   "test pass\n",
+                   (long long)progress.epoch + 1);
   }
   while (progress.epoch < epochs)
     if (int code = trainEpoch(); code != 0)
@@ -440,7 +450,7 @@ int TrainingRun::endEpoch(double seconds, double waited, int64_t stepsRun) {
     std::fflush(stdout);
     if (Status logged = log.write(record); !logged.ok())
       return fail(logged.message());
-    if (Status saved = session.save(weights); !saved.ok())
+    if (Status saved = checkpoint(); !saved.ok())
       return fail(saved.message());
   }
   // A signal during the test pass: the checkpoint above is the place.
@@ -457,9 +467,15 @@ int TrainingRun::endEpoch(double seconds, double waited, int64_t stepsRun) {
   return 0;
 }
 
+Status TrainingRun::checkpoint() {
+  if (Status claimed = log.claim(); !claimed.ok())
+    return claimed;
+  return session.save(weights);
+}
+
 int TrainingRun::stop(int signal) {
   if (leader) {
-    if (Status saved = session.save(weights); !saved.ok())
+    if (Status saved = checkpoint(); !saved.ok())
       return fail(saved.message() + " (stopping for " + signalName(signal) +
                   ")");
     std::fprintf(stderr,

@@ -71,8 +71,36 @@ static Status readDataFacts(const std::map<std::string, std::string> &metadata,
                            "'");
     progress.mean.push_back(value);
   }
-  progress.meanHeight = std::atoll(get("mean_height").c_str());
-  progress.meanWidth = std::atoll(get("mean_width").c_str());
+  for (const char *key : {"mean_height", "mean_width"}) {
+    std::string text = get(key);
+    if (text.empty() || text.size() > 9 ||
+        text.find_first_not_of("0123456789") != std::string::npos)
+      return Status::error(std::string("its metadata's ") + key +
+                           " is not a whole number: '" + text + "'");
+  }
+  progress.meanHeight = std::stoll(get("mean_height"));
+  progress.meanWidth = std::stoll(get("mean_width"));
+  return Status::success();
+}
+
+/// Whether data facts fit `model`: its class count, and a mean per
+/// channel or per pixel of a channels x height x width image.
+static Status checkDataFacts(const TrainingProgress &facts,
+                             const ModelInfo &model) {
+  if (int64_t(facts.classNames.size()) > model.classes)
+    return Status::error("its metadata names " +
+                         std::to_string(facts.classNames.size()) +
+                         " classes, the model has " +
+                         std::to_string(model.classes) + " outputs");
+  int64_t expected = facts.meanHeight == 0 && facts.meanWidth == 0
+                         ? model.channels
+                         : model.channels * facts.meanHeight * facts.meanWidth;
+  if (!facts.mean.empty() && int64_t(facts.mean.size()) != expected)
+    return Status::error("its metadata's mean has " +
+                         std::to_string(facts.mean.size()) + " values, not " +
+                         std::to_string(expected) +
+                         " (the model's channels, or its mean image's " +
+                         "pixels times channels)");
   return Status::success();
 }
 
@@ -121,7 +149,10 @@ int importWeights(Session &session, const Options &options) {
   if (!status.ok())
     return fail(status.message());
   // What `export` wrote of the data (classes, mean) comes back with it.
-  if (Status facts = readDataFacts(metadata, session.progress()); !facts.ok())
+  Status facts = readDataFacts(metadata, session.progress());
+  if (facts.ok())
+    facts = checkDataFacts(session.progress(), session.model());
+  if (!facts.ok())
     return fail("'" + options.files[0] + "': " + facts.message());
   session.commitHostTensors();
   if (Status saved = session.save(weights); !saved.ok())

@@ -191,9 +191,12 @@ static Status listFile(const fs::path &root, const fs::path &file,
                        ImageList &list) {
   list.origin = file.string();
   std::ifstream names(root / "classes.txt");
-  for (std::string line; std::getline(names, line);)
+  for (std::string line; std::getline(names, line);) {
+    if (!line.empty() && line.back() == '\r') // Written on Windows.
+      line.pop_back();
     if (!line.empty())
       list.classNames.push_back(line);
+  }
   std::string namedBy = "classes.txt names ";
   // Without classes.txt a validation list is named by the training split's
   // classes: its own largest label may be smaller.

@@ -48,3 +48,6 @@ module {
 
 // RUN: not alex-opt --alex-heap-globals %S/Inputs/struct-global.mlir 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // UNKNOWN: error: a buffer of unknown size cannot move to the heap
+
+// RUN: not alex-opt --alex-heap-globals %S/Inputs/valued-global.mlir 2>&1 | FileCheck %s --check-prefix=VALUED
+// VALUED: error: a buffer with initial values cannot move to the heap

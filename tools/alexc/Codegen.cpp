@@ -160,13 +160,18 @@ LogicalResult alex::linkExecutable(llvm::StringRef object,
   llvm::StringRef(ALEXRT_IMAGE_LIBRARIES).split(imageLibraries, '|', -1, false);
   args.append(imageLibraries.begin(), imageLibraries.end());
   args.append({"-lz", "-lpthread", "-lm"});
-  // The build's link flags (its linker, sanitizers), or the user's in
-  // their place: ALEXC_LDFLAGS=-fuse-ld=bfd where lld is missing.
-  std::string linkFlags = ALEXC_LINK_FLAGS;
-  if (const char *flags = std::getenv("ALEXC_LDFLAGS"))
-    linkFlags = flags;
+  // The build's link flags (sanitizers) and linker, which ALEXC_LINKER
+  // replaces (bfd where lld is missing; empty: the compiler's default);
+  // ALEXC_LDFLAGS adds the user's own last.
+  std::string linker = ALEXC_LINKER, flags = ALEXC_LINK_FLAGS;
+  if (const char *chosen = std::getenv("ALEXC_LINKER"))
+    linker = chosen;
+  if (!linker.empty())
+    flags += " -fuse-ld=" + linker;
+  if (const char *extra = std::getenv("ALEXC_LDFLAGS"))
+    flags += std::string(" ") + extra;
   llvm::SmallVector<llvm::StringRef> flagList;
-  llvm::StringRef(linkFlags).split(flagList, ' ', -1, false);
+  llvm::StringRef(flags).split(flagList, ' ', -1, false);
   args.append(flagList.begin(), flagList.end());
   std::string message;
   int status =

@@ -360,25 +360,30 @@ static bool replicated(ModuleOp module) {
   return module.lookupSymbol("alexrt_replica_sum_start") != nullptr;
 }
 
-/// Fails, saying so, unless the output's folder exists and may be written.
-static LogicalResult checkOutputFolder() {
-  std::string path = outputPath(llvm::sys::path::stem(inputFilename));
-  if (path == "-")
+/// Fails, saying so, unless `path` (an output) can be written: not a
+/// folder, writable if it exists (a device such as /dev/null included),
+/// else in a folder that exists and may be written.
+static LogicalResult checkOutput(llvm::StringRef path) {
+  auto refuse = [&](const llvm::Twine &why) {
+    llvm::WithColor::error(llvm::errs(), "alexc")
+        << "cannot write '" << path << "': " << why << "\n";
+    return failure();
+  };
+  if (path.empty() || path == "-")
     return success();
+  if (llvm::sys::fs::is_directory(path))
+    return refuse("it is a folder");
+  if (llvm::sys::fs::exists(path))
+    return llvm::sys::fs::access(path, llvm::sys::fs::AccessMode::Write)
+               ? refuse("permission denied")
+               : success();
   llvm::SmallString<128> folder(llvm::sys::path::parent_path(path));
   if (folder.empty())
     folder = ".";
-  if (llvm::sys::fs::is_directory(path) ||
-      !llvm::sys::fs::is_directory(folder) ||
-      llvm::sys::fs::access(folder, llvm::sys::fs::AccessMode::Write)) {
-    llvm::WithColor::error(llvm::errs(), "alexc")
-        << "cannot write '" << path << "': "
-        << (llvm::sys::fs::is_directory(path)
-                ? "it is a folder"
-                : "no folder '" + folder.str() + "' to write in")
-        << "\n";
-    return failure();
-  }
+  if (!llvm::sys::fs::is_directory(folder))
+    return refuse("no folder '" + folder + "' to write in");
+  if (llvm::sys::fs::access(folder, llvm::sys::fs::AccessMode::Write))
+    return refuse("folder '" + folder + "' is not writable");
   return success();
 }
 
@@ -459,10 +464,12 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
   if (isMLIRInput() && failed(checkChoicesMadeBy(*module, from)))
     return 1;
   // Where the output goes, before the work (not a linker's error after it).
-  if (emit == Emit::Executable || emit == Emit::Object ||
-      !outputFilename.empty())
-    if (failed(checkOutputFolder()))
-      return 1;
+  llvm::StringRef stem = llvm::sys::path::stem(inputFilename);
+  std::string output = emit == Emit::Executable ? outputPath(stem)
+                       : emit == Emit::Object ? outputPath((stem + ".o").str())
+                                              : outputFilename.getValue();
+  if (failed(checkOutput(output)))
+    return 1;
   // Parameters and momenta, host floats, for the memory check below.
   int64_t parameterBytes = 0;
   for (auto param : module->getOps<alex::ParamOp>())
@@ -475,12 +482,23 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
   options.devices = devices;
   if (failed(chooseTarget(options)) || !chooseConvolutions(options))
     return 1;
-  // IR lowered to loops for the GPU goes on for a GPU target: CUDA where
-  // there is one, else its CPU twin.
-  if (from >= Stage::Loops && target.empty() &&
-      (from >= Stage::Kernels || (*module)->hasAttr(alex::kGpuKernelsAttrName)))
-    options.target = alex::cudaAvailable() ? alex::CodeTarget::CUDA
-                                           : alex::CodeTarget::CPUTwin;
+  // IR lowered to loops goes on for the target its loops were made for:
+  // the GPU's (CUDA where there is one, else its CPU twin) or the CPU's,
+  // which has no kernels stage.
+  if (from >= Stage::Loops && target.empty()) {
+    bool gpuShaped =
+        from >= Stage::Kernels || (*module)->hasAttr(alex::kGpuKernelsAttrName);
+    if (!gpuShaped && emit == Emit::Kernels) {
+      llvm::WithColor::error(llvm::errs(), "alexc")
+          << "this IR's loops were made for the cpu target, which has no "
+             "kernels stage: --emit=kernels needs IR from before the loops "
+             "stage\n";
+      return 1;
+    }
+    options.target = !gpuShaped              ? alex::CodeTarget::CPU
+                     : alex::cudaAvailable() ? alex::CodeTarget::CUDA
+                                             : alex::CodeTarget::CPUTwin;
+  }
   alex::buildPipeline(pm, from, to, options);
   if (failed(pm.run(*module)))
     return 1;

@@ -5,7 +5,9 @@ runtime/schemas/weights.fbs (python3-flatbuffers).
   check FLATC_PY WEIGHTS.fb FILE.safetensors   values equal bit for bit
   damage KIND GOOD.safetensors OUT.safetensors  KIND: missing, shape, extra,
       f16, nan (a NaN and an infinity in fc3.weight), zeros (every tensor),
-      huge (every tensor times 1e30: outputs overflow)
+      huge (every tensor times 1e30: outputs overflow), mean (a mean of 5
+      values in the metadata, for a 1-channel model), control (a class name
+      with a carriage return)
 """
 import json
 import struct
@@ -94,6 +96,10 @@ def damage(kind, good, out):
         array.flat[3] = np.nan
         array.flat[7] = np.inf
         tensors["fc3.weight"] = (entry, array)
+    elif kind == "mean":
+        header["__metadata__"]["mean"] = "1,2,3,4,5"
+    elif kind == "control":
+        header["__metadata__"]["class_names"] = "cat\rdog\nbird"
     elif kind in ("zeros", "huge"):
         for key, (entry, array) in list(tensors.items()):
             scaled = np.zeros_like(array) if kind == "zeros" else array * 1e30
