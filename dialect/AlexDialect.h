@@ -13,6 +13,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "dialect/AlexDialect.h.inc"
+#include "dialect/AlexTraits.h"
 
 namespace alex {
 /// Parameters and momentum buffers, as a side-effect resource.

@@ -29,4 +29,21 @@ def Alex_Dialect : Dialect {
 class Alex_Op<string mnemonic, list<Trait> traits = []>
     : Op<Alex_Dialect, mnemonic, traits>;
 
+//===----------------------------------------------------------------------===//
+// Op traits: a rule about an op, stated once on its definition, that the
+// passes read instead of keeping lists of ops (dialect/AlexTraits.h).
+//===----------------------------------------------------------------------===//
+
+/// Runs no code of its own: the result is an operand's elements in another
+/// shape, or a parameter. Lowered to a view; no time or traffic in a cost.
+def Alex_NoKernel : NativeOpTrait<"NoKernel"> {
+  let cppNamespace = "::alex";
+}
+
+/// Block d of the result's dimension 1 needs only block d of each
+/// operand's: --alex-partition clones the op on each device's channels.
+def Alex_ChannelLocal : NativeOpTrait<"ChannelLocal"> {
+  let cppNamespace = "::alex";
+}
+
 #endif // ALEX_DIALECT_TD

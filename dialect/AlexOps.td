@@ -54,7 +54,7 @@ def Alex_ParamOp : Alex_Op<"param", [Symbol]> {
 }
 
 def Alex_ReadParamOp : Alex_Op<"read_param",
-    [DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+    [DeclareOpInterfaceMethods<SymbolUserOpInterface>, Alex_NoKernel,
      MemoryEffects<[MemRead<Alex_ParamResource>]>]> {
   let summary = "The current value of a parameter, or a block of its rows";
   let description = [{
@@ -106,7 +106,8 @@ def Alex_Conv2DOp : Alex_Op<"conv2d",
   let hasVerifier = 1;
 }
 
-def Alex_ReluOp : Alex_Op<"relu", [Pure, SameOperandsAndResultType]> {
+def Alex_ReluOp : Alex_Op<"relu",
+    [Pure, SameOperandsAndResultType, Alex_ChannelLocal]> {
   let summary = "Rectified linear unit, max(x, 0)";
   let description = [{
     ```mlir
@@ -150,7 +151,7 @@ def Alex_LRNOp : Alex_Op<"lrn", [Pure, SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
-def Alex_MaxPoolOp : Alex_Op<"max_pool", [Pure]> {
+def Alex_MaxPoolOp : Alex_Op<"max_pool", [Pure, Alex_ChannelLocal]> {
   let summary = "Max-pooling over square windows, possibly overlapping";
   let description = [{
     Windows of `window` x `window` placed every `stride` pixels, no padding;
@@ -173,7 +174,8 @@ def Alex_MaxPoolOp : Alex_Op<"max_pool", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Alex_FlattenOp : Alex_Op<"flatten", [Pure]> {
+def Alex_FlattenOp : Alex_Op<"flatten",
+    [Pure, Alex_NoKernel, Alex_ChannelLocal]> {
   let summary = "Collapse every dimension but the batch";
   let description = [{
     ```mlir
@@ -208,7 +210,8 @@ def Alex_DenseOp : Alex_Op<"dense",
   let hasVerifier = 1;
 }
 
-def Alex_DropoutOp : Alex_Op<"dropout", [Pure, SameOperandsAndResultType]> {
+def Alex_DropoutOp : Alex_Op<"dropout",
+    [Pure, SameOperandsAndResultType, Alex_NoKernel, Alex_ChannelLocal]> {
   let summary = "Inverted dropout: zero each element with probability `rate`";
   let description = [{
     At training time each element is kept with probability 1 - rate and

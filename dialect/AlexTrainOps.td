@@ -83,7 +83,8 @@ def Alex_BiasGradOp : Alex_Op<"bias_grad", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Alex_ReluGradOp : Alex_Op<"relu_grad", [Pure, SameOperandsAndResultType]> {
+def Alex_ReluGradOp : Alex_Op<"relu_grad",
+    [Pure, SameOperandsAndResultType, Alex_ChannelLocal]> {
   let summary = "Gradient of relu: the output gradient where the output > 0";
   let description = [{
     ```mlir
@@ -122,7 +123,7 @@ def Alex_LRNGradOp : Alex_Op<"lrn_grad", [Pure, SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
-def Alex_MaxPoolGradOp : Alex_Op<"max_pool_grad", [Pure]> {
+def Alex_MaxPoolGradOp : Alex_Op<"max_pool_grad", [Pure, Alex_ChannelLocal]> {
   let summary = "Gradient of max_pool: each window's gradient to its maximum";
   let description = [{
     Routes each output gradient to the input element that was the maximum
@@ -180,7 +181,8 @@ def Alex_DenseGradWeightOp : Alex_Op<"dense_grad_weight", [Pure,
   let hasVerifier = 1;
 }
 
-def Alex_ReshapeOp : Alex_Op<"reshape", [Pure]> {
+def Alex_ReshapeOp : Alex_Op<"reshape",
+    [Pure, Alex_NoKernel, Alex_ChannelLocal]> {
   let summary = "The same elements in another static shape (row-major)";
   let description = [{
     The gradient of flatten.
@@ -226,14 +228,16 @@ def Alex_DropoutMaskOp : Alex_Op<"dropout_mask", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Alex_MulOp : Alex_Op<"mul", [Pure, Commutative, SameOperandsAndResultType]> {
+def Alex_MulOp : Alex_Op<"mul",
+    [Pure, Commutative, SameOperandsAndResultType, Alex_ChannelLocal]> {
   let summary = "Elementwise product";
   let arguments = (ins Alex_F32Tensor:$lhs, Alex_F32Tensor:$rhs);
   let results = (outs Alex_F32Tensor:$result);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($result)";
 }
 
-def Alex_AddOp : Alex_Op<"add", [Pure, Commutative, SameOperandsAndResultType]> {
+def Alex_AddOp : Alex_Op<"add",
+    [Pure, Commutative, SameOperandsAndResultType, Alex_ChannelLocal]> {
   let summary = "Elementwise sum (accumulates gradients of a value used twice)";
   let arguments = (ins Alex_F32Tensor:$lhs, Alex_F32Tensor:$rhs);
   let results = (outs Alex_F32Tensor:$result);

@@ -4,6 +4,7 @@
 #define ALEX_PASSES_PASSES_H
 
 #include "dialect/AlexDialect.h"
+#include "passes/OptionValues.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

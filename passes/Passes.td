@@ -224,14 +224,17 @@ def AlexExportModel : Pass<"alex-export-model", "mlir::ModuleOp"> {
     training recipe, as a FlatBuffer of runtime/schemas/model.fbs in the
     constant globals `alex_model_descriptor` (bytes) and
     `alex_model_descriptor_size` (i64). Reads `@forward` on tensors: run it
-    before lowering. With `tf32`, the descriptor lets the CUDA runtime's
-    GEMMs use TF32 tensor cores; `target` names the code target (the CPU
-    twin links the CPU runtime but is not the CPU target's code). The regions of `alex.profile_regions`
+    before lowering. `precision` tells the runtime's GEMMs and convolutions
+    what they may compute in (tf32: TF32 tensor cores on CUDA); `target`
+    names the code target (the CPU twin links the CPU runtime but is not
+    the CPU target's code). The regions of `alex.profile_regions`
     (--alex-profile-layers) go into its `profile`.
   }];
   let options = [
-    Option<"tf32", "tf32", "bool", /*default=*/"false",
-           "Let GEMMs use TF32 tensor cores (CUDA target)">,
+    Option<"precision", "precision", "::alexrt::Precision",
+           /*default=*/"::alexrt::Precision::FP32",
+           "What GEMMs and convolutions may compute in (fp32, tf32)",
+           "::alex::precisionValues()">,
     Option<"target", "target", "std::string", /*default=*/"\"\"",
            "The code target the binary is built for (cpu, cuda, cpu-twin), "
            "for the runtime to report">,

@@ -49,14 +49,6 @@ std::optional<Stage> alex::parseStage(llvm::StringRef name) {
       .Default(std::nullopt);
 }
 
-std::optional<CodeTarget> alex::parseCodeTarget(llvm::StringRef name) {
-  for (CodeTarget target :
-       {CodeTarget::CPU, CodeTarget::CUDA, CodeTarget::CPUTwin})
-    if (name == codeTargetName(target))
-      return target;
-  return std::nullopt;
-}
-
 llvm::StringRef alex::codeTargetName(CodeTarget target) {
   switch (target) {
   case CodeTarget::CPU:
@@ -141,7 +133,7 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
     if (options.target == CodeTarget::CPU)
       pm.addPass(createAlexProfileLayers());
     AlexExportModelOptions exportOptions;
-    exportOptions.tf32 = options.tf32;
+    exportOptions.precision = options.precision;
     exportOptions.target = codeTargetName(options.target).str();
     pm.addPass(createAlexExportModel(exportOptions));
     AlexLowerToLoopsOptions loops;

@@ -12,6 +12,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 
+#include "runtime/Precision.h"
+
 #include <optional>
 
 namespace alex {
@@ -41,16 +43,18 @@ enum class CodeTarget {
            ///< GPU-shaped code on machines without a GPU.
 };
 
-/// The target named `name` ("cpu", "cuda", "cpu-twin"), if any.
-std::optional<CodeTarget> parseCodeTarget(llvm::StringRef name);
-/// Its name, as --target spells it.
+/// Every target, in the order --help lists them.
+inline constexpr CodeTarget kCodeTargets[] = {CodeTarget::CPU, CodeTarget::CUDA,
+                                              CodeTarget::CPUTwin};
+/// Its name, as --target spells it ("cpu", "cuda", "cpu-twin").
 llvm::StringRef codeTargetName(CodeTarget target);
 
 /// Choices that change the code, not the stages.
 struct PipelineOptions {
   CodeTarget target = CodeTarget::CPU;
-  /// Let GEMMs use TF32 tensor cores (CUDA): recorded in the descriptor.
-  bool tf32 = false;
+  /// What GEMMs and convolutions may compute in: recorded in the
+  /// descriptor for the runtime's libraries.
+  alexrt::Precision precision = alexrt::Precision::FP32;
   /// The CUDA toolkit whose ptxas and fatbinary build the GPU binary.
   std::string cudaToolkit = "/usr/local/cuda";
   /// Fuse layers with their epilogues; without it the Fused stage is the

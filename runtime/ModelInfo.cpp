@@ -59,7 +59,12 @@ Status alexrt::parseModelInfo(const uint8_t *data, size_t size,
   info.lighting = model->lighting();
   info.meanSubtract = model->mean_subtract();
   info.testCrops = model->test_crops();
-  info.tf32 = model->tf32();
+  std::optional<Precision> precision = precisionFromByte(model->precision());
+  if (!precision)
+    return Status::error("the model descriptor's precision (" +
+                         std::to_string(model->precision()) +
+                         ") is not one this runtime knows");
+  info.precision = *precision;
   info.target = model->target() ? model->target()->str() : "";
   info.features = model->features();
   if (model->profile())

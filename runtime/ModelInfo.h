@@ -5,6 +5,7 @@
 #define ALEXRT_MODELINFO_H
 
 #include "runtime/Params.h"
+#include "runtime/Precision.h"
 #include "runtime/Status.h"
 
 #include <cstdint>
@@ -41,8 +42,8 @@ struct ModelInfo {
   /// labels and logits: what a session holds besides the step's buffers.
   int64_t sessionBytes() const;
 
-  /// GEMMs may use TF32 tensor cores (compiled with --precision=tf32).
-  bool tf32 = false;
+  /// What GEMMs and convolutions may compute in (alexc --precision).
+  Precision precision = Precision::FP32;
   /// What `alexc --target` the binary was compiled for ("cpu-twin" runs
   /// the CPU runtime); empty in older binaries.
   std::string target;

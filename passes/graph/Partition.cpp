@@ -116,7 +116,29 @@ private:
     }
     return values;
   }
+  /// Splits one op of the source function: a dispatcher to the functions
+  /// below, one per kind of op.
   LogicalResult partition(Operation &op);
+  /// Clones `op` on every device's channels (its operands as columns),
+  /// letting `fix` adjust each clone's attributes.
+  LogicalResult
+  cloneOnChannels(Operation *op,
+                  llvm::function_ref<void(Operation *)> fix = nullptr);
+  LogicalResult splitChannelLocal(Operation *op);
+  template <typename LrnOrGrad> LogicalResult splitLrn(LrnOrGrad op);
+  LogicalResult splitReadParam(ReadParamOp read);
+  LogicalResult splitConv(Conv2DOp conv);
+  LogicalResult splitDense(DenseOp dense);
+  LogicalResult splitDropoutMask(DropoutMaskOp mask);
+  /// The loss and its gradient: every device computes them whole.
+  LogicalResult computeWhole(Operation *loss);
+  LogicalResult splitDenseGradInput(DenseGradInputOp grad);
+  LogicalResult splitDenseGradWeight(DenseGradWeightOp grad);
+  LogicalResult splitBiasGrad(BiasGradOp grad);
+  LogicalResult splitConvGradInput(Conv2DGradInputOp grad);
+  LogicalResult splitConvGradFilter(Conv2DGradFilterOp grad);
+  LogicalResult splitUpdate(SGDUpdateOp update);
+  /// Returns each device's results, blocks marked with alex.block_dim.
   LogicalResult finish(func::ReturnOp returnOp);
 
   func::FuncOp source;
@@ -182,237 +204,265 @@ std::optional<PerDevice> FunctionPartitioner::as(Value value, Layout want,
 }
 
 LogicalResult FunctionPartitioner::partition(Operation &op) {
-  Location loc = op.getLoc();
-  // Operands in a layout, or a failure already reported.
-  auto need = [&](Value value, Layout layout) {
-    return as(value, layout, &op);
-  };
-  auto elementwise = [&]() -> LogicalResult {
-    llvm::SmallVector<PerDevice> operands;
-    for (Value operand : op.getOperands()) {
-      std::optional<PerDevice> split = need(operand, Layout::Columns);
-      if (!split)
-        return failure();
-      operands.push_back(*split);
-    }
-    PerDevice results = each(loc, [&](OpBuilder &b, int64_t d) -> Value {
-      IRMapping mapping;
-      for (auto [old, split] : llvm::zip(op.getOperands(), operands))
-        mapping.map(old, split[d]);
-      Operation *clone = b.clone(op, mapping);
-      clone->getResult(0).setType(blockType(op.getResult(0).getType(), 1));
-      if (auto lrn = dyn_cast<LRNOp>(clone))
-        lrn.setGroups(lrn.getGroups() / devices);
-      if (auto grad = dyn_cast<LRNGradOp>(clone))
-        grad.setGroups(grad.getGroups() / devices);
-      return clone->getResult(0);
-    });
-    define(op.getResult(0), Layout::Columns, results);
-    return success();
-  };
-
+  if (op.hasTrait<ChannelLocal>())
+    return splitChannelLocal(&op);
   return llvm::TypeSwitch<Operation *, LogicalResult>(&op)
-      .Case([&](ReadParamOp read) {
-        auto type = cast<RankedTensorType>(read.getType());
-        if (failed(divisible(read, "outputs", type.getDimSize(0))))
-          return failure();
-        int64_t rows = type.getDimSize(0) / devices;
-        define(read.getValue(), Layout::Rows,
-               each(loc, [&](OpBuilder &b, int64_t d) -> Value {
-                 return ReadParamOp::create(
-                     b, loc, blockType(type, 0), read.getParamAttr(),
-                     b.getDenseI64ArrayAttr({d * rows, (d + 1) * rows}));
-               }));
-        return success();
-      })
-      .Case([&](Conv2DOp conv) -> LogicalResult {
-        int64_t groups = conv.getGroups();
-        FailureOr<bool> stays = groupsStayLocal(conv, groups);
-        if (failed(stays))
-          return failure();
-        bool local = *stays;
-        std::optional<PerDevice> x =
-            need(conv.getInput(), local ? Layout::Columns : Layout::Replicated);
-        std::optional<PerDevice> w = need(conv.getFilter(), Layout::Rows);
-        std::optional<PerDevice> bias = need(conv.getBias(), Layout::Rows);
-        if (!x || !w || !bias)
-          return failure();
-        define(conv.getOutput(), Layout::Columns,
-               each(loc, [&](OpBuilder &b, int64_t d) -> Value {
-                 return Conv2DOp::create(b, loc, blockType(conv.getType(), 1),
-                                         (*x)[d], (*w)[d], (*bias)[d],
-                                         conv.getStride(), conv.getPad(),
-                                         local ? groups / devices : 1);
-               }));
-        return success();
-      })
-      .Case([&](DenseOp dense) -> LogicalResult {
-        std::optional<PerDevice> x = need(dense.getInput(), Layout::Replicated);
-        std::optional<PerDevice> w = need(dense.getWeight(), Layout::Rows);
-        std::optional<PerDevice> bias = need(dense.getBias(), Layout::Rows);
-        if (!x || !w || !bias)
-          return failure();
-        define(dense.getOutput(), Layout::Columns,
-               each(loc, [&](OpBuilder &b, int64_t d) -> Value {
-                 return DenseOp::create(b, loc, blockType(dense.getType(), 1),
-                                        (*x)[d], (*w)[d], (*bias)[d]);
-               }));
-        return success();
-      })
-      .Case([&](LRNOp lrn) -> LogicalResult {
-        if (failed(lrnStaysLocal(lrn, lrn.getGroups())))
-          return failure();
-        return elementwise();
-      })
-      .Case([&](LRNGradOp grad) -> LogicalResult {
-        if (failed(lrnStaysLocal(grad, grad.getGroups())))
-          return failure();
-        return elementwise();
-      })
-      .Case<ReluOp, MaxPoolOp, FlattenOp, DropoutOp, MulOp, AddOp, ReluGradOp,
-            MaxPoolGradOp, ReshapeOp>([&](Operation *) {
-        if (failed(divisible(&op, "channels or features",
-                             shapeOf(op.getResult(0))[1])))
-          return failure();
-        return elementwise();
-      })
-      .Case([&](DropoutMaskOp mask) -> LogicalResult {
-        auto type = cast<RankedTensorType>(mask.getType());
-        if (failed(divisible(mask, "features", type.getDimSize(1))))
-          return failure();
-        std::optional<PerDevice> step =
-            need(mask.getStep(), Layout::Replicated);
-        if (!step)
-          return failure();
-        int64_t width = type.getDimSize(1) / devices;
-        define(mask.getMask(), Layout::Columns,
-               each(loc, [&](OpBuilder &b, int64_t d) -> Value {
-                 return DropoutMaskOp::create(
-                     b, loc, blockType(type, 1), (*step)[d], mask.getRate(),
-                     mask.getStream(),
-                     b.getDenseI64ArrayAttr({d * width, type.getDimSize(1)}));
-               }));
-        return success();
-      })
+      .Case([&](ReadParamOp read) { return splitReadParam(read); })
+      .Case([&](Conv2DOp conv) { return splitConv(conv); })
+      .Case([&](DenseOp dense) { return splitDense(dense); })
+      .Case([&](LRNOp lrn) { return splitLrn(lrn); })
+      .Case([&](LRNGradOp grad) { return splitLrn(grad); })
+      .Case([&](DropoutMaskOp mask) { return splitDropoutMask(mask); })
       .Case<SoftmaxCrossEntropyOp, SoftmaxCrossEntropyGradOp>(
-          [&](Operation *) -> LogicalResult {
-            // The loss needs every logit: each device computes it whole.
-            std::optional<PerDevice> logits =
-                need(op.getOperand(0), Layout::Replicated);
-            std::optional<PerDevice> labels =
-                need(op.getOperand(1), Layout::Replicated);
-            if (!logits || !labels)
-              return failure();
-            define(op.getResult(0), Layout::Replicated,
-                   each(loc, [&](OpBuilder &b, int64_t d) -> Value {
-                     IRMapping mapping;
-                     mapping.map(op.getOperand(0), (*logits)[d]);
-                     mapping.map(op.getOperand(1), (*labels)[d]);
-                     return b.clone(op, mapping)->getResult(0);
-                   }));
-            return success();
-          })
-      .Case([&](DenseGradInputOp grad) -> LogicalResult {
-        std::optional<PerDevice> dy =
-            need(grad.getOutputGrad(), Layout::Columns);
-        std::optional<PerDevice> w = need(grad.getWeight(), Layout::Rows);
-        if (!dy || !w)
-          return failure();
-        define(grad.getInputGrad(), Layout::Partial,
-               each(loc, [&](OpBuilder &b, int64_t d) -> Value {
-                 return DenseGradInputOp::create(b, loc, grad.getType(),
-                                                 (*dy)[d], (*w)[d]);
-               }));
-        return success();
-      })
-      .Case([&](DenseGradWeightOp grad) -> LogicalResult {
-        std::optional<PerDevice> dy =
-            need(grad.getOutputGrad(), Layout::Columns);
-        std::optional<PerDevice> x = need(grad.getInput(), Layout::Replicated);
-        if (!dy || !x)
-          return failure();
-        define(grad.getWeightGrad(), Layout::Rows,
-               each(loc, [&](OpBuilder &b, int64_t d) -> Value {
-                 return DenseGradWeightOp::create(
-                     b, loc, blockType(grad.getType(), 0), (*dy)[d], (*x)[d]);
-               }));
-        return success();
-      })
-      .Case([&](BiasGradOp grad) -> LogicalResult {
-        std::optional<PerDevice> dy =
-            need(grad.getOutputGrad(), Layout::Columns);
-        if (!dy)
-          return failure();
-        define(grad.getBiasGrad(), Layout::Rows,
-               each(loc, [&](OpBuilder &b, int64_t d) -> Value {
-                 return BiasGradOp::create(b, loc, blockType(grad.getType(), 0),
-                                           (*dy)[d]);
-               }));
-        return success();
-      })
-      .Case([&](Conv2DGradInputOp grad) -> LogicalResult {
-        int64_t groups = grad.getGroups();
-        FailureOr<bool> stays = groupsStayLocal(grad, groups);
-        if (failed(stays))
-          return failure();
-        bool local = *stays;
-        std::optional<PerDevice> dy =
-            need(grad.getOutputGrad(), Layout::Columns);
-        std::optional<PerDevice> w = need(grad.getFilter(), Layout::Rows);
-        if (!dy || !w)
-          return failure();
-        define(grad.getInputGrad(), local ? Layout::Columns : Layout::Partial,
-               each(loc, [&](OpBuilder &b, int64_t d) -> Value {
-                 return Conv2DGradInputOp::create(
-                     b, loc,
-                     local ? blockType(grad.getType(), 1) : grad.getType(),
-                     (*dy)[d], (*w)[d], grad.getStride(), grad.getPad(),
-                     local ? groups / devices : 1);
-               }));
-        return success();
-      })
-      .Case([&](Conv2DGradFilterOp grad) -> LogicalResult {
-        int64_t groups = grad.getGroups();
-        FailureOr<bool> stays = groupsStayLocal(grad, groups);
-        if (failed(stays))
-          return failure();
-        bool local = *stays;
-        std::optional<PerDevice> x =
-            need(grad.getInput(), local ? Layout::Columns : Layout::Replicated);
-        std::optional<PerDevice> dy =
-            need(grad.getOutputGrad(), Layout::Columns);
-        if (!x || !dy)
-          return failure();
-        define(grad.getFilterGrad(), Layout::Rows,
-               each(loc, [&](OpBuilder &b, int64_t d) -> Value {
-                 return Conv2DGradFilterOp::create(
-                     b, loc, blockType(grad.getType(), 0), (*x)[d], (*dy)[d],
-                     grad.getStride(), grad.getPad(),
-                     local ? groups / devices : 1);
-               }));
-        return success();
-      })
-      .Case([&](SGDUpdateOp update) -> LogicalResult {
-        std::optional<PerDevice> grad = need(update.getGrad(), Layout::Rows);
-        std::optional<PerDevice> lr = need(update.getLr(), Layout::Replicated);
-        if (!grad || !lr)
-          return failure();
-        int64_t rows = shapeOf(update.getGrad())[0] / devices;
-        each(loc, [&](OpBuilder &b, int64_t d) -> Value {
-          SGDUpdateOp::create(
-              b, loc, update.getParamAttr(), (*grad)[d], (*lr)[d],
-              update.getMomentumAttr(), update.getWeightDecayAttr(),
-              b.getDenseI64ArrayAttr({d * rows, (d + 1) * rows}));
-          return Value();
-        });
-        return success();
-      })
+          [&](Operation *loss) { return computeWhole(loss); })
+      .Case([&](DenseGradInputOp grad) { return splitDenseGradInput(grad); })
+      .Case([&](DenseGradWeightOp grad) { return splitDenseGradWeight(grad); })
+      .Case([&](BiasGradOp grad) { return splitBiasGrad(grad); })
+      .Case([&](Conv2DGradInputOp grad) { return splitConvGradInput(grad); })
+      .Case([&](Conv2DGradFilterOp grad) { return splitConvGradFilter(grad); })
+      .Case([&](SGDUpdateOp update) { return splitUpdate(update); })
       .Case([&](func::ReturnOp returnOp) { return finish(returnOp); })
       .Default([&](Operation *other) {
         return other->emitOpError()
                << "is not an op --alex-partition can split (run it right "
                   "after --alex-build-train-step)";
       });
+}
+
+LogicalResult FunctionPartitioner::cloneOnChannels(
+    Operation *op, llvm::function_ref<void(Operation *)> fix) {
+  llvm::SmallVector<PerDevice> operands;
+  for (Value operand : op->getOperands()) {
+    std::optional<PerDevice> split = as(operand, Layout::Columns, op);
+    if (!split)
+      return failure();
+    operands.push_back(*split);
+  }
+  PerDevice results = each(op->getLoc(), [&](OpBuilder &b, int64_t d) {
+    IRMapping mapping;
+    for (auto [old, split] : llvm::zip(op->getOperands(), operands))
+      mapping.map(old, split[d]);
+    Operation *clone = b.clone(*op, mapping);
+    clone->getResult(0).setType(blockType(op->getResult(0).getType(), 1));
+    if (fix)
+      fix(clone);
+    return clone->getResult(0);
+  });
+  define(op->getResult(0), Layout::Columns, results);
+  return success();
+}
+
+LogicalResult FunctionPartitioner::splitChannelLocal(Operation *op) {
+  llvm::ArrayRef<int64_t> shape = shapeOf(op->getResult(0));
+  if (shape.size() < 2)
+    return op->emitOpError()
+           << "has no channels to split across " << devices
+           << " devices (its result has rank " << shape.size() << ")";
+  if (failed(divisible(op, "channels or features", shape[1])))
+    return failure();
+  return cloneOnChannels(op);
+}
+
+template <typename LrnOrGrad>
+LogicalResult FunctionPartitioner::splitLrn(LrnOrGrad op) {
+  // Each device normalizes its own channel groups.
+  if (failed(lrnStaysLocal(op, op.getGroups())))
+    return failure();
+  return cloneOnChannels(op, [&](Operation *clone) {
+    auto local = cast<LrnOrGrad>(clone);
+    local.setGroups(local.getGroups() / devices);
+  });
+}
+
+LogicalResult FunctionPartitioner::splitReadParam(ReadParamOp read) {
+  Location loc = read.getLoc();
+  auto type = cast<RankedTensorType>(read.getType());
+  if (failed(divisible(read, "outputs", type.getDimSize(0))))
+    return failure();
+  int64_t rows = type.getDimSize(0) / devices;
+  define(read.getValue(), Layout::Rows,
+         each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+           return ReadParamOp::create(
+               b, loc, blockType(type, 0), read.getParamAttr(),
+               b.getDenseI64ArrayAttr({d * rows, (d + 1) * rows}));
+         }));
+  return success();
+}
+
+LogicalResult FunctionPartitioner::splitConv(Conv2DOp conv) {
+  Location loc = conv.getLoc();
+  int64_t groups = conv.getGroups();
+  FailureOr<bool> stays = groupsStayLocal(conv, groups);
+  if (failed(stays))
+    return failure();
+  bool local = *stays;
+  std::optional<PerDevice> x =
+      as(conv.getInput(), local ? Layout::Columns : Layout::Replicated, conv);
+  std::optional<PerDevice> w = as(conv.getFilter(), Layout::Rows, conv);
+  std::optional<PerDevice> bias = as(conv.getBias(), Layout::Rows, conv);
+  if (!x || !w || !bias)
+    return failure();
+  define(conv.getOutput(), Layout::Columns,
+         each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+           return Conv2DOp::create(b, loc, blockType(conv.getType(), 1),
+                                   (*x)[d], (*w)[d], (*bias)[d],
+                                   conv.getStride(), conv.getPad(),
+                                   local ? groups / devices : 1);
+         }));
+  return success();
+}
+
+LogicalResult FunctionPartitioner::splitDense(DenseOp dense) {
+  Location loc = dense.getLoc();
+  std::optional<PerDevice> x = as(dense.getInput(), Layout::Replicated, dense);
+  std::optional<PerDevice> w = as(dense.getWeight(), Layout::Rows, dense);
+  std::optional<PerDevice> bias = as(dense.getBias(), Layout::Rows, dense);
+  if (!x || !w || !bias)
+    return failure();
+  define(dense.getOutput(), Layout::Columns,
+         each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+           return DenseOp::create(b, loc, blockType(dense.getType(), 1),
+                                  (*x)[d], (*w)[d], (*bias)[d]);
+         }));
+  return success();
+}
+
+LogicalResult FunctionPartitioner::splitDropoutMask(DropoutMaskOp mask) {
+  Location loc = mask.getLoc();
+  auto type = cast<RankedTensorType>(mask.getType());
+  if (failed(divisible(mask, "features", type.getDimSize(1))))
+    return failure();
+  std::optional<PerDevice> step = as(mask.getStep(), Layout::Replicated, mask);
+  if (!step)
+    return failure();
+  int64_t width = type.getDimSize(1) / devices;
+  define(mask.getMask(), Layout::Columns,
+         each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+           return DropoutMaskOp::create(
+               b, loc, blockType(type, 1), (*step)[d], mask.getRate(),
+               mask.getStream(),
+               b.getDenseI64ArrayAttr({d * width, type.getDimSize(1)}));
+         }));
+  return success();
+}
+
+LogicalResult FunctionPartitioner::computeWhole(Operation *loss) {
+  // The loss needs every logit: each device computes it whole.
+  std::optional<PerDevice> logits =
+      as(loss->getOperand(0), Layout::Replicated, loss);
+  std::optional<PerDevice> labels =
+      as(loss->getOperand(1), Layout::Replicated, loss);
+  if (!logits || !labels)
+    return failure();
+  define(loss->getResult(0), Layout::Replicated,
+         each(loss->getLoc(), [&](OpBuilder &b, int64_t d) -> Value {
+           IRMapping mapping;
+           mapping.map(loss->getOperand(0), (*logits)[d]);
+           mapping.map(loss->getOperand(1), (*labels)[d]);
+           return b.clone(*loss, mapping)->getResult(0);
+         }));
+  return success();
+}
+
+LogicalResult FunctionPartitioner::splitDenseGradInput(DenseGradInputOp grad) {
+  Location loc = grad.getLoc();
+  std::optional<PerDevice> dy = as(grad.getOutputGrad(), Layout::Columns, grad);
+  std::optional<PerDevice> w = as(grad.getWeight(), Layout::Rows, grad);
+  if (!dy || !w)
+    return failure();
+  define(grad.getInputGrad(), Layout::Partial,
+         each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+           return DenseGradInputOp::create(b, loc, grad.getType(), (*dy)[d],
+                                           (*w)[d]);
+         }));
+  return success();
+}
+
+LogicalResult
+FunctionPartitioner::splitDenseGradWeight(DenseGradWeightOp grad) {
+  Location loc = grad.getLoc();
+  std::optional<PerDevice> dy = as(grad.getOutputGrad(), Layout::Columns, grad);
+  std::optional<PerDevice> x = as(grad.getInput(), Layout::Replicated, grad);
+  if (!dy || !x)
+    return failure();
+  define(grad.getWeightGrad(), Layout::Rows,
+         each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+           return DenseGradWeightOp::create(
+               b, loc, blockType(grad.getType(), 0), (*dy)[d], (*x)[d]);
+         }));
+  return success();
+}
+
+LogicalResult FunctionPartitioner::splitBiasGrad(BiasGradOp grad) {
+  Location loc = grad.getLoc();
+  std::optional<PerDevice> dy = as(grad.getOutputGrad(), Layout::Columns, grad);
+  if (!dy)
+    return failure();
+  define(grad.getBiasGrad(), Layout::Rows,
+         each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+           return BiasGradOp::create(b, loc, blockType(grad.getType(), 0),
+                                     (*dy)[d]);
+         }));
+  return success();
+}
+
+LogicalResult FunctionPartitioner::splitConvGradInput(Conv2DGradInputOp grad) {
+  Location loc = grad.getLoc();
+  int64_t groups = grad.getGroups();
+  FailureOr<bool> stays = groupsStayLocal(grad, groups);
+  if (failed(stays))
+    return failure();
+  bool local = *stays;
+  std::optional<PerDevice> dy = as(grad.getOutputGrad(), Layout::Columns, grad);
+  std::optional<PerDevice> w = as(grad.getFilter(), Layout::Rows, grad);
+  if (!dy || !w)
+    return failure();
+  define(grad.getInputGrad(), local ? Layout::Columns : Layout::Partial,
+         each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+           return Conv2DGradInputOp::create(
+               b, loc, local ? blockType(grad.getType(), 1) : grad.getType(),
+               (*dy)[d], (*w)[d], grad.getStride(), grad.getPad(),
+               local ? groups / devices : 1);
+         }));
+  return success();
+}
+
+LogicalResult
+FunctionPartitioner::splitConvGradFilter(Conv2DGradFilterOp grad) {
+  Location loc = grad.getLoc();
+  int64_t groups = grad.getGroups();
+  FailureOr<bool> stays = groupsStayLocal(grad, groups);
+  if (failed(stays))
+    return failure();
+  bool local = *stays;
+  std::optional<PerDevice> x =
+      as(grad.getInput(), local ? Layout::Columns : Layout::Replicated, grad);
+  std::optional<PerDevice> dy = as(grad.getOutputGrad(), Layout::Columns, grad);
+  if (!x || !dy)
+    return failure();
+  define(grad.getFilterGrad(), Layout::Rows,
+         each(loc, [&](OpBuilder &b, int64_t d) -> Value {
+           return Conv2DGradFilterOp::create(
+               b, loc, blockType(grad.getType(), 0), (*x)[d], (*dy)[d],
+               grad.getStride(), grad.getPad(), local ? groups / devices : 1);
+         }));
+  return success();
+}
+
+LogicalResult FunctionPartitioner::splitUpdate(SGDUpdateOp update) {
+  std::optional<PerDevice> grad = as(update.getGrad(), Layout::Rows, update);
+  std::optional<PerDevice> lr = as(update.getLr(), Layout::Replicated, update);
+  if (!grad || !lr)
+    return failure();
+  int64_t rows = shapeOf(update.getGrad())[0] / devices;
+  each(update.getLoc(), [&](OpBuilder &b, int64_t d) -> Value {
+    SGDUpdateOp::create(b, update.getLoc(), update.getParamAttr(), (*grad)[d],
+                        (*lr)[d], update.getMomentumAttr(),
+                        update.getWeightDecayAttr(),
+                        b.getDenseI64ArrayAttr({d * rows, (d + 1) * rows}));
+    return Value();
+  });
+  return success();
 }
 
 LogicalResult FunctionPartitioner::finish(func::ReturnOp returnOp) {

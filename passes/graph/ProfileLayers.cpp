@@ -86,7 +86,7 @@ struct ProfileLayers : public alex::impl::AlexProfileLayersBase<ProfileLayers> {
       int32_t current = -1;
       OpBuilder builder(&getContext());
       for (Operation &op : body.without_terminator()) {
-        if (isa<ReadParamOp, FlattenOp, ReshapeOp, DropoutOp>(op))
+        if (op.hasTrait<NoKernel>())
           continue;
         const char *phase = isa<SGDUpdateOp>(op)   ? "update"
                             : hasLoss && afterLoss ? "backward"

@@ -133,7 +133,7 @@ void ExportModel::runOnOperation() {
   model.add_lighting(data.getLighting().convertToDouble());
   model.add_mean_subtract(data.getMeanSubtract());
   model.add_test_crops(data.getTestCrops());
-  model.add_tf32(tf32);
+  model.add_precision(uint8_t(precision.getValue()));
   if (!target.empty())
     model.add_target(targetName);
   model.add_profile(profile);

@@ -196,9 +196,7 @@ LogicalResult FunctionLowering::run() {
   for (auto [result, dim] : llvm::zip(returnOp.getOperands(), blockDims)) {
     outArgs.push_back(body->getArgument(arg++));
     Operation *producer = result.getDefiningOp();
-    bool computed =
-        producer &&
-        !isa<ReadParamOp, FlattenOp, ReshapeOp, DropoutOp>(producer);
+    bool computed = producer && !producer->hasTrait<NoKernel>();
     if (computed && !dim && context.device == 0 && !outputs.count(result))
       outputs[result] = outArgs.back();
   }
@@ -224,7 +222,8 @@ LogicalResult FunctionLowering::run() {
       lb.call("alexrt_profile_mark", {lb.i32(int32_t(mark.getRegion()))});
       continue;
     }
-    if (isa<FlattenOp, ReshapeOp, DropoutOp>(op)) {
+    if (op.hasTrait<NoKernel>()) {
+      // A view of its operand (parameters, with no operand, are above).
       buffers[op.getResult(0)] =
           view(lb, buffers.lookup(op.getOperand(0)), op.getResult(0).getType());
       continue;

@@ -135,7 +135,7 @@ int bench(Session &session, const Options &options) {
               "\"exchanged_bytes_per_step\": %lld, "
               "\"sum_ms_per_step\": %.3f, \"sum_wait_ms_per_step\": %.3f}\n",
               model.name.c_str(), reportedTarget(model).c_str(),
-              model.tf32 ? "tf32" : "fp32", (long long)model.globalBatch,
+              precisionName(model.precision), (long long)model.globalBatch,
               (long long)steps, (long long)model.devices,
               (long long)model.replicas, median,
               double(model.globalBatch) * 1000.0 / median,

@@ -220,7 +220,7 @@ int info(Session &session) {
               (long long)model.devices, model.devices == 1 ? "" : "s",
               replicas.c_str());
   std::printf("target %s (%s), GEMMs in %s\n", reportedTarget(model).c_str(),
-              deviceDescription().c_str(), model.tf32 ? "tf32" : "fp32");
+              deviceDescription().c_str(), precisionName(model.precision));
   for (const ParamSpec &param : model.params) {
     std::string shape;
     for (int64_t dim : param.shape)

@@ -9,6 +9,8 @@
 #ifndef ALEXRT_CUDA_CONVALGORITHMS_H
 #define ALEXRT_CUDA_CONVALGORITHMS_H
 
+#include "runtime/Precision.h"
+
 #include <cudnn.h>
 
 #include <cstddef>
@@ -23,24 +25,42 @@
 
 namespace alexrt::cuda {
 
+/// Whether `precision` allows an algorithm of cuDNN math `math`: strict
+/// fp32 runs FMA math only, TF32 any.
+inline bool allowsMath(Precision precision, cudnnMathType_t math) {
+  switch (precision) {
+  case Precision::FP32:
+    return math == CUDNN_FMA_MATH;
+  case Precision::TF32:
+    return true;
+  }
+  return false;
+}
+
+/// The math a convolution descriptor asks for under `precision`.
+inline cudnnMathType_t convolutionMath(Precision precision) {
+  return precision == Precision::FP32 ? CUDNN_FMA_MATH : CUDNN_DEFAULT_MATH;
+}
+
 /// The most workspace one convolution's algorithm may take.
 constexpr size_t kMaxConvWorkspace = size_t(1) << 30;
 
 /// The candidates of cuDNN's ranking (`ranked[0..count)`, best first, as
 /// cudnnGetConvolution*Algorithm_v7 gives them) alexc may run, in the
 /// order to try them: those cuDNN could rank (status success), whose
-/// workspace fits kMaxConvWorkspace and, without `tf32`, that use FMA math
-/// only; deterministic ones (the same bits every run, as the loop kernels
-/// give) before the others, each group in cuDNN's order.
+/// workspace fits kMaxConvWorkspace and whose math `precision` allows;
+/// deterministic ones (the same bits every run, as the loop kernels give)
+/// before the others, each group in cuDNN's order.
 template <typename Perf>
-std::vector<Perf> usableCandidates(const Perf *ranked, int count, bool tf32) {
+std::vector<Perf> usableCandidates(const Perf *ranked, int count,
+                                   Precision precision) {
   std::vector<Perf> usable;
   for (bool deterministic : {true, false})
     for (int i = 0; i < count; ++i) {
       const Perf &candidate = ranked[i];
       if (candidate.status == CUDNN_STATUS_SUCCESS &&
           candidate.memory <= kMaxConvWorkspace &&
-          (tf32 || candidate.mathType == CUDNN_FMA_MATH) &&
+          allowsMath(precision, candidate.mathType) &&
           (candidate.determinism == CUDNN_DETERMINISTIC) == deterministic)
         usable.push_back(candidate);
     }

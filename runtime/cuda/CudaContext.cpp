@@ -22,7 +22,13 @@ std::vector<std::unique_ptr<DeviceContext>> contexts;
 GpuPlacement devicesPlacement;
 /// The context the calling thread drives; device 0's until bound.
 thread_local DeviceContext *bound = nullptr;
-bool tf32 = false;
+Precision modelPrecision = Precision::FP32;
+
+/// The cuBLAS math `precision` allows.
+cublasMath_t blasMath(Precision precision) {
+  return precision == Precision::TF32 ? CUBLAS_TF32_TENSOR_OP_MATH
+                                      : CUBLAS_DEFAULT_MATH;
+}
 
 std::mutex watchesMutex;
 std::map<int, std::function<void(double)>> watches;
@@ -71,9 +77,7 @@ DeviceContext &alexrt::cuda::context(int device) {
     ALEXRT_CUDA(cudaMalloc(&created->blasWorkspace, kBlasWorkspace));
     ALEXRT_CUDA(cublasSetWorkspace(created->blas, created->blasWorkspace,
                                    kBlasWorkspace));
-    ALEXRT_CUDA(
-        cublasSetMathMode(created->blas, tf32 ? CUBLAS_TF32_TENSOR_OP_MATH
-                                              : CUBLAS_DEFAULT_MATH));
+    ALEXRT_CUDA(cublasSetMathMode(created->blas, blasMath(modelPrecision)));
     for (cudaEvent_t *event :
          {&created->ready[0], &created->ready[1], &created->done})
       ALEXRT_CUDA(cudaEventCreateWithFlags(event, cudaEventDisableTiming));
@@ -137,9 +141,11 @@ void alexrt::cuda::unwatchWaits(int id) {
   watches.erase(id);
 }
 
-void alexrt::cuda::setTf32(bool enabled) { tf32 = enabled; }
+void alexrt::cuda::setPrecision(Precision precision) {
+  modelPrecision = precision;
+}
 
-bool alexrt::cuda::tf32Enabled() { return tf32; }
+Precision alexrt::cuda::precision() { return modelPrecision; }
 
 bool alexrt::cuda::verbose() {
   static const bool on = [] {

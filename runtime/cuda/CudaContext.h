@@ -4,6 +4,7 @@
 #define ALEXRT_CUDA_CUDACONTEXT_H
 
 #include "runtime/GpuPlacement.h"
+#include "runtime/Precision.h"
 
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
@@ -73,9 +74,10 @@ void unwatchWaits(int id);
 /// without the host issuing them.
 void countExchangedBytes(int64_t bytes);
 
-/// Whether GEMMs may use TF32 tensor cores (set by openTarget).
-void setTf32(bool enabled);
-bool tf32Enabled();
+/// What GEMMs and convolutions may compute in (set by openTarget from the
+/// model descriptor).
+void setPrecision(Precision precision);
+Precision precision();
 
 /// Whether the runtime says what it chose (ALEXRT_VERBOSE=1): where the
 /// devices run, each convolution's cuDNN algorithm and workspace.

@@ -123,11 +123,8 @@ std::string describe(const ConvGeometry &s) {
          ", " + n(s.groups) + " group" + (s.groups == 1 ? "" : "s") + ")";
 }
 
-/// The math the model allows: TF32 only when it asked for it, as for
-/// GEMMs (strict fp32 ranks FMA algorithms only).
-cudnnMathType_t modelMath() {
-  return tf32Enabled() ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH;
-}
+/// The math the model's precision allows (ConvAlgorithms.h).
+cudnnMathType_t modelMath() { return convolutionMath(precision()); }
 
 Plan &planFor(DnnDevice &dnn, const ConvGeometry &s) {
   auto [at, added] = dnn.plans.try_emplace(s);
@@ -174,13 +171,14 @@ void rankCandidates(Rank rank, Choice &choice, const ConvGeometry &s,
   Perf ranked[kAsked];
   int count = 0;
   check(rank(kAsked, &count, ranked), "cudnnGetConvolution*Algorithm_v7");
-  for (const Perf &usable : usableCandidates(ranked, count, tf32Enabled()))
+  for (const Perf &usable : usableCandidates(ranked, count, precision()))
     choice.candidates.push_back({int(usable.algo), usable.mathType});
   if (choice.candidates.empty())
     alexrt::fatal("cuDNN has no " + std::string(kDirectionNames[direction]) +
                   " algorithm for a convolution of " + describe(s) +
-                  " within 1 GiB of workspace" +
-                  (tf32Enabled() ? "" : " in strict fp32 (FMA math)"));
+                  " within 1 GiB of workspace" + " in " +
+                  precisionName(precision()) + " (" + mathName(modelMath()) +
+                  " math)");
   choice.ranked = true;
 }
 

@@ -128,7 +128,7 @@ Status alexrt::openTarget(const ModelInfo &model) {
   if (Status peers = enablePeerAccess(placement.gpus()); !peers.ok())
     return peers;
   setPlacement(placement);
-  setTf32(model.tf32);
+  setPrecision(model.precision);
   if (verbose())
     std::fprintf(stderr, "alexrt: %lld device%s on %s\n",
                  (long long)model.devices, model.devices == 1 ? "" : "s",

@@ -3,6 +3,7 @@
 #include "dialect/AlexDialect.h"
 #include "passes/Passes.h"
 #include "passes/Pipeline.h"
+#include "test/lib/TestDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -16,6 +17,8 @@ int main(int argc, char **argv) {
 
   mlir::DialectRegistry registry;
   alex::registerStageDialects(registry);
+  // Ops that carry the alex traits and nothing else, for the trait tests.
+  registry.insert<alex::test::AlexTestDialect>();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "alex optimizer driver\n", registry));
 }

@@ -304,9 +304,21 @@ struct Measured {
   size_t next = 0; ///< The next loop kernel's index.
 };
 
+/// How the estimate names the GEMMs of `precision`.
+const char *gemmKind(alexrt::Precision precision) {
+  switch (precision) {
+  case alexrt::Precision::FP32:
+    return "fp32";
+  case alexrt::Precision::TF32:
+    return "TF32";
+  }
+  return "?";
+}
+
 /// Collects the step's work, `times` the enclosing loops' trips.
-void collect(Region &region, int64_t times, const GpuModel &gpu, bool tf32,
-             Measured &measured, std::vector<Work> &work) {
+void collect(Region &region, int64_t times, const GpuModel &gpu,
+             alexrt::Precision precision, Measured &measured,
+             std::vector<Work> &work) {
   for (Operation &op : region.getOps()) {
     if (auto loop = dyn_cast<scf::ParallelOp>(op)) {
       if (!loop->hasAttr(gpu::getMappingAttrName()))
@@ -344,7 +356,7 @@ void collect(Region &region, int64_t times, const GpuModel &gpu, bool tf32,
       continue;
     }
     if (auto call = dyn_cast<func::CallOp>(op)) {
-      double peak = tf32 ? gpu.tf32FlopsPerSecond : gpu.sgemmFlopsPerSecond;
+      double peak = gpu.gemmFlopsPerSecond(precision);
       llvm::StringRef callee = call.getCallee();
       std::optional<Work> library;
       if (callee == "alexrt_sgemm")
@@ -365,7 +377,7 @@ void collect(Region &region, int64_t times, const GpuModel &gpu, bool tf32,
     if (auto loop = dyn_cast<scf::ForOp>(op))
       repeats = tripCount(loop);
     for (Region &nested : op.getRegions())
-      collect(nested, times * repeats, gpu, tf32, measured, work);
+      collect(nested, times * repeats, gpu, precision, measured, work);
   }
 }
 
@@ -444,7 +456,8 @@ int64_t alex::residentThreadsPerSM(const GpuModel &gpu, int64_t registers,
 }
 
 StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
-                                    bool tf32, llvm::raw_ostream &os,
+                                    alexrt::Precision precision,
+                                    llvm::raw_ostream &os,
                                     const std::vector<KernelResources> *ptxas) {
   Measured measured;
   // Measured kernels pair with loop kernels by launch order: only when the
@@ -452,7 +465,7 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
   if (ptxas && ptxas->size() == countLoopKernels(function))
     measured.kernels = ptxas;
   std::vector<Work> work;
-  collect(function.getBody(), 1, gpu, tf32, measured, work);
+  collect(function.getBody(), 1, gpu, precision, measured, work);
   int64_t kernels = 0, gemms = 0, convolutions = 0, copies = 0;
   StepEstimate step;
   double byKind[4] = {0, 0, 0, 0};
@@ -475,7 +488,7 @@ StepEstimate alex::printGpuEstimate(func::FuncOp function, const GpuModel &gpu,
     step.busyNoReuse += w.secondsNoReuse;
     step.graphNoReuse += launched(w.secondsNoReuse, gpu.graphNodeSeconds);
   }
-  os << "    on " << gpu.name << " (" << (tf32 ? "TF32" : "fp32")
+  os << "    on " << gpu.name << " (" << gemmKind(precision)
      << " GEMMs; estimate, see docs/GpuModel.md): "
      << kernels + gemms + convolutions + copies << " launches (" << kernels
      << " loop kernels, " << gemms << " GEMMs, "

@@ -12,6 +12,7 @@
 #ifndef ALEX_TOOLS_ALEXC_GPUESTIMATE_H
 #define ALEX_TOOLS_ALEXC_GPUESTIMATE_H
 
+#include "runtime/Precision.h"
 #include "tools/alexc/KernelResources.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -42,6 +43,17 @@ struct GpuModel {
   /// kernel's registers a thread bound the threads it keeps in flight.
   int64_t registersPerSM = 0, threadsPerSM = 0, blocksPerSM = 0;
   std::string sources; ///< Which figures are measured, which not.
+
+  /// cuBLAS's GEMM throughput in `precision`.
+  double gemmFlopsPerSecond(alexrt::Precision precision) const {
+    switch (precision) {
+    case alexrt::Precision::FP32:
+      return sgemmFlopsPerSecond;
+    case alexrt::Precision::TF32:
+      return tf32FlopsPerSecond;
+    }
+    return 0;
+  }
 };
 
 /// The model named `name` ("h100", "h200"), if known.
@@ -64,12 +76,13 @@ int64_t residentThreadsPerSM(const GpuModel &gpu, int64_t registers,
 /// Prints, for a function at the kernels stage: its launches and GEMM calls
 /// (GEMM shapes with counts), the estimated time of each layer's kernels
 /// and of the slowest kernels, and the step's estimated time launched one
-/// kernel at a time and as a CUDA graph, which it returns. `tf32`: GEMMs
-/// on tensor cores. `kernels`, where ptxas measured them: each loop
-/// kernel's registers and spills in launch order, printed and used for
-/// its occupancy.
+/// kernel at a time and as a CUDA graph, which it returns. `precision`:
+/// what GEMMs and convolutions compute in. `kernels`, where ptxas measured
+/// them: each loop kernel's registers and spills in launch order, printed and
+/// used for its occupancy.
 StepEstimate printGpuEstimate(mlir::func::FuncOp function, const GpuModel &gpu,
-                              bool tf32, llvm::raw_ostream &os,
+                              alexrt::Precision precision,
+                              llvm::raw_ostream &os,
                               const std::vector<KernelResources> *kernels);
 
 } // namespace alex

@@ -68,7 +68,7 @@ ExchangeCount alex::countExchanges(func::FuncOp function) {
 int64_t alex::opTrafficBytes(func::FuncOp function) {
   int64_t bytes = 0;
   for (Operation &op : function.getBody().getOps()) {
-    if (isa<ReadParamOp, FlattenOp, ReshapeOp, DropoutOp, func::ReturnOp>(op))
+    if (op.hasTrait<NoKernel>() || isa<func::ReturnOp>(op))
       continue;
     if (auto update = dyn_cast<SGDUpdateOp>(op)) {
       bytes += 5 * bytesOf(update.getGrad().getType());

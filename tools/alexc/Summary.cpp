@@ -135,7 +135,7 @@ static LogicalResult printCosts(ModuleOp module, llvm::raw_ostream &os,
       if (resources && resources->count(function.getName()))
         measured = &resources->find(function.getName())->second;
       StepEstimate step =
-          printGpuEstimate(function, *gpu, options.tf32, os, measured);
+          printGpuEstimate(function, *gpu, options.precision, os, measured);
       ++towers;
       shared.busy += step.busy;
       shared.graph += step.graph;

@@ -13,6 +13,7 @@
 #include "frontend/AST.h"
 #include "frontend/Frontend.h"
 #include "frontend/Parser.h"
+#include "passes/OptionValues.h"
 #include "passes/Pipeline.h"
 #include "tools/alexc/Codegen.h"
 #include "tools/alexc/Summary.h"
@@ -70,6 +71,30 @@ enum class Emit {
   LLVMIR,
   Object,
   Executable
+};
+
+/// cl's parser of an enum option, with alexc's wording for a value that is
+/// none of its names.
+template <typename Enum> class NamedValueParser : public cl::parser<Enum> {
+public:
+  using cl::parser<Enum>::parser;
+
+  bool parse(cl::Option &option, llvm::StringRef argName, llvm::StringRef arg,
+             Enum &value) {
+    std::string expected;
+    for (unsigned i = 0, e = this->getNumOptions(); i != e; ++i) {
+      llvm::StringRef name = this->getOption(i);
+      if (name == arg) {
+        value = this->Values[i].V.getValue();
+        return false;
+      }
+      expected += (i == 0 ? "" : i + 1 == e ? " or " : ", ") + name.str();
+    }
+    llvm::WithColor::error(llvm::errs(), "alexc")
+        << "unknown --" << option.ArgStr << " '" << arg << "': expected "
+        << expected << "\n";
+    return true;
+  }
 };
 } // namespace
 using alex::Stage;
@@ -147,14 +172,15 @@ static cl::opt<bool> checkBounds(
              "(slow; for debugging kernels)"),
     cl::sub(compileCommand), cl::cat(alexcOptions));
 
-static cl::opt<std::string> target(
-    "target",
-    cl::desc("What the code runs on: cpu, cuda (kernels on an NVIDIA GPU, "
-             "GEMMs in cuBLAS) or cpu-twin (the cuda target's kernels run "
-             "as CPU loops, for testing). Default: cuda when this alexc "
-             "has CUDA support and a CUDA device is present, else cpu"),
-    cl::value_desc("target"), cl::sub(compileCommand), cl::sub(summaryCommand),
-    cl::cat(alexcOptions));
+static cl::opt<alex::CodeTarget, false, NamedValueParser<alex::CodeTarget>>
+    target(
+        "target",
+        cl::desc("What the code runs on: cpu, cuda (kernels on an NVIDIA GPU, "
+                 "GEMMs in cuBLAS) or cpu-twin (the cuda target's kernels run "
+                 "as CPU loops, for testing). Default: cuda when this alexc "
+                 "has CUDA support and a CUDA device is present, else cpu"),
+        alex::codeTargetValues(), cl::sub(compileCommand),
+        cl::sub(summaryCommand), cl::cat(alexcOptions));
 
 static cl::opt<std::string>
     gpuName("gpu",
@@ -163,13 +189,15 @@ static cl::opt<std::string>
                      "docs/GpuModel.md)"),
             cl::init("h100"), cl::sub(summaryCommand), cl::cat(alexcOptions));
 
-static cl::opt<std::string> precision(
-    "precision",
-    cl::desc("GEMM and convolution precision: fp32 (default, strict) or "
-             "tf32 (cuda: cuBLAS and cuDNN may use TF32 tensor cores; LRN, "
-             "loss and updates stay fp32)"),
-    cl::init("fp32"), cl::sub(compileCommand), cl::sub(summaryCommand),
-    cl::cat(alexcOptions));
+static cl::opt<alexrt::Precision, false, NamedValueParser<alexrt::Precision>>
+    precision(
+        "precision",
+        cl::desc("GEMM and convolution precision: fp32 (default, strict) or "
+                 "tf32 (cuda: cuBLAS and cuDNN may use TF32 tensor cores; LRN, "
+                 "loss and updates stay fp32)"),
+        alex::precisionValues(), cl::init(alexrt::Precision::FP32),
+        cl::sub(compileCommand), cl::sub(summaryCommand),
+        cl::cat(alexcOptions));
 
 static cl::opt<std::string> convolutions(
     "convolutions",
@@ -297,15 +325,22 @@ static LogicalResult checkChoicesMadeBy(ModuleOp module, Stage from) {
                   "applies to IR before the loops stage");
   bool gpuShaped =
       from >= Stage::Kernels || module->hasAttr(alex::kGpuKernelsAttrName);
-  std::optional<alex::CodeTarget> asked = alex::parseCodeTarget(target);
-  if (!target.empty() && asked &&
-      gpuShaped != (*asked != alex::CodeTarget::CPU))
+  if (target.getNumOccurrences() &&
+      gpuShaped != (target != alex::CodeTarget::CPU))
     return refuse("this IR's loops were made for " +
                   llvm::Twine(gpuShaped ? "the GPU targets (cuda, cpu-twin)"
                                         : "the cpu target") +
-                  ", not --target=" + target +
+                  ", not --target=" + alex::codeTargetName(target) +
                   ": compile IR from before the loops stage for it");
   return success();
+}
+
+/// --target, or without it the one this machine runs: cuda when this alexc
+/// has CUDA support and a CUDA device is present, else cpu.
+static alex::CodeTarget chosenTarget() {
+  if (target.getNumOccurrences())
+    return target;
+  return alex::cudaAvailable() ? alex::CodeTarget::CUDA : alex::CodeTarget::CPU;
 }
 
 /// The target the executable links the runtime of.
@@ -318,27 +353,16 @@ static LogicalResult chooseTarget(alex::PipelineOptions &options) {
     llvm::WithColor::error(llvm::errs(), "alexc") << message << "\n";
     return failure();
   };
-  if (target.empty()) {
-    options.target =
-        alex::cudaAvailable() ? alex::CodeTarget::CUDA : alex::CodeTarget::CPU;
-    // The kernels stage is the GPU targets' (the same for cuda and its CPU
-    // twin, which needs no toolkit).
-    if (emit == Emit::Kernels && options.target == alex::CodeTarget::CPU)
-      options.target = alex::CodeTarget::CPUTwin;
-  } else if (std::optional<alex::CodeTarget> parsed =
-                 alex::parseCodeTarget(target)) {
-    options.target = *parsed;
-  } else {
-    return fail("unknown --target '" + target +
-                "': expected cpu, cuda or cpu-twin");
-  }
-  if (precision != "fp32" && precision != "tf32")
-    return fail("unknown --precision '" + precision +
-                "': expected fp32 or tf32");
-  options.tf32 = precision == "tf32";
-  if (options.tf32 && options.target != alex::CodeTarget::CUDA)
-    return fail("--precision=tf32 needs --target=cuda (TF32 is a GPU "
-                "tensor-core format)");
+  options.target = chosenTarget();
+  // The kernels stage is the GPU targets' (the same for cuda and its CPU
+  // twin, which needs no toolkit).
+  if (!target.getNumOccurrences() && emit == Emit::Kernels &&
+      options.target == alex::CodeTarget::CPU)
+    options.target = alex::CodeTarget::CPUTwin;
+  options.precision = precision;
+  if (alexrt::needsGpu(precision) && options.target != alex::CodeTarget::CUDA)
+    return fail(llvm::Twine("--precision=") + alexrt::precisionName(precision) +
+                " needs --target=cuda (a GPU tensor-core format)");
   if (options.target == alex::CodeTarget::CUDA) {
     if (checkBounds)
       return fail("--check-bounds works on the cpu and cpu-twin targets");
@@ -485,7 +509,7 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
   // IR lowered to loops goes on for the target its loops were made for:
   // the GPU's (CUDA where there is one, else its CPU twin) or the CPU's,
   // which has no kernels stage.
-  if (from >= Stage::Loops && target.empty()) {
+  if (from >= Stage::Loops && !target.getNumOccurrences()) {
     bool gpuShaped =
         from >= Stage::Kernels || (*module)->hasAttr(alex::kGpuKernelsAttrName);
     if (!gpuShaped && emit == Emit::Kernels) {
@@ -570,30 +594,21 @@ int main(int argc, char **argv) {
   options.devices = devices;
   // The kernels stage is the same for cuda and cpu-twin: no toolkit needed.
   // Without --target, the one compile would pick.
-  std::optional<alex::CodeTarget> summaryTarget =
-      target.empty()
-          ? std::optional<alex::CodeTarget>(alex::cudaAvailable()
-                                                ? alex::CodeTarget::CUDA
-                                                : alex::CodeTarget::CPU)
-          : alex::parseCodeTarget(target);
   std::optional<alex::GpuModel> gpu = alex::gpuModel(gpuName);
-  if (!summaryTarget || !gpu || (precision != "fp32" && precision != "tf32")) {
+  if (!gpu) {
     llvm::WithColor::error(llvm::errs(), "alexc")
-        << (!summaryTarget ? "unknown --target '" + target +
-                                 "': expected cpu, cuda or cpu-twin"
-            : !gpu ? "unknown --gpu '" + gpuName + "': expected h100 or h200"
-                   : "unknown --precision '" + precision +
-                         "': expected fp32 or tf32")
-        << "\n";
+        << "unknown --gpu '" << gpuName << "': expected h100 or h200\n";
     return 1;
   }
-  options.target = *summaryTarget;
-  options.tf32 = precision == "tf32";
+  options.target = chosenTarget();
+  options.precision = precision;
   // Options of the GPU estimate without it would be ignored.
   if (options.target != alex::CodeTarget::CUDA &&
-      (gpuName.getNumOccurrences() || options.tf32)) {
+      (gpuName.getNumOccurrences() || alexrt::needsGpu(precision))) {
     llvm::WithColor::error(llvm::errs(), "alexc")
-        << (options.tf32 ? "--precision=tf32" : "--gpu")
+        << (alexrt::needsGpu(precision)
+                ? "--precision=" + std::string(alexrt::precisionName(precision))
+                : std::string("--gpu"))
         << " applies to the GPU estimate: add --target=cuda\n";
     return 1;
   }

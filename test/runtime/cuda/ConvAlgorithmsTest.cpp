@@ -6,6 +6,7 @@
 
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
+using alexrt::Precision;
 using namespace alexrt::cuda;
 
 namespace {
@@ -40,7 +41,7 @@ TEST(ConvAlgorithms, DeterministicFirstThenTheRestInCudnnsOrder) {
       candidate(CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD, 0, false),
       candidate(CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM, 0, true),
   };
-  auto usable = usableCandidates(ranked, 4, /*tf32=*/false);
+  auto usable = usableCandidates(ranked, 4, Precision::FP32);
   std::vector<cudnnConvolutionFwdAlgo_t> expected = {
       CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM,
       CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM, CUDNN_CONVOLUTION_FWD_ALGO_FFT,
@@ -60,13 +61,13 @@ TEST(ConvAlgorithms, UnrankedTooLargeAndTensorOpsInStrictFp32AreDropped) {
   };
   std::vector<cudnnConvolutionFwdAlgo_t> strict = {
       CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM};
-  EXPECT_EQ(algorithms(usableCandidates(ranked, 4, false)), strict);
+  EXPECT_EQ(algorithms(usableCandidates(ranked, 4, Precision::FP32)), strict);
   // With TF32 allowed, tensor-op algorithms stay.
   std::vector<cudnnConvolutionFwdAlgo_t> tf32 = {
       CUDNN_CONVOLUTION_FWD_ALGO_DIRECT,
       CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM};
-  EXPECT_EQ(algorithms(usableCandidates(ranked, 4, true)), tf32);
-  EXPECT_TRUE(usableCandidates(ranked, 1, true).empty());
+  EXPECT_EQ(algorithms(usableCandidates(ranked, 4, Precision::TF32)), tf32);
+  EXPECT_TRUE(usableCandidates(ranked, 1, Precision::TF32).empty());
 }
 
 TEST(ConvAlgorithms, Names) {
