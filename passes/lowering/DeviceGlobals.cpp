@@ -12,6 +12,7 @@
 #include "passes/Passes.h"
 
 #include "passes/lowering/GlobalBuffers.h"
+#include "runtime/RuntimeCalls.h"
 
 namespace alex {
 #define GEN_PASS_DEF_ALEXDEVICEGLOBALS
@@ -41,10 +42,11 @@ struct DeviceGlobals : public alex::impl::AlexDeviceGlobalsBase<DeviceGlobals> {
       if (!global)
         return WalkResult::advance();
       if (!runtime) {
-        runtime = module.lookupSymbol<LLVM::LLVMFuncOp>("alexrt_global_memory");
+        runtime =
+            module.lookupSymbol<LLVM::LLVMFuncOp>(alexrt::calls::kGlobalMemory);
         if (!runtime)
           runtime = LLVM::LLVMFuncOp::create(
-              top, module.getLoc(), "alexrt_global_memory",
+              top, module.getLoc(), alexrt::calls::kGlobalMemory,
               LLVM::LLVMFunctionType::get(pointer, {pointer, i64}));
       }
       OpBuilder b(address->getContext());

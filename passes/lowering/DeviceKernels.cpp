@@ -3,6 +3,7 @@
 #include "passes/lowering/DeviceKernels.h"
 
 #include "passes/lowering/KernelParts.h"
+#include "runtime/RuntimeCalls.h"
 
 using namespace mlir;
 using namespace alex;
@@ -40,10 +41,15 @@ static Value sendBuffer(LoopBuilder &lb, int64_t id, int64_t device,
 static void exchangeCopy(LoopBuilder &lb, Value dst, int64_t dstOffset,
                          int64_t dstStride, Value src, int64_t srcOffset,
                          int64_t srcStride, int64_t chunk, int64_t count) {
-  lb.call("alexrt_exchange_copy",
-          {lb.pointer(dst, lb.index(dstOffset)), lb.i64(dstStride),
-           lb.pointer(src, lb.index(srcOffset)), lb.i64(srcStride),
-           lb.i64(chunk), lb.i64(count)});
+  using ExchangeCopy = alexrt::calls::ExchangeCopy;
+  Value args[ExchangeCopy::OperandCount];
+  args[ExchangeCopy::Destination] = lb.pointer(dst, lb.index(dstOffset));
+  args[ExchangeCopy::DestinationStride] = lb.i64(dstStride);
+  args[ExchangeCopy::Source] = lb.pointer(src, lb.index(srcOffset));
+  args[ExchangeCopy::SourceStride] = lb.i64(srcStride);
+  args[ExchangeCopy::Chunk] = lb.i64(chunk);
+  args[ExchangeCopy::Count] = lb.i64(count);
+  lb.call(ExchangeCopy::name, args);
 }
 
 void alex::copyColumns(LoopBuilder &lb, Value src, int64_t srcFirst, Value dst,
@@ -70,7 +76,7 @@ void alex::allGather(LoopBuilder &lb, AllGatherOp op, Value part, Value whole,
   int64_t columns = width * context.devices;
   memref::CopyOp::create(lb.builder(), part,
                          sendBuffer(lb, id, context.device, partType));
-  lb.call("alexrt_device_barrier", {});
+  lb.call(alexrt::calls::kDeviceBarrier, {});
   for (int64_t e = 0; e < context.devices; ++e) {
     if (e == context.device)
       copyColumns(lb, part, 0, whole, e * width, shape);
@@ -90,7 +96,7 @@ void alex::reduceScatter(LoopBuilder &lb, ReduceScatterOp op, Value partial,
   int64_t columns = width * context.devices, first = context.device * width;
   memref::CopyOp::create(lb.builder(), partial,
                          sendBuffer(lb, id, context.device, partialType));
-  lb.call("alexrt_device_barrier", {});
+  lb.call(alexrt::calls::kDeviceBarrier, {});
   // Sum in device order, so every block adds its terms the same way.
   Value staging = lb.alloc(blockType);
   for (int64_t e = 0; e < context.devices; ++e) {

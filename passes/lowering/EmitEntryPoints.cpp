@@ -2,6 +2,7 @@
 //===//
 
 #include "passes/Passes.h"
+#include "runtime/RuntimeCalls.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -55,10 +56,10 @@ static void emitDevicesEntryPoint(ModuleOp module, llvm::StringRef name,
   auto voidType = LLVM::LLVMVoidType::get(context);
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
   Location loc = LLVM::LLVMFuncOp(entries.front()).getLoc();
-  auto run = module.lookupSymbol<LLVM::LLVMFuncOp>("alexrt_run_devices");
+  auto run = module.lookupSymbol<LLVM::LLVMFuncOp>(alexrt::calls::kRunDevices);
   if (!run)
     run = LLVM::LLVMFuncOp::create(
-        b, loc, "alexrt_run_devices",
+        b, loc, alexrt::calls::kRunDevices,
         LLVM::LLVMFunctionType::get(voidType, {i32, ptr, ptr}));
   auto entry =
       LLVM::LLVMFuncOp::create(b, loc, ("alex_" + name).str(),

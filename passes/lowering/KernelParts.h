@@ -10,6 +10,7 @@
 #define ALEX_PASSES_LOWERING_KERNELPARTS_H
 
 #include "passes/lowering/LoopBuilder.h"
+#include "runtime/RuntimeCalls.h"
 
 #include <limits>
 #include <map>
@@ -156,7 +157,7 @@ mlir::Value convolved(LoopBuilder &lb, const ConvOutput &z, mlir::Value bias,
                       mlir::Value w);
 
 /// Which of the runtime's library convolutions (alexrt.h) to call.
-enum class ConvCall { Forward, BackwardData, BackwardFilter };
+using ConvCall = alexrt::calls::Conv2D::Direction;
 
 /// Calls alexrt_conv2d_forward (a = x, b = w, out = y), _backward_data
 /// (dy, w, dx) or _backward_filter (x, dy, dw) for the whole batch of

@@ -2,6 +2,8 @@
 
 #include "passes/lowering/LoopBuilder.h"
 
+#include "runtime/RuntimeCalls.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -10,9 +12,6 @@
 
 using namespace mlir;
 using namespace alex;
-
-/// Name of the runtime's GEMM (runtime/alexrt.h).
-static constexpr llvm::StringLiteral kSgemm = "alexrt_sgemm";
 
 Value LoopBuilder::index(int64_t value) {
   return arith::ConstantIndexOp::create(b, value);
@@ -166,12 +165,22 @@ Value LoopBuilder::pointer(Matrix matrix) {
 void LoopBuilder::sgemm(bool transposeA, bool transposeB, int64_t m, int64_t n,
                         int64_t k, double alpha, Matrix a, Matrix bm,
                         double beta, Matrix c) {
-  func::FuncOp callee = declareSgemm(module);
-  func::CallOp::create(b, callee,
-                       ValueRange{i32(transposeA), i32(transposeB), i64(m),
-                                  i64(n), i64(k), f32(alpha), pointer(a),
-                                  i64(a.ld), pointer(bm), i64(bm.ld), f32(beta),
-                                  pointer(c), i64(c.ld)});
+  using Sgemm = alexrt::calls::Sgemm;
+  Value args[Sgemm::OperandCount];
+  args[Sgemm::TransposeA] = i32(transposeA);
+  args[Sgemm::TransposeB] = i32(transposeB);
+  args[Sgemm::M] = i64(m);
+  args[Sgemm::N] = i64(n);
+  args[Sgemm::K] = i64(k);
+  args[Sgemm::Alpha] = f32(alpha);
+  args[Sgemm::A] = pointer(a);
+  args[Sgemm::Lda] = i64(a.ld);
+  args[Sgemm::B] = pointer(bm);
+  args[Sgemm::Ldb] = i64(bm.ld);
+  args[Sgemm::Beta] = f32(beta);
+  args[Sgemm::C] = pointer(c);
+  args[Sgemm::Ldc] = i64(c.ld);
+  func::CallOp::create(b, declareSgemm(module), args);
 }
 
 /// The runtime function `name`, declared in `module` on first use.
@@ -199,14 +208,19 @@ Value LoopBuilder::call(llvm::StringRef name, ValueRange args, Type result) {
 }
 
 func::FuncOp alex::declareSgemm(ModuleOp module) {
-  if (auto existing = module.lookupSymbol<func::FuncOp>(kSgemm))
+  using Sgemm = alexrt::calls::Sgemm;
+  if (auto existing = module.lookupSymbol<func::FuncOp>(Sgemm::name))
     return existing;
   OpBuilder b(module.getBodyRegion());
-  Type i32 = b.getI32Type(), i64 = b.getI64Type(), f32 = b.getF32Type();
-  auto ptr = LLVM::LLVMPointerType::get(b.getContext());
-  auto type = b.getFunctionType(
-      {i32, i32, i64, i64, i64, f32, ptr, i64, ptr, i64, f32, ptr, i64}, {});
-  auto callee = func::FuncOp::create(b, module.getLoc(), kSgemm, type);
+  // Sizes and strides are int64_t: the rest set apart.
+  llvm::SmallVector<Type, Sgemm::OperandCount> operands(Sgemm::OperandCount,
+                                                        b.getI64Type());
+  operands[Sgemm::TransposeA] = operands[Sgemm::TransposeB] = b.getI32Type();
+  operands[Sgemm::Alpha] = operands[Sgemm::Beta] = b.getF32Type();
+  operands[Sgemm::A] = operands[Sgemm::B] = operands[Sgemm::C] =
+      LLVM::LLVMPointerType::get(b.getContext());
+  auto callee = func::FuncOp::create(b, module.getLoc(), Sgemm::name,
+                                     b.getFunctionType(operands, {}));
   callee.setPrivate();
   return callee;
 }

@@ -18,6 +18,7 @@
 
 #include "dialect/AlexDialect.h"
 #include "runtime/Random.h"
+#include "runtime/RuntimeCalls.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
@@ -316,24 +317,30 @@ Value alex::convolved(LoopBuilder &lb, const ConvOutput &z, Value bias, Value b,
 
 void alex::callConvolution(LoopBuilder &lb, ConvCall call, const ConvShape &s,
                            int64_t batch, Value a, Value b, Value out) {
-  llvm::StringRef name = call == ConvCall::Forward ? "alexrt_conv2d_forward"
-                         : call == ConvCall::BackwardData
-                             ? "alexrt_conv2d_backward_data"
-                             : "alexrt_conv2d_backward_filter";
   // The runtime takes packed tensors: alexc's buffers and views of whole
   // rows of them are.
   for (Value tensor : {a, b, out})
     assert(memref::isStaticShapeAndContiguousRowMajor(
                cast<MemRefType>(tensor.getType())) &&
            "a library convolution's tensors are packed");
+  using Conv2D = alexrt::calls::Conv2D;
   Value zero = lb.index(0);
-  llvm::SmallVector<Value> args{lb.pointer(a, zero), lb.pointer(b, zero),
-                                lb.pointer(out, zero)};
-  for (int64_t value :
-       {batch, s.channels, s.height, s.width, s.filters, s.kernel, s.outHeight,
-        s.outWidth, s.stride, s.pad, s.groups})
-    args.push_back(lb.i64(value));
-  lb.call(name, args);
+  Value args[Conv2D::OperandCount];
+  args[Conv2D::FirstInput] = lb.pointer(a, zero);
+  args[Conv2D::SecondInput] = lb.pointer(b, zero);
+  args[Conv2D::Output] = lb.pointer(out, zero);
+  args[Conv2D::Batch] = lb.i64(batch);
+  args[Conv2D::Channels] = lb.i64(s.channels);
+  args[Conv2D::Height] = lb.i64(s.height);
+  args[Conv2D::Width] = lb.i64(s.width);
+  args[Conv2D::Filters] = lb.i64(s.filters);
+  args[Conv2D::Kernel] = lb.i64(s.kernel);
+  args[Conv2D::OutHeight] = lb.i64(s.outHeight);
+  args[Conv2D::OutWidth] = lb.i64(s.outWidth);
+  args[Conv2D::Stride] = lb.i64(s.stride);
+  args[Conv2D::Pad] = lb.i64(s.pad);
+  args[Conv2D::Groups] = lb.i64(s.groups);
+  lb.call(Conv2D::name(call), args);
 }
 
 namespace {
@@ -762,7 +769,7 @@ static void dropoutMask(LoopBuilder &lb, DropoutMaskOp op, Value step,
   }
   Value firstRow = lb.index(0);
   if (context.replicas > 1) {
-    Value replica = lb.call("alexrt_replica_index", {}, b.getI32Type());
+    Value replica = lb.call(alexrt::calls::kReplicaIndex, {}, b.getI32Type());
     firstRow = lb.mul(arith::IndexCastOp::create(b, b.getIndexType(), replica),
                       shape[0]);
   }

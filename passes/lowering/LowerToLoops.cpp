@@ -4,6 +4,7 @@
 #include "passes/lowering/DeviceKernels.h"
 #include "passes/lowering/KernelParts.h"
 #include "passes/lowering/LoopKernels.h"
+#include "runtime/RuntimeCalls.h"
 
 #include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/Builders.h"
@@ -103,7 +104,7 @@ void FunctionLowering::startSum(LoopBuilder &lb, AllReduceOp sum) {
     Value buffer = buffers.lookup(grad);
     buffers[result] = buffer;
     inFlight[result] = bucket;
-    lb.call("alexrt_replica_sum_start",
+    lb.call(alexrt::calls::kReplicaSumStart,
             {lb.i32(bucket), lb.pointer(buffer, lb.index(0)),
              lb.i64(cast<MemRefType>(buffer.getType()).getNumElements()),
              lb.f32(sum.getScale().convertToDouble())});
@@ -130,7 +131,7 @@ void FunctionLowering::waitForSums(LoopBuilder &lb, ValueRange values) {
 }
 
 void FunctionLowering::waitForBucket(LoopBuilder &lb, int64_t bucket) {
-  lb.call("alexrt_replica_sum_wait", {lb.i32(bucket)});
+  lb.call(alexrt::calls::kReplicaSumWait, {lb.i32(bucket)});
   // Every result of the bucket is complete.
   llvm::SmallVector<Value> done;
   for (auto [value, inBucket] : inFlight)
@@ -219,7 +220,7 @@ LogicalResult FunctionLowering::run() {
       continue;
     }
     if (auto mark = dyn_cast<ProfileMarkOp>(op)) {
-      lb.call("alexrt_profile_mark", {lb.i32(int32_t(mark.getRegion()))});
+      lb.call(alexrt::calls::kProfileMark, {lb.i32(int32_t(mark.getRegion()))});
       continue;
     }
     if (op.hasTrait<NoKernel>()) {

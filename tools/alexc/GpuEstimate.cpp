@@ -4,6 +4,7 @@
 
 #include "dialect/AlexDialect.h"
 #include "runtime/ConvGeometry.h"
+#include "runtime/RuntimeCalls.h"
 #include "tools/alexc/StepCost.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -21,6 +22,9 @@
 
 using namespace mlir;
 using namespace alex;
+using alexrt::calls::Conv2D;
+using alexrt::calls::ExchangeCopy;
+using alexrt::calls::Sgemm;
 
 std::optional<GpuModel> alex::gpuModel(llvm::StringRef name) {
   GpuModel h100;
@@ -232,16 +236,13 @@ double gemmShare(int64_t m, int64_t n, int64_t k, const GpuModel &gpu) {
 /// K^2; filter gradient: filters x patch x output pixels, split along its
 /// long k) at the GEMM rate and wave share, reading its two operands and
 /// writing its result once, no im2col matrix in memory.
-Work convolution(func::CallOp call, int64_t times, const GpuModel &gpu,
-                 double peak) {
-  // The call's shape operands, in ALEXRT_CONV2D_SHAPE's order.
-  auto arg = [&](unsigned i) { return constantInt(call.getOperand(3 + i)); };
-  alexrt::ConvGeometry s{arg(0), arg(1), arg(2), arg(3), arg(4), arg(5),
-                         arg(6), arg(7), arg(8), arg(9), arg(10)};
+Work convolution(func::CallOp call, Conv2D::Direction direction, int64_t times,
+                 const GpuModel &gpu, double peak) {
+  alexrt::ConvGeometry s = Conv2D::geometry(
+      [&](Conv2D::Operand i) { return constantInt(call.getOperand(i)); });
   int64_t outPixels = s.batch * s.outPixels();
-  llvm::StringRef callee = call.getCallee();
-  bool forward = callee.ends_with("_forward"),
-       data = callee.ends_with("_backward_data");
+  bool forward = direction == Conv2D::Direction::Forward,
+       data = direction == Conv2D::Direction::BackwardData;
   // Each group's GEMM, the groups' tiles side by side.
   int64_t m = data ? s.channelsPerGroup() : s.filtersPerGroup();
   int64_t n = forward ? outPixels : data ? s.batch * s.inPixels() : s.patch();
@@ -263,7 +264,8 @@ Work convolution(func::CallOp call, int64_t times, const GpuModel &gpu,
   int64_t input = s.batch * s.channels * s.inPixels(),
           output = s.batch * s.filters * s.outPixels(),
           filters = s.filters * s.patch();
-  conv.bytes = 4.0 * double(input + output + filters) * double(times);
+  conv.bytes = double(sizeof(Conv2D::Element)) *
+               double(input + output + filters) * double(times);
   conv.seconds =
       std::max(conv.flops / (peak * gemmShare(m * s.groups, n, k, gpu)),
                conv.bytes / gpu.memoryBytesPerSecond);
@@ -272,17 +274,18 @@ Work convolution(func::CallOp call, int64_t times, const GpuModel &gpu,
 
 /// One alexrt_sgemm call of m x n x k.
 Work gemm(func::CallOp call, int64_t times, const GpuModel &gpu, double peak) {
-  int64_t m = constantInt(call.getOperand(2)),
-          n = constantInt(call.getOperand(3)),
-          k = constantInt(call.getOperand(4));
+  int64_t m = constantInt(call.getOperand(Sgemm::M)),
+          n = constantInt(call.getOperand(Sgemm::N)),
+          k = constantInt(call.getOperand(Sgemm::K));
   std::string shape;
   llvm::raw_string_ostream(shape)
       << "GEMM " << m << "x" << n << "x" << k
-      << (constantInt(call.getOperand(0)) ? " A^T" : "")
-      << (constantInt(call.getOperand(1)) ? " B^T" : "");
+      << (constantInt(call.getOperand(Sgemm::TransposeA)) ? " A^T" : "")
+      << (constantInt(call.getOperand(Sgemm::TransposeB)) ? " B^T" : "");
   Work gemm{layerOf(call.getLoc()), Work::Kind::Gemm, shape, times};
   gemm.flops = 2.0 * double(m) * double(n) * double(k) * double(times);
-  gemm.bytes = 4.0 * double(m * k + k * n + m * n) * double(times);
+  gemm.bytes = double(sizeof(Sgemm::Element)) * double(m * k + k * n + m * n) *
+               double(times);
   gemm.seconds = std::max(gemm.flops / (peak * gemmShare(m, n, k, gpu)),
                           gemm.bytes / gpu.memoryBytesPerSecond);
   return gemm;
@@ -290,10 +293,12 @@ Work gemm(func::CallOp call, int64_t times, const GpuModel &gpu, double peak) {
 
 /// One alexrt_exchange_copy between devices, at memory bandwidth.
 Work copy(func::CallOp call, int64_t times, const GpuModel &gpu) {
-  int64_t chunk = constantInt(call.getOperand(4)),
-          count = constantInt(call.getOperand(5));
+  int64_t chunk = constantInt(call.getOperand(ExchangeCopy::Chunk)),
+          count = constantInt(call.getOperand(ExchangeCopy::Count));
   Work copy{layerOf(call.getLoc()), Work::Kind::Copy, "", times};
-  copy.bytes = 8.0 * double(chunk * count) * double(times);
+  // Each element read once and written once.
+  copy.bytes = 2.0 * double(sizeof(ExchangeCopy::Element)) *
+               double(chunk * count) * double(times);
   copy.seconds = copy.bytes / gpu.memoryBytesPerSecond;
   return copy;
 }
@@ -359,11 +364,12 @@ void collect(Region &region, int64_t times, const GpuModel &gpu,
       double peak = gpu.gemmFlopsPerSecond(precision);
       llvm::StringRef callee = call.getCallee();
       std::optional<Work> library;
-      if (callee == "alexrt_sgemm")
+      if (Sgemm::is(callee))
         library = gemm(call, times, gpu, peak);
-      else if (callee.starts_with("alexrt_conv2d_"))
-        library = convolution(call, times, gpu, peak);
-      else if (callee == "alexrt_exchange_copy")
+      else if (std::optional<Conv2D::Direction> direction =
+                   Conv2D::direction(callee))
+        library = convolution(call, *direction, times, gpu, peak);
+      else if (ExchangeCopy::is(callee))
         library = copy(call, times, gpu);
       if (library) {
         // Each byte read or written once, cache or not.

@@ -3,6 +3,7 @@
 #include "tools/alexc/StepCost.h"
 
 #include "dialect/AlexDialect.h"
+#include "runtime/RuntimeCalls.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -16,9 +17,9 @@ static void countIn(Region &region, int64_t times, KernelCount &count) {
       continue;
     }
     if (auto call = dyn_cast<func::CallOp>(op)) {
-      if (call.getCallee() == "alexrt_sgemm")
+      if (alexrt::calls::Sgemm::is(call.getCallee()))
         count.gemmCalls += times;
-      else if (call.getCallee().starts_with("alexrt_conv2d_"))
+      else if (alexrt::calls::Conv2D::direction(call.getCallee()))
         count.convolutionCalls += times;
       continue;
     }

@@ -15,6 +15,7 @@
 #include "frontend/Parser.h"
 #include "passes/OptionValues.h"
 #include "passes/Pipeline.h"
+#include "runtime/RuntimeCalls.h"
 #include "tools/alexc/Codegen.h"
 #include "tools/alexc/Summary.h"
 
@@ -381,7 +382,7 @@ static LogicalResult chooseTarget(alex::PipelineOptions &options) {
 /// Whether `module` (at the LLVM stage) sums across replicas: built for
 /// more than one (--alex-replicate).
 static bool replicated(ModuleOp module) {
-  return module.lookupSymbol("alexrt_replica_sum_start") != nullptr;
+  return module.lookupSymbol(alexrt::calls::kReplicaSumStart) != nullptr;
 }
 
 /// Fails, saying so, unless `path` (an output) can be written: not a
