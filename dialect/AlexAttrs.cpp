@@ -2,6 +2,7 @@
 
 #include "dialect/AlexDialect.h"
 #include "dialect/Shapes.h"
+#include "runtime/Recipe.h"
 
 #include <cmath>
 
@@ -97,10 +98,9 @@ LogicalResult DataAttr::verify(EmitFn emitError, llvm::StringRef dataset,
   if (!std::isfinite(lighting) || lighting < 0)
     return emitError() << "lighting must be finite and non-negative, got "
                        << formatNumber(lighting);
-  if (testCrops != 1 && testCrops != 10)
-    return emitError() << "test_crops must be 1 (centre) or 10 (corners, "
-                          "centre and their flips), got "
-                       << testCrops;
+  if (std::optional<std::string> problem =
+          alexrt::checkTestCrops("test_crops", testCrops))
+    return emitError() << *problem;
   return success();
 }
 
@@ -113,8 +113,8 @@ LogicalResult TrainingAttr::verify(EmitFn emitError, int64_t batch,
     return emitError() << "batch must be positive, got " << batch;
   if (epochs <= 0)
     return emitError() << "epochs must be positive, got " << epochs;
-  if (devices != 1 && devices != 2)
-    return emitError() << "devices must be 1 or 2, got " << devices;
+  if (std::optional<std::string> problem = alexrt::checkDevices(devices))
+    return emitError() << *problem;
   if (replicas < 1)
     return emitError() << "replicas must be positive, got " << replicas;
   if (batch % replicas != 0)

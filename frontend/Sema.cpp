@@ -3,6 +3,7 @@
 #include "frontend/Sema.h"
 
 #include "dialect/Shapes.h"
+#include "runtime/Recipe.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -452,10 +453,9 @@ bool Checker::checkTrain(const Section &section) {
   if (!assign(model.recipe, "train", section.loc, entriesOf(section),
               kTrainFields))
     return false;
-  if (model.recipe.devices > 2)
-    return error(section.loc, "devices must be 1 or 2 (the paper's towers), "
-                              "got " +
-                                  llvm::Twine(model.recipe.devices));
+  if (std::optional<std::string> problem =
+          alexrt::checkDevices(model.recipe.devices))
+    return error(section.loc, *problem);
   return true;
 }
 
@@ -473,10 +473,9 @@ bool Checker::checkData(const Section &section) {
                      "' (expected fashion_mnist, imagenet or synthetic)" +
                      didYouMean(closest(data.dataset, kKnownDatasets)));
   }
-  if (data.testCrops != 1 && data.testCrops != 10)
-    return error(data.loc, "test_crops must be 1 (centre) or 10 (corners, "
-                           "centre and their flips), got " +
-                               llvm::Twine(data.testCrops));
+  if (std::optional<std::string> problem =
+          alexrt::checkTestCrops("test_crops", data.testCrops))
+    return error(data.loc, *problem);
   return true;
 }
 

@@ -37,7 +37,7 @@ std::optional<Stage> parseStage(llvm::StringRef name);
 
 /// What the code runs on.
 enum class CodeTarget {
-  CPU,     ///< Host loops and OpenBLAS.
+  CPU,     ///< Host loops and oneDNN's sgemm.
   CUDA,    ///< Kernels on an NVIDIA GPU (sm_90, cubin + PTX) and cuBLAS.
   CPUTwin, ///< The CUDA target's kernel IR run as host loops: tests the
            ///< GPU-shaped code on machines without a GPU.

@@ -1,5 +1,4 @@
-//===- Dataset.h - images and labels for training and evaluation -*- C++
-//-*-===//
+//===- Dataset.h - images and labels to train and test on -------*- C++ -*-===//
 
 #ifndef ALEXRT_DATASET_H
 #define ALEXRT_DATASET_H

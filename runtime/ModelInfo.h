@@ -1,5 +1,4 @@
-//===- ModelInfo.h - what a compiled binary says about its model -*- C++
-//-*-===//
+//===- ModelInfo.h - what a binary says about its model ---------*- C++ -*-===//
 
 #ifndef ALEXRT_MODELINFO_H
 #define ALEXRT_MODELINFO_H

@@ -1,5 +1,4 @@
-//===- Npy.h - arrays as NumPy .npy files -------------------------*- C++
-//-*-===//
+//===- Npy.h - arrays as NumPy .npy files -----------------------*- C++ -*-===//
 //
 // Format 1.0 of numpy.lib.format: "\x93NUMPY", version 1.0, a 2-byte
 // little-endian header length, a Python dict literal (dtype, order, shape)

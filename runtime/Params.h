@@ -1,5 +1,4 @@
-//===- Params.h - a model's parameters and how they start --------*- C++
-//-*-===//
+//===- Params.h - a model's parameters and how they start -------*- C++ -*-===//
 
 #ifndef ALEXRT_PARAMS_H
 #define ALEXRT_PARAMS_H

@@ -1,5 +1,4 @@
-//===- RuntimeCalls.h - alexrt.h's calls as the compiler sees them -*- C++
-//-*-===//
+//===- RuntimeCalls.h - alexrt.h's calls, as passes see them ----*- C++ -*-===//
 //
 // The names, operand positions and element types of the runtime functions
 // (alexrt.h) that generated code calls, for the passes that emit the calls

@@ -196,6 +196,9 @@ bool Session::features(const float *images, float *out) {
   args.push_back(deviceImages.memory);
   args.push_back(deviceLabels.memory);
   args.push_back(deviceFeatures.memory);
+  // A plain call, not runEntryPoint's CUDA graph: the features command runs
+  // a few batches once, where a graph's capture would cost more than its
+  // replays save.
   alex_features(args.data());
   copyToHost(out, deviceFeatures.memory, featureBytes);
   return true;

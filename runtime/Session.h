@@ -1,5 +1,4 @@
-//===- Session.h - a compiled model's memory and its two entry points -*- C++
-//-*-===//
+//===- Session.h - a model's memory and its entry points --------*- C++ -*-===//
 
 #ifndef ALEXRT_SESSION_H
 #define ALEXRT_SESSION_H

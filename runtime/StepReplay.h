@@ -1,5 +1,4 @@
-//===- StepReplay.h - when a step is captured as a graph or replayed -*- C++
-//-*-===//
+//===- StepReplay.h - a step captured as a graph, or replayed ---*- C++ -*-===//
 //
 // The bookkeeping of runtime/cuda/CudaGraphs.cpp, kept apart from CUDA so
 // it is tested on every machine: per entry point, the first call runs

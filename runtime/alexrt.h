@@ -20,7 +20,7 @@ extern "C" {
 
 /* C = alpha * op(A) * op(B) + beta * C, row-major, op(X) = X or X^T.
  * op(A) is m x k, op(B) is k x n, C is m x n; lda, ldb and ldc are the row
- * strides (in elements) of A, B and C as stored. Backed by OpenBLAS on the
+ * strides (in elements) of A, B and C as stored. Backed by oneDNN on the
  * CPU, cuBLAS on the stream of the calling device on the CUDA target
  * (TF32 tensor cores if the model was compiled with --precision=tf32). */
 void alexrt_sgemm(int32_t transpose_a, int32_t transpose_b, int64_t m,

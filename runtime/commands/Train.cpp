@@ -6,6 +6,7 @@
 #include "runtime/Evaluate.h"
 #include "runtime/Files.h"
 #include "runtime/Progress.h"
+#include "runtime/Recipe.h"
 #include "runtime/Schedule.h"
 #include "runtime/Session.h"
 #include "runtime/StopSignals.h"
@@ -102,10 +103,8 @@ Status checkReplicasSeeSameData(const DataSource &data) {
 Status testViews(const ModelInfo &model, const Options &options,
                  int64_t &views) {
   views = options.number("crops", model.testCrops);
-  if (views != 1 && views != 10)
-    return Status::error("--crops must be 1 (centre) or 10 (corners and "
-                         "centre, and their mirror images), got " +
-                         std::to_string(views));
+  if (std::optional<std::string> problem = checkTestCrops("--crops", views))
+    return Status::error(*problem);
   return Status::success();
 }
 
@@ -538,9 +537,8 @@ int prepare(const ModelInfo &model, const Options &options) {
   if (model.resize <= 0)
     return fail("prepare needs the model's data.resize (the side of the "
                 "prepared square images, 256 in the paper)");
-  if (model.channels != 1 && model.channels != 3)
-    return fail("image datasets feed 1- or 3-channel inputs, not " +
-                std::to_string(model.channels));
+  if (std::optional<std::string> problem = checkImageChannels(model.channels))
+    return fail(*problem);
   Status status =
       prepareDataset(dir, options.get("out", dir), model.resize, model.channels,
                      model.classes, loaderThreads(model, options));

@@ -3,6 +3,7 @@
 #include "runtime/data/DataSource.h"
 
 #include "runtime/Dataset.h"
+#include "runtime/Recipe.h"
 #include "runtime/data/Augment.h"
 #include "runtime/data/ImageSplit.h"
 
@@ -164,9 +165,8 @@ public:
           " needs data.resize (the side of "
           "the prepared square images) of at least the input size " +
           std::to_string(model.height) + "x" + std::to_string(model.width));
-    if (model.channels != 1 && model.channels != 3)
-      return Status::error("image datasets feed 1- or 3-channel inputs, not " +
-                           std::to_string(model.channels));
+    if (std::optional<std::string> problem = checkImageChannels(model.channels))
+      return Status::error(*problem);
     Status status =
         train.open(options.dir, "train", model.resize, model.channels,
                    model.classes, nullptr, options.threads);

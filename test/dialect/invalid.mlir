@@ -395,7 +395,7 @@ module attributes {alex.training = #alex.training<batch = 1, epochs = 0, optimiz
 
 // -----
 
-// expected-error @+1 {{devices must be 1 or 2, got 4}}
+// expected-error @+1 {{devices must be 1 or 2 (the paper's towers), got 4}}
 module attributes {alex.training = #alex.training<batch = 1, epochs = 1, devices = 4, optimizer = #alex.sgd<lr = 0.1>, schedule = unit, data = #alex.data<dataset = "synthetic">>} {}
 
 // -----

@@ -1,5 +1,4 @@
-//===- Reference.h - plain C++ float64 versions of every alex op -*- C++
-//-*-===//
+//===- Reference.h - float64 versions of every alex op ----------*- C++ -*-===//
 //
 // An independent implementation of the math, written as the textbook
 // formulas with direct loops (no im2col, no BLAS, no MLIR), in double

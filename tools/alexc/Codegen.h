@@ -1,5 +1,4 @@
-//===- Codegen.h - object files and executables from LLVM-dialect IR -*- C++
-//-*-===//
+//===- Codegen.h - objects and executables from LLVM IR ---------*- C++ -*-===//
 
 #ifndef ALEX_TOOLS_ALEXC_CODEGEN_H
 #define ALEX_TOOLS_ALEXC_CODEGEN_H
@@ -25,9 +24,9 @@ std::unique_ptr<llvm::Module> translateForHost(mlir::ModuleOp module,
 /// Writes `module` as an object file to `path`.
 mlir::LogicalResult writeObject(llvm::Module &module, llvm::StringRef path);
 
-/// Links `object` with the runtime (its train/eval/bench main, zlib, and
-/// OpenBLAS, or with `cuda` the CUDA runtime and cuBLAS; with `replicated`
-/// Open MPI, and on CUDA NCCL) into the executable `output`.
+/// Links `object` with the runtime (its commands' main, zlib, and oneDNN
+/// with OpenMP, or with `cuda` the CUDA runtime, cuBLAS and cuDNN; with
+/// `replicated` Open MPI, and on CUDA NCCL) into the executable `output`.
 mlir::LogicalResult linkExecutable(llvm::StringRef object,
                                    llvm::StringRef output, bool cuda,
                                    bool replicated);

@@ -1,5 +1,4 @@
-//===- GpuEstimate.h - a roofline estimate of a GPU training step -*- C++
-//-*-===//
+//===- GpuEstimate.h - a roofline estimate of a GPU step --------*- C++ -*-===//
 //
 // `alexc summary --target=cuda --gpu=h100|h200`: what each kernel of a step
 // (the kernels stage: loop nests mapped to blocks and threads, and cuBLAS
