@@ -8,7 +8,7 @@
 #ifndef ALEX_FRONTEND_MODEL_H
 #define ALEX_FRONTEND_MODEL_H
 
-#include "runtime/Params.h"
+#include "runtime/model/Params.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"

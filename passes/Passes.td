@@ -356,7 +356,7 @@ def AlexHeapGlobals : Pass<"alex-heap-globals", "mlir::ModuleOp"> {
     The object exports `alex_heap_buffers` (the address of each pointer and
     its buffer's bytes) and `alex_heap_buffer_count`: the runtime checks
     their total against the machine's memory, then allocates them before
-    the first step (runtime/HeapBuffers.h). The module gets
+    the first step (runtime/cpu/HeapBuffers.h). The module gets
     `alex.heap_bytes`, the total. A step's buffers in the executable's
     .bss would be mapped when it starts: a binary too large for the
     machine could not even say so.

@@ -1,7 +1,7 @@
 //===- ConvGeometry.h - the shape of an alexrt_conv2d_* call ----*- C++ -*-===//
 //
 // The eleven integers every alexrt_conv2d_* function takes, named, with
-// the sizes both implementations (runtime/Convolution.cpp on the CPU,
+// the sizes both implementations (runtime/cpu/Convolution.cpp on the CPU,
 // runtime/cuda/CudaConvolution.cpp on cuDNN) derive from them.
 //
 //===----------------------------------------------------------------------===//

@@ -41,7 +41,7 @@ enum class Purpose : uint64_t {
   Shuffle,
   Augment,
   Synthetic,
-  Crop,     ///< An image's crop and flip (runtime/data/Augment.h).
+  Crop,     ///< An image's crop and flip (runtime/data/images/Augment.h).
   Lighting, ///< An image's PCA lighting noise.
 };
 

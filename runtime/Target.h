@@ -1,6 +1,6 @@
 //===- Target.h - what each target runtime provides ----------- -*- C++ -*-===//
 //
-// One implementation is linked into each executable: runtime/CpuTarget.cpp
+// One implementation is linked into each executable: runtime/cpu/CpuTarget.cpp
 // (libalexrt_cpu) or runtime/cuda/ (libalexrt_cuda). The session and main
 // reach the device only through these.
 //
@@ -9,23 +9,25 @@
 #ifndef ALEXRT_TARGET_H
 #define ALEXRT_TARGET_H
 
-#include "runtime/ModelInfo.h"
-#include "runtime/Status.h"
-#include "runtime/replicas/Communicator.h"
+#include "runtime/support/Status.h"
 
 #include <cstddef>
+#include <memory>
+#include <string>
 #include <vector>
 
 namespace alexrt {
+
+// The layers above name these through this interface (runtime/README.md).
+struct ModelInfo;
+class Communicator;
 
 /// "cpu" or "cuda": the runtime linked.
 const char *targetName();
 
 /// The target to report for `model`: what it was compiled for (the CPU
 /// twin links the CPU runtime), else the runtime's.
-inline std::string reportedTarget(const ModelInfo &model) {
-  return model.target.empty() ? targetName() : model.target;
-}
+std::string reportedTarget(const ModelInfo &model);
 
 /// Checks that the target can run here and configures it for `model`
 /// (GEMM precision): on the CUDA target, an error without a CUDA device.

@@ -82,7 +82,7 @@ void alexrt_replica_sum_wait(int32_t bucket);
 
 /* The step's work from here on belongs to profile region `region` (an
  * index into the descriptor's `profile`; -1: the step ends). Called by CPU
- * steps (--alex-profile-layers); see runtime/Profile.h. */
+ * steps (--alex-profile-layers); see runtime/cpu/Profile.h. */
 void alexrt_profile_mark(int32_t region);
 
 /* The device memory standing for the static buffer `global` of `bytes`
@@ -108,7 +108,7 @@ void alex_train_step(void **buffers);
 /* The step's buffers of a CPU-target binary (--alex-heap-globals): for
  * each, the address of the pointer the generated code reads it through
  * and its bytes; the runtime allocates them before the first step
- * (runtime/HeapBuffers.h). Weak: CUDA binaries have none. */
+ * (runtime/cpu/HeapBuffers.h). Weak: CUDA binaries have none. */
 struct alexrt_heap_buffer {
   void **pointer;
   int64_t bytes;

@@ -2,13 +2,13 @@
 
 #include "runtime/commands/Commands.h"
 
-#include "runtime/Dataset.h"
-#include "runtime/Profile.h"
-#include "runtime/Progress.h"
-#include "runtime/Session.h"
 #include "runtime/Target.h"
 #include "runtime/alexrt.h"
+#include "runtime/cpu/Profile.h"
 #include "runtime/data/Loader.h"
+#include "runtime/data/MemoryDataset.h"
+#include "runtime/model/Session.h"
+#include "runtime/support/Progress.h"
 
 #include <algorithm>
 #include <chrono>
@@ -29,12 +29,16 @@ static int benchData(const ModelInfo &model, const Options &options) {
   if (steps < 2)
     return fail("bench --data-only needs at least two batches of images");
   std::vector<int64_t> order = epochOrder(data->trainCount(), model.seed, 0);
-  Loader loader(
-      steps, size_t(model.batch * model.imageSize()), size_t(model.batch),
-      threads, threads + 2, [&](int64_t s, float *images, int32_t *labels) {
-        return data->trainBatch(order.data() + s * model.batch, model.batch, 0,
-                                model.seed, 0, s, images, labels);
-      });
+  Loader loader(steps, size_t(model.batch * model.imageSize()),
+                size_t(model.batch), threads, threads + 2,
+                [&](int64_t s, float *images, int32_t *labels) {
+                  TrainBatchRequest request;
+                  request.indices = order.data() + s * model.batch;
+                  request.count = model.batch;
+                  request.seed = model.seed;
+                  request.step = s;
+                  return data->trainBatch(request, images, labels);
+                });
   const float *images;
   const int32_t *labels;
   // The first batch warms the caches and the threads; time the rest.

@@ -1,20 +1,20 @@
 //===- Commands.h - the commands of compiled binaries -----------*- C++ -*-===//
 //
-// What `main` (runtime/Main.cpp) dispatches to: one function a command,
-// each in the file of its job, and the helpers they share.
+// What `main` (Main.cpp) dispatches to: one function a command, each in
+// the file named after it, and the helpers they share (Common.cpp).
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef ALEXRT_COMMANDS_COMMANDS_H
 #define ALEXRT_COMMANDS_COMMANDS_H
 
-#include "runtime/Evaluation.h"
-#include "runtime/ModelInfo.h"
-#include "runtime/Status.h"
-#include "runtime/WeightFile.h"
-#include "runtime/data/Augment.h"
 #include "runtime/data/DataSource.h"
+#include "runtime/data/images/Augment.h"
+#include "runtime/model/ModelInfo.h"
+#include "runtime/model/WeightFile.h"
 #include "runtime/replicas/Replicas.h"
+#include "runtime/support/Status.h"
+#include "runtime/training/Evaluation.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -53,6 +53,8 @@ inline int fail(const std::string &message, int code = 1) {
   return code;
 }
 
+// Common.cpp
+
 /// Threads that decode and augment images.
 int loaderThreads(const ModelInfo &model, const Options &options);
 /// The data the model's recipe (or --dataset, --data) asks for; with
@@ -71,29 +73,32 @@ Status testViews(const ModelInfo &model, const Options &options,
                  int64_t &views);
 /// "loss 0.1234 top-1 err 12.34% top-5 err 1.23%".
 std::string describe(const Evaluation &result);
+/// "the test loss is NaN over 100 images".
+std::string nonFiniteTestLoss(const Evaluation &result);
 bool fileExists(const std::string &path);
 
-// Train.cpp
+/// The commands, each in the file named after it: its exit status.
 int train(Session &session, const Options &options);
 int eval(Session &session, const Options &options);
 int prepare(const ModelInfo &model, const Options &options);
-// Bench.cpp
 int bench(Session &session, const Options &options);
-// Weights.cpp
 int exportWeights(Session &session, const Options &options);
 int importWeights(Session &session, const Options &options);
 int kernels(Session &session, const Options &options);
 int info(Session &session);
-// Predict.cpp
 int predict(Session &session, const Options &options);
-/// How image files become inputs at test time: decoded, resized to the
-/// model's square (its `resize`, else its input size), then the test views,
-/// minus the mean the weight file recorded.
-Augmentation evaluationGeometry(const ModelInfo &model,
-                                const TrainingProgress &facts);
-// Features.cpp
 int features(Session &session, const Options &options);
 int neighbours(Session &session, const Options &options);
+
+/// How image files become inputs at test time (Predict.cpp): decoded,
+/// resized to the model's square (its `resize`, else its input size), then
+/// the test views, minus the mean the weight file recorded.
+Augmentation evaluationGeometry(const ModelInfo &model,
+                                const TrainingProgress &facts);
+/// Loads --weights and opens the model's data, for the commands that
+/// compute features (`needTrain`: the training set too).
+Status openForFeatures(Session &session, const Options &options,
+                       std::unique_ptr<DataSource> &data, bool needTrain);
 
 } // namespace alexrt
 

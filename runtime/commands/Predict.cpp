@@ -2,10 +2,10 @@
 
 #include "runtime/commands/Commands.h"
 
-#include "runtime/Files.h"
-#include "runtime/Session.h"
-#include "runtime/data/Augment.h"
-#include "runtime/data/Prepare.h"
+#include "runtime/data/folders/Prepare.h"
+#include "runtime/data/images/Augment.h"
+#include "runtime/model/Session.h"
+#include "runtime/support/Files.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,20 +1,18 @@
-//===- Train.cpp - train, eval and prepare --------------------------------===//
+//===- Train.cpp - the train command: epochs, checkpoints, resumption -----===//
 
 #include "runtime/commands/Commands.h"
 
-#include "runtime/Dataset.h"
-#include "runtime/Evaluate.h"
-#include "runtime/Files.h"
-#include "runtime/Progress.h"
-#include "runtime/Recipe.h"
-#include "runtime/Schedule.h"
-#include "runtime/Session.h"
-#include "runtime/StopSignals.h"
 #include "runtime/Target.h"
-#include "runtime/TrainingLog.h"
 #include "runtime/data/Loader.h"
-#include "runtime/data/Prepare.h"
+#include "runtime/data/MemoryDataset.h"
+#include "runtime/model/Session.h"
+#include "runtime/model/TrainingLog.h"
 #include "runtime/replicas/Replicas.h"
+#include "runtime/support/Files.h"
+#include "runtime/support/Progress.h"
+#include "runtime/support/StopSignals.h"
+#include "runtime/training/Evaluate.h"
+#include "runtime/training/Schedule.h"
 
 #include <algorithm>
 #include <cmath>
@@ -25,112 +23,6 @@
 #include <unistd.h>
 
 namespace alexrt {
-
-/// Threads that decode and augment images.
-int loaderThreads(const ModelInfo &model, const Options &options) {
-  // The CPU step keeps every core busy (BLAS); a GPU step needs one host
-  // thread per device.
-  int stepThreads =
-      deviceIsHost() ? std::max(1, int(std::thread::hardware_concurrency()) / 2)
-                     : int(model.devices);
-  return int(std::max<int64_t>(
-      1, options.number("loader-threads", defaultLoaderThreads(stepThreads))));
-}
-
-/// The data the model's recipe (or --dataset, --data) asks for.
-Status openData(const ModelInfo &model, const Options &options,
-                std::unique_ptr<DataSource> &data,
-                const TrainingProgress *testOnly) {
-  DataOptions dataOptions;
-  dataOptions.dataset = options.get("dataset", model.dataset);
-  dataOptions.dir = options.get("data", model.dataPath);
-  dataOptions.trainLimit = options.number("limit", 0);
-  dataOptions.testLimit = options.number("test-limit", 0);
-  dataOptions.threads = loaderThreads(model, options);
-  // The checkpoint's mean stands for the training set's only where it is
-  // this dataset's (per channel).
-  if (testOnly) {
-    dataOptions.needTrain = false;
-    if (testOnly->meanHeight == 0 && testOnly->dataset == dataOptions.dataset)
-      dataOptions.trainMean = testOnly->mean;
-  }
-  if (Status opened = openDataSource(model, dataOptions, data); !opened.ok())
-    return opened;
-  return checkReplicasSeeSameData(*data);
-}
-
-Status checkReplicasSeeSameData(const DataSource &data) {
-  Communicator *job = replicaJob();
-  if (!job)
-    return Status::success();
-  // Replica 0's sizes and hash to every replica; each says whether its
-  // own differ, and every replica learns which do.
-  uint64_t mine[3] = {uint64_t(data.trainCount()), uint64_t(data.testCount()),
-                      dataFingerprint(data)};
-  uint64_t first[3] = {mine[0], mine[1], mine[2]};
-  if (Status sent = job->broadcast(first, sizeof first, 0); !sent.ok())
-    return sent;
-  std::vector<double> differs(size_t(job->replicas()), 0.0);
-  differs[size_t(job->replica())] =
-      mine[0] != first[0] || mine[1] != first[1] || mine[2] != first[2];
-  sumOverReplicas(differs.data(), differs.size());
-  std::string which;
-  for (size_t r = 0; r < differs.size(); ++r)
-    if (differs[r] > 0)
-      which += (which.empty() ? "" : ", ") + std::to_string(r);
-  if (which.empty())
-    return Status::success();
-  char hash[20];
-  std::snprintf(hash, sizeof hash, "%016llx", (unsigned long long)first[2]);
-  bool one = which.find(',') == std::string::npos;
-  std::string text = (one ? "replica " : "replicas ") + which +
-                     (one ? " sees" : " see") + " other data than replica 0 (" +
-                     std::to_string(first[0]) + " training and " +
-                     std::to_string(first[1]) + " test images, list hash " +
-                     hash + ")";
-  if (differs[size_t(job->replica())] > 0) {
-    std::snprintf(hash, sizeof hash, "%016llx", (unsigned long long)mine[2]);
-    text += "; this one has " + std::to_string(mine[0]) + " and " +
-            std::to_string(mine[1]) + ", hash " + hash;
-  }
-  return Status::error(text + ": every replica lists its own files and reads "
-                              "its slice of one shuffle, so all must see the "
-                              "same ones (the same folder or packed files on "
-                              "every machine, the same --limit)");
-}
-
-/// Test views: --crops, else the model's test_crops.
-Status testViews(const ModelInfo &model, const Options &options,
-                 int64_t &views) {
-  views = options.number("crops", model.testCrops);
-  if (std::optional<std::string> problem = checkTestCrops("--crops", views))
-    return Status::error(*problem);
-  return Status::success();
-}
-
-/// "the test loss is NaN over 100 images".
-static std::string nonFiniteTestLoss(const Evaluation &result) {
-  return std::string("the test loss is ") +
-         (std::isnan(result.loss) ? "NaN" : "infinite") + " over " +
-         std::to_string(result.images) + " images";
-}
-
-/// "loss 0.1234 top-1 err 12.34% top-5 err 1.23%" (top-5 "n/a" with 5
-/// classes or fewer).
-std::string describe(const Evaluation &result) {
-  char text[96];
-  std::snprintf(text, sizeof text, "loss %.4f top-1 err %.2f%% top-5 err ",
-                result.loss, 100 * result.top1Error);
-  char top5[32] = "n/a";
-  if (result.hasTop5())
-    std::snprintf(top5, sizeof top5, "%.2f%%", 100 * result.top5Error);
-  return text + std::string(top5);
-}
-
-bool fileExists(const std::string &path) {
-  struct stat info;
-  return ::stat(path.c_str(), &info) == 0;
-}
 
 /// Whether a file can be created beside `path` (checkpoints are written to
 /// a temporary file there, then renamed).
@@ -352,10 +244,15 @@ int TrainingRun::trainEpoch() {
                 size_t(model.batch), threads, threads + 2,
                 [&](int64_t i, float *batchImages, int32_t *batchLabels) {
                   int64_t s = first + i;
-                  return data->trainBatch(
-                      order.data() + s * model.globalBatch + share, model.batch,
-                      share, seed, epoch, epochStart + s, batchImages,
-                      batchLabels);
+                  TrainBatchRequest request;
+                  request.indices =
+                      order.data() + s * model.globalBatch + share;
+                  request.count = model.batch;
+                  request.position = share;
+                  request.seed = seed;
+                  request.epoch = epoch;
+                  request.step = epochStart + s;
+                  return data->trainBatch(request, batchImages, batchLabels);
                 });
   Progress bar(label, steps);
   for (int64_t s = first; s < steps; ++s) {
@@ -497,54 +394,6 @@ int train(Session &session, const Options &options) {
   if (Status started = run.start(); !started.ok())
     return fail(started.message());
   return run.run();
-}
-
-int eval(Session &session, const Options &options) {
-  std::string weights = options.get("weights");
-  if (weights.empty())
-    return fail("eval needs --weights FILE");
-  int64_t views;
-  Status status = testViews(session.model(), options, views);
-  if (status.ok())
-    status = session.load(weights);
-  std::unique_ptr<DataSource> data;
-  if (status.ok())
-    status = openData(session.model(), options, data, &session.progress());
-  Evaluation result;
-  if (status.ok())
-    status = evaluate(session, *data, views,
-                      loaderThreads(session.model(), options), result);
-  if (!status.ok())
-    return fail(status.message());
-  // As training's divergence check: no figures of a model that gives no
-  // numbers.
-  if (!std::isfinite(result.loss))
-    return fail(nonFiniteTestLoss(result) + " with '" + weights +
-                    "': its weights are diverged or damaged",
-                3);
-  if (replicaIndex() == 0)
-    std::printf("test %s (%lld images, %lld view%s)\n",
-                describe(result).c_str(), (long long)result.images,
-                (long long)views, views == 1 ? "" : "s");
-  return 0;
-}
-
-/// Packs the dataset for this model's input (its `resize` and channels).
-int prepare(const ModelInfo &model, const Options &options) {
-  std::string dir = options.get("data", model.dataPath);
-  if (dir.empty())
-    return fail("prepare needs --data DIR (an ImageFolder or list files)");
-  if (model.resize <= 0)
-    return fail("prepare needs the model's data.resize (the side of the "
-                "prepared square images, 256 in the paper)");
-  if (std::optional<std::string> problem = checkImageChannels(model.channels))
-    return fail(*problem);
-  Status status =
-      prepareDataset(dir, options.get("out", dir), model.resize, model.channels,
-                     model.classes, loaderThreads(model, options));
-  if (!status.ok())
-    return fail(status.message());
-  return 0;
 }
 
 } // namespace alexrt

@@ -2,7 +2,7 @@
 
 #include "runtime/cuda/CudaContext.h"
 
-#include "runtime/Fatal.h"
+#include "runtime/support/Fatal.h"
 
 #include <chrono>
 #include <cstdlib>

@@ -3,8 +3,8 @@
 #ifndef ALEXRT_CUDA_CUDACONTEXT_H
 #define ALEXRT_CUDA_CUDACONTEXT_H
 
-#include "runtime/GpuPlacement.h"
 #include "runtime/Precision.h"
+#include "runtime/devices/GpuPlacement.h"
 
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
@@ -14,7 +14,7 @@
 
 namespace alexrt::cuda {
 
-/// Ends the process (runtime/Fatal.h: from any device thread, at once)
+/// Ends the process (runtime/support/Fatal.h: from any device thread, at once)
 /// with the failed call, the library's message and the GPU: generated code
 /// has no way to handle an error, and a failed launch leaves the step
 /// undefined.
@@ -44,7 +44,7 @@ struct DeviceContext {
 };
 
 /// Where the logical devices run (set by openTarget before any context
-/// exists; runtime/GpuPlacement.h).
+/// exists; runtime/devices/GpuPlacement.h).
 void setPlacement(const GpuPlacement &placement);
 const GpuPlacement &placement();
 

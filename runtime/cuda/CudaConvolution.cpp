@@ -7,7 +7,7 @@
 // ranking filtered by ConvAlgorithms.h (deterministic first, within 1 GiB,
 // FMA-only in strict fp32). Each direction runs the first candidate in its
 // math type with the workspace cuDNN asks for it; a candidate that fails
-// to run in the eager first step (runtime/StepReplay.h), or whose
+// to run in the eager first step (runtime/devices/StepReplay.h), or whose
 // workspace cannot be allocated, gives way to the next, as PyTorch's
 // algorithm iterator does. A captured step only launches what ran. A
 // workspace that grows keeps its old buffer alive, since a captured graph
@@ -18,9 +18,9 @@
 #include "runtime/alexrt.h"
 
 #include "runtime/ConvGeometry.h"
-#include "runtime/Fatal.h"
 #include "runtime/cuda/ConvAlgorithms.h"
 #include "runtime/cuda/CudaContext.h"
+#include "runtime/support/Fatal.h"
 
 #include <cstdio>
 #include <map>

@@ -9,9 +9,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "runtime/DevicePool.h"
 #include "runtime/alexrt.h"
 #include "runtime/cuda/CudaContext.h"
+#include "runtime/devices/DevicePool.h"
 
 #include <atomic>
 

@@ -5,17 +5,17 @@
 // that is about the step's own length. Captured once as a CUDA graph, with
 // every device's stream forked from and joined back to device 0's by the
 // events the step already records, the whole step is one launch. When to
-// capture and replay is StepReplay's (runtime/StepReplay.h). The host waits
-// nowhere in a step: it reads the loss after it. ALEXRT_CUDA_GRAPH=0 runs
+// capture and replay is StepReplay's (runtime/devices/StepReplay.h). The host
+// waits nowhere in a step: it reads the loss after it. ALEXRT_CUDA_GRAPH=0 runs
 // every call eagerly (for comparison), and so does a step that sums across
 // replicas (NCCL's calls stay outside graphs).
 //
 //===----------------------------------------------------------------------===//
 
-#include "runtime/StepReplay.h"
 #include "runtime/Target.h"
 #include "runtime/alexrt.h"
 #include "runtime/cuda/CudaContext.h"
+#include "runtime/devices/StepReplay.h"
 #include "runtime/replicas/Replicas.h"
 
 #include <cstdlib>

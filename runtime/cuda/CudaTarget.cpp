@@ -1,11 +1,12 @@
 //===- CudaTarget.cpp - the CUDA target: device check, memory -------------===//
 
-#include "runtime/Fatal.h"
 #include "runtime/Target.h"
 #include "runtime/alexrt.h"
 #include "runtime/cuda/CudaContext.h"
 #include "runtime/cuda/Mgpu.h"
+#include "runtime/model/ModelInfo.h"
 #include "runtime/replicas/Replicas.h"
+#include "runtime/support/Fatal.h"
 
 #include <cstdio>
 #include <map>
@@ -202,7 +203,7 @@ extern "C" void *alexrt_global_memory(void *global, int64_t bytes) {
   void *&device = memory[global];
   if (!device) {
     // First use is in an entry point's eager first call
-    // (runtime/StepReplay.h): a capture would make the zeroing part of
+    // (runtime/devices/StepReplay.h): a capture would make the zeroing part of
     // every replay.
     cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
     ALEXRT_CUDA(cudaStreamIsCapturing(asking.stream, &capturing));

@@ -2,8 +2,8 @@
 
 #include "runtime/cuda/Mgpu.h"
 
-#include "runtime/Fatal.h"
 #include "runtime/cuda/CudaContext.h"
+#include "runtime/support/Fatal.h"
 
 #include <cstdio>
 #include <mutex>

@@ -12,8 +12,8 @@
 // goes through the MPI job.
 //
 // Every (replica, device) of a node has a GPU of its own
-// (runtime/GpuPlacement.h): a communicator never has two ranks on one GPU,
-// and a GPU never serves two communicators, whose kernels could wait for
+// (runtime/devices/GpuPlacement.h): a communicator never has two ranks on one
+// GPU, and a GPU never serves two communicators, whose kernels could wait for
 // each other's peers forever when two threads launch them in different
 // orders on different replicas.
 //
@@ -28,9 +28,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "runtime/Fatal.h"
 #include "runtime/cuda/CudaContext.h"
 #include "runtime/replicas/Communicator.h"
+#include "runtime/support/Fatal.h"
 
 #include <nccl.h>
 

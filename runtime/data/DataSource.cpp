@@ -2,10 +2,10 @@
 
 #include "runtime/data/DataSource.h"
 
-#include "runtime/Dataset.h"
 #include "runtime/Recipe.h"
-#include "runtime/data/Augment.h"
-#include "runtime/data/ImageSplit.h"
+#include "runtime/data/MemoryDataset.h"
+#include "runtime/data/folders/ImageSplit.h"
+#include "runtime/data/images/Augment.h"
 
 using namespace alexrt;
 
@@ -75,11 +75,13 @@ public:
     facts.meanHeight = facts.meanWidth = 0;
   }
 
-  Status trainBatch(const int64_t *indices, int64_t n, int64_t position,
-                    uint64_t seed, int64_t, int64_t step, float *images,
+  Status trainBatch(const TrainBatchRequest &request, float *images,
                     int32_t *labels) const override {
-    pipeline.makeBatch(train, indices, n, true, seed, uint64_t(step), images,
-                       labels, nullptr, uint64_t(position));
+    // Drawn by global step and position in the batch
+    // (runtime/data/MemoryDataset.h).
+    pipeline.makeBatch(train, request.indices, request.count, true,
+                       request.seed, uint64_t(request.step), images, labels,
+                       nullptr, uint64_t(request.position));
     return Status::success();
   }
 
@@ -209,15 +211,16 @@ public:
     facts.meanWidth = facts.mean.empty() ? 0 : augment.sourceWidth;
   }
 
-  Status trainBatch(const int64_t *indices, int64_t n, int64_t, uint64_t seed,
-                    int64_t epoch, int64_t, float *images,
+  Status trainBatch(const TrainBatchRequest &request, float *images,
                     int32_t *labels) const override {
+    // An image's view is drawn by epoch and its index in the set.
     Image square;
-    for (int64_t b = 0; b < n; ++b) {
-      int64_t index = indices[b];
+    for (int64_t b = 0; b < request.count; ++b) {
+      int64_t index = request.indices[b];
       if (Status status = train.image(index, square); !status.ok())
         return status;
-      augment.render(square, augment.trainingView(seed, epoch, index),
+      augment.render(square,
+                     augment.trainingView(request.seed, request.epoch, index),
                      images + b * inputSize());
       labels[b] = train.label(index);
     }

@@ -3,10 +3,10 @@
 #ifndef ALEXRT_DATA_DATASOURCE_H
 #define ALEXRT_DATA_DATASOURCE_H
 
-#include "runtime/ModelInfo.h"
-#include "runtime/Status.h"
-#include "runtime/WeightFile.h"
-#include "runtime/data/Image.h"
+#include "runtime/data/images/Image.h"
+#include "runtime/model/ModelInfo.h"
+#include "runtime/model/WeightFile.h"
+#include "runtime/support/Status.h"
 
 #include <cstdint>
 #include <memory>
@@ -29,6 +29,20 @@ struct DataOptions {
   std::vector<float> trainMean;
 };
 
+/// Which training images a batch holds and how they are augmented.
+struct TrainBatchRequest {
+  /// The images' indices in the training set, `count` of them.
+  const int64_t *indices = nullptr;
+  int64_t count = 0;
+  /// Where indices[0] sits in the global batch: a replica's share of a
+  /// batch is augmented as it would be in the whole batch.
+  int64_t position = 0;
+  /// The run's seed, its epoch and the batch's global step, which draw the
+  /// crops, flips and lighting.
+  uint64_t seed = 0;
+  int64_t epoch = 0, step = 0;
+};
+
 /// The training and test images of a model, as network inputs. Safe to
 /// call from several loader threads at once.
 class DataSource {
@@ -43,12 +57,10 @@ public:
   /// its class names and the mean subtracted from inputs.
   virtual void describe(TrainingProgress &facts) const = 0;
 
-  /// Training images `indices[0..n)`, augmented for `epoch` (`step` is the
-  /// global step of the batch, `position` that of indices[0] in it: a
-  /// replica's share of a batch is augmented as in the whole batch).
-  virtual Status trainBatch(const int64_t *indices, int64_t n, int64_t position,
-                            uint64_t seed, int64_t epoch, int64_t step,
-                            float *images, int32_t *labels) const = 0;
+  /// The training images of `request`, augmented, into `images` and their
+  /// classes into `labels`.
+  virtual Status trainBatch(const TrainBatchRequest &request, float *images,
+                            int32_t *labels) const = 0;
   /// Training images [first, first + n) without augmentation (the centre
   /// crop, as tested), for their features.
   virtual Status trainCentreBatch(int64_t first, int64_t n, float *images,

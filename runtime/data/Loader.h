@@ -11,7 +11,7 @@
 #ifndef ALEXRT_DATA_LOADER_H
 #define ALEXRT_DATA_LOADER_H
 
-#include "runtime/Status.h"
+#include "runtime/support/Status.h"
 
 #include <condition_variable>
 #include <cstdint>

@@ -12,7 +12,7 @@
 #ifndef ALEXRT_REPLICAS_COMMUNICATOR_H
 #define ALEXRT_REPLICAS_COMMUNICATOR_H
 
-#include "runtime/Status.h"
+#include "runtime/support/Status.h"
 
 #include <cstddef>
 #include <memory>

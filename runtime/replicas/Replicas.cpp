@@ -2,10 +2,10 @@
 
 #include "runtime/replicas/Replicas.h"
 
-#include "runtime/DevicePool.h"
-#include "runtime/Fatal.h"
 #include "runtime/Target.h"
 #include "runtime/alexrt.h"
+#include "runtime/devices/DevicePool.h"
+#include "runtime/support/Fatal.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -10,7 +10,7 @@
 #ifndef ALEXRT_REPLICAS_REPLICAS_H
 #define ALEXRT_REPLICAS_REPLICAS_H
 
-#include "runtime/ModelInfo.h"
+#include "runtime/model/ModelInfo.h"
 #include "runtime/replicas/Communicator.h"
 
 namespace alexrt {

@@ -1,7 +1,7 @@
 //===- AugmentTest.cpp - crops, flips, lighting noise, test views, top-k --===//
 
-#include "runtime/data/Augment.h"
-#include "runtime/Evaluation.h"
+#include "runtime/data/images/Augment.h"
+#include "runtime/training/Evaluation.h"
 
 #include <gtest/gtest.h>
 

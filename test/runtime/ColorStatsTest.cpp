@@ -1,6 +1,6 @@
 //===- ColorStatsTest.cpp - means, colour covariance, its eigenvectors ----===//
 
-#include "runtime/data/ColorStats.h"
+#include "runtime/data/images/ColorStats.h"
 
 #include <gtest/gtest.h>
 

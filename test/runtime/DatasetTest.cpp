@@ -1,6 +1,6 @@
 //===- DatasetTest.cpp - IDX files, Fashion-MNIST, batches ----------------===//
 
-#include "runtime/Dataset.h"
+#include "runtime/data/MemoryDataset.h"
 
 #include "TempDir.h"
 

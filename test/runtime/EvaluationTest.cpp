@@ -1,6 +1,6 @@
 //===- EvaluationTest.cpp - what counts as correct, and the loss ----------===//
 
-#include "runtime/Evaluation.h"
+#include "runtime/training/Evaluation.h"
 
 #include <gtest/gtest.h>
 

@@ -8,9 +8,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "runtime/Fatal.h"
-#include "runtime/DevicePool.h"
+#include "runtime/support/Fatal.h"
 #include "runtime/alexrt.h"
+#include "runtime/devices/DevicePool.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 //===- GpuPlacementTest.cpp - which GPU each logical device runs on -------===//
 
-#include "runtime/GpuPlacement.h"
+#include "runtime/devices/GpuPlacement.h"
 
 #include <gtest/gtest.h>
 

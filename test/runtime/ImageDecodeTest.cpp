@@ -1,7 +1,7 @@
 //===- ImageDecodeTest.cpp - JPEG/PNG variants, DCT scaling, resizing -----===//
 
-#include "runtime/data/Decode.h"
-#include "runtime/data/Resize.h"
+#include "runtime/data/images/Decode.h"
+#include "runtime/data/images/Resize.h"
 
 #include "TestImages.h"
 

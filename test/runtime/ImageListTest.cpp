@@ -1,6 +1,6 @@
 //===- ImageListTest.cpp - ImageFolder and list-file layouts --------------===//
 
-#include "runtime/data/ImageList.h"
+#include "runtime/data/folders/ImageList.h"
 
 #include "TempDir.h"
 

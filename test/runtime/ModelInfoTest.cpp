@@ -1,6 +1,6 @@
 //===- ModelInfoTest.cpp - decoding the embedded model descriptor ---------===//
 
-#include "runtime/ModelInfo.h"
+#include "runtime/model/ModelInfo.h"
 
 #include "runtime/model_generated.h"
 

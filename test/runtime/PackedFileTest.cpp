@@ -1,8 +1,8 @@
 //===- PackedFileTest.cpp - packed datasets: round trip, damage, atomicity ===//
 
-#include "runtime/data/PackedFile.h"
-#include "runtime/Files.h"
-#include "runtime/data/Decode.h"
+#include "runtime/data/folders/PackedFile.h"
+#include "runtime/data/images/Decode.h"
+#include "runtime/support/Files.h"
 
 #include "TempDir.h"
 #include "TestImages.h"

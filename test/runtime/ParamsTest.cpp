@@ -1,6 +1,6 @@
 //===- ParamsTest.cpp - initialisation rules and model signatures ---------===//
 
-#include "runtime/Params.h"
+#include "runtime/model/Params.h"
 #include "runtime/Random.h"
 
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 //===- ScheduleTest.cpp - learning-rate schedules over epochs -------------===//
 
-#include "runtime/Schedule.h"
+#include "runtime/training/Schedule.h"
 
 #include <gtest/gtest.h>
 

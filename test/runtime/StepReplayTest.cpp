@@ -1,6 +1,6 @@
 //===- StepReplayTest.cpp - when a step is captured or replayed -----------===//
 
-#include "runtime/StepReplay.h"
+#include "runtime/devices/StepReplay.h"
 
 #include <gtest/gtest.h>
 

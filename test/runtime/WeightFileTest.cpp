@@ -1,6 +1,6 @@
 //===- WeightFileTest.cpp - weight files: round trip and bad files --------===//
 
-#include "runtime/WeightFile.h"
+#include "runtime/model/WeightFile.h"
 
 #include "TempDir.h"
 

@@ -12,9 +12,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "runtime/Files.h"
-#include "runtime/data/Decode.h"
-#include "runtime/data/PackedFile.h"
+#include "runtime/data/folders/PackedFile.h"
+#include "runtime/data/images/Decode.h"
+#include "runtime/support/Files.h"
 
 #include <algorithm>
 #include <chrono>

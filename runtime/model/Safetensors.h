@@ -1,0 +1,50 @@
+//===- Safetensors.h - parameters in the safetensors layout -----*- C++ -*-===//
+//
+// The layout PyTorch, NumPy and JAX users load in one call
+// (safetensors.numpy.load_file): an 8-byte little-endian header length N,
+// N bytes of JSON ({"name": {"dtype": "F32", "shape": [...],
+// "data_offsets": [begin, end]}, ..., "__metadata__": {...}}, padded with
+// spaces to a multiple of 8), then the tensors' raw little-endian bytes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ALEXRT_MODEL_SAFETENSORS_H
+#define ALEXRT_MODEL_SAFETENSORS_H
+
+#include "runtime/model/WeightFile.h"
+#include "runtime/support/Status.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace alexrt {
+
+/// Writes the values of `tensors` (not their momenta), in order, with
+/// `metadata` (string pairs) under "__metadata__"; atomically.
+Status writeSafetensors(const std::string &path,
+                        const std::vector<TensorBuffers> &tensors,
+                        const std::map<std::string, std::string> &metadata);
+
+/// Reads `path` into the values of `tensors`: each must be in the file as
+/// F32 with the same shape; the file may hold no other tensor. Nothing is
+/// written to `tensors` unless the whole file checks out. `metadata`, if
+/// given, receives "__metadata__"'s pairs.
+Status readSafetensors(const std::string &path,
+                       const std::vector<TensorBuffers> &tensors,
+                       std::map<std::string, std::string> *metadata = nullptr);
+
+/// A checkpoint's data facts (DataFacts in weights.fbs) as `metadata`'s
+/// strings: "dataset", "class_names" (a line each), "mean"
+/// (comma-separated), "mean_height", "mean_width". Nothing without a
+/// dataset.
+void addDataFacts(const TrainingProgress &progress,
+                  std::map<std::string, std::string> &metadata);
+/// addDataFacts' strings back into `progress` (nothing if absent); an
+/// error saying which is malformed.
+Status readDataFacts(const std::map<std::string, std::string> &metadata,
+                     TrainingProgress &progress);
+
+} // namespace alexrt
+
+#endif // ALEXRT_MODEL_SAFETENSORS_H
