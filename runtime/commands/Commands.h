@@ -63,7 +63,7 @@ int loaderThreads(const ModelInfo &model, const Options &options);
 /// for the training set's where they can).
 Status openData(const ModelInfo &model, const Options &options,
                 std::unique_ptr<DataSource> &data,
-                const TrainingProgress *testOnly = nullptr);
+                const DataFacts *testOnly = nullptr);
 /// Checks that every replica of the job sees the same training and test
 /// sets (sizes and dataFingerprint): each builds its steps and shuffle from
 /// its own file list. A collective; nothing without a job.
@@ -93,8 +93,7 @@ int neighbours(Session &session, const Options &options);
 /// How image files become inputs at test time (Predict.cpp): decoded,
 /// resized to the model's square (its `resize`, else its input size), then
 /// the test views, minus the mean the weight file recorded.
-Augmentation evaluationGeometry(const ModelInfo &model,
-                                const TrainingProgress &facts);
+Augmentation evaluationGeometry(const ModelInfo &model, const DataFacts &facts);
 /// Loads --weights and opens the model's data, for the commands that
 /// compute features (`needTrain`: the training set too).
 Status openForFeatures(Session &session, const Options &options,

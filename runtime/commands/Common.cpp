@@ -34,8 +34,7 @@ int loaderThreads(const ModelInfo &model, const Options &options) {
 
 /// The data the model's recipe (or --dataset, --data) asks for.
 Status openData(const ModelInfo &model, const Options &options,
-                std::unique_ptr<DataSource> &data,
-                const TrainingProgress *testOnly) {
+                std::unique_ptr<DataSource> &data, const DataFacts *testOnly) {
   DataOptions dataOptions;
   dataOptions.dataset = options.get("dataset", model.dataset);
   dataOptions.dir = options.get("data", model.dataPath);
@@ -138,7 +137,7 @@ Status openForFeatures(Session &session, const Options &options,
   Status status = session.load(options.get("weights"));
   if (status.ok())
     status = openData(session.model(), options, data,
-                      needTrain ? nullptr : &session.progress());
+                      needTrain ? nullptr : &session.dataFacts());
   return status;
 }
 

@@ -21,7 +21,7 @@ int eval(Session &session, const Options &options) {
     status = session.load(weights);
   std::unique_ptr<DataSource> data;
   if (status.ok())
-    status = openData(session.model(), options, data, &session.progress());
+    status = openData(session.model(), options, data, &session.dataFacts());
   Evaluation result;
   if (status.ok())
     status = evaluate(session, *data, views,

@@ -26,7 +26,7 @@ int exportWeights(Session &session, const Options &options) {
       {"model", session.model().name},
       {"epoch", std::to_string(progress.epoch)},
       {"step", std::to_string(progress.step)}};
-  addDataFacts(progress, metadata);
+  addDataFacts(session.dataFacts(), metadata);
   Status status = writeSafetensors(out, tensors, metadata);
   if (!status.ok())
     return fail(status.message());

@@ -12,8 +12,7 @@ namespace alexrt {
 
 /// Whether data facts fit `model`: its class count, and a mean per
 /// channel or per pixel of a channels x height x width image.
-static Status checkDataFacts(const TrainingProgress &facts,
-                             const ModelInfo &model) {
+static Status checkDataFacts(const DataFacts &facts, const ModelInfo &model) {
   if (int64_t(facts.classNames.size()) > model.classes)
     return Status::error("its metadata names " +
                          std::to_string(facts.classNames.size()) +
@@ -48,9 +47,9 @@ int importWeights(Session &session, const Options &options) {
   if (!status.ok())
     return fail(status.message());
   // What `export` wrote of the data (classes, mean) comes back with it.
-  Status facts = readDataFacts(metadata, session.progress());
+  Status facts = readDataFacts(metadata, session.dataFacts());
   if (facts.ok())
-    facts = checkDataFacts(session.progress(), session.model());
+    facts = checkDataFacts(session.dataFacts(), session.model());
   if (!facts.ok())
     return fail("'" + options.files[0] + "': " + facts.message());
   session.commitHostTensors();

@@ -55,7 +55,7 @@ int neighbours(Session &session, const Options &options) {
   std::vector<float> images(size_t(batch * model.imageSize()));
   std::vector<float> batchFeatures(size_t(batch * width));
   std::vector<int32_t> labels(static_cast<size_t>(batch));
-  Augmentation geometry = evaluationGeometry(model, session.progress());
+  Augmentation geometry = evaluationGeometry(model, session.dataFacts());
   CropView centre = geometry.testViews(1)[0];
   std::vector<Query> queries;
   for (const std::string &path : options.files) {

@@ -14,7 +14,7 @@
 namespace alexrt {
 
 Augmentation evaluationGeometry(const ModelInfo &model,
-                                const TrainingProgress &facts) {
+                                const DataFacts &facts) {
   Augmentation geometry;
   geometry.channels = model.channels;
   geometry.height = model.height;
@@ -40,7 +40,7 @@ int predict(Session &session, const Options &options) {
     status = session.load(weights);
   if (!status.ok())
     return fail(status.message());
-  const TrainingProgress &facts = session.progress();
+  const DataFacts &facts = session.dataFacts();
   if (facts.dataset.empty())
     std::fprintf(stderr,
                  "warning: '%s' does not say what data trained it "

@@ -160,7 +160,7 @@ Status TrainingRun::start() {
                  (long long)(model.classes - classes), (long long)classes);
   progress.trainImages = data->trainCount();
   progress.globalBatch = model.globalBatch;
-  data->describe(progress); // saved with every checkpoint
+  data->describe(session.dataFacts()); // saved with every checkpoint
   threads = loaderThreads(model, options);
   logits.resize(size_t(model.batch * model.classes));
   return Status::success();

@@ -68,7 +68,7 @@ public:
   int64_t testCount() const override { return test.count; }
   std::string description() const override { return name; }
   const std::vector<std::string> &classNames() const override { return names; }
-  void describe(TrainingProgress &facts) const override {
+  void describe(DataFacts &facts) const override {
     facts.dataset = name;
     facts.classNames = names;
     facts.mean = pipeline.channelMean; // per channel
@@ -203,7 +203,7 @@ public:
   const std::vector<std::string> &classNames() const override {
     return train.classNames();
   }
-  void describe(TrainingProgress &facts) const override {
+  void describe(DataFacts &facts) const override {
     facts.dataset = name;
     facts.classNames = train.classNames();
     facts.mean = augment.mean; // the mean image, or none

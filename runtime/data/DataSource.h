@@ -55,7 +55,7 @@ public:
   virtual const std::vector<std::string> &classNames() const = 0;
   /// Records in `facts` what predicting on new images needs: the dataset,
   /// its class names and the mean subtracted from inputs.
-  virtual void describe(TrainingProgress &facts) const = 0;
+  virtual void describe(DataFacts &facts) const = 0;
 
   /// The training images of `request`, augmented, into `images` and their
   /// classes into `labels`.

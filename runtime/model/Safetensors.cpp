@@ -352,23 +352,23 @@ Status alexrt::readSafetensors(const std::string &path,
 /// The data facts of a checkpoint (DataFacts in weights.fbs) as
 /// safetensors metadata strings: "dataset", "class_names" (a line each),
 /// "mean" (comma-separated), "mean_height", "mean_width".
-void alexrt::addDataFacts(const TrainingProgress &progress,
+void alexrt::addDataFacts(const DataFacts &facts,
                           std::map<std::string, std::string> &metadata) {
-  if (progress.dataset.empty())
+  if (facts.dataset.empty())
     return;
-  metadata["dataset"] = progress.dataset;
+  metadata["dataset"] = facts.dataset;
   std::string names, mean;
-  for (const std::string &name : progress.classNames)
+  for (const std::string &name : facts.classNames)
     names += (names.empty() ? "" : "\n") + name;
-  for (float value : progress.mean) {
+  for (float value : facts.mean) {
     char text[24];
     std::snprintf(text, sizeof text, "%.9g", double(value));
     mean += (mean.empty() ? "" : ",") + std::string(text);
   }
   metadata["class_names"] = names;
   metadata["mean"] = mean;
-  metadata["mean_height"] = std::to_string(progress.meanHeight);
-  metadata["mean_width"] = std::to_string(progress.meanWidth);
+  metadata["mean_height"] = std::to_string(facts.meanHeight);
+  metadata["mean_width"] = std::to_string(facts.meanWidth);
 }
 
 /// The `separator`-separated fields of `text` (none if it is empty).
@@ -383,9 +383,9 @@ static std::vector<std::string> fields(const std::string &text,
   return result;
 }
 
-/// addDataFacts' strings back into `progress` (nothing if absent).
+/// addDataFacts' strings back into `facts` (nothing if absent).
 Status alexrt::readDataFacts(const std::map<std::string, std::string> &metadata,
-                             TrainingProgress &progress) {
+                             DataFacts &facts) {
   auto found = metadata.find("dataset");
   if (found == metadata.end())
     return Status::success();
@@ -393,16 +393,16 @@ Status alexrt::readDataFacts(const std::map<std::string, std::string> &metadata,
     auto at = metadata.find(key);
     return at == metadata.end() ? std::string() : at->second;
   };
-  progress.dataset = found->second;
-  progress.classNames = fields(get("class_names"), '\n');
-  progress.mean.clear();
+  facts.dataset = found->second;
+  facts.classNames = fields(get("class_names"), '\n');
+  facts.mean.clear();
   for (const std::string &field : fields(get("mean"), ',')) {
     char *stop = nullptr;
     float value = std::strtof(field.c_str(), &stop);
     if (field.empty() || *stop)
       return Status::error("its metadata's mean is not numbers: '" + field +
                            "'");
-    progress.mean.push_back(value);
+    facts.mean.push_back(value);
   }
   for (const char *key : {"mean_height", "mean_width"}) {
     std::string text = get(key);
@@ -411,7 +411,7 @@ Status alexrt::readDataFacts(const std::map<std::string, std::string> &metadata,
       return Status::error(std::string("its metadata's ") + key +
                            " is not a whole number: '" + text + "'");
   }
-  progress.meanHeight = std::stoll(get("mean_height"));
-  progress.meanWidth = std::stoll(get("mean_width"));
+  facts.meanHeight = std::stoll(get("mean_height"));
+  facts.meanWidth = std::stoll(get("mean_width"));
   return Status::success();
 }

@@ -38,12 +38,12 @@ Status readSafetensors(const std::string &path,
 /// strings: "dataset", "class_names" (a line each), "mean"
 /// (comma-separated), "mean_height", "mean_width". Nothing without a
 /// dataset.
-void addDataFacts(const TrainingProgress &progress,
+void addDataFacts(const DataFacts &facts,
                   std::map<std::string, std::string> &metadata);
-/// addDataFacts' strings back into `progress` (nothing if absent); an
-/// error saying which is malformed.
+/// addDataFacts' strings back into `facts` (nothing if absent); an error
+/// saying which is malformed.
 Status readDataFacts(const std::map<std::string, std::string> &metadata,
-                     TrainingProgress &progress);
+                     DataFacts &facts);
 
 } // namespace alexrt
 

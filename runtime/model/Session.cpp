@@ -113,7 +113,7 @@ std::vector<TensorBuffers> Session::hostTensors() {
 
 Status Session::load(const std::string &path) {
   Status status =
-      loadWeights(path, modelSignature(info.params), state, buffers());
+      loadWeights(path, modelSignature(info.params), state, facts, buffers());
   if (status.ok())
     upload();
   return status;
@@ -121,7 +121,7 @@ Status Session::load(const std::string &path) {
 
 Status Session::save(const std::string &path) {
   download();
-  return saveWeights(path, info.name, modelSignature(info.params), state,
+  return saveWeights(path, info.name, modelSignature(info.params), state, facts,
                      buffers());
 }
 

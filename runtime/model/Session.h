@@ -31,6 +31,8 @@ public:
 
   const ModelInfo &model() const { return info; }
   TrainingProgress &progress() { return state; }
+  /// What the training data was (set by `train`, read from weight files).
+  DataFacts &dataFacts() { return facts; }
 
   /// Fills parameters by the model's init rules, zero momenta, fresh
   /// progress.
@@ -76,6 +78,7 @@ private:
   /// Whether the entry points can run (the target opened, device buffers).
   bool onDevice = false;
   TrainingProgress state;
+  DataFacts facts;
   std::vector<std::vector<float>> values, momenta;
   std::vector<DeviceTensor> deviceValues, deviceMomenta;
   /// images, labels, step, learning rate, loss, logits.

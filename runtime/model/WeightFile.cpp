@@ -39,6 +39,7 @@ alignedVector(flatbuffers::FlatBufferBuilder &builder, const float *data,
 Status alexrt::saveWeights(const std::string &path,
                            const std::string &modelName, uint64_t signature,
                            const TrainingProgress &progress,
+                           const DataFacts &facts,
                            const std::vector<TensorBuffers> &tensors) {
   size_t bytes = 4096;
   for (const TensorBuffers &tensor : tensors)
@@ -65,12 +66,11 @@ Status alexrt::saveWeights(const std::string &path,
                                      progress.epochsSinceBest, progress.drops);
   auto name = builder.CreateString(modelName);
   flatbuffers::Offset<fb::DataFacts> data;
-  if (!progress.dataset.empty())
-    data =
-        fb::CreateDataFacts(builder, builder.CreateString(progress.dataset),
-                            builder.CreateVectorOfStrings(progress.classNames),
-                            builder.CreateVector(progress.mean),
-                            progress.meanHeight, progress.meanWidth);
+  if (!facts.dataset.empty())
+    data = fb::CreateDataFacts(builder, builder.CreateString(facts.dataset),
+                               builder.CreateVectorOfStrings(facts.classNames),
+                               builder.CreateVector(facts.mean),
+                               facts.meanHeight, facts.meanWidth);
   flatbuffers::Offset<fb::EpochInProgress> inProgress;
   if (progress.epochSteps > 0)
     inProgress =
@@ -123,7 +123,7 @@ firstDifference(const std::map<std::string, const fb::Tensor *> &inFile,
 }
 
 Status alexrt::loadWeights(const std::string &path, uint64_t signature,
-                           TrainingProgress &progress,
+                           TrainingProgress &progress, DataFacts &facts,
                            const std::vector<TensorBuffers> &tensors) {
   MappedFile file;
   if (Status status = file.open(path, "weight file"); !status.ok())
@@ -192,19 +192,16 @@ Status alexrt::loadWeights(const std::string &path, uint64_t signature,
   const fb::RunShape *run = root->run();
   progress.trainImages = run ? run->train_images() : 0;
   progress.globalBatch = run ? run->global_batch() : 0;
-  progress.dataset.clear();
-  progress.classNames.clear();
-  progress.mean.clear();
-  progress.meanHeight = progress.meanWidth = 0;
+  facts = DataFacts();
   if (const fb::DataFacts *data = root->data()) {
-    progress.dataset = data->dataset() ? data->dataset()->str() : "";
+    facts.dataset = data->dataset() ? data->dataset()->str() : "";
     if (data->class_names())
       for (const flatbuffers::String *name : *data->class_names())
-        progress.classNames.push_back(name->str());
+        facts.classNames.push_back(name->str());
     if (data->mean())
-      progress.mean.assign(data->mean()->begin(), data->mean()->end());
-    progress.meanHeight = data->mean_height();
-    progress.meanWidth = data->mean_width();
+      facts.mean.assign(data->mean()->begin(), data->mean()->end());
+    facts.meanHeight = data->mean_height();
+    facts.meanWidth = data->mean_width();
   }
   return Status::success();
 }

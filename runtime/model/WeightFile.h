@@ -39,9 +39,12 @@ struct TrainingProgress {
   double epochLossSum = 0, epochCorrect = 0;
   /// The training set and global batch of the run (0: unknown).
   int64_t trainImages = 0, globalBatch = 0;
+};
 
-  /// The training data's facts (schemas/weights.fbs, DataFacts): empty
-  /// `dataset` when unknown.
+/// What the training data was, saved with the weights for the commands
+/// that meet new images (predict, features, eval without the training
+/// set): schemas/weights.fbs's DataFacts. Empty `dataset` when unknown.
+struct DataFacts {
   std::string dataset;
   std::vector<std::string> classNames;
   std::vector<float> mean; ///< Per channel, or meanHeight x meanWidth x C.
@@ -61,13 +64,14 @@ struct TensorBuffers {
 /// Writes a weight file for model `modelName` with signature `signature`.
 Status saveWeights(const std::string &path, const std::string &modelName,
                    uint64_t signature, const TrainingProgress &progress,
+                   const DataFacts &facts,
                    const std::vector<TensorBuffers> &tensors);
 
 /// Reads a weight file into `tensors` (matched by name; each must be in the
-/// file with the same shape) and `progress`. Nothing is written to
-/// `tensors` unless the whole file checks out.
+/// file with the same shape), `progress` and `facts`. Nothing is written
+/// to `tensors` unless the whole file checks out.
 Status loadWeights(const std::string &path, uint64_t signature,
-                   TrainingProgress &progress,
+                   TrainingProgress &progress, DataFacts &facts,
                    const std::vector<TensorBuffers> &tensors);
 
 } // namespace alexrt

@@ -35,6 +35,7 @@ constexpr uint64_t kSignature = 0x1234abcd;
 
 TrainingProgress someProgress() {
   TrainingProgress progress;
+  DataFacts facts;
   progress.seed = 99;
   progress.step = 1234;
   progress.epoch = 3;
@@ -43,6 +44,14 @@ TrainingProgress someProgress() {
   progress.epochsSinceBest = 2;
   progress.drops = 1;
   return progress;
+}
+
+DataFacts someFacts() {
+  DataFacts facts;
+  facts.dataset = "imagenet";
+  facts.classNames = {"n01", "n02"};
+  facts.mean = {0.5f, 0.25f, 0.125f};
+  return facts;
 }
 
 std::string readBytes(const std::string &path) {
@@ -59,13 +68,14 @@ TEST(WeightFile, RoundTripIsExact) {
   TempDir dir;
   Weights saved;
   ASSERT_TRUE(saveWeights(dir.file("w.fb"), "tiny", kSignature, someProgress(),
-                          saved.buffers())
+                          someFacts(), saved.buffers())
                   .ok());
 
   Weights loaded(100.0f);
   TrainingProgress progress;
-  Status status =
-      loadWeights(dir.file("w.fb"), kSignature, progress, loaded.buffers());
+  DataFacts facts;
+  Status status = loadWeights(dir.file("w.fb"), kSignature, progress, facts,
+                              loaded.buffers());
   ASSERT_TRUE(status.ok()) << status.message();
   EXPECT_EQ(loaded.w, saved.w);
   EXPECT_EQ(loaded.wm, saved.wm);
@@ -85,7 +95,7 @@ TEST(WeightFile, TensorDataIsAligned) {
   TempDir dir;
   Weights saved;
   ASSERT_TRUE(
-      saveWeights(dir.file("w.fb"), "tiny", kSignature, {}, saved.buffers())
+      saveWeights(dir.file("w.fb"), "tiny", kSignature, {}, {}, saved.buffers())
           .ok());
   // The value bytes of fc.weight must start 64-byte aligned in the file.
   std::string bytes = readBytes(dir.file("w.fb"));
@@ -100,20 +110,21 @@ TEST(WeightFile, SavingLeavesNoTemporaryAndReplacesTheOldFile) {
   TempDir dir;
   Weights first, second(7.0f);
   ASSERT_TRUE(
-      saveWeights(dir.file("w.fb"), "tiny", kSignature, {}, first.buffers())
+      saveWeights(dir.file("w.fb"), "tiny", kSignature, {}, {}, first.buffers())
           .ok());
-  ASSERT_TRUE(
-      saveWeights(dir.file("w.fb"), "tiny", kSignature, {}, second.buffers())
-          .ok());
+  ASSERT_TRUE(saveWeights(dir.file("w.fb"), "tiny", kSignature, {}, {},
+                          second.buffers())
+                  .ok());
   int files = 0;
   for (auto &entry : std::filesystem::directory_iterator(dir.path))
     files += entry.is_regular_file();
   EXPECT_EQ(files, 1);
   Weights loaded(-1.0f);
   TrainingProgress progress;
-  ASSERT_TRUE(
-      loadWeights(dir.file("w.fb"), kSignature, progress, loaded.buffers())
-          .ok());
+  DataFacts facts;
+  ASSERT_TRUE(loadWeights(dir.file("w.fb"), kSignature, progress, facts,
+                          loaded.buffers())
+                  .ok());
   EXPECT_EQ(loaded.w, second.w);
 }
 
@@ -121,19 +132,19 @@ TEST(WeightFile, FailedSaveKeepsTheExistingFile) {
   TempDir dir;
   Weights first;
   ASSERT_TRUE(
-      saveWeights(dir.file("w.fb"), "tiny", kSignature, {}, first.buffers())
+      saveWeights(dir.file("w.fb"), "tiny", kSignature, {}, {}, first.buffers())
           .ok());
   std::string before = readBytes(dir.file("w.fb"));
 
   // The target is a directory: rename fails after the data was written.
   std::filesystem::create_directory(dir.file("taken.fb"));
-  Status status = saveWeights(dir.file("taken.fb"), "tiny", kSignature, {},
+  Status status = saveWeights(dir.file("taken.fb"), "tiny", kSignature, {}, {},
                               first.buffers());
   EXPECT_FALSE(status.ok());
   EXPECT_NE(status.message().find("cannot write weight file"),
             std::string::npos);
   // Unwritable place.
-  EXPECT_FALSE(saveWeights(dir.file("missing/w.fb"), "tiny", kSignature, {},
+  EXPECT_FALSE(saveWeights(dir.file("missing/w.fb"), "tiny", kSignature, {}, {},
                            first.buffers())
                    .ok());
 
@@ -150,7 +161,9 @@ static Status loadExpectingUntouched(const std::string &path,
                                      uint64_t signature) {
   Weights target(55.0f), pristine(55.0f);
   TrainingProgress progress;
-  Status status = loadWeights(path, signature, progress, target.buffers());
+  DataFacts facts;
+  Status status =
+      loadWeights(path, signature, progress, facts, target.buffers());
   if (!status.ok()) {
     EXPECT_EQ(target.w, pristine.w);
     EXPECT_EQ(target.wm, pristine.wm);
@@ -162,7 +175,8 @@ TEST(WeightFile, BadFilesAreRefused) {
   TempDir dir;
   Weights saved;
   std::string good = dir.file("good.fb");
-  ASSERT_TRUE(saveWeights(good, "tiny", kSignature, {}, saved.buffers()).ok());
+  ASSERT_TRUE(
+      saveWeights(good, "tiny", kSignature, {}, {}, saved.buffers()).ok());
   std::string bytes = readBytes(good);
 
   auto expectError = [&](const std::string &name, const std::string &content,
@@ -198,9 +212,9 @@ TEST(WeightFile, BadFilesAreRefused) {
 TEST(WeightFile, AnotherModelsWeightsAreRefused) {
   TempDir dir;
   Weights saved;
-  ASSERT_TRUE(
-      saveWeights(dir.file("w.fb"), "alexnet", kSignature, {}, saved.buffers())
-          .ok());
+  ASSERT_TRUE(saveWeights(dir.file("w.fb"), "alexnet", kSignature, {}, {},
+                          saved.buffers())
+                  .ok());
   Status status = loadExpectingUntouched(dir.file("w.fb"), kSignature + 1);
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.message().find("belongs to model 'alexnet'"),
@@ -209,13 +223,14 @@ TEST(WeightFile, AnotherModelsWeightsAreRefused) {
   // Same signature but a tensor the file lacks, or of another shape.
   Weights target;
   TrainingProgress progress;
+  DataFacts facts;
   std::vector<TensorBuffers> renamed = target.buffers();
   renamed[1].name = "fc.offset";
-  status = loadWeights(dir.file("w.fb"), kSignature, progress, renamed);
+  status = loadWeights(dir.file("w.fb"), kSignature, progress, facts, renamed);
   EXPECT_NE(status.message().find("has no tensor 'fc.offset'"),
             std::string::npos);
   std::vector<TensorBuffers> reshaped = target.buffers();
   reshaped[0].shape = {5, 6};
-  status = loadWeights(dir.file("w.fb"), kSignature, progress, reshaped);
+  status = loadWeights(dir.file("w.fb"), kSignature, progress, facts, reshaped);
   EXPECT_NE(status.message().find("has another shape"), std::string::npos);
 }
