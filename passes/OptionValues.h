@@ -34,13 +34,13 @@ private:
   Name (*nameOf)(Enum);
 };
 
-/// --precision's values: fp32, tf32.
+/// --precision's values: alexrt::kPrecisions, by precisionName.
 inline auto precisionValues() {
   return NamedValues<alexrt::Precision, const char *>(alexrt::kPrecisions,
                                                       alexrt::precisionName);
 }
 
-/// --target's values: cpu, cuda, cpu-twin.
+/// --target's values: kCodeTargets, by codeTargetName.
 inline auto codeTargetValues() {
   return NamedValues<CodeTarget, llvm::StringRef>(kCodeTargets, codeTargetName);
 }

@@ -36,9 +36,17 @@ constexpr const char *precisionName(Precision precision) {
   return "?";
 }
 
-/// Whether only a GPU computes in it (a tensor-core format).
+/// Whether only a GPU computes in it (a tensor-core format). A switch
+/// without a default, as every rule of a precision: a new one is a
+/// compiler warning at each.
 constexpr bool needsGpu(Precision precision) {
-  return precision == Precision::TF32;
+  switch (precision) {
+  case Precision::FP32:
+    return false;
+  case Precision::TF32:
+    return true;
+  }
+  return false;
 }
 
 /// The precision a descriptor stores as `byte`, if it is one.

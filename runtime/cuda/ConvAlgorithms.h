@@ -39,7 +39,13 @@ inline bool allowsMath(Precision precision, cudnnMathType_t math) {
 
 /// The math a convolution descriptor asks for under `precision`.
 inline cudnnMathType_t convolutionMath(Precision precision) {
-  return precision == Precision::FP32 ? CUDNN_FMA_MATH : CUDNN_DEFAULT_MATH;
+  switch (precision) {
+  case Precision::FP32:
+    return CUDNN_FMA_MATH;
+  case Precision::TF32:
+    return CUDNN_DEFAULT_MATH;
+  }
+  return CUDNN_FMA_MATH;
 }
 
 /// The most workspace one convolution's algorithm may take.

@@ -26,8 +26,13 @@ Precision modelPrecision = Precision::FP32;
 
 /// The cuBLAS math `precision` allows.
 cublasMath_t blasMath(Precision precision) {
-  return precision == Precision::TF32 ? CUBLAS_TF32_TENSOR_OP_MATH
-                                      : CUBLAS_DEFAULT_MATH;
+  switch (precision) {
+  case Precision::FP32:
+    return CUBLAS_DEFAULT_MATH;
+  case Precision::TF32:
+    return CUBLAS_TF32_TENSOR_OP_MATH;
+  }
+  return CUBLAS_DEFAULT_MATH;
 }
 
 std::mutex watchesMutex;
