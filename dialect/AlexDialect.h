@@ -1,4 +1,4 @@
-//===- AlexDialect.h - the alex dialect: ops and attributes ----*- C++ -*-===//
+//===- AlexDialect.h - the alex dialect: ops and attributes -----*- C++ -*-===//
 
 #ifndef ALEX_DIALECT_ALEXDIALECT_H
 #define ALEX_DIALECT_ALEXDIALECT_H

@@ -1,4 +1,4 @@
-//===- AlexReplicaOps.td - sums across data-parallel replicas -*- tablegen -*-===//
+//===- AlexReplicaOps.td - sums across replicas ------------*- tablegen -*-===//
 //
 // The ops of a replicated step (--alex-replicate): every replica (process)
 // runs the same functions on its share of the global batch; these ops are

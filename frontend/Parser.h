@@ -1,4 +1,4 @@
-//===- Parser.h - recursive-descent parser of .model files -----*- C++ -*-===//
+//===- Parser.h - recursive-descent parser of .model files ------*- C++ -*-===//
 
 #ifndef ALEX_FRONTEND_PARSER_H
 #define ALEX_FRONTEND_PARSER_H

@@ -205,8 +205,9 @@ def AlexProfileLayers : Pass<"alex-profile-layers", "mlir::ModuleOp"> {
     location (a fused block's first layer; the layers a block absorbed,
     such as its ReLU and pooling, count as the block's); its phase is `update` for an
     SGD update and, in a function with a loss, `forward` up to the loss and
-    `backward` after it (`forward` everywhere in other functions). Views
-    (read_param, flatten, reshape, dropout) emit no code and mark nothing.
+    `backward` after it (`forward` everywhere in other functions). Ops with
+    the NoKernel trait (views such as flatten) emit no code and mark
+    nothing.
 
     The module gets `alex.profile_regions`, one dictionary per region:
     `layer`, `phase` and `flops`, the floating-point operations of the

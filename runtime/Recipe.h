@@ -40,9 +40,15 @@ inline std::optional<std::string> checkDevices(int64_t devices) {
          std::to_string(devices);
 }
 
+/// Whether pictures have `channels`: grey or RGB. Decoding, packed files,
+/// the kernels picture and image datasets all keep to it.
+constexpr bool isPictureChannels(int64_t channels) {
+  return channels == 1 || channels == 3;
+}
+
 /// Channels an image dataset can feed: grey or RGB pictures.
 inline std::optional<std::string> checkImageChannels(int64_t channels) {
-  if (channels == 1 || channels == 3)
+  if (isPictureChannels(channels))
     return std::nullopt;
   return "image datasets feed 1- or 3-channel inputs, not " +
          std::to_string(channels);

@@ -1,4 +1,4 @@
-//===- Partition.cpp - the paper's towers: one function per device -------===//
+//===- Partition.cpp - the paper's towers: one function per device --------===//
 //
 // Splits every function of alex ops (the evaluation @forward and the whole
 // @train_step, backward included) into one function per device. Each layer
@@ -124,19 +124,33 @@ private:
   LogicalResult
   cloneOnChannels(Operation *op,
                   llvm::function_ref<void(Operation *)> fix = nullptr);
+  /// An op with the ChannelLocal trait: on each device's channels.
   LogicalResult splitChannelLocal(Operation *op);
+  /// LRN or its gradient: on each device's channels, with its groups.
   template <typename LrnOrGrad> LogicalResult splitLrn(LrnOrGrad op);
+  /// A parameter: each device reads its block of rows (outputs).
   LogicalResult splitReadParam(ReadParamOp read);
+  /// A convolution: each device's filters give its output channels, from
+  /// its own input channels when the groups line up with the devices.
   LogicalResult splitConv(Conv2DOp conv);
+  /// A dense layer: each device's weight rows give its output columns.
   LogicalResult splitDense(DenseOp dense);
+  /// A dropout mask: each device draws its columns of the whole mask.
   LogicalResult splitDropoutMask(DropoutMaskOp mask);
   /// The loss and its gradient: every device computes them whole.
   LogicalResult computeWhole(Operation *loss);
+  /// dense's input gradient: a partial sum on each device.
   LogicalResult splitDenseGradInput(DenseGradInputOp grad);
+  /// dense's weight gradient: each device's rows.
   LogicalResult splitDenseGradWeight(DenseGradWeightOp grad);
+  /// A bias gradient: each device's rows (its output channels).
   LogicalResult splitBiasGrad(BiasGradOp grad);
+  /// A convolution's input gradient: each device's channels when groups
+  /// stay local, else partial sums.
   LogicalResult splitConvGradInput(Conv2DGradInputOp grad);
+  /// A convolution's filter gradient: each device's filters.
   LogicalResult splitConvGradFilter(Conv2DGradFilterOp grad);
+  /// An SGD update: each device updates its rows of the parameter.
   LogicalResult splitUpdate(SGDUpdateOp update);
   /// Returns each device's results, blocks marked with alex.block_dim.
   LogicalResult finish(func::ReturnOp returnOp);

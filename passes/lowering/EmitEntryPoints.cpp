@@ -1,5 +1,4 @@
-//===- EmitEntryPoints.cpp - alex_forward / alex_train_step for the runtime
-//===//
+//===- EmitEntryPoints.cpp - the entry points the runtime calls -----------===//
 
 #include "passes/Passes.h"
 #include "runtime/RuntimeCalls.h"

@@ -1,4 +1,4 @@
-//===- GlobalBuffers.h - the static buffers of a lowered step --*- C++ -*-===//
+//===- GlobalBuffers.h - the static buffers of a lowered step ---*- C++ -*-===//
 //
 // What --alex-device-globals (CUDA: device memory) and --alex-heap-globals
 // (CPU: memory the runtime allocates) move out of the executable: the

@@ -319,7 +319,7 @@ void alex::callConvolution(LoopBuilder &lb, ConvCall call, const ConvShape &s,
                            int64_t batch, Value a, Value b, Value out) {
   // The runtime takes packed tensors: alexc's buffers and views of whole
   // rows of them are.
-  for (Value tensor : {a, b, out})
+  for ([[maybe_unused]] Value tensor : {a, b, out})
     assert(memref::isStaticShapeAndContiguousRowMajor(
                cast<MemRefType>(tensor.getType())) &&
            "a library convolution's tensors are packed");

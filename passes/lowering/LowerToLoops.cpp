@@ -223,8 +223,8 @@ LogicalResult FunctionLowering::run() {
       lb.call(alexrt::calls::kProfileMark, {lb.i32(int32_t(mark.getRegion()))});
       continue;
     }
-    if (op.hasTrait<NoKernel>()) {
-      // A view of its operand (parameters, with no operand, are above).
+    if (op.hasTrait<NoKernel>() && op.getNumOperands() == 1) {
+      // A view of its operand (parameters, with none, are above).
       buffers[op.getResult(0)] =
           view(lb, buffers.lookup(op.getOperand(0)), op.getResult(0).getType());
       continue;

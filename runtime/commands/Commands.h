@@ -53,7 +53,7 @@ inline int fail(const std::string &message, int code = 1) {
   return code;
 }
 
-// Common.cpp
+// What several commands share (Common.cpp).
 
 /// Threads that decode and augment images.
 int loaderThreads(const ModelInfo &model, const Options &options);
@@ -76,6 +76,15 @@ std::string describe(const Evaluation &result);
 /// "the test loss is NaN over 100 images".
 std::string nonFiniteTestLoss(const Evaluation &result);
 bool fileExists(const std::string &path);
+/// Loads --weights and opens the model's data, for the commands that
+/// compute features (`needTrain`: the training set too).
+Status openForFeatures(Session &session, const Options &options,
+                       std::unique_ptr<DataSource> &data, bool needTrain);
+/// How image files become inputs at test time (Predict.cpp, also used by
+/// neighbours): decoded, resized to the model's square (its `resize`, else
+/// its input size), then the test views, minus the mean the weight file
+/// recorded.
+Augmentation evaluationGeometry(const ModelInfo &model, const DataFacts &facts);
 
 /// The commands, each in the file named after it: its exit status.
 int train(Session &session, const Options &options);
@@ -89,15 +98,6 @@ int info(Session &session);
 int predict(Session &session, const Options &options);
 int features(Session &session, const Options &options);
 int neighbours(Session &session, const Options &options);
-
-/// How image files become inputs at test time (Predict.cpp): decoded,
-/// resized to the model's square (its `resize`, else its input size), then
-/// the test views, minus the mean the weight file recorded.
-Augmentation evaluationGeometry(const ModelInfo &model, const DataFacts &facts);
-/// Loads --weights and opens the model's data, for the commands that
-/// compute features (`needTrain`: the training set too).
-Status openForFeatures(Session &session, const Options &options,
-                       std::unique_ptr<DataSource> &data, bool needTrain);
 
 } // namespace alexrt
 

@@ -1,17 +1,13 @@
-//===- Features.cpp - the features command: 4096-d vectors as .npy ------===//
+//===- Features.cpp - the features command: 4096-d vectors as .npy --------===//
 
 #include "runtime/commands/Commands.h"
 
-#include "runtime/data/folders/Prepare.h"
-#include "runtime/data/images/Decode.h"
-#include "runtime/data/images/Resize.h"
 #include "runtime/model/Session.h"
 #include "runtime/support/Files.h"
 #include "runtime/support/Npy.h"
 #include "runtime/support/Progress.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 
 namespace alexrt {

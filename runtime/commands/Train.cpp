@@ -2,7 +2,6 @@
 
 #include "runtime/commands/Commands.h"
 
-#include "runtime/Target.h"
 #include "runtime/data/Loader.h"
 #include "runtime/data/MemoryDataset.h"
 #include "runtime/model/Session.h"
@@ -19,7 +18,6 @@
 #include <csignal>
 #include <cstdio>
 #include <sys/stat.h>
-#include <thread>
 #include <unistd.h>
 
 namespace alexrt {

@@ -1,4 +1,4 @@
-//===- HeapBuffers.h - a CPU step's buffers, allocated before it runs ----===//
+//===- HeapBuffers.h - a CPU step's buffers, made up front ------*- C++ -*-===//
 //
 // The CPU targets' workspaces and exchange buffers are not in the
 // executable's .bss (--alex-heap-globals): the object lists them

@@ -176,9 +176,9 @@ void rankCandidates(Rank rank, Choice &choice, const ConvGeometry &s,
   if (choice.candidates.empty())
     alexrt::fatal("cuDNN has no " + std::string(kDirectionNames[direction]) +
                   " algorithm for a convolution of " + describe(s) +
-                  " within 1 GiB of workspace" + " in " +
-                  precisionName(precision()) + " (" + mathName(modelMath()) +
-                  " math)");
+                  " within 1 GiB of workspace at --precision=" +
+                  precisionName(precision()) + ", " + mathName(modelMath()) +
+                  " math");
   choice.ranked = true;
 }
 

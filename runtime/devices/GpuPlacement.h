@@ -1,4 +1,4 @@
-//===- GpuPlacement.h - which GPU each logical device runs on --*- C++ -*-===//
+//===- GpuPlacement.h - which GPU each logical device runs on ---*- C++ -*-===//
 //
 // The CUDA target's placement rules, kept apart from CUDA so they are
 // tested on every machine (test/runtime/GpuPlacementTest.cpp).

@@ -92,6 +92,7 @@ void Session::initialize(uint64_t seed) {
     std::fill(momenta[i].begin(), momenta[i].end(), 0.0f);
   }
   state = TrainingProgress();
+  facts = DataFacts();
   state.seed = seed;
   state.learningRate = info.lr;
   upload();
@@ -196,9 +197,10 @@ bool Session::features(const float *images, float *out) {
   args.push_back(deviceImages.memory);
   args.push_back(deviceLabels.memory);
   args.push_back(deviceFeatures.memory);
-  // A plain call, not runEntryPoint's CUDA graph: the features command runs
-  // a few batches once, where a graph's capture would cost more than its
-  // replays save.
+  // A plain call, not runEntryPoint's CUDA graph: a graph saves a step's
+  // launch overhead (~140 launches a device), which adds up over the
+  // thousands of steps of training; features and neighbours make one pass
+  // over a split with a forward half as long.
   alex_features(args.data());
   copyToHost(out, deviceFeatures.memory, featureBytes);
   return true;

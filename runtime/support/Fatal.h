@@ -1,4 +1,4 @@
-//===- Fatal.h - ending the process from any thread, at once ---*- C++ -*-===//
+//===- Fatal.h - ending the process from any thread, at once ----*- C++ -*-===//
 //
 // The one way the runtime gives up when it cannot go on (a failed CUDA,
 // cuDNN, cuBLAS or NCCL call, a BLAS that refuses its arguments): generated

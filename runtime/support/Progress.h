@@ -1,4 +1,4 @@
-//===- Progress.h - a progress bar for long loops -------------*- C++ -*-===//
+//===- Progress.h - a progress bar for long loops ---------------*- C++ -*-===//
 
 #ifndef ALEXRT_SUPPORT_PROGRESS_H
 #define ALEXRT_SUPPORT_PROGRESS_H

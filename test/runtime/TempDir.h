@@ -1,4 +1,4 @@
-//===- TempDir.h - a scratch directory per test ---------------*- C++ -*-===//
+//===- TempDir.h - a scratch directory per test -----------------*- C++ -*-===//
 
 #ifndef ALEX_TEST_RUNTIME_TEMPDIR_H
 #define ALEX_TEST_RUNTIME_TEMPDIR_H

@@ -89,6 +89,10 @@ TEST(WeightFile, RoundTripIsExact) {
   EXPECT_EQ(progress.bestValidationError, expected.bestValidationError);
   EXPECT_EQ(progress.epochsSinceBest, expected.epochsSinceBest);
   EXPECT_EQ(progress.drops, expected.drops);
+  DataFacts expectedFacts = someFacts();
+  EXPECT_EQ(facts.dataset, expectedFacts.dataset);
+  EXPECT_EQ(facts.classNames, expectedFacts.classNames);
+  EXPECT_EQ(facts.mean, expectedFacts.mean);
 }
 
 TEST(WeightFile, TensorDataIsAligned) {

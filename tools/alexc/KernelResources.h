@@ -1,4 +1,4 @@
-//===- KernelResources.h - GPU kernels' registers and spills --*- C++ -*-===//
+//===- KernelResources.h - GPU kernels' registers and spills ----*- C++ -*-===//
 //
 // `alexc summary --target=cuda` asks ptxas what each generated kernel
 // needs: registers a thread (which bound how many threads an SM keeps in

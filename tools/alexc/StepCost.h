@@ -46,7 +46,7 @@ ExchangeCount countExchanges(mlir::func::FuncOp function);
 /// Bytes an alex function on tensors moves between its ops: each op reads
 /// its operands and writes its results once (what stays inside an op, such
 /// as a fused block's one-image buffers or im2col columns, is not counted);
-/// views (flatten, reshape, evaluation dropout, read_param) move nothing;
+/// ops with the NoKernel trait (views) move nothing;
 /// an SGD update reads the parameter, its momentum and the gradient and
 /// writes the first two.
 int64_t opTrafficBytes(mlir::func::FuncOp function);

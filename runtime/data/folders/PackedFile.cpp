@@ -1,6 +1,7 @@
 //===- PackedFile.cpp - prepared images in one file, read by mmap ---------===//
 
 #include "runtime/data/folders/PackedFile.h"
+#include "runtime/Recipe.h"
 
 #include "runtime/dataset_generated.h"
 
@@ -151,8 +152,8 @@ Status PackedReader::open(const std::string &path) {
   if (!candidate->records() || !candidate->class_names() ||
       !candidate->sources() || !candidate->stats() ||
       candidate->sources()->size() != candidate->records()->size() ||
-      (candidate->channels() != 1 && candidate->channels() != 3) ||
-      candidate->side() <= 0 || candidate->side() > 65536)
+      !isPictureChannels(candidate->channels()) || candidate->side() <= 0 ||
+      candidate->side() > 65536)
     return bad("has an incomplete index");
   int64_t classes = candidate->class_names()->size();
   for (const fb::Record *record : *candidate->records())

@@ -1,6 +1,7 @@
 //===- Decode.cpp - JPEG and PNG images to pixels, and back ---------------===//
 
 #include "runtime/data/images/Decode.h"
+#include "runtime/Recipe.h"
 
 // jpeglib.h needs size_t and FILE declared first, and jerror.h needs
 // jpeglib.h's configuration (which warnings exist).
@@ -243,7 +244,7 @@ Status alexrt::decodeImage(const uint8_t *data, size_t size, int64_t channels,
                            std::string *warning) {
   if (warning)
     warning->clear();
-  if (channels != 1 && channels != 3)
+  if (!isPictureChannels(channels))
     return Status::error("images are decoded to 1 or 3 channels, not " +
                          std::to_string(channels));
   if (size == 0)

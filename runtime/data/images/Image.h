@@ -1,4 +1,4 @@
-//===- Image.h - a decoded 8-bit image, channels interleaved ---*- C++ -*-===//
+//===- Image.h - a decoded 8-bit image, channels interleaved ----*- C++ -*-===//
 
 #ifndef ALEXRT_DATA_IMAGES_IMAGE_H
 #define ALEXRT_DATA_IMAGES_IMAGE_H

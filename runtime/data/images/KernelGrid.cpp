@@ -1,6 +1,7 @@
 //===- KernelGrid.cpp - a convolution's kernels as one picture ------------===//
 
 #include "runtime/data/images/KernelGrid.h"
+#include "runtime/Recipe.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,7 +17,7 @@ Status alexrt::kernelGrid(const float *weights,
                          std::to_string(shape.size()));
   int64_t count = shape[0], channels = shape[1], height = shape[2],
           width = shape[3];
-  if (channels != 1 && channels != 3)
+  if (!isPictureChannels(channels))
     return Status::error("kernels with " + std::to_string(channels) +
                          " input channels cannot be drawn (1: grey, 3: RGB)");
   if (towers < 1 || count % towers != 0)

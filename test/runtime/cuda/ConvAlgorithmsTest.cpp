@@ -1,4 +1,4 @@
-//===- ConvAlgorithmsTest.cpp - cuDNN algorithms a convolution may use ---===//
+//===- ConvAlgorithmsTest.cpp - cuDNN algorithms a convolution may use ----===//
 
 #include "runtime/cuda/ConvAlgorithms.h"
 
