@@ -46,6 +46,20 @@ struct Sgemm {
   /// The element type of A, B and C.
   using Element = float;
 
+  /// Whether `callee` is this function.
+  static constexpr bool is(std::string_view callee) { return callee == name; }
+};
+
+/// alexrt_gemm_bf16: C = alpha * A * B + beta * C, A and B packed bf16.
+struct GemmBf16 {
+  static constexpr std::string_view name = "alexrt_gemm_bf16";
+  enum Operand : unsigned { M, N, K, Alpha, A, B, Beta, C, Ldc, OperandCount };
+  /// A's and B's elements: bfloat16's bits.
+  using Operand16 = uint16_t;
+  /// C's elements, and the accumulation.
+  using Element = float;
+
+  /// Whether `callee` is this function.
   static constexpr bool is(std::string_view callee) { return callee == name; }
 };
 
@@ -53,6 +67,7 @@ struct Sgemm {
 /// tensors, the output, then ALEXRT_CONV2D_SHAPE's integers.
 struct Conv2D {
   enum class Direction { Forward, BackwardData, BackwardFilter };
+  /// The three functions' names.
   static constexpr std::string_view forward = "alexrt_conv2d_forward";
   static constexpr std::string_view backwardData =
       "alexrt_conv2d_backward_data";
@@ -78,6 +93,7 @@ struct Conv2D {
   /// The element type of the three tensors.
   using Element = float;
 
+  /// The function computing `direction`.
   static constexpr std::string_view name(Direction direction) {
     switch (direction) {
     case Direction::Forward:
@@ -119,8 +135,10 @@ struct ExchangeCopy {
     Count,
     OperandCount
   };
+  /// The element type of both buffers.
   using Element = float;
 
+  /// Whether `callee` is this function.
   static constexpr bool is(std::string_view callee) { return callee == name; }
 };
 
@@ -160,6 +178,14 @@ static_assert(
         detail::Arity<decltype(alexrt_conv2d_backward_filter)>::value ==
             Conv2D::OperandCount,
     "alexrt_conv2d_*'s operands changed in alexrt.h");
+static_assert(detail::Arity<decltype(alexrt_gemm_bf16)>::value ==
+                  GemmBf16::OperandCount,
+              "alexrt_gemm_bf16's operands changed in alexrt.h");
+static_assert(detail::pointsTo<decltype(alexrt_gemm_bf16), GemmBf16::A,
+                               GemmBf16::Operand16> &&
+                  detail::pointsTo<decltype(alexrt_gemm_bf16), GemmBf16::C,
+                                   GemmBf16::Element>,
+              "alexrt_gemm_bf16's element types changed in alexrt.h");
 static_assert(detail::Arity<decltype(alexrt_exchange_copy)>::value ==
                   ExchangeCopy::OperandCount,
               "alexrt_exchange_copy's operands changed in alexrt.h");

@@ -28,6 +28,16 @@ void alexrt_sgemm(int32_t transpose_a, int32_t transpose_b, int64_t m,
                   int64_t lda, const float *b, int64_t ldb, float beta,
                   float *c, int64_t ldc);
 
+/* C = alpha * A * B + beta * C with bf16 operands and float32 C and
+ * accumulation: A is m x k and B is k x n, both packed row-major bfloat16
+ * (the upper 16 bits of a float32, as uint16_t), C is m x n row-major with
+ * rows ldc floats apart. For --precision=bf16: the compiler converts the
+ * operands (rounding to nearest even) and calls this. oneDNN's bf16 matmul
+ * on CPUs with AVX512_BF16 or AMX (openTarget refuses others). */
+void alexrt_gemm_bf16(int64_t m, int64_t n, int64_t k, float alpha,
+                      const uint16_t *a, const uint16_t *b, float beta,
+                      float *c, int64_t ldc);
+
 /* Convolutions of packed float32 tensors, for the GPU targets' steps
  * (alexc --convolutions=library): input N x C x H x W, filters
  * O x (C / groups) x K x K, output N x O x OH x OW, one stride and padding

@@ -9,6 +9,10 @@ namespace alexrt {
 /// `threads`; 0 lifts the cap (OMP_NUM_THREADS, else every core).
 void setCpuThreads(int threads);
 
+/// Whether this CPU runs bf16 products natively (AVX512_BF16 or AMX), as
+/// alexrt_gemm_bf16 needs.
+bool cpuHasBf16();
+
 /// Gives the calling thread, which drives one of `devices` devices running
 /// at once, its share of the threads for its loops and GEMMs.
 void useDeviceShareOfThreads(int devices);

@@ -1,0 +1,155 @@
+//===- GemmBf16.cpp - alexrt_gemm_bf16 on oneDNN's bf16 matmul ------------===//
+//
+// Debian's oneDNN 2.6 does not export dnnl_gemm_bf16bf16f32, but its matmul
+// primitive with bf16 source and weights and an f32 destination runs the
+// AVX512_BF16 (or AMX) brgemm kernels. A primitive is JIT-compiled for one
+// shape, so each shape's is made once and kept; every call makes only its
+// three memory objects. The operands arrive packed (the compiler's
+// conversion loops write them so), which is the layout those kernels take
+// without a reorder.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/alexrt.h"
+
+#include "runtime/cpu/Blas.h"
+#include "runtime/support/Fatal.h"
+
+#include <oneapi/dnnl/dnnl.h>
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
+
+namespace {
+
+/// Ends the process if a oneDNN call failed: only a malformed shape, which
+/// alexc never generates, or a CPU without bf16, which openTarget refuses.
+void check(dnnl_status_t status, const char *call) {
+  if (status != dnnl_success)
+    alexrt::fatal(std::string("alexrt_gemm_bf16: oneDNN's ") + call +
+                  " failed (status " + std::to_string(int(status)) + ")");
+}
+
+dnnl_engine_t cpuEngine() {
+  static dnnl_engine_t engine = [] {
+    dnnl_engine_t created = nullptr;
+    check(dnnl_engine_create(&created, dnnl_cpu, 0), "dnnl_engine_create");
+    return created;
+  }();
+  return engine;
+}
+
+/// One shape's primitive and the memory descriptors of its operands.
+struct Matmul {
+  dnnl_primitive_t primitive = nullptr;
+  dnnl_memory_desc_t a, b, c;
+};
+
+using ShapeKey = std::tuple<int64_t, int64_t, int64_t, int64_t, float, float>;
+
+/// The primitive computing C = alpha A B + beta C for packed bf16 A (m x k)
+/// and B (k x n) into f32 C (m x n, rows ldc apart).
+Matmul makeMatmul(int64_t m, int64_t n, int64_t k, int64_t ldc, float alpha,
+                  float beta) {
+  Matmul matmul;
+  dnnl_dims_t aDims = {m, k}, bDims = {k, n}, cDims = {m, n};
+  dnnl_dims_t aStrides = {k, 1}, bStrides = {n, 1}, cStrides = {ldc, 1};
+  check(dnnl_memory_desc_init_by_strides(&matmul.a, 2, aDims, dnnl_bf16,
+                                         aStrides),
+        "dnnl_memory_desc_init_by_strides");
+  check(dnnl_memory_desc_init_by_strides(&matmul.b, 2, bDims, dnnl_bf16,
+                                         bStrides),
+        "dnnl_memory_desc_init_by_strides");
+  check(
+      dnnl_memory_desc_init_by_strides(&matmul.c, 2, cDims, dnnl_f32, cStrides),
+      "dnnl_memory_desc_init_by_strides");
+  dnnl_matmul_desc_t desc;
+  check(dnnl_matmul_desc_init(&desc, &matmul.a, &matmul.b, nullptr, &matmul.c),
+        "dnnl_matmul_desc_init");
+  dnnl_primitive_attr_t attr = nullptr;
+  check(dnnl_primitive_attr_create(&attr), "dnnl_primitive_attr_create");
+  if (alpha != 1.0f)
+    check(dnnl_primitive_attr_set_output_scales(attr, 1, 0, &alpha),
+          "dnnl_primitive_attr_set_output_scales");
+  dnnl_post_ops_t postOps = nullptr;
+  if (beta != 0.0f) {
+    // C's old values, scaled by beta, added after alpha A B.
+    check(dnnl_post_ops_create(&postOps), "dnnl_post_ops_create");
+    check(dnnl_post_ops_append_sum(postOps, beta), "dnnl_post_ops_append_sum");
+    check(dnnl_primitive_attr_set_post_ops(attr, postOps),
+          "dnnl_primitive_attr_set_post_ops");
+  }
+  dnnl_primitive_desc_t primitiveDesc = nullptr;
+  check(dnnl_primitive_desc_create(&primitiveDesc, &desc, attr, cpuEngine(),
+                                   nullptr),
+        "dnnl_primitive_desc_create");
+  check(dnnl_primitive_create(&matmul.primitive, primitiveDesc),
+        "dnnl_primitive_create");
+  dnnl_primitive_desc_destroy(primitiveDesc);
+  if (postOps)
+    dnnl_post_ops_destroy(postOps);
+  dnnl_primitive_attr_destroy(attr);
+  return matmul;
+}
+
+/// The primitive of a shape, made on its first call (device threads may
+/// ask at once; a primitive runs concurrently on several streams).
+const Matmul &matmulFor(const ShapeKey &key) {
+  static std::mutex mutex;
+  static std::map<ShapeKey, Matmul> primitives;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto found = primitives.find(key);
+  if (found == primitives.end()) {
+    auto [m, n, k, ldc, alpha, beta] = key;
+    found =
+        primitives.emplace(key, makeMatmul(m, n, k, ldc, alpha, beta)).first;
+  }
+  return found->second;
+}
+
+/// This thread's stream: oneDNN streams are not shared between threads.
+dnnl_stream_t threadStream() {
+  thread_local dnnl_stream_t stream = [] {
+    dnnl_stream_t created = nullptr;
+    check(dnnl_stream_create(&created, cpuEngine(), dnnl_stream_default_flags),
+          "dnnl_stream_create");
+    return created;
+  }();
+  return stream;
+}
+
+dnnl_memory_t wrap(const dnnl_memory_desc_t &desc, const void *data) {
+  dnnl_memory_t memory = nullptr;
+  check(
+      dnnl_memory_create(&memory, &desc, cpuEngine(), const_cast<void *>(data)),
+      "dnnl_memory_create");
+  return memory;
+}
+
+} // namespace
+
+extern "C" void alexrt_gemm_bf16(int64_t m, int64_t n, int64_t k, float alpha,
+                                 const uint16_t *a, const uint16_t *b,
+                                 float beta, float *c, int64_t ldc) {
+  const Matmul &matmul = matmulFor({m, n, k, ldc, alpha, beta});
+  dnnl_memory_t aMemory = wrap(matmul.a, a), bMemory = wrap(matmul.b, b),
+                cMemory = wrap(matmul.c, c);
+  dnnl_exec_arg_t args[] = {{DNNL_ARG_SRC, aMemory},
+                            {DNNL_ARG_WEIGHTS, bMemory},
+                            {DNNL_ARG_DST, cMemory}};
+  dnnl_stream_t stream = threadStream();
+  check(dnnl_primitive_execute(matmul.primitive, stream, 3, args),
+        "dnnl_primitive_execute");
+  check(dnnl_stream_wait(stream), "dnnl_stream_wait");
+  for (dnnl_memory_t memory : {aMemory, bMemory, cMemory})
+    dnnl_memory_destroy(memory);
+}
+
+bool alexrt::cpuHasBf16() {
+  // ISAs are bit sets, each containing those below it.
+  unsigned isa = dnnl_get_effective_cpu_isa(),
+           bf16 = dnnl_cpu_isa_avx512_core_bf16;
+  return (isa & bf16) == bf16;
+}

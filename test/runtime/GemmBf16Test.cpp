@@ -1,0 +1,80 @@
+//===- GemmBf16Test.cpp - alexrt_gemm_bf16 against the definition ---------===//
+
+#include "runtime/alexrt.h"
+#include "runtime/cpu/Blas.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+namespace {
+/// float to bfloat16's bits, rounding to nearest even (finite values).
+uint16_t toBf16(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  bits += 0x7fff + ((bits >> 16) & 1);
+  return uint16_t(bits >> 16);
+}
+
+float fromBf16(uint16_t half) {
+  uint32_t bits = uint32_t(half) << 16;
+  float value;
+  std::memcpy(&value, &bits, sizeof value);
+  return value;
+}
+
+struct Shape {
+  int64_t m, n, k, pad;
+  float alpha, beta;
+};
+} // namespace
+
+TEST(GemmBf16, MatchesTheDefinitionOnRoundedOperands) {
+  if (!alexrt::cpuHasBf16())
+    GTEST_SKIP() << "this CPU has neither AVX512_BF16 nor AMX";
+  // Odd sizes, a k past one cache block, alpha and beta each way, C rows
+  // wider than n.
+  for (Shape s :
+       {Shape{7, 5, 9, 0, 1.0f, 0.0f}, Shape{33, 17, 300, 3, 1.5f, 0.5f},
+        Shape{64, 128, 64, 0, 1.0f, 1.0f}, Shape{3, 4096, 5, 1, -1.0f, 0.0f}}) {
+    int64_t ldc = s.n + s.pad;
+    std::vector<uint16_t> a(size_t(s.m * s.k)), b(size_t(s.k * s.n));
+    std::vector<float> c(size_t(s.m * ldc));
+    for (size_t i = 0; i < a.size(); ++i)
+      a[i] = toBf16(std::sin(float(i)) * 2.0f);
+    for (size_t i = 0; i < b.size(); ++i)
+      b[i] = toBf16(std::cos(float(i) * 0.7f));
+    for (size_t i = 0; i < c.size(); ++i)
+      c[i] = float(i % 5) - 2.0f;
+    std::vector<float> before = c;
+    alexrt_gemm_bf16(s.m, s.n, s.k, s.alpha, a.data(), b.data(), s.beta,
+                     c.data(), ldc);
+    for (int64_t i = 0; i < s.m; ++i)
+      for (int64_t j = 0; j < ldc; ++j) {
+        size_t at = size_t(i * ldc + j);
+        if (j >= s.n) { // Padding is left alone.
+          EXPECT_EQ(c[at], before[at]);
+          continue;
+        }
+        double sum = 0, magnitude = 0;
+        for (int64_t p = 0; p < s.k; ++p) {
+          double term = double(fromBf16(a[size_t(i * s.k + p)])) *
+                        fromBf16(b[size_t(p * s.n + j)]);
+          sum += term;
+          magnitude += std::fabs(term);
+        }
+        double expected = s.alpha * sum + s.beta * before[at];
+        // Products of bf16 values are exact in fp32; what is left is fp32
+        // accumulation: k roundings of 2^-24 relative to the terms' sum.
+        double tolerance = (double(s.k) + 2) * std::ldexp(1.0, -24) *
+                               (std::fabs(s.alpha) * magnitude +
+                                std::fabs(s.beta * before[at])) +
+                           1e-30;
+        EXPECT_NEAR(c[at], expected, tolerance)
+            << s.m << "x" << s.n << "x" << s.k << " at (" << i << ", " << j
+            << ")";
+      }
+  }
+}
