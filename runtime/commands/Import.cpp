@@ -30,8 +30,9 @@ static Status checkDataFacts(const DataFacts &facts, const ModelInfo &model) {
   return Status::success();
 }
 
-/// A safetensors file (names and shapes of this model) as a new weight
-/// file: zero momenta, training at its start.
+/// A safetensors file (names and shapes of this model; F32, or F64, F16
+/// or BF16 converted) as a new weight file: zero momenta, training at its
+/// start.
 int importWeights(Session &session, const Options &options) {
   std::string weights = options.get("weights");
   if (options.files.size() != 1 || weights.empty())
@@ -43,7 +44,9 @@ int importWeights(Session &session, const Options &options) {
   session.initialize(uint64_t(options.number("seed", session.model().seed)));
   std::vector<TensorBuffers> tensors = session.hostTensors();
   std::map<std::string, std::string> metadata;
-  Status status = readSafetensors(options.files[0], tensors, &metadata);
+  std::map<std::string, int> converted;
+  Status status =
+      readSafetensors(options.files[0], tensors, &metadata, &converted);
   if (!status.ok())
     return fail(status.message());
   // What `export` wrote of the data (classes, mean) comes back with it.
@@ -55,8 +58,21 @@ int importWeights(Session &session, const Options &options) {
   session.commitHostTensors();
   if (Status saved = session.save(weights); !saved.ok())
     return fail(saved.message());
-  std::printf("imported %zu tensors from %s into %s\n", tensors.size(),
-              options.files[0].c_str(), weights.c_str());
+  // Half-precision checkpoints are common: their tensors become fp32
+  // (exactly; F64's rounded to nearest), and the output says so.
+  std::string conversions;
+  int convertedTensors = 0;
+  for (const auto &[dtype, count] : converted) {
+    conversions += (conversions.empty() ? "" : ", ") + std::to_string(count) +
+                   " from " + dtype;
+    convertedTensors += count;
+  }
+  std::printf("imported %zu tensors from %s into %s%s\n", tensors.size(),
+              options.files[0].c_str(), weights.c_str(),
+              conversions.empty() ? ""
+                                  : (" (" + std::to_string(convertedTensors) +
+                                     " converted to fp32: " + conversions + ")")
+                                        .c_str());
   return 0;
 }
 

@@ -204,6 +204,60 @@ private:
   const char *start, *at, *end;
 };
 
+/// A floating-point dtype import reads, and its elements as fp32.
+struct Dtype {
+  const char *name;
+  size_t bytes;
+  float (*toFloat)(const uint8_t *element);
+};
+
+float fromF32(const uint8_t *element) {
+  float value;
+  std::memcpy(&value, element, sizeof value);
+  return value;
+}
+
+float fromF64(const uint8_t *element) {
+  double value;
+  std::memcpy(&value, element, sizeof value);
+  return float(value); // nearest even; past fp32's range, an infinity
+}
+
+/// IEEE half precision, subnormals, infinities and NaN included.
+float fromF16(const uint8_t *element) {
+  uint16_t half;
+  std::memcpy(&half, element, sizeof half);
+  float sign = half & 0x8000 ? -1.0f : 1.0f;
+  int exponent = (half >> 10) & 0x1f, mantissa = half & 0x3ff;
+  if (exponent == 0x1f)
+    return mantissa ? std::nanf("") : sign * INFINITY;
+  if (exponent == 0) // zero or subnormal: mantissa x 2^-24
+    return sign * std::ldexp(float(mantissa), -24);
+  return sign * std::ldexp(float(mantissa | 0x400), exponent - 25);
+}
+
+/// bfloat16: the upper half of an fp32.
+float fromBf16(const uint8_t *element) {
+  uint16_t half;
+  std::memcpy(&half, element, sizeof half);
+  uint32_t bits = uint32_t(half) << 16;
+  float value;
+  std::memcpy(&value, &bits, sizeof value);
+  return value;
+}
+
+constexpr Dtype kDtypes[] = {{"F32", 4, fromF32},
+                             {"F64", 8, fromF64},
+                             {"F16", 2, fromF16},
+                             {"BF16", 2, fromBf16}};
+
+const Dtype *findDtype(const std::string &name) {
+  for (const Dtype &dtype : kDtypes)
+    if (name == dtype.name)
+      return &dtype;
+  return nullptr;
+}
+
 std::string quoted(const std::string &text) {
   std::string out = "\"";
   for (char c : text) {
@@ -268,7 +322,8 @@ alexrt::writeSafetensors(const std::string &path,
 
 Status alexrt::readSafetensors(const std::string &path,
                                const std::vector<TensorBuffers> &tensors,
-                               std::map<std::string, std::string> *metadata) {
+                               std::map<std::string, std::string> *metadata,
+                               std::map<std::string, int> *converted) {
   MappedFile file;
   if (Status status = file.open(path, "safetensors file"); !status.ok())
     return status;
@@ -302,9 +357,11 @@ Status alexrt::readSafetensors(const std::string &path,
       return Status::error("'" + path + "' has no tensor '" + tensor.name +
                            "'");
     const HeaderParser::Entry &entry = it->second;
-    if (entry.dtype != "F32")
+    const Dtype *dtype = findDtype(entry.dtype);
+    if (!dtype)
       return Status::error("tensor '" + tensor.name + "' in '" + path +
-                           "' is " + entry.dtype + ", expected F32");
+                           "' is " + entry.dtype +
+                           "; import reads F32, F64, F16 and BF16");
     if (entry.shape != tensor.shape) {
       std::string have, want;
       for (int64_t dim : entry.shape)
@@ -315,15 +372,15 @@ Status alexrt::readSafetensors(const std::string &path,
                            "' has shape " + (have.empty() ? "()" : have) +
                            ", the model's is " + want);
     }
-    uint64_t bytesWanted = uint64_t(tensor.numElements()) * sizeof(float);
+    uint64_t bytesWanted = uint64_t(tensor.numElements()) * dtype->bytes;
     if (entry.offsets[0] > entry.offsets[1] || entry.offsets[1] > dataSize ||
         entry.offsets[1] - entry.offsets[0] != bytesWanted)
       return bad("tensor '" + tensor.name + "' lies outside the data");
     // A diverged or damaged model would train and score as garbage.
     int64_t nans = 0, infinities = 0, first = -1;
     for (int64_t i = 0; i < tensor.numElements(); ++i) {
-      float value;
-      std::memcpy(&value, data + entry.offsets[0] + uint64_t(i) * 4, 4);
+      float value =
+          dtype->toFloat(data + entry.offsets[0] + uint64_t(i) * dtype->bytes);
       if (std::isfinite(value))
         continue;
       ++(std::isnan(value) ? nans : infinities);
@@ -334,16 +391,23 @@ Status alexrt::readSafetensors(const std::string &path,
       return Status::error(
           "tensor '" + tensor.name + "' in '" + path + "' holds " +
           std::to_string(nans) + " NaN and " + std::to_string(infinities) +
-          " infinite values (the first at element " + std::to_string(first) +
+          " infinite values" + (dtype->bytes == 8 ? " in fp32" : "") +
+          " (the first at element " + std::to_string(first) +
           "): the weights of a diverged or damaged model; nothing imported");
   }
   for (const auto &[name, entry] : entries)
     if (!wanted.count(name))
       return Status::error("'" + path + "' has a tensor '" + name +
                            "' this model does not (another model's file?)");
-  for (const TensorBuffers &tensor : tensors)
-    std::memcpy(tensor.value, data + entries[tensor.name].offsets[0],
-                size_t(tensor.numElements()) * sizeof(float));
+  for (const TensorBuffers &tensor : tensors) {
+    const HeaderParser::Entry &entry = entries[tensor.name];
+    const Dtype *dtype = findDtype(entry.dtype);
+    const uint8_t *from = data + entry.offsets[0];
+    for (int64_t i = 0; i < tensor.numElements(); ++i)
+      tensor.value[i] = dtype->toFloat(from + uint64_t(i) * dtype->bytes);
+    if (converted && dtype != &kDtypes[0])
+      ++(*converted)[dtype->name];
+  }
   if (metadata)
     *metadata = std::move(pairs);
   return Status::success();

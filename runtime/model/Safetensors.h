@@ -26,13 +26,16 @@ Status writeSafetensors(const std::string &path,
                         const std::vector<TensorBuffers> &tensors,
                         const std::map<std::string, std::string> &metadata);
 
-/// Reads `path` into the values of `tensors`: each must be in the file as
-/// F32 with the same shape; the file may hold no other tensor. Nothing is
-/// written to `tensors` unless the whole file checks out. `metadata`, if
-/// given, receives "__metadata__"'s pairs.
+/// Reads `path` into the values of `tensors`: each must be in the file with
+/// the same shape, as F32 or as F64, F16 or BF16 (converted to fp32,
+/// rounding to nearest even); the file may hold no other tensor. Nothing
+/// is written to `tensors` unless the whole file checks out. `metadata`,
+/// if given, receives "__metadata__"'s pairs; `converted`, if given, how
+/// many tensors of each dtype other than F32 were converted.
 Status readSafetensors(const std::string &path,
                        const std::vector<TensorBuffers> &tensors,
-                       std::map<std::string, std::string> *metadata = nullptr);
+                       std::map<std::string, std::string> *metadata = nullptr,
+                       std::map<std::string, int> *converted = nullptr);
 
 /// A checkpoint's data facts (DataFacts in weights.fbs) as `metadata`'s
 /// strings: "dataset", "class_names" (a line each), "mean"
