@@ -9,6 +9,7 @@ packages=(
   libgtest-dev
   libjpeg62-turbo-dev libpng-dev openmpi-bin libopenmpi-dev
   python3-numpy python3-flatbuffers python3-matplotlib python3-pil
+  python3-torch  # PyTorch checkpoints in tests; the benchmarks' anchor
   dataset-fashion-mnist
 )
 
