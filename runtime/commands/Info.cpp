@@ -31,10 +31,8 @@ int info(Session &session) {
   std::printf("target %s (%s), GEMMs in %s\n", reportedTarget(model).c_str(),
               deviceDescription().c_str(), precisionName(model.precision));
   for (const ParamSpec &param : model.params) {
-    std::string shape;
-    for (int64_t dim : param.shape)
-      shape += (shape.empty() ? "" : "x") + std::to_string(dim);
-    std::printf("  %-16s %s\n", param.name.c_str(), shape.c_str());
+    std::printf("  %-16s %s\n", param.name.c_str(),
+                shapeText(param.shape).c_str());
     total += param.numElements();
   }
   std::printf("parameters: %lld\nsgd: lr %g momentum %g weight decay %g, "

@@ -73,6 +73,12 @@ options:
   --checkpoint-every N  train: a checkpoint every N steps as well (one
                    that resumes mid-epoch); Ctrl-C or SIGTERM also writes
                    one after the step, then exits 130 or 143
+  --init FILE      train: start a new run from a pretrained model's
+                   parameters (an alexc weight file of any model, or
+                   safetensors: PyTorch's via tools/pth_to_safetensors.py)
+                   where names and shapes agree; the rest start fresh and
+                   are named (a new last layer for other classes); momenta
+                   start at zero
   --force          let train replace an existing --weights file
   --check-replicas train: after every step, check that every replica holds
                    the same bits of weights and momenta (slow; for tests)
@@ -100,7 +106,8 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
                                      "layer",
                                      "count",
                                      "split",
-                                     "checkpoint-every"};
+                                     "checkpoint-every",
+                                     "init"};
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "-o")
@@ -125,7 +132,7 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
       std::string value = argv[++i];
       bool numeric = key != "weights" && key != "data" && key != "dataset" &&
                      key != "out" && key != "log" && key != "layer" &&
-                     key != "split";
+                     key != "split" && key != "init";
       if (numeric &&
           (value.empty() || value.size() > 18 ||
            value.find_first_not_of("0123456789") != std::string::npos)) {
@@ -172,6 +179,9 @@ int main(int argc, char **argv) {
   if (Status read = session.readModel(); !read.ok())
     return fail(read.message());
   std::string command = argv[1];
+  if (options.has("init") && command != "train")
+    return fail("--init applies to train (the parameters a new run starts "
+                "from)");
   if (!options.files.empty() && command != "import" && command != "predict" &&
       command != "neighbours")
     return fail("unexpected argument '" + options.files.front() +

@@ -4,6 +4,7 @@
 
 #include "runtime/data/Loader.h"
 #include "runtime/data/MemoryDataset.h"
+#include "runtime/model/Pretrained.h"
 #include "runtime/model/Session.h"
 #include "runtime/model/TrainingLog.h"
 #include "runtime/replicas/Replicas.h"
@@ -76,6 +77,9 @@ public:
 
 private:
   Status resume();
+  /// A new run's parameters from a pretrained model's file (--init), where
+  /// names and shapes agree; says which.
+  Status startFrom(const std::string &path);
   /// One epoch from its first step not yet done: 0 when it ended, else
   /// the exit status.
   int trainEpoch();
@@ -123,6 +127,10 @@ Status TrainingRun::start() {
   if (Status status = testViews(model, options, views); !status.ok())
     return status;
   bool resuming = options.has("resume");
+  if (resuming && options.has("init"))
+    return Status::error("--init starts a new run from a model's "
+                         "parameters and --resume continues --weights: "
+                         "one or the other");
   if (resuming) {
     if (Status status = session.load(weights); !status.ok())
       return status;
@@ -132,6 +140,9 @@ Status TrainingRun::start() {
                            "' exists; use --resume to continue it or "
                            "--force to replace it");
     session.initialize(uint64_t(options.number("seed", int64_t(model.seed))));
+    if (options.has("init"))
+      if (Status started = startFrom(options.get("init")); !started.ok())
+        return started;
   }
   if (leader)
     if (Status opened =
@@ -161,6 +172,37 @@ Status TrainingRun::start() {
   data->describe(session.dataFacts()); // saved with every checkpoint
   threads = loaderThreads(model, options);
   logits.resize(size_t(model.batch * model.classes));
+  return Status::success();
+}
+
+Status TrainingRun::startFrom(const std::string &path) {
+  std::vector<TensorBuffers> tensors = session.hostTensors();
+  PretrainedReport report;
+  if (Status loaded = loadPretrained(path, tensors, report); !loaded.ok())
+    return loaded;
+  session.commitHostTensors();
+  if (!leader)
+    return Status::success();
+  auto list = [](const std::vector<std::string> &names) {
+    std::string text;
+    for (const std::string &name : names)
+      text += (text.empty() ? "" : ", ") + name;
+    return text;
+  };
+  std::string converted;
+  for (const auto &[dtype, count] : report.converted)
+    converted += (converted.empty() ? "" : ", ") + std::to_string(count) +
+                 " from " + dtype;
+  std::printf("init: %zu of %zu parameters from %s%s\n", report.loaded.size(),
+              tensors.size(), path.c_str(),
+              converted.empty()
+                  ? ""
+                  : (" (converted to fp32: " + converted + ")").c_str());
+  if (!report.reinitialised.empty())
+    std::printf("init: initialised afresh: %s\n",
+                list(report.reinitialised).c_str());
+  if (!report.unused.empty())
+    std::printf("init: not in this model: %s\n", list(report.unused).c_str());
   return Status::success();
 }
 

@@ -11,6 +11,13 @@
 
 using namespace alexrt;
 
+std::string alexrt::shapeText(const std::vector<int64_t> &shape) {
+  std::string text;
+  for (int64_t dim : shape)
+    text += (text.empty() ? "" : "x") + std::to_string(dim);
+  return text.empty() ? "()" : text;
+}
+
 int64_t alexrt::elementCount(const std::vector<int64_t> &shape) {
   int64_t count = 1;
   for (int64_t dim : shape)

@@ -22,6 +22,8 @@ struct InitRule {
 
 /// The number of elements of a tensor of `shape`.
 int64_t elementCount(const std::vector<int64_t> &shape);
+/// `shape` as messages write it: "96x3x11x11", "()" for a scalar.
+std::string shapeText(const std::vector<int64_t> &shape);
 
 /// One trainable tensor: `<layer>.<role>`, its shape and its init rule.
 struct ParamSpec {

@@ -4,11 +4,11 @@
 
 #include "runtime/support/Files.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <set>
 
 using namespace alexrt;
 
@@ -320,8 +320,9 @@ alexrt::writeSafetensors(const std::string &path,
   return status;
 }
 
-Status alexrt::readSafetensors(const std::string &path,
-                               const std::vector<TensorBuffers> &tensors,
+Status
+alexrt::readSafetensorsTensors(const std::string &path,
+                               std::map<std::string, NamedTensor> &tensors,
                                std::map<std::string, std::string> *metadata,
                                std::map<std::string, int> *converted) {
   MappedFile file;
@@ -349,67 +350,66 @@ Status alexrt::readSafetensors(const std::string &path,
   uint64_t dataSize = file.size() - 8 - headerSize;
   const uint8_t *data = bytes + 8 + headerSize;
 
-  std::set<std::string> wanted;
-  for (const TensorBuffers &tensor : tensors) {
-    wanted.insert(tensor.name);
-    auto it = entries.find(tensor.name);
-    if (it == entries.end())
-      return Status::error("'" + path + "' has no tensor '" + tensor.name +
-                           "'");
-    const HeaderParser::Entry &entry = it->second;
+  std::map<std::string, NamedTensor> read;
+  std::map<std::string, int> conversions;
+  for (const auto &[name, entry] : entries) {
     const Dtype *dtype = findDtype(entry.dtype);
     if (!dtype)
-      return Status::error("tensor '" + tensor.name + "' in '" + path +
-                           "' is " + entry.dtype +
-                           "; import reads F32, F64, F16 and BF16");
-    if (entry.shape != tensor.shape) {
-      std::string have, want;
-      for (int64_t dim : entry.shape)
-        have += (have.empty() ? "" : "x") + std::to_string(dim);
-      for (int64_t dim : tensor.shape)
-        want += (want.empty() ? "" : "x") + std::to_string(dim);
-      return Status::error("tensor '" + tensor.name + "' in '" + path +
-                           "' has shape " + (have.empty() ? "()" : have) +
-                           ", the model's is " + want);
-    }
-    uint64_t bytesWanted = uint64_t(tensor.numElements()) * dtype->bytes;
+      return Status::error("tensor '" + name + "' in '" + path + "' is " +
+                           entry.dtype +
+                           "; alexc reads F32, F64, F16 and BF16");
+    NamedTensor &tensor = read[name];
+    tensor.shape = entry.shape;
+    uint64_t count = uint64_t(elementCount(entry.shape));
     if (entry.offsets[0] > entry.offsets[1] || entry.offsets[1] > dataSize ||
-        entry.offsets[1] - entry.offsets[0] != bytesWanted)
-      return bad("tensor '" + tensor.name + "' lies outside the data");
-    // A diverged or damaged model would train and score as garbage.
-    int64_t nans = 0, infinities = 0, first = -1;
-    for (int64_t i = 0; i < tensor.numElements(); ++i) {
-      float value =
-          dtype->toFloat(data + entry.offsets[0] + uint64_t(i) * dtype->bytes);
-      if (std::isfinite(value))
-        continue;
-      ++(std::isnan(value) ? nans : infinities);
-      if (first < 0)
-        first = i;
-    }
-    if (first >= 0)
-      return Status::error(
-          "tensor '" + tensor.name + "' in '" + path + "' holds " +
-          std::to_string(nans) + " NaN and " + std::to_string(infinities) +
-          " infinite values" + (dtype->bytes == 8 ? " in fp32" : "") +
-          " (the first at element " + std::to_string(first) +
-          "): the weights of a diverged or damaged model; nothing imported");
+        entry.offsets[1] - entry.offsets[0] != count * dtype->bytes)
+      return bad("tensor '" + name + "' lies outside the data");
+    tensor.values.resize(count);
+    for (uint64_t i = 0; i < count; ++i)
+      tensor.values[i] =
+          dtype->toFloat(data + entry.offsets[0] + i * dtype->bytes);
+    if (dtype != &kDtypes[0])
+      ++conversions[dtype->name];
   }
-  for (const auto &[name, entry] : entries)
-    if (!wanted.count(name))
+  tensors = std::move(read);
+  if (metadata)
+    *metadata = std::move(pairs);
+  if (converted)
+    *converted = std::move(conversions);
+  return Status::success();
+}
+
+Status alexrt::readSafetensors(const std::string &path,
+                               const std::vector<TensorBuffers> &tensors,
+                               std::map<std::string, std::string> *metadata,
+                               std::map<std::string, int> *converted) {
+  std::map<std::string, NamedTensor> read;
+  if (Status status = readSafetensorsTensors(path, read, metadata, converted);
+      !status.ok())
+    return status;
+  // Check everything before copying anything.
+  for (const TensorBuffers &tensor : tensors) {
+    auto it = read.find(tensor.name);
+    if (it == read.end())
+      return Status::error("'" + path + "' has no tensor '" + tensor.name +
+                           "'");
+    if (it->second.shape != tensor.shape)
+      return Status::error("tensor '" + tensor.name + "' in '" + path +
+                           "' has shape " + shapeText(it->second.shape) +
+                           ", the model's is " + shapeText(tensor.shape));
+    if (Status finite = checkFinite(it->second, tensor.name, path);
+        !finite.ok())
+      return finite;
+  }
+  for (const auto &[name, tensor] : read)
+    if (std::none_of(tensors.begin(), tensors.end(),
+                     [&](const TensorBuffers &t) { return t.name == name; }))
       return Status::error("'" + path + "' has a tensor '" + name +
                            "' this model does not (another model's file?)");
   for (const TensorBuffers &tensor : tensors) {
-    const HeaderParser::Entry &entry = entries[tensor.name];
-    const Dtype *dtype = findDtype(entry.dtype);
-    const uint8_t *from = data + entry.offsets[0];
-    for (int64_t i = 0; i < tensor.numElements(); ++i)
-      tensor.value[i] = dtype->toFloat(from + uint64_t(i) * dtype->bytes);
-    if (converted && dtype != &kDtypes[0])
-      ++(*converted)[dtype->name];
+    const std::vector<float> &values = read[tensor.name].values;
+    std::copy(values.begin(), values.end(), tensor.value);
   }
-  if (metadata)
-    *metadata = std::move(pairs);
   return Status::success();
 }
 
@@ -478,4 +478,25 @@ Status alexrt::readDataFacts(const std::map<std::string, std::string> &metadata,
   facts.meanHeight = std::stoll(get("mean_height"));
   facts.meanWidth = std::stoll(get("mean_width"));
   return Status::success();
+}
+
+Status alexrt::checkFinite(const NamedTensor &tensor, const std::string &name,
+                           const std::string &path) {
+  // A diverged or damaged model would train and score as garbage.
+  int64_t nans = 0, infinities = 0, first = -1;
+  for (size_t i = 0; i < tensor.values.size(); ++i) {
+    float value = tensor.values[i];
+    if (std::isfinite(value))
+      continue;
+    ++(std::isnan(value) ? nans : infinities);
+    if (first < 0)
+      first = int64_t(i);
+  }
+  if (first < 0)
+    return Status::success();
+  return Status::error(
+      "tensor '" + name + "' in '" + path + "' holds " + std::to_string(nans) +
+      " NaN and " + std::to_string(infinities) +
+      " infinite values (the first at element " + std::to_string(first) +
+      "): the weights of a diverged or damaged model; nothing imported");
 }

@@ -26,6 +26,20 @@ Status writeSafetensors(const std::string &path,
                         const std::vector<TensorBuffers> &tensors,
                         const std::map<std::string, std::string> &metadata);
 
+/// Every tensor of `path` by name, as fp32 (F32, or F64, F16 and BF16
+/// converted, rounding to nearest even); `metadata` and `converted` as for
+/// readSafetensors. Nothing is checked against a model.
+Status
+readSafetensorsTensors(const std::string &path,
+                       std::map<std::string, NamedTensor> &tensors,
+                       std::map<std::string, std::string> *metadata = nullptr,
+                       std::map<std::string, int> *converted = nullptr);
+
+/// An error naming `name` in `path` if `tensor` holds NaN or infinite
+/// values: the weights of a diverged or damaged model.
+Status checkFinite(const NamedTensor &tensor, const std::string &name,
+                   const std::string &path);
+
 /// Reads `path` into the values of `tensors`: each must be in the file with
 /// the same shape, as F32 or as F64, F16 or BF16 (converted to fp32,
 /// rounding to nearest even); the file may hold no other tensor. Nothing

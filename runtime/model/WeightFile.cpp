@@ -93,13 +93,6 @@ Status alexrt::saveWeights(const std::string &path,
                              builder.GetSize());
 }
 
-static std::string shapeText(const std::vector<int64_t> &shape) {
-  std::string text;
-  for (int64_t dim : shape)
-    text += (text.empty() ? "" : "x") + std::to_string(dim);
-  return text.empty() ? "a scalar" : text;
-}
-
 /// ": fc8.weight is 10x4096 there, 5x4096 here", or what else tells the
 /// file's parameters from the model's first.
 static std::string
@@ -122,10 +115,10 @@ firstDifference(const std::map<std::string, const fb::Tensor *> &inFile,
   return " (in another order)";
 }
 
-Status alexrt::loadWeights(const std::string &path, uint64_t signature,
-                           TrainingProgress &progress, DataFacts &facts,
-                           const std::vector<TensorBuffers> &tensors) {
-  MappedFile file;
+/// Maps and verifies the weight file `path` (identifier, size, FlatBuffers
+/// structure, format version): `root` is valid while `file` is open.
+static Status openWeightFile(const std::string &path, MappedFile &file,
+                             const fb::WeightFile *&root) {
   if (Status status = file.open(path, "weight file"); !status.ok())
     return status;
   const uint8_t *bytes = file.data();
@@ -137,12 +130,48 @@ Status alexrt::loadWeights(const std::string &path, uint64_t signature,
       !fb::VerifySizePrefixedWeightFileBuffer(verifier))
     return Status::error("weight file '" + path +
                          "' is truncated or corrupted");
-  const fb::WeightFile *root = fb::GetSizePrefixedWeightFile(bytes);
+  root = fb::GetSizePrefixedWeightFile(bytes);
   if (root->format_version() != kWeightFormatVersion)
     return Status::error("weight file '" + path + "' has format version " +
                          std::to_string(root->format_version()) +
                          "; this binary reads version " +
                          std::to_string(kWeightFormatVersion));
+  return Status::success();
+}
+
+Status alexrt::readWeightTensors(const std::string &path,
+                                 std::map<std::string, NamedTensor> &tensors) {
+  MappedFile file;
+  const fb::WeightFile *root = nullptr;
+  if (Status status = openWeightFile(path, file, root); !status.ok())
+    return status;
+  std::map<std::string, NamedTensor> read;
+  for (const fb::Tensor *tensor : *root->tensors()) {
+    std::string name = tensor->name()->str();
+    size_t count = tensor->value()->size();
+    if (tensor->momentum()->size() != count ||
+        checksum(tensor->value()->data(), tensor->momentum()->data(), count) !=
+            tensor->crc32())
+      return Status::error("tensor '" + name + "' in '" + path +
+                           "' is corrupted (checksum mismatch)");
+    NamedTensor &into = read[name];
+    into.shape.assign(tensor->shape()->begin(), tensor->shape()->end());
+    if (elementCount(into.shape) != int64_t(count))
+      return Status::error("tensor '" + name + "' in '" + path +
+                           "' is corrupted (its shape and values disagree)");
+    into.values.assign(tensor->value()->begin(), tensor->value()->end());
+  }
+  tensors = std::move(read);
+  return Status::success();
+}
+
+Status alexrt::loadWeights(const std::string &path, uint64_t signature,
+                           TrainingProgress &progress, DataFacts &facts,
+                           const std::vector<TensorBuffers> &tensors) {
+  MappedFile file;
+  const fb::WeightFile *root = nullptr;
+  if (Status status = openWeightFile(path, file, root); !status.ok())
+    return status;
   std::map<std::string, const fb::Tensor *> byName;
   for (const fb::Tensor *tensor : *root->tensors())
     byName[tensor->name()->str()] = tensor;

@@ -15,6 +15,7 @@
 #include "runtime/support/Status.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,12 @@ struct TensorBuffers {
   int64_t numElements() const { return elementCount(shape); }
 };
 
+/// A tensor read from a file whole, as fp32.
+struct NamedTensor {
+  std::vector<int64_t> shape;
+  std::vector<float> values;
+};
+
 /// Writes a weight file for model `modelName` with signature `signature`.
 Status saveWeights(const std::string &path, const std::string &modelName,
                    uint64_t signature, const TrainingProgress &progress,
@@ -73,6 +80,11 @@ Status saveWeights(const std::string &path, const std::string &modelName,
 Status loadWeights(const std::string &path, uint64_t signature,
                    TrainingProgress &progress, DataFacts &facts,
                    const std::vector<TensorBuffers> &tensors);
+
+/// Every tensor's values in the weight file `path` by name (any model's;
+/// checksums verified), momenta and progress left out.
+Status readWeightTensors(const std::string &path,
+                         std::map<std::string, NamedTensor> &tensors);
 
 } // namespace alexrt
 
