@@ -39,7 +39,9 @@ def Alex_ParamOp : Alex_Op<"param", [Symbol]> {
   let description = [{
     Declares a parameter (weights or biases) at module level. Its symbol
     name is `<layer>.<role>`; `init` is an `#alex.constant`,
-    `#alex.gaussian` or `#alex.xavier` rule.
+    `#alex.gaussian` or `#alex.xavier` rule. `pytorch_name`, if present,
+    is the parameter's name in a PyTorch state_dict (`features.0.weight`):
+    weight files are read and written under either name.
 
     ```mlir
     alex.param @conv1.weight : tensor<96x3x11x11xf32> init #alex.gaussian<std = 0.01>
@@ -48,7 +50,8 @@ def Alex_ParamOp : Alex_Op<"param", [Symbol]> {
   let arguments = (ins SymbolNameAttr:$sym_name,
                        TypeAttrOf<Alex_F32Tensor>:$type,
                        AnyAttrOf<[Alex_ConstantInitAttr, Alex_GaussianInitAttr,
-                                  Alex_XavierInitAttr]>:$init);
+                                  Alex_XavierInitAttr]>:$init,
+                       OptionalAttr<StrAttr>:$pytorch_name);
   let assemblyFormat = "$sym_name `:` $type `init` $init attr-dict";
   let hasVerifier = 1;
 }

@@ -140,7 +140,11 @@ Value Generator::param(const Layer &layer, llvm::StringRef role,
   {
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPoint(function);
-    ParamOp::create(builder, layerLoc(layer), name, type, init);
+    StringAttr pytorchName =
+        layer.pytorchName.empty()
+            ? StringAttr()
+            : builder.getStringAttr(layer.pytorchName + "." + role.str());
+    ParamOp::create(builder, layerLoc(layer), name, type, init, pytorchName);
   }
   return ReadParamOp::create(builder, layerLoc(layer), type,
                              FlatSymbolRefAttr::get(&context, name),

@@ -53,6 +53,9 @@ struct Layer {
   double alpha = 1e-4, beta = 0.75, k = 2, rate = 0.5;
 
   InitRule weightInit, biasInit; ///< Conv and Dense only.
+  /// The module PyTorch names this layer (section `pytorch`): its
+  /// parameters are `<pytorchName>.weight` and `.bias` there. Empty: none.
+  std::string pytorchName;
 
   bool hasParams() const {
     return kind == LayerKind::Conv || kind == LayerKind::Dense;

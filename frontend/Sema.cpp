@@ -136,8 +136,8 @@ const std::vector<Field<DataSpec>> kDataFields = {
     {"test_crops", &DataSpec::testCrops, Range::Positive}};
 
 const char *const kKnownDatasets[] = {"fashion_mnist", "imagenet", "synthetic"};
-const char *const kSections[] = {"network", "init", "optimizer", "train",
-                                 "data"};
+const char *const kSections[] = {"network", "init", "optimizer",
+                                 "train",   "data", "pytorch"};
 
 /// The closest candidate within a small edit distance, for "did you mean".
 template <typename Range>
@@ -199,6 +199,9 @@ private:
   bool checkSchedule(const Expr &value, Schedule &schedule);
   bool checkTrain(const Section &section);
   bool checkData(const Section &section);
+  bool checkPyTorch(const Section &section);
+  /// The layer `target` names, if it has parameters; else reports why not.
+  Layer *layerWithParams(const Target &target);
 
   static llvm::SmallVector<KeyValue> entriesOf(const Section &section);
 
@@ -537,20 +540,57 @@ bool Checker::checkInit(const Section &section) {
           (isWeight ? layer.weightInit : layer.biasInit) = rule;
         continue;
       }
-      auto layer = llvm::find_if(
-          model.layers, [&](const Layer &l) { return l.name == target.name; });
-      if (layer == model.layers.end()) {
-        ok = error(target.loc, "unknown layer '" + target.name + "'");
-        continue;
-      }
-      if (!layer->hasParams()) {
-        ok = error(target.loc, "layer '" + target.name + "' (" +
-                                   layerKindName(layer->kind) +
-                                   ") has no parameters");
+      Layer *layer = layerWithParams(target);
+      if (!layer) {
+        ok = false;
         continue;
       }
       (isWeight ? layer->weightInit : layer->biasInit) = rule;
     }
+  }
+  return ok;
+}
+
+//===----------------------------------------------------------------------===//
+// PyTorch's names
+//===----------------------------------------------------------------------===//
+
+Layer *Checker::layerWithParams(const Target &target) {
+  auto layer = llvm::find_if(
+      model.layers, [&](const Layer &l) { return l.name == target.name; });
+  if (layer == model.layers.end()) {
+    error(target.loc, "unknown layer '" + target.name + "'");
+    return nullptr;
+  }
+  if (!layer->hasParams()) {
+    error(target.loc, "layer '" + target.name + "' (" +
+                          layerKindName(layer->kind) + ") has no parameters");
+    return nullptr;
+  }
+  return &*layer;
+}
+
+bool Checker::checkPyTorch(const Section &section) {
+  bool ok = true;
+  llvm::StringMap<llvm::SMLoc> taken;
+  for (const Entry &entry : section.entries) {
+    const Target &target = entry.targets.front();
+    const Expr &value = *entry.value;
+    Layer *layer = layerWithParams(target);
+    if (!layer) {
+      ok = false;
+      continue;
+    }
+    if (value.kind != Expr::Kind::String || value.text.empty()) {
+      ok = error(value.loc, "expected PyTorch's module name as a string, "
+                            "such as \"features.0\"");
+      continue;
+    }
+    if (!taken.try_emplace(value.text, value.loc).second) {
+      ok = error(value.loc, "\"" + value.text + "\" names two layers");
+      continue;
+    }
+    layer->pytorchName = value.text;
   }
   return ok;
 }
@@ -769,6 +809,8 @@ std::optional<Model> Checker::run() {
     ok &= checkTrain(*train);
   if (const Section *data = findSection("data"))
     ok &= checkData(*data);
+  if (const Section *pytorch = findSection("pytorch"); pytorch && ok)
+    ok &= checkPyTorch(*pytorch);
   if (!ok || numErrors)
     return std::nullopt;
   return std::move(model);

@@ -48,13 +48,15 @@ elif shutil.which("setpriv"):
         config.substitutions.append(("%unprivileged", " ".join(nobody)))
         config.available_features.add("unprivileged")
 
-# Tests that make PyTorch checkpoints (Debian's python3-torch).
-try:
-    if subprocess.run([sys.executable, "-c", "import torch"],
-                      capture_output=True, timeout=120).returncode == 0:
-        config.available_features.add("torch")
-except (OSError, subprocess.SubprocessError):
-    pass
+# Tests that make PyTorch checkpoints (Debian's python3-torch) and
+# torchvision's models (python3-torchvision).
+for module in ("torch", "torchvision"):
+    try:
+        if subprocess.run([sys.executable, "-c", "import " + module],
+                          capture_output=True, timeout=120).returncode == 0:
+            config.available_features.add(module)
+    except (OSError, subprocess.SubprocessError):
+        pass
 
 # Tests that read Debian's dataset-fashion-mnist package.
 if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):

@@ -9,7 +9,7 @@ packages=(
   libgtest-dev
   libjpeg62-turbo-dev libpng-dev openmpi-bin libopenmpi-dev
   python3-numpy python3-flatbuffers python3-matplotlib python3-pil
-  python3-torch  # PyTorch checkpoints in tests; the benchmarks' anchor
+  python3-torch python3-torchvision  # checkpoints in tests; the anchor
   dataset-fashion-mnist
 )
 

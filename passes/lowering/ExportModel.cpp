@@ -22,9 +22,14 @@ flatbuffers::Offset<fb::Param> exportParam(flatbuffers::FlatBufferBuilder &b,
   auto type = cast<RankedTensorType>(param.getType());
   auto name = b.CreateString(param.getSymName().str());
   auto shape = b.CreateVector(std::vector<int64_t>(type.getShape()));
+  flatbuffers::Offset<flatbuffers::String> pytorchName;
+  if (std::optional<llvm::StringRef> other = param.getPytorchName())
+    pytorchName = b.CreateString(other->str());
   fb::ParamBuilder out(b);
   out.add_name(name);
   out.add_shape(shape);
+  if (!pytorchName.IsNull())
+    out.add_pytorch_name(pytorchName);
   Attribute init = param.getInit();
   if (auto c = dyn_cast<ConstantInitAttr>(init)) {
     out.add_init(fb::InitKind::Constant);

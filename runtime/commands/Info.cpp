@@ -31,8 +31,10 @@ int info(Session &session) {
   std::printf("target %s (%s), GEMMs in %s\n", reportedTarget(model).c_str(),
               deviceDescription().c_str(), precisionName(model.precision));
   for (const ParamSpec &param : model.params) {
-    std::printf("  %-16s %s\n", param.name.c_str(),
-                shapeText(param.shape).c_str());
+    std::printf("  %-16s %-16s%s%s\n", param.name.c_str(),
+                shapeText(param.shape).c_str(),
+                param.pytorchName.empty() ? "" : " PyTorch: ",
+                param.pytorchName.c_str());
     total += param.numElements();
   }
   std::printf("parameters: %lld\nsgd: lr %g momentum %g weight decay %g, "

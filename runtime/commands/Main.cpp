@@ -73,6 +73,8 @@ options:
   --checkpoint-every N  train: a checkpoint every N steps as well (one
                    that resumes mid-epoch); Ctrl-C or SIGTERM also writes
                    one after the step, then exits 130 or 143
+  --names NAMES    export: alexc (default) or pytorch (the names of the
+                   model's `pytorch` section, for load_state_dict)
   --init FILE      train: start a new run from a pretrained model's
                    parameters (an alexc weight file of any model, or
                    safetensors: PyTorch's via tools/pth_to_safetensors.py)
@@ -107,7 +109,8 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
                                      "count",
                                      "split",
                                      "checkpoint-every",
-                                     "init"};
+                                     "init",
+                                     "names"};
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "-o")
@@ -132,7 +135,7 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
       std::string value = argv[++i];
       bool numeric = key != "weights" && key != "data" && key != "dataset" &&
                      key != "out" && key != "log" && key != "layer" &&
-                     key != "split" && key != "init";
+                     key != "split" && key != "init" && key != "names";
       if (numeric &&
           (value.empty() || value.size() > 18 ||
            value.find_first_not_of("0123456789") != std::string::npos)) {

@@ -22,6 +22,8 @@ Status alexrt::parseModelInfo(const uint8_t *data, size_t size,
   for (const fb::Param *param : *model->params()) {
     ParamSpec spec;
     spec.name = param->name()->str();
+    if (param->pytorch_name())
+      spec.pytorchName = param->pytorch_name()->str();
     spec.shape.assign(param->shape()->begin(), param->shape()->end());
     spec.init.kind = InitRule::Kind(int(param->init()));
     spec.init.value = param->value();

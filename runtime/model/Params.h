@@ -30,6 +30,8 @@ struct ParamSpec {
   std::string name;
   std::vector<int64_t> shape;
   InitRule init;
+  /// Its name in a PyTorch state_dict, if the model gives one.
+  std::string pytorchName;
 
   int64_t numElements() const { return elementCount(shape); }
 };

@@ -30,7 +30,7 @@ Status alexrt::loadPretrained(const std::string &path,
     return read;
   std::vector<const TensorBuffers *> taking;
   for (const TensorBuffers &tensor : tensors) {
-    auto found = file.find(tensor.name);
+    auto found = findTensor(file, tensor);
     if (found == file.end()) {
       report.reinitialised.push_back(tensor.name + " (not in the file)");
       continue;
@@ -49,7 +49,7 @@ Status alexrt::loadPretrained(const std::string &path,
   }
   for (const auto &[name, tensor] : file)
     if (std::none_of(tensors.begin(), tensors.end(),
-                     [&](const TensorBuffers &t) { return t.name == name; }))
+                     [&](const TensorBuffers &t) { return t.named(name); }))
       report.unused.push_back(name);
   if (taking.empty())
     return Status::error(
@@ -60,7 +60,7 @@ Status alexrt::loadPretrained(const std::string &path,
                    (tensors.empty() ? "" : tensors.front().name) + "'") +
         "): nothing to start from");
   for (const TensorBuffers *tensor : taking) {
-    const std::vector<float> &values = file[tensor->name].values;
+    const std::vector<float> &values = findTensor(file, *tensor)->second.values;
     std::copy(values.begin(), values.end(), tensor->value);
   }
   return Status::success();

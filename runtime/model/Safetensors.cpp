@@ -379,6 +379,15 @@ alexrt::readSafetensorsTensors(const std::string &path,
   return Status::success();
 }
 
+std::map<std::string, NamedTensor>::const_iterator
+alexrt::findTensor(const std::map<std::string, NamedTensor> &file,
+                   const TensorBuffers &tensor) {
+  auto found = file.find(tensor.name);
+  if (found == file.end() && !tensor.pytorchName.empty())
+    found = file.find(tensor.pytorchName);
+  return found;
+}
+
 Status alexrt::readSafetensors(const std::string &path,
                                const std::vector<TensorBuffers> &tensors,
                                std::map<std::string, std::string> *metadata,
@@ -388,11 +397,14 @@ Status alexrt::readSafetensors(const std::string &path,
       !status.ok())
     return status;
   // Check everything before copying anything.
+  std::vector<const NamedTensor *> sources;
   for (const TensorBuffers &tensor : tensors) {
-    auto it = read.find(tensor.name);
+    auto it = findTensor(read, tensor);
     if (it == read.end())
-      return Status::error("'" + path + "' has no tensor '" + tensor.name +
-                           "'");
+      return Status::error(
+          "'" + path + "' has no tensor '" + tensor.name + "'" +
+          (tensor.pytorchName.empty() ? ""
+                                      : " or '" + tensor.pytorchName + "'"));
     if (it->second.shape != tensor.shape)
       return Status::error("tensor '" + tensor.name + "' in '" + path +
                            "' has shape " + shapeText(it->second.shape) +
@@ -400,16 +412,16 @@ Status alexrt::readSafetensors(const std::string &path,
     if (Status finite = checkFinite(it->second, tensor.name, path);
         !finite.ok())
       return finite;
+    sources.push_back(&it->second);
   }
   for (const auto &[name, tensor] : read)
     if (std::none_of(tensors.begin(), tensors.end(),
-                     [&](const TensorBuffers &t) { return t.name == name; }))
+                     [&](const TensorBuffers &t) { return t.named(name); }))
       return Status::error("'" + path + "' has a tensor '" + name +
                            "' this model does not (another model's file?)");
-  for (const TensorBuffers &tensor : tensors) {
-    const std::vector<float> &values = read[tensor.name].values;
-    std::copy(values.begin(), values.end(), tensor.value);
-  }
+  for (size_t i = 0; i < tensors.size(); ++i)
+    std::copy(sources[i]->values.begin(), sources[i]->values.end(),
+              tensors[i].value);
   return Status::success();
 }
 

@@ -35,6 +35,12 @@ readSafetensorsTensors(const std::string &path,
                        std::map<std::string, std::string> *metadata = nullptr,
                        std::map<std::string, int> *converted = nullptr);
 
+/// `tensor` in `file`, under its name or else its PyTorch name; end() if
+/// under neither.
+std::map<std::string, NamedTensor>::const_iterator
+findTensor(const std::map<std::string, NamedTensor> &file,
+           const TensorBuffers &tensor);
+
 /// An error naming `name` in `path` if `tensor` holds NaN or infinite
 /// values: the weights of a diverged or damaged model.
 Status checkFinite(const NamedTensor &tensor, const std::string &name,

@@ -103,7 +103,8 @@ std::vector<TensorBuffers> Session::buffers() const {
   for (size_t i = 0; i < info.params.size(); ++i)
     result.push_back({info.params[i].name, info.params[i].shape,
                       const_cast<float *>(values[i].data()),
-                      const_cast<float *>(momenta[i].data())});
+                      const_cast<float *>(momenta[i].data()),
+                      info.params[i].pytorchName});
   return result;
 }
 

@@ -58,8 +58,15 @@ struct TensorBuffers {
   std::vector<int64_t> shape;
   float *value = nullptr;
   float *momentum = nullptr;
+  /// Its name in a PyTorch state_dict, if the model gives one: safetensors
+  /// files are read under either name.
+  std::string pytorchName;
 
   int64_t numElements() const { return elementCount(shape); }
+  /// Whether a file's tensor `other` is this one, under either name.
+  bool named(const std::string &other) const {
+    return other == name || (!pytorchName.empty() && other == pytorchName);
+  }
 };
 
 /// A tensor read from a file whole, as fp32.

@@ -18,8 +18,8 @@ module attributes {alex.training = #alex.training<batch = 2, epochs = 3, devices
   alex.param @conv.bias : tensor<4xf32> init #alex.constant<value = 1.0>
   // CHECK: alex.param @fc.weight : tensor<3x16xf32> init #alex.xavier<>
   alex.param @fc.weight : tensor<3x16xf32> init #alex.xavier<gain = 1.0>
-  // CHECK: alex.param @fc.bias : tensor<3xf32> init #alex.gaussian<std = 2.000000e+00, mean = 1.000000e+00>
-  alex.param @fc.bias : tensor<3xf32> init #alex.gaussian<std = 2.0, mean = 1.0>
+  // CHECK: alex.param @fc.bias : tensor<3xf32> init #alex.gaussian<std = 2.000000e+00, mean = 1.000000e+00> {pytorch_name = "classifier.6.bias"}
+  alex.param @fc.bias : tensor<3xf32> init #alex.gaussian<std = 2.0, mean = 1.0> {pytorch_name = "classifier.6.bias"}
 
   // CHECK-LABEL: func.func @forward
   // CHECK-SAME: (%[[X:.*]]: tensor<2x4x8x8xf32>, %[[Y:.*]]: tensor<2xi32>)
