@@ -41,7 +41,8 @@ def Alex_ParamOp : Alex_Op<"param", [Symbol]> {
     name is `<layer>.<role>`; `init` is an `#alex.constant`,
     `#alex.gaussian` or `#alex.xavier` rule. `pytorch_name`, if present,
     is the parameter's name in a PyTorch state_dict (`features.0.weight`):
-    weight files are read and written under either name.
+    safetensors files are read under either name, and written under it by
+    `export --names pytorch`; alexc's weight files keep the symbol name.
 
     ```mlir
     alex.param @conv1.weight : tensor<96x3x11x11xf32> init #alex.gaussian<std = 0.01>

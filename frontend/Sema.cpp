@@ -586,8 +586,21 @@ bool Checker::checkPyTorch(const Section &section) {
                             "such as \"features.0\"");
       continue;
     }
+    if (!layer->pytorchName.empty()) {
+      ok = error(target.loc, "layer '" + target.name + "' is named twice");
+      continue;
+    }
     if (!taken.try_emplace(value.text, value.loc).second) {
       ok = error(value.loc, "\"" + value.text + "\" names two layers");
+      continue;
+    }
+    // A file's tensor is read under either name: one layer's PyTorch name
+    // must not be another's own.
+    if (value.text != target.name &&
+        llvm::any_of(model.layers,
+                     [&](const Layer &l) { return l.name == value.text; })) {
+      ok = error(value.loc, "\"" + value.text + "\" is layer " + value.text +
+                                "'s own name");
       continue;
     }
     layer->pytorchName = value.text;

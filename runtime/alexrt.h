@@ -33,7 +33,8 @@ void alexrt_sgemm(int32_t transpose_a, int32_t transpose_b, int64_t m,
  * (the upper 16 bits of a float32, as uint16_t), C is m x n row-major with
  * rows ldc floats apart. For --precision=bf16: the compiler converts the
  * operands (rounding to nearest even) and calls this. oneDNN's bf16 matmul
- * on CPUs with AVX512_BF16 or AMX (openTarget refuses others). */
+ * on CPUs with AVX512_BF16 or AMX (cpuHasBf16 in runtime/cpu/Blas.h says
+ * whether this one has them). */
 void alexrt_gemm_bf16(int64_t m, int64_t n, int64_t k, float alpha,
                       const uint16_t *a, const uint16_t *b, float beta,
                       float *c, int64_t ldc);

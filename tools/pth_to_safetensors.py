@@ -55,7 +55,8 @@ def main():
     except ImportError:
         fail("needs torch (apt install python3-torch)")
     try:
-        checkpoint = torch.load(source, map_location="cpu")
+        # Tensors and plain containers only: no code from the file runs.
+        checkpoint = torch.load(source, map_location="cpu", weights_only=True)
     except Exception as error:  # pickle's errors have no common base
         fail(f"cannot read '{source}' as a PyTorch checkpoint: {error}")
     header, parts, offset, skipped = {}, [], 0, []
@@ -73,7 +74,7 @@ def main():
         offset += len(data)
     if not header:
         fail(f"'{source}' holds no floating-point tensor")
-    text = json.dumps(header).encode()
+    text = json.dumps(header, ensure_ascii=False).encode()
     text += b" " * (-len(text) % 8)
     directory = os.path.dirname(os.path.abspath(target))
     try:
@@ -87,7 +88,14 @@ def main():
                 out.write(part)
             out.flush()
             os.fsync(out.fileno())
+        # mkstemp's 0600, as a new file would be under the umask.
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)
         os.replace(temporary, target)
+    except OSError as error:
+        os.unlink(temporary)
+        fail(f"cannot write '{target}': {error.strerror}")
     except BaseException:
         os.unlink(temporary)
         raise

@@ -31,10 +31,12 @@ int info(Session &session) {
   std::printf("target %s (%s), GEMMs in %s\n", reportedTarget(model).c_str(),
               deviceDescription().c_str(), precisionName(model.precision));
   for (const ParamSpec &param : model.params) {
-    std::printf("  %-16s %-16s%s%s\n", param.name.c_str(),
-                shapeText(param.shape).c_str(),
-                param.pytorchName.empty() ? "" : " PyTorch: ",
-                param.pytorchName.c_str());
+    if (param.pytorchName.empty())
+      std::printf("  %-16s %s\n", param.name.c_str(),
+                  shapeText(param.shape).c_str());
+    else
+      std::printf("  %-16s %-16s PyTorch: %s\n", param.name.c_str(),
+                  shapeText(param.shape).c_str(), param.pytorchName.c_str());
     total += param.numElements();
   }
   std::printf("parameters: %lld\nsgd: lr %g momentum %g weight decay %g, "

@@ -185,6 +185,8 @@ int main(int argc, char **argv) {
   if (options.has("init") && command != "train")
     return fail("--init applies to train (the parameters a new run starts "
                 "from)");
+  if (options.has("names") && command != "export")
+    return fail("--names applies to export (the names it writes)");
   if (!options.files.empty() && command != "import" && command != "predict" &&
       command != "neighbours")
     return fail("unexpected argument '" + options.files.front() +

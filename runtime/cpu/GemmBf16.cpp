@@ -18,14 +18,14 @@
 #include <oneapi/dnnl/dnnl.h>
 
 #include <map>
-#include <mutex>
 #include <string>
 #include <tuple>
 
 namespace {
 
-/// Ends the process if a oneDNN call failed: only a malformed shape, which
-/// alexc never generates, or a CPU without bf16, which openTarget refuses.
+/// Ends the process if a oneDNN call failed: a malformed shape, which alexc
+/// never generates, or a CPU without bf16 support (callers check
+/// cpuHasBf16 first).
 void check(dnnl_status_t status, const char *call) {
   if (status != dnnl_success)
     alexrt::fatal(std::string("alexrt_gemm_bf16: oneDNN's ") + call +
@@ -94,12 +94,13 @@ Matmul makeMatmul(int64_t m, int64_t n, int64_t k, int64_t ldc, float alpha,
   return matmul;
 }
 
-/// The primitive of a shape, made on its first call (device threads may
-/// ask at once; a primitive runs concurrently on several streams).
+/// The calling thread's primitive of a shape, made on its first call.
+/// Per thread: Debian's oneDNN is built without concurrent execution, so a
+/// primitive's scratchpad is its own and it must run on the thread that
+/// made it (dnnl_types.h, dnnl_scratchpad_mode_library); and its OpenMP
+/// thread count is the one of the device thread that made it.
 const Matmul &matmulFor(const ShapeKey &key) {
-  static std::mutex mutex;
-  static std::map<ShapeKey, Matmul> primitives;
-  std::lock_guard<std::mutex> lock(mutex);
+  thread_local std::map<ShapeKey, Matmul> primitives;
   auto found = primitives.find(key);
   if (found == primitives.end()) {
     auto [m, n, k, ldc, alpha, beta] = key;

@@ -24,8 +24,7 @@ Status alexrt::loadPretrained(const std::string &path,
                  fb::SizePrefixedWeightFileBufferHasIdentifier(probe.data());
   }
   Status read = weightFile ? readWeightTensors(path, file)
-                           : readSafetensorsTensors(path, file, nullptr,
-                                                    &report.converted);
+                           : readSafetensorsTensors(path, file);
   if (!read.ok())
     return read;
   std::vector<const TensorBuffers *> taking;
@@ -43,9 +42,11 @@ Status alexrt::loadPretrained(const std::string &path,
     }
     if (Status finite = checkFinite(found->second, tensor.name, path);
         !finite.ok())
-      return finite;
+      return Status::error(finite.message() + "; nothing to start from");
     taking.push_back(&tensor);
     report.loaded.push_back(tensor.name);
+    if (found->second.dtype != "F32")
+      ++report.converted[found->second.dtype];
   }
   for (const auto &[name, tensor] : file)
     if (std::none_of(tensors.begin(), tensors.end(),

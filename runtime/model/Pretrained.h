@@ -1,4 +1,4 @@
-//===- Pretrained.h - parameters to start training from -------*- C++ -*-===//
+//===- Pretrained.h - parameters to start training from ---------*- C++ -*-===//
 //
 // `train --init FILE` (fine-tuning): a new run whose parameters start as a
 // pretrained model's where the names and shapes agree, freshly initialised
@@ -29,7 +29,7 @@ struct PretrainedReport {
   std::vector<std::string> reinitialised;
   /// The file's tensors no parameter took.
   std::vector<std::string> unused;
-  /// Tensors converted to fp32, by their dtype (safetensors).
+  /// Parameters taken from tensors converted to fp32, by their dtype.
   std::map<std::string, int> converted;
 };
 

@@ -323,8 +323,7 @@ alexrt::writeSafetensors(const std::string &path,
 Status
 alexrt::readSafetensorsTensors(const std::string &path,
                                std::map<std::string, NamedTensor> &tensors,
-                               std::map<std::string, std::string> *metadata,
-                               std::map<std::string, int> *converted) {
+                               std::map<std::string, std::string> *metadata) {
   MappedFile file;
   if (Status status = file.open(path, "safetensors file"); !status.ok())
     return status;
@@ -351,7 +350,6 @@ alexrt::readSafetensorsTensors(const std::string &path,
   const uint8_t *data = bytes + 8 + headerSize;
 
   std::map<std::string, NamedTensor> read;
-  std::map<std::string, int> conversions;
   for (const auto &[name, entry] : entries) {
     const Dtype *dtype = findDtype(entry.dtype);
     if (!dtype)
@@ -360,7 +358,15 @@ alexrt::readSafetensorsTensors(const std::string &path,
                            "; alexc reads F32, F64, F16 and BF16");
     NamedTensor &tensor = read[name];
     tensor.shape = entry.shape;
-    uint64_t count = uint64_t(elementCount(entry.shape));
+    tensor.dtype = dtype->name;
+    // The element count, dimension by dimension, never past what the data
+    // could hold (a forged shape must not overflow it).
+    uint64_t count = 1, most = dataSize / dtype->bytes;
+    for (int64_t dim : entry.shape) {
+      if (dim != 0 && count > most / uint64_t(dim))
+        return bad("tensor '" + name + "' has more elements than the file");
+      count *= uint64_t(dim);
+    }
     if (entry.offsets[0] > entry.offsets[1] || entry.offsets[1] > dataSize ||
         entry.offsets[1] - entry.offsets[0] != count * dtype->bytes)
       return bad("tensor '" + name + "' lies outside the data");
@@ -368,14 +374,10 @@ alexrt::readSafetensorsTensors(const std::string &path,
     for (uint64_t i = 0; i < count; ++i)
       tensor.values[i] =
           dtype->toFloat(data + entry.offsets[0] + i * dtype->bytes);
-    if (dtype != &kDtypes[0])
-      ++conversions[dtype->name];
   }
   tensors = std::move(read);
   if (metadata)
     *metadata = std::move(pairs);
-  if (converted)
-    *converted = std::move(conversions);
   return Status::success();
 }
 
@@ -393,7 +395,7 @@ Status alexrt::readSafetensors(const std::string &path,
                                std::map<std::string, std::string> *metadata,
                                std::map<std::string, int> *converted) {
   std::map<std::string, NamedTensor> read;
-  if (Status status = readSafetensorsTensors(path, read, metadata, converted);
+  if (Status status = readSafetensorsTensors(path, read, metadata);
       !status.ok())
     return status;
   // Check everything before copying anything.
@@ -411,9 +413,13 @@ Status alexrt::readSafetensors(const std::string &path,
                            ", the model's is " + shapeText(tensor.shape));
     if (Status finite = checkFinite(it->second, tensor.name, path);
         !finite.ok())
-      return finite;
+      return Status::error(finite.message() + "; nothing imported");
     sources.push_back(&it->second);
   }
+  if (converted)
+    for (const NamedTensor *source : sources)
+      if (source->dtype != "F32")
+        ++(*converted)[source->dtype];
   for (const auto &[name, tensor] : read)
     if (std::none_of(tensors.begin(), tensors.end(),
                      [&](const TensorBuffers &t) { return t.named(name); }))
@@ -510,5 +516,5 @@ Status alexrt::checkFinite(const NamedTensor &tensor, const std::string &name,
       "tensor '" + name + "' in '" + path + "' holds " + std::to_string(nans) +
       " NaN and " + std::to_string(infinities) +
       " infinite values (the first at element " + std::to_string(first) +
-      "): the weights of a diverged or damaged model; nothing imported");
+      "): the weights of a diverged or damaged model");
 }

@@ -27,13 +27,13 @@ Status writeSafetensors(const std::string &path,
                         const std::map<std::string, std::string> &metadata);
 
 /// Every tensor of `path` by name, as fp32 (F32, or F64, F16 and BF16
-/// converted, rounding to nearest even); `metadata` and `converted` as for
-/// readSafetensors. Nothing is checked against a model.
+/// converted, rounding to nearest even; each keeps its file's dtype's
+/// name); `metadata` as for readSafetensors. Nothing is checked against a
+/// model.
 Status
 readSafetensorsTensors(const std::string &path,
                        std::map<std::string, NamedTensor> &tensors,
-                       std::map<std::string, std::string> *metadata = nullptr,
-                       std::map<std::string, int> *converted = nullptr);
+                       std::map<std::string, std::string> *metadata = nullptr);
 
 /// `tensor` in `file`, under its name or else its PyTorch name; end() if
 /// under neither.

@@ -73,6 +73,8 @@ struct TensorBuffers {
 struct NamedTensor {
   std::vector<int64_t> shape;
   std::vector<float> values;
+  /// The dtype it was stored in ("F32", "F16", ...).
+  std::string dtype = "F32";
 };
 
 /// Writes a weight file for model `modelName` with signature `signature`.

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -77,4 +78,39 @@ TEST(GemmBf16, MatchesTheDefinitionOnRoundedOperands) {
             << ")";
       }
   }
+}
+
+TEST(GemmBf16, SeveralThreadsRunTheSameShape) {
+  if (!alexrt::cpuHasBf16())
+    GTEST_SKIP() << "this CPU has neither AVX512_BF16 nor AMX";
+  // Device threads call the same shapes again and again, at once.
+  const int64_t m = 48, n = 40, k = 200;
+  std::vector<uint16_t> a(size_t(m * k)), b(size_t(k * n));
+  for (size_t i = 0; i < a.size(); ++i)
+    a[i] = toBf16(std::sin(float(i)));
+  for (size_t i = 0; i < b.size(); ++i)
+    b[i] = toBf16(std::cos(float(i)));
+  std::vector<float> expected(size_t(m * n));
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j) {
+      double sum = 0;
+      for (int64_t p = 0; p < k; ++p)
+        sum += double(fromBf16(a[size_t(i * k + p)])) *
+               fromBf16(b[size_t(p * n + j)]);
+      expected[size_t(i * n + j)] = float(sum);
+    }
+  std::vector<std::vector<float>> results(4, std::vector<float>(m * n));
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < results.size(); ++t)
+    threads.emplace_back([&, t] {
+      for (int repeat = 0; repeat < 5; ++repeat)
+        alexrt_gemm_bf16(m, n, k, 1.0f, a.data(), b.data(), 0.0f,
+                         results[t].data(), n);
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  for (const std::vector<float> &c : results)
+    for (size_t i = 0; i < c.size(); ++i)
+      ASSERT_NEAR(c[i], expected[i], 1e-4 * (1 + std::fabs(expected[i])))
+          << "element " << i;
 }

@@ -6,7 +6,8 @@ runtime/schemas/weights.fbs (python3-flatbuffers).
   converted FLATC_PY WEIGHTS.fb FILE.safetensors
       values equal, bit for bit, to numpy's fp32 of FILE's (any dtype)
   damage KIND GOOD.safetensors OUT.safetensors  KIND: missing, shape, extra,
-      dtypes (the first three tensors as F16, BF16 and F64), i64, nan (a
+      dtypes (the first three tensors as F16, BF16 and F64), i64, forged
+      (a shape of 2^62 elements), nan (a
       NaN and an infinity in fc3.weight), zeros (every tensor),
       huge (every tensor times 1e30: outputs overflow), mean (a mean of 5
       values in the metadata, for a 1-channel model), control (a class name
@@ -148,6 +149,18 @@ def damage(kind, good, out):
             scaled = np.zeros_like(array) if kind == "zeros" else array * 1e30
             tensors[key] = (entry, scaled.astype("<f4"))
     write_safetensors(out, header, tensors)
+    if kind == "forged":
+        # A shape of 2^62 elements, whose byte count would wrap to 0.
+        with open(out, "rb") as f:
+            data = f.read()
+        (size,) = struct.unpack("<Q", data[:8])
+        text = json.loads(data[8:8 + size])
+        text[name]["shape"] = [2 ** 31, 2 ** 31]
+        text[name]["data_offsets"] = [0, 0]
+        raw = json.dumps(text).encode()
+        raw += b" " * (-len(raw) % 8)
+        with open(out, "wb") as f:
+            f.write(struct.pack("<Q", len(raw)) + raw + data[8 + size:])
 
 
 if __name__ == "__main__":
