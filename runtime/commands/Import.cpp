@@ -60,19 +60,9 @@ int importWeights(Session &session, const Options &options) {
     return fail(saved.message());
   // Half-precision checkpoints are common: their tensors become fp32
   // (exactly; F64's rounded to nearest), and the output says so.
-  std::string conversions;
-  int convertedTensors = 0;
-  for (const auto &[dtype, count] : converted) {
-    conversions += (conversions.empty() ? "" : ", ") + std::to_string(count) +
-                   " from " + dtype;
-    convertedTensors += count;
-  }
   std::printf("imported %zu tensors from %s into %s%s\n", tensors.size(),
               options.files[0].c_str(), weights.c_str(),
-              conversions.empty() ? ""
-                                  : (" (" + std::to_string(convertedTensors) +
-                                     " converted to fp32: " + conversions + ")")
-                                        .c_str());
+              conversionsText(converted).c_str());
   return 0;
 }
 

@@ -5,6 +5,7 @@
 #include "runtime/data/Loader.h"
 #include "runtime/data/MemoryDataset.h"
 #include "runtime/model/Pretrained.h"
+#include "runtime/model/Safetensors.h"
 #include "runtime/model/Session.h"
 #include "runtime/model/TrainingLog.h"
 #include "runtime/replicas/Replicas.h"
@@ -189,15 +190,9 @@ Status TrainingRun::startFrom(const std::string &path) {
       text += (text.empty() ? "" : ", ") + name;
     return text;
   };
-  std::string converted;
-  for (const auto &[dtype, count] : report.converted)
-    converted += (converted.empty() ? "" : ", ") + std::to_string(count) +
-                 " from " + dtype;
   std::printf("init: %zu of %zu parameters from %s%s\n", report.loaded.size(),
               tensors.size(), path.c_str(),
-              converted.empty()
-                  ? ""
-                  : (" (converted to fp32: " + converted + ")").c_str());
+              conversionsText(report.converted).c_str());
   if (!report.reinitialised.empty())
     std::printf("init: initialised afresh: %s\n",
                 list(report.reinitialised).c_str());

@@ -45,7 +45,7 @@ Status alexrt::loadPretrained(const std::string &path,
       return Status::error(finite.message() + "; nothing to start from");
     taking.push_back(&tensor);
     report.loaded.push_back(tensor.name);
-    if (found->second.dtype != "F32")
+    if (found->second.converted())
       ++report.converted[found->second.dtype];
   }
   for (const auto &[name, tensor] : file)

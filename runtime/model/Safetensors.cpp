@@ -418,7 +418,7 @@ Status alexrt::readSafetensors(const std::string &path,
   }
   if (converted)
     for (const NamedTensor *source : sources)
-      if (source->dtype != "F32")
+      if (source->converted())
         ++(*converted)[source->dtype];
   for (const auto &[name, tensor] : read)
     if (std::none_of(tensors.begin(), tensors.end(),
@@ -496,6 +496,20 @@ Status alexrt::readDataFacts(const std::map<std::string, std::string> &metadata,
   facts.meanHeight = std::stoll(get("mean_height"));
   facts.meanWidth = std::stoll(get("mean_width"));
   return Status::success();
+}
+
+std::string
+alexrt::conversionsText(const std::map<std::string, int> &converted) {
+  std::string list;
+  int total = 0;
+  for (const auto &[dtype, count] : converted) {
+    list +=
+        (list.empty() ? "" : ", ") + std::to_string(count) + " from " + dtype;
+    total += count;
+  }
+  return list.empty() ? ""
+                      : " (" + std::to_string(total) +
+                            " converted to fp32: " + list + ")";
 }
 
 Status alexrt::checkFinite(const NamedTensor &tensor, const std::string &name,

@@ -41,6 +41,10 @@ std::map<std::string, NamedTensor>::const_iterator
 findTensor(const std::map<std::string, NamedTensor> &file,
            const TensorBuffers &tensor);
 
+/// " (3 converted to fp32: 1 from BF16, 2 from F16)" for counts of
+/// converted tensors by dtype; empty for none.
+std::string conversionsText(const std::map<std::string, int> &converted);
+
 /// An error naming `name` in `path` if `tensor` holds NaN or infinite
 /// values: the weights of a diverged or damaged model.
 Status checkFinite(const NamedTensor &tensor, const std::string &name,

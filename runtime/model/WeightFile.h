@@ -75,6 +75,9 @@ struct NamedTensor {
   std::vector<float> values;
   /// The dtype it was stored in ("F32", "F16", ...).
   std::string dtype = "F32";
+
+  /// Whether its values were converted to fp32 on reading.
+  bool converted() const { return dtype != "F32"; }
 };
 
 /// Writes a weight file for model `modelName` with signature `signature`.
