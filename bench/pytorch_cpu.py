@@ -1,12 +1,20 @@
 """PyTorch CPU timing of the models alexc benchmarks, on the same shapes.
 
-usage: python3 pytorch_cpu.py VARIANT BATCH STEPS [MOMENTUM WEIGHT_DECAY]
+usage: python3 pytorch_cpu.py VARIANT BATCH STEPS [MOMENTUM WEIGHT_DECAY [PRECISION]]
 VARIANT is paper (models/alexnet.model), fmnist (models/alexnet-fmnist.model),
 fashion (models/fashion.model) or tiny (models/tiny.model). Times one full
 training step (forward, loss, backward, SGD with the model's momentum and
 weight decay, bench/cpu.sh reads them from the compiled binary; 0.9 and
 5e-4 by default) and prints one JSON line with the median and the BLAS
 library PyTorch's linear layers loaded.
+
+PRECISION is fp32 (the default) or bf16: the forward pass and the loss
+under torch.autocast("cpu", dtype=torch.bfloat16), as PyTorch users train
+in bf16 on a CPU. Autocast runs the convolutions and linear layers on
+bf16 copies of their operands (oneDNN's bf16 kernels, fp32 accumulation;
+their backward passes follow in bf16) and keeps the loss in fp32; the
+parameters, their gradients and the SGD step stay fp32 (master weights).
+No loss scaling: bf16 has fp32's exponent range.
 """
 import json
 import os
@@ -80,6 +88,9 @@ def main():
     variant, batch, steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     momentum = float(sys.argv[4]) if len(sys.argv) > 4 else 0.9
     weight_decay = float(sys.argv[5]) if len(sys.argv) > 5 else 5e-4
+    precision = sys.argv[6] if len(sys.argv) > 6 else "fp32"
+    if precision not in ("fp32", "bf16"):
+        sys.exit(f"unknown precision {precision!r}: expected fp32 or bf16")
     make, image, classes = SHAPES[variant]
     # Every core, as alexc's BLAS uses them.
     torch.set_num_threads(len(os.sched_getaffinity(0)))
@@ -93,7 +104,11 @@ def main():
 
     def step():
         opt.zero_grad(set_to_none=True)
-        loss_fn(net(x), y).backward()
+        # Disabled, autocast changes nothing: the fp32 step is as before.
+        with torch.autocast("cpu", dtype=torch.bfloat16,
+                            enabled=precision == "bf16"):
+            loss = loss_fn(net(x), y)
+        loss.backward()
         opt.step()
 
     step()  # warm-up
@@ -108,6 +123,7 @@ def main():
                           threads=torch.get_num_threads(),
                           torch=torch.__version__, blas=blas_library(),
                           momentum=momentum, weight_decay=weight_decay,
+                          precision=precision,
                           ms_per_step=round(median, 3),
                           images_per_second=round(batch * 1e3 / median, 1))))
 

@@ -108,7 +108,7 @@ LogicalResult TrainingAttr::verify(EmitFn emitError, int64_t batch,
                                    int64_t epochs, int64_t devices,
                                    int64_t replicas, int64_t seed,
                                    SGDAttr optimizer, Attribute schedule,
-                                   DataAttr data) {
+                                   DataAttr data, alexrt::Precision) {
   if (batch <= 0)
     return emitError() << "batch must be positive, got " << batch;
   if (epochs <= 0)
@@ -127,6 +127,14 @@ LogicalResult TrainingAttr::verify(EmitFn emitError, int64_t batch,
   if (!isa<UnitAttr, StepScheduleAttr, PlateauScheduleAttr>(schedule))
     return emitError() << "schedule must be unit, #alex.step_schedule or "
                           "#alex.plateau_schedule";
+  return success();
+}
+
+LogicalResult PrecisionAttr::verify(EmitFn emitError, alexrt::Precision value) {
+  if (!alexrt::convertsOperands(value))
+    return emitError() << "#alex.precision names a format products' operands "
+                          "are converted to, not "
+                       << alexrt::precisionName(value);
   return success();
 }
 

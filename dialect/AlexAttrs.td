@@ -54,6 +54,23 @@ class FullAttrParameter<string cppType, string desc>
   let printer = [{ $_printer.printAttribute($_self) }];
 }
 
+/// A precision (runtime/Precision.h), spelled as --precision spells it.
+class PrecisionParameter<string desc>
+    : AttrOrTypeParameter<"::alexrt::Precision", desc> {
+  let parser = [{ [&]() -> ::mlir::FailureOr<::alexrt::Precision> {
+    std::string name;
+    ::llvm::SMLoc loc = $_parser.getCurrentLocation();
+    if ($_parser.parseKeywordOrString(&name))
+      return ::mlir::failure();
+    if (std::optional<::alexrt::Precision> precision =
+            ::alexrt::precisionNamed(name))
+      return *precision;
+    return $_parser.emitError(loc, "unknown precision '") << name << "'";
+  }() }];
+  let printer = [{ $_printer << ::alexrt::precisionName($_self) }];
+  let defaultValue = "::alexrt::Precision::FP32";
+}
+
 class Alex_Attr<string name, string attrMnemonic, list<Trait> traits = []>
     : AttrDef<Alex_Dialect, name, traits> {
   let mnemonic = attrMnemonic;
@@ -163,6 +180,8 @@ def Alex_TrainingAttr : Alex_Attr<"Training", "training"> {
     `#alex.sgd`; `schedule` is an `#alex.step_schedule`, an
     `#alex.plateau_schedule` or `unit` for a constant rate; `data` is an
     `#alex.data`. `devices` is how many towers the model is split into.
+    `precision` is what its products compute in (fp32 when omitted; see
+    `#alex.precision`).
     `batch` is the global batch: with `replicas` R > 1 (data parallelism
     across processes, see --alex-replicate) each replica's functions
     compute batch / R images and the gradients are summed across replicas.
@@ -183,7 +202,8 @@ def Alex_TrainingAttr : Alex_Attr<"Training", "training"> {
     I64Parameter<"seed of initialisation, dropout and augmentation", "0">:$seed,
     FullAttrParameter<"::alex::SGDAttr", "optimizer">:$optimizer,
     FullAttrParameter<"::mlir::Attribute", "lr schedule or unit">:$schedule,
-    FullAttrParameter<"::alex::DataAttr", "data source">:$data);
+    FullAttrParameter<"::alex::DataAttr", "data source">:$data,
+    PrecisionParameter<"what products compute in">:$precision);
 }
 
 //===----------------------------------------------------------------------===//
@@ -228,6 +248,29 @@ def Alex_DeviceAttr : Alex_Attr<"Device", "device"> {
     ```
   }];
   let parameters = (ins "int64_t":$index, "int64_t":$count);
+}
+
+//===----------------------------------------------------------------------===//
+// Mixed precision (--alex-mixed-precision)
+//===----------------------------------------------------------------------===//
+
+def Alex_PrecisionAttr : Alex_Attr<"Precision", "precision"> {
+  let summary = "The format a product's operands are converted to";
+  let description = [{
+    Set as `alex.precision` on an op with products (one implementing
+    `MultiplyAddOpInterface`: convolutions, dense layers, their gradients
+    and fused blocks) by --alex-mixed-precision. The lowering converts the
+    op's GEMM operands to `value` (rounding to nearest even) and
+    accumulates in fp32; its result stays fp32. Only a format the compiler
+    converts to may be named (bf16); an op without the attribute computes
+    in fp32.
+
+    ```mlir
+    %y = alex.conv2d %x, %w, %b {alex.precision = #alex.precision<bf16>, ...}
+    ```
+  }];
+  let parameters = (ins PrecisionParameter<"operand format">:$value);
+  let assemblyFormat = "`<` $value `>`";
 }
 
 #endif // ALEX_ATTRS_TD

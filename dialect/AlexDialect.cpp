@@ -26,9 +26,15 @@ void AlexDialect::initialize() {
       >();
 }
 
+alexrt::Precision alex::productPrecision(Operation *op) {
+  auto precision = op->getAttrOfType<PrecisionAttr>(kPrecisionAttrName);
+  return precision ? precision.getValue() : alexrt::Precision::FP32;
+}
+
 /// The module attribute `alex.training` must hold an `#alex.training`; the
 /// memory-plan attributes are byte counts; `alex.device` is a device;
-/// `alex.profile_regions` lists {layer, phase, flops} dictionaries.
+/// `alex.profile_regions` lists {layer, phase, flops} dictionaries;
+/// `alex.precision` sits on ops with products.
 LogicalResult AlexDialect::verifyOperationAttribute(Operation *op,
                                                     NamedAttribute attr) {
   if (attr.getName() == kWorkspaceBytesAttrName ||
@@ -64,6 +70,17 @@ LogicalResult AlexDialect::verifyOperationAttribute(Operation *op,
       return op->emitError() << "'" << kProfileRegionsAttrName
                              << "' must be an array of {layer, phase, flops} "
                                 "dictionaries";
+    return success();
+  }
+  if (attr.getName() == kPrecisionAttrName) {
+    if (!isa<PrecisionAttr>(attr.getValue()))
+      return op->emitError() << "'" << kPrecisionAttrName
+                             << "' must be an #alex.precision attribute";
+    if (!isa<MultiplyAddOpInterface>(op))
+      return op->emitError()
+             << "'" << kPrecisionAttrName
+             << "' belongs on an op with products (convolutions, dense "
+                "layers, their gradients and fused blocks)";
     return success();
   }
   if (attr.getName() != kTrainingAttrName)

@@ -12,6 +12,8 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "runtime/Precision.h"
+
 #include "dialect/AlexDialect.h.inc"
 #include "dialect/AlexTraits.h"
 
@@ -56,6 +58,12 @@ constexpr llvm::StringLiteral kBlockDimAttrName = "alex.block_dim";
 /// Module attribute of --alex-profile-layers: the profiled regions
 /// ({layer, phase, flops} dictionaries), indexed by alex.profile_mark.
 constexpr llvm::StringLiteral kProfileRegionsAttrName = "alex.profile_regions";
+/// An op's `#alex.precision`: its products' operand format
+/// (--alex-mixed-precision).
+constexpr llvm::StringLiteral kPrecisionAttrName = "alex.precision";
+/// The precision of `op`'s products: its `alex.precision`, else fp32.
+alexrt::Precision productPrecision(mlir::Operation *op);
+
 } // namespace alex
 
 #endif // ALEX_DIALECT_ALEXDIALECT_H

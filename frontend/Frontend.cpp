@@ -22,6 +22,8 @@ alex::importModel(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &context,
     model->recipe.batch = *overrides.batch;
   if (overrides.replicas)
     model->recipe.replicas = *overrides.replicas;
+  if (overrides.precision)
+    model->recipe.precision = alexrt::precisionName(*overrides.precision);
   if (!checkBatchSplit(*model, sourceMgr))
     return nullptr;
   return buildModule(*model, context, sourceMgr);

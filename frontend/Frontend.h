@@ -3,6 +3,8 @@
 #ifndef ALEX_FRONTEND_FRONTEND_H
 #define ALEX_FRONTEND_FRONTEND_H
 
+#include "runtime/Precision.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
@@ -18,6 +20,8 @@ namespace alex {
 struct RecipeOverrides {
   std::optional<int64_t> batch;    ///< Global images per step.
   std::optional<int64_t> replicas; ///< Data-parallel replicas.
+  /// What products compute in.
+  std::optional<alexrt::Precision> precision;
 };
 
 /// Parses, checks and lowers the main buffer of `sourceMgr` to a verified

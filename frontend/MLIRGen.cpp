@@ -127,7 +127,8 @@ Attribute Generator::trainingAttr() {
     return {};
   return TrainingAttr::getChecked(
       emitAt(recipe.trainLoc), &context, recipe.batch, recipe.epochs,
-      recipe.devices, recipe.replicas, recipe.seed, sgd, schedule, data);
+      recipe.devices, recipe.replicas, recipe.seed, sgd, schedule, data,
+      *alexrt::precisionNamed(recipe.precision));
 }
 
 Value Generator::param(const Layer &layer, llvm::StringRef role,

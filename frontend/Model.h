@@ -92,6 +92,9 @@ struct Recipe {
   int64_t batch = 128, epochs = 90, devices = 1, seed = 0;
   /// Data-parallel replicas: each computes batch / replicas images a step.
   int64_t replicas = 1;
+  /// What products compute in, as alexrt::precisionName spells it
+  /// (--precision overrides it).
+  std::string precision = "fp32";
   llvm::SMLoc optimizerLoc, trainLoc;
   DataSpec data;
 };

@@ -3,6 +3,7 @@
 #include "frontend/Sema.h"
 
 #include "dialect/Shapes.h"
+#include "runtime/Precision.h"
 #include "runtime/Recipe.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -123,7 +124,8 @@ const std::vector<Field<Recipe>> kTrainFields = {
     {"epochs", &Recipe::epochs, Range::Positive},
     {"devices", &Recipe::devices, Range::Positive},
     {"replicas", &Recipe::replicas, Range::Positive},
-    {"seed", &Recipe::seed, Range::NonNegative}};
+    {"seed", &Recipe::seed, Range::NonNegative},
+    {"precision", &Recipe::precision}};
 
 const std::vector<Field<DataSpec>> kDataFields = {
     {"dataset", &DataSpec::dataset},
@@ -459,6 +461,18 @@ bool Checker::checkTrain(const Section &section) {
   if (std::optional<std::string> problem =
           alexrt::checkDevices(model.recipe.devices))
     return error(section.loc, *problem);
+  if (!alexrt::precisionNamed(model.recipe.precision)) {
+    llvm::SmallVector<KeyValue> entries = entriesOf(section);
+    auto precision = llvm::find_if(
+        entries, [](const KeyValue &kv) { return kv.key == "precision"; });
+    std::string known;
+    for (alexrt::Precision each : alexrt::kPrecisions)
+      known +=
+          std::string(known.empty() ? "" : ", ") + alexrt::precisionName(each);
+    return error(precision->value->loc, "unknown precision '" +
+                                            model.recipe.precision +
+                                            "' (expected " + known + ")");
+  }
   return true;
 }
 

@@ -217,6 +217,39 @@ def AlexProfileLayers : Pass<"alex-profile-layers", "mlir::ModuleOp"> {
   }];
 }
 
+def AlexMixedPrecision : Pass<"alex-mixed-precision", "mlir::ModuleOp"> {
+  let summary = "Mark the ops whose products compute in the model's precision";
+  let description = [{
+    Where the module's `#alex.training` recipe says `precision = bf16`,
+    sets `alex.precision = #alex.precision<bf16>` on every op with
+    products (`MultiplyAddOpInterface`: convolutions, dense layers, their
+    gradients and fused blocks). --alex-lower-to-loops then converts those
+    ops' GEMM operands to bf16 in loops (round to nearest even) and calls
+    `alexrt_gemm_bf16`, which accumulates in fp32. Everything else stays
+    fp32: parameters, momenta and the SGD update, biases, ReLU, LRN,
+    pooling, dropout, softmax and the loss, and every op's result. An op
+    already marked keeps its mark, so a hand-written module may keep some
+    layers in fp32. Other precisions (fp32, tf32) mark nothing.
+
+    ```mlir
+    %y = alex.conv2d %x, %w, %b {alex.precision = #alex.precision<bf16>, ...}
+    ```
+  }];
+  let dependentDialects = ["::alex::AlexDialect"];
+}
+
+def AlexExpandBf16 : Pass<"alex-expand-bf16", "mlir::ModuleOp"> {
+  let summary = "Round to and from bf16 in integer arithmetic on the host";
+  let description = [{
+    Rewrites `arith.truncf` to bf16 (round to nearest even, NaN kept quiet)
+    and `arith.extf` from bf16 as integer arithmetic on the bits, so the
+    host code of the cpu and cpu-twin targets needs neither a CPU with bf16
+    conversions nor a compiler runtime that provides them (LLVM would call
+    `__truncsfbf2`). GPU kernels keep the ops: NVVM converts natively.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def AlexExportModel : Pass<"alex-export-model", "mlir::ModuleOp"> {
   let summary = "Embed the model descriptor the runtime reads";
   let description = [{
@@ -234,7 +267,7 @@ def AlexExportModel : Pass<"alex-export-model", "mlir::ModuleOp"> {
   let options = [
     Option<"precision", "precision", "::alexrt::Precision",
            /*default=*/"::alexrt::Precision::FP32",
-           "What GEMMs and convolutions may compute in (fp32, tf32)",
+           "What GEMMs and convolutions may compute in (fp32, tf32, bf16)",
            "::alex::precisionValues()">,
     Option<"target", "target", "std::string", /*default=*/"\"\"",
            "The code target the binary is built for (cpu, cuda, cpu-twin), "

@@ -125,6 +125,8 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
       pm.addPass(createAlexFuseConvBlocks());
     // The sums across replicas read the gradients the fused ops compute.
     pm.addPass(createAlexReplicate());
+    // On the final ops, so the fused stage shows which compute in bf16.
+    pm.addPass(createAlexMixedPrecision());
   }
   if (runs(Stage::Loops)) {
     pm.addPass(createAlexBuildFeatures());
@@ -171,6 +173,7 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
     noFolding.enableFolding(false).enableConstantCSE(false);
     pm.addPass(mlir::createCanonicalizerPass(noFolding));
   }
+  pm.addPass(createAlexExpandBf16());
   pm.addPass(mlir::createSCFToControlFlowPass());
   lowerHostToLLVM(pm);
   if (threaded) {

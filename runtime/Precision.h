@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 namespace alexrt {
 
@@ -20,10 +21,13 @@ namespace alexrt {
 enum class Precision : uint8_t {
   FP32 = 0, ///< IEEE single precision throughout (strict; every target).
   TF32 = 1, ///< cuBLAS and cuDNN may use TF32 tensor cores (cuda only).
+  BF16 = 2, ///< Products (GEMMs, convolutions) of bf16 operands with fp32
+            ///< accumulation; the compiler converts the operands.
 };
 
 /// Every precision, in the order --help lists them.
-inline constexpr Precision kPrecisions[] = {Precision::FP32, Precision::TF32};
+inline constexpr Precision kPrecisions[] = {Precision::FP32, Precision::TF32,
+                                            Precision::BF16};
 
 /// Its name, as --precision and `info` spell it.
 constexpr const char *precisionName(Precision precision) {
@@ -32,6 +36,8 @@ constexpr const char *precisionName(Precision precision) {
     return "fp32";
   case Precision::TF32:
     return "tf32";
+  case Precision::BF16:
+    return "bf16";
   }
   return "?";
 }
@@ -45,6 +51,23 @@ constexpr bool needsGpu(Precision precision) {
     return false;
   case Precision::TF32:
     return true;
+  case Precision::BF16:
+    return false;
+  }
+  return false;
+}
+
+/// Whether the compiler converts the operands of products (the GEMMs of
+/// convolutions and dense layers, forward and backward) into this format,
+/// marking each such op in the IR (--alex-mixed-precision). Not TF32: that
+/// is a math mode of the GPU libraries on fp32 data.
+constexpr bool convertsOperands(Precision precision) {
+  switch (precision) {
+  case Precision::FP32:
+  case Precision::TF32:
+    return false;
+  case Precision::BF16:
+    return true;
   }
   return false;
 }
@@ -53,6 +76,14 @@ constexpr bool needsGpu(Precision precision) {
 inline std::optional<Precision> precisionFromByte(uint8_t byte) {
   for (Precision precision : kPrecisions)
     if (uint8_t(precision) == byte)
+      return precision;
+  return std::nullopt;
+}
+
+/// The precision named `name` (as precisionName spells it), if any.
+inline std::optional<Precision> precisionNamed(std::string_view name) {
+  for (Precision precision : kPrecisions)
+    if (name == precisionName(precision))
       return precision;
   return std::nullopt;
 }

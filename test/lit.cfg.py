@@ -62,6 +62,16 @@ for module in ("torch", "torchvision"):
 if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):
     config.available_features.add("fashion-mnist")
 
+# bf16 products on the CPU (alexc --precision=bf16): AVX512_BF16 or AMX,
+# the instructions the runtime's cpuHasBf16 asks oneDNN about.
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        flags = set(cpuinfo.read().split())
+    if flags & {"avx512_bf16", "amx_bf16"}:
+        config.available_features.add("cpu-bf16")
+except OSError:
+    pass
+
 # The CUDA target is built (toolkit found at configure time); a GPU is
 # present if the driver lists one.
 if config.alex_cuda_toolkit:

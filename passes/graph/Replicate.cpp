@@ -133,7 +133,7 @@ struct Replicate : public alex::impl::AlexReplicateBase<Replicate> {
           TrainingAttr::get(&getContext(), batch, training.getEpochs(),
                             training.getDevices(), count, training.getSeed(),
                             training.getOptimizer(), training.getSchedule(),
-                            training.getData()));
+                            training.getData(), training.getPrecision()));
     for (auto function : module.getOps<func::FuncOp>())
       if (!function.getOps<SGDUpdateOp>().empty() &&
           failed(replicateUpdates(function, count, bucketBytes)))

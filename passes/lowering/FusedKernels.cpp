@@ -51,7 +51,8 @@ void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
                    ? lb.alloc(MemRefType::get(conv, lb.builder().getF32Type()))
                    : chunkOutputBuffer(lb, s, images),
                library};
-  Value cols = library ? Value() : colsBuffer(lb, s, images, keep);
+  Value cols =
+      library ? Value() : colsBuffer(lb, s, images, lb.operandType(), keep);
   // LRN then pooling: the chunk's LRN output, between the two.
   Value normalized = lrn && pool ? chunkOutputBuffer(lb, s, images) : Value();
   // Element (image b of the chunk, c, h, w) of a chunk buffer.

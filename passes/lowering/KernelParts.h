@@ -114,11 +114,12 @@ int64_t imagesPerGemm(const ConvShape &s, int64_t batch,
 void im2col(LoopBuilder &lb, const ConvShape &s, mlir::Value x, mlir::Value n0,
             int64_t images, mlir::Value g, mlir::Value cols);
 
-/// A patch x (images * pixels) buffer for im2col, reused group after group;
-/// with `everyGroup`, groups x patch x (images * pixels): one matrix a
-/// group, all kept (for a ConvColsCache).
+/// A patch x (images * pixels) buffer of `element`s for im2col (the GEMM
+/// operand type) or a GEMM's result (f32), reused group after group; with
+/// `everyGroup`, groups x patch x (images * pixels): one matrix a group,
+/// all kept (for a ConvColsCache).
 mlir::Value colsBuffer(LoopBuilder &lb, const ConvShape &s, int64_t images,
-                       bool everyGroup = false);
+                       mlir::Type element, bool everyGroup = false);
 
 /// Group g's matrix in a colsBuffer, as a GEMM operand.
 LoopBuilder::Matrix colsOf(LoopBuilder &lb, const ConvShape &s, int64_t images,

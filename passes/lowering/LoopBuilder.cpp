@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include <cmath>
 
@@ -181,6 +182,133 @@ void LoopBuilder::sgemm(bool transposeA, bool transposeB, int64_t m, int64_t n,
   args[Sgemm::C] = pointer(c);
   args[Sgemm::Ldc] = i64(c.ld);
   func::CallOp::create(b, declareSgemm(module), args);
+}
+
+Type LoopBuilder::operandType() {
+  return alexrt::convertsOperands(products) ? Type(b.getBF16Type())
+                                            : Type(b.getF32Type());
+}
+
+Value LoopBuilder::convertTo(Value value, Type type) {
+  if (value.getType() == type)
+    return value;
+  return arith::TruncFOp::create(b, type, value);
+}
+
+void LoopBuilder::gemm(bool transposeA, bool transposeB, int64_t m, int64_t n,
+                       int64_t k, double alpha, Matrix a, Matrix bm,
+                       double beta, Matrix c) {
+  if (!alexrt::convertsOperands(products))
+    return sgemm(transposeA, transposeB, m, n, k, alpha, a, bm, beta, c);
+  // bf16 is the one format the compiler converts to (Precision.h).
+  Value freshA, freshB;
+  Matrix packedA = packedBf16(transposeA, m, k, a, 0, freshA);
+  Matrix packedB = packedBf16(transposeB, k, n, bm, 1, freshB);
+  using GemmBf16 = alexrt::calls::GemmBf16;
+  Value args[GemmBf16::OperandCount];
+  args[GemmBf16::M] = i64(m);
+  args[GemmBf16::N] = i64(n);
+  args[GemmBf16::K] = i64(k);
+  args[GemmBf16::Alpha] = f32(alpha);
+  args[GemmBf16::A] = pointer(packedA);
+  args[GemmBf16::B] = pointer(packedB);
+  args[GemmBf16::Beta] = f32(beta);
+  args[GemmBf16::C] = pointer(c);
+  args[GemmBf16::Ldc] = i64(c.ld);
+  call(GemmBf16::name, args);
+  for (Value fresh : {freshA, freshB})
+    if (fresh)
+      memref::DeallocOp::create(b, fresh);
+}
+
+LoopBuilder::KernelScope::KernelScope(LoopBuilder &lb,
+                                      alexrt::Precision precision)
+    : lb(lb), savedProducts(lb.products) {
+  assert(!lb.inKernel && "kernels do not nest");
+  lb.products = precision;
+  lb.inKernel = true;
+  lb.scratchBlock = lb.b.getInsertionBlock();
+  auto point = lb.b.getInsertionPoint();
+  lb.scratchAfter =
+      point == lb.scratchBlock->begin() ? nullptr : &*std::prev(point);
+}
+
+LoopBuilder::KernelScope::~KernelScope() {
+  for (auto &[type, slot, buffer] : lb.scratchBuffers)
+    memref::DeallocOp::create(lb.b, buffer);
+  lb.scratchBuffers.clear();
+  lb.inKernel = false;
+  lb.products = savedProducts;
+}
+
+void LoopBuilder::freeKeptOperands() {
+  for (auto &[key, buffer] : keptOperands)
+    memref::DeallocOp::create(b, buffer);
+  keptOperands.clear();
+  unchanged.clear();
+}
+
+Value LoopBuilder::scratch(MemRefType type, unsigned slot, bool &owned) {
+  owned = !inKernel;
+  if (!inKernel)
+    return alloc(type);
+  for (auto &[kept, keptSlot, buffer] : scratchBuffers)
+    if (kept == type && keptSlot == slot)
+      return buffer;
+  OpBuilder::InsertionGuard guard(b);
+  if (scratchAfter)
+    b.setInsertionPointAfter(scratchAfter);
+  else
+    b.setInsertionPointToStart(scratchBlock);
+  Value buffer = alloc(type);
+  scratchBuffers.emplace_back(type, slot, buffer);
+  return buffer;
+}
+
+LoopBuilder::Matrix LoopBuilder::packedBf16(bool transpose, int64_t rows,
+                                            int64_t cols, Matrix x,
+                                            unsigned slot, Value &fresh) {
+  Type element = cast<MemRefType>(x.buffer.getType()).getElementType();
+  // Written in bf16 and in place already (im2col's columns).
+  if (element.isBF16() && !transpose && x.ld == cols)
+    return x;
+  // Converted once for the function: a whole unchanged operand, at the
+  // function's top level (so the conversion precedes every later kernel).
+  std::optional<int64_t> offset = getConstantIntValue(x.offset);
+  bool keep = unchanged.contains(x.buffer) && offset == 0 && inKernel &&
+              b.getInsertionBlock() == scratchBlock;
+  auto key = std::make_tuple(x.buffer.getAsOpaquePointer(), transpose, rows,
+                             cols, x.ld);
+  if (keep)
+    if (auto kept = keptOperands.find(key); kept != keptOperands.end())
+      return {kept->second, index(0), cols};
+  // The elements op(X) spans, as one flat view from its first.
+  int64_t storedRows = transpose ? cols : rows;
+  int64_t storedCols = transpose ? rows : cols;
+  int64_t extent = (storedRows - 1) * x.ld + storedCols;
+  Value viewOffset =
+      memref::ExtractStridedMetadataOp::create(b, x.buffer).getOffset();
+  auto flatType = MemRefType::get(
+      {extent}, element,
+      StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, {1}));
+  Value flat = memref::ReinterpretCastOp::create(
+      b, flatType, x.buffer, add(viewOffset, x.offset), ValueRange{},
+      ValueRange{}, b.getDenseI64ArrayAttr({ShapedType::kDynamic}),
+      b.getDenseI64ArrayAttr({extent}), b.getDenseI64ArrayAttr({1}));
+  auto packedType = MemRefType::get({rows, cols}, b.getBF16Type());
+  bool owned = false;
+  Value packed = keep ? alloc(packedType) : scratch(packedType, slot, owned);
+  if (owned)
+    fresh = packed;
+  if (keep)
+    keptOperands[key] = packed;
+  parallel({rows, cols}, [&](ValueRange ivs) {
+    Value i = ivs[0], j = ivs[1];
+    Value at =
+        transpose ? add(mul(j, index(x.ld)), i) : add(mul(i, index(x.ld)), j);
+    store(convertTo(load(flat, at), b.getBF16Type()), packed, {i, j});
+  });
+  return {packed, index(0), cols};
 }
 
 /// The runtime function `name`, declared in `module` on first use.

@@ -3,18 +3,26 @@
 // The vocabulary the loop kernels are written in: parallel loop nests
 // (scf.parallel, which the CPU runs as loops and the GPU path maps to
 // threads), sequential reductions (scf.for with an accumulator), scalar
-// arithmetic, and calls into the runtime's alexrt_sgemm.
+// arithmetic, and calls into the runtime's GEMMs (alexrt_sgemm, or with
+// bf16 products the conversions and alexrt_gemm_bf16).
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef ALEX_PASSES_LOWERING_LOOPBUILDER_H
 #define ALEX_PASSES_LOWERING_LOOPBUILDER_H
 
+#include "runtime/Precision.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+
+#include "llvm/ADT/SmallPtrSet.h"
+
+#include <map>
+#include <tuple>
 
 namespace alex {
 
@@ -83,15 +91,47 @@ public:
   /// if (condition) body().
   void when(mlir::Value condition, llvm::function_ref<void()> body);
 
-  /// alexrt_sgemm on row-major views: each matrix is (buffer, element
-  /// offset, leading dimension).
+  /// A row-major matrix view for a GEMM: (buffer, element offset, leading
+  /// dimension).
   struct Matrix {
     mlir::Value buffer;
     mlir::Value offset;
     int64_t ld;
   };
-  void sgemm(bool transposeA, bool transposeB, int64_t m, int64_t n, int64_t k,
-             double alpha, Matrix a, Matrix bm, double beta, Matrix c);
+  /// C = alpha op(A) op(B) + beta C in the precision of products set by
+  /// ProductsIn: alexrt_sgemm for fp32; for bf16, loops converting op(A)
+  /// and op(B) into packed bf16 buffers, then alexrt_gemm_bf16 (fp32 C).
+  void gemm(bool transposeA, bool transposeB, int64_t m, int64_t n, int64_t k,
+            double alpha, Matrix a, Matrix bm, double beta, Matrix c);
+
+  /// The element type GEMM operands are in for the current products: bf16
+  /// where they are converted, else f32. Kernels that write a GEMM operand
+  /// of their own (im2col's columns) write it in this type.
+  mlir::Type operandType();
+  /// `value` (f32) as a `type` element: rounded to nearest even if narrower.
+  mlir::Value convertTo(mlir::Value value, mlir::Type type);
+
+  /// Declares that `buffer` (a parameter, or rows of one) holds the same
+  /// values from here to the end of the function: a GEMM operand converted
+  /// from it once is reused by later kernels (the forward and backward
+  /// passes of a dense layer share its weight matrix in bf16).
+  void markUnchanged(mlir::Value buffer) { unchanged.insert(buffer); }
+  /// Frees the conversions kept for the whole function (at its end).
+  void freeKeptOperands();
+
+  /// One op's kernel, built while it lives: its GEMMs' precision (the op's
+  /// alex.precision), and their scratch buffers (packed bf16 operands),
+  /// allocated before the kernel, where the memory plan sees them, reused
+  /// by each GEMM of the same shape and freed after the kernel.
+  class KernelScope {
+  public:
+    KernelScope(LoopBuilder &lb, alexrt::Precision precision);
+    ~KernelScope();
+
+  private:
+    LoopBuilder &lb;
+    alexrt::Precision savedProducts;
+  };
 
   /// A raw pointer to element `offset` of `buffer` (after any offset of the
   /// view itself), for runtime calls.
@@ -107,9 +147,33 @@ public:
 
 private:
   mlir::Value pointer(Matrix matrix);
+  void sgemm(bool transposeA, bool transposeB, int64_t m, int64_t n, int64_t k,
+             double alpha, Matrix a, Matrix bm, double beta, Matrix c);
+  /// op(X) (rows x cols) of `x` as a packed bf16 matrix: `x` itself if a
+  /// kernel wrote it so, else converted (or transposed) into a fresh
+  /// scratch buffer of operand `slot` (`fresh` if the caller frees it).
+  Matrix packedBf16(bool transpose, int64_t rows, int64_t cols, Matrix x,
+                    unsigned slot, mlir::Value &fresh);
+
+  /// A scratch buffer of `type` for operand `slot` (0: A, 1: B) of the
+  /// kernel's GEMMs; outside a KernelScope, a buffer the caller frees.
+  mlir::Value scratch(mlir::MemRefType type, unsigned slot, bool &owned);
 
   mlir::ImplicitLocOpBuilder &b;
   mlir::ModuleOp module;
+  alexrt::Precision products = alexrt::Precision::FP32;
+  /// The open KernelScope's: where its scratch buffers are allocated (after
+  /// `scratchAfter`, or at the block's start if null) and which there are.
+  bool inKernel = false;
+  mlir::Block *scratchBlock = nullptr;
+  mlir::Operation *scratchAfter = nullptr;
+  llvm::SmallVector<std::tuple<mlir::Type, unsigned, mlir::Value>>
+      scratchBuffers;
+  /// Buffers unchanged until the function ends, and the packed bf16
+  /// operands converted from them: (buffer, transposed, rows, cols, ld).
+  llvm::SmallPtrSet<mlir::Value, 16> unchanged;
+  std::map<std::tuple<void *, bool, int64_t, int64_t, int64_t>, mlir::Value>
+      keptOperands;
 };
 
 /// The runtime's GEMM, declared in `module` if not yet.

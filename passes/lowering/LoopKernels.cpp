@@ -252,7 +252,8 @@ void alex::im2col(LoopBuilder &lb, const ConvShape &s, Value x, Value n0,
         Value row = lb.add(lb.mul(lb.add(lb.mul(c, k), ky), k), kx);
         Value col =
             lb.add(lb.mul(lb.add(lb.mul(b, s.outHeight), oh), s.outWidth), ow);
-        Value value = lb.select(inside, v, lb.f32(0));
+        Value value = lb.convertTo(lb.select(inside, v, lb.f32(0)),
+                                   getElementTypeOrSelf(cols.getType()));
         if (bufferShape(cols).size() == 3)
           lb.store(value, cols, {g, row, col});
         else
@@ -276,12 +277,11 @@ static void forEachChunkAndGroup(LoopBuilder &lb, int64_t batch, int64_t images,
 }
 
 Value alex::colsBuffer(LoopBuilder &lb, const ConvShape &s, int64_t images,
-                       bool everyGroup) {
-  Type f32 = lb.builder().getF32Type();
+                       Type element, bool everyGroup) {
   int64_t columns = images * s.pixels();
   if (everyGroup)
-    return lb.alloc(MemRefType::get({s.groups, s.patch(), columns}, f32));
-  return lb.alloc(MemRefType::get({s.patch(), columns}, f32));
+    return lb.alloc(MemRefType::get({s.groups, s.patch(), columns}, element));
+  return lb.alloc(MemRefType::get({s.patch(), columns}, element));
 }
 
 LoopBuilder::Matrix alex::colsOf(LoopBuilder &lb, const ConvShape &s,
@@ -303,10 +303,10 @@ void alex::convChunk(LoopBuilder &lb, const ConvShape &s, Value x, Value w,
   int64_t columns = images * s.pixels();
   lb.loop(lb.index(0), lb.index(s.groups), [&](Value g) {
     im2col(lb, s, x, n0, images, g, cols);
-    lb.sgemm(false, false, s.filtersPerGroup(), columns, s.patch(), 1.0,
-             {w, lb.mul(g, s.filtersPerGroup() * s.patch()), s.patch()},
-             colsOf(lb, s, images, cols, g), 0.0,
-             {z, lb.mul(g, s.filtersPerGroup() * columns), columns});
+    lb.gemm(false, false, s.filtersPerGroup(), columns, s.patch(), 1.0,
+            {w, lb.mul(g, s.filtersPerGroup() * s.patch()), s.patch()},
+            colsOf(lb, s, images, cols, g), 0.0,
+            {z, lb.mul(g, s.filtersPerGroup() * columns), columns});
   });
 }
 
@@ -354,9 +354,8 @@ public:
   ChunkRows(LoopBuilder &lb, const ConvShape &s, int64_t images)
       : lb(lb), s(s), images(images) {
     if (images > 1)
-      buffer =
-          lb.alloc(MemRefType::get({s.filtersPerGroup(), images, s.pixels()},
-                                   lb.builder().getF32Type()));
+      buffer = lb.alloc(MemRefType::get(
+          {s.filtersPerGroup(), images, s.pixels()}, lb.operandType()));
   }
   ~ChunkRows() {
     if (buffer)
@@ -372,7 +371,8 @@ public:
                   Value f = ivs[0], b = ivs[1], h = ivs[2], w = ivs[3];
                   Value channel = lb.add(lb.mul(g, s.filtersPerGroup()), f);
                   Value v = lb.load(y, {lb.add(n0, b), channel, h, w});
-                  lb.store(v, buffer, {f, b, lb.add(lb.mul(h, s.outWidth), w)});
+                  lb.store(lb.convertTo(v, lb.operandType()), buffer,
+                           {f, b, lb.add(lb.mul(h, s.outWidth), w)});
                 });
     return {buffer, lb.index(0), images * s.pixels()};
   }
@@ -402,7 +402,7 @@ static void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b,
   int64_t images = imagesPerGemm(s, batch, context.chunking);
   bool keep = keepsCols(cache, images, batch);
   Value z = chunkOutputBuffer(lb, s, images),
-        cols = colsBuffer(lb, s, images, keep);
+        cols = colsBuffer(lb, s, images, lb.operandType(), keep);
   forEachChunk(lb, batch, images, [&](Value n0) {
     convChunk(lb, s, x, w, n0, images, cols, z);
     lb.parallel(
@@ -438,14 +438,16 @@ static void conv2dGradFilter(LoopBuilder &lb, Conv2DGradFilterOp op, Value x,
               [&](ValueRange ivs) { lb.store(lb.f32(0), transposed, ivs); });
   // The forward's columns of the whole batch, else built chunk by chunk.
   Value kept = keepsCols(cache, images, batch) ? cache->find(x, s) : Value();
-  Value cols = kept ? kept : colsBuffer(lb, s, images);
+  if (kept && getElementTypeOrSelf(kept.getType()) != lb.operandType())
+    kept = Value(); // Kept by a forward of another precision.
+  Value cols = kept ? kept : colsBuffer(lb, s, images, lb.operandType());
   ChunkRows rows(lb, s, images);
   forEachChunkAndGroup(lb, batch, images, s.groups, [&](Value n0, Value g) {
     if (!kept)
       im2col(lb, s, x, n0, images, g, cols);
-    lb.sgemm(false, true, s.patch(), filters, columns, 1.0,
-             colsOf(lb, s, images, cols, g), rows.of(dy, n0, g), 1.0,
-             {transposed, lb.mul(g, s.patch() * filters), filters});
+    lb.gemm(false, true, s.patch(), filters, columns, 1.0,
+            colsOf(lb, s, images, cols, g), rows.of(dy, n0, g), 1.0,
+            {transposed, lb.mul(g, s.patch() * filters), filters});
   });
   int64_t k = s.kernel;
   lb.parallel(
@@ -472,12 +474,12 @@ static void conv2dGradInput(LoopBuilder &lb, Conv2DGradInputOp op, Value dy,
     return callConvolution(lb, ConvCall::BackwardData, s, batch, dy, w, dx);
   int64_t images = imagesPerGemm(s, batch, context.chunking);
   int64_t columns = images * s.pixels();
-  Value cols = colsBuffer(lb, s, images);
+  Value cols = colsBuffer(lb, s, images, lb.builder().getF32Type());
   ChunkRows rows(lb, s, images);
   forEachChunkAndGroup(lb, batch, images, s.groups, [&](Value n0, Value g) {
-    lb.sgemm(true, false, s.patch(), columns, s.filtersPerGroup(), 1.0,
-             {w, lb.mul(g, s.filtersPerGroup() * s.patch()), s.patch()},
-             rows.of(dy, n0, g), 0.0, {cols, lb.index(0), columns});
+    lb.gemm(true, false, s.patch(), columns, s.filtersPerGroup(), 1.0,
+            {w, lb.mul(g, s.filtersPerGroup() * s.patch()), s.patch()},
+            rows.of(dy, n0, g), 0.0, {cols, lb.index(0), columns});
     lb.parallel(
         {images, s.channelsPerGroup(), s.height, s.width}, [&](ValueRange ivs) {
           Value b = ivs[0], c = ivs[1], iy = ivs[2], ix = ivs[3];
@@ -531,8 +533,8 @@ void alex::dense(LoopBuilder &lb, Value x, Value w, Value b, Value y) {
     lb.store(lb.load(b, {ivs[0]}), transposed, ivs);
   });
   Value zero = lb.index(0);
-  lb.sgemm(false, true, m, n, k, 1.0, {w, zero, k}, {x, zero, k}, 1.0,
-           {transposed, zero, n});
+  lb.gemm(false, true, m, n, k, 1.0, {w, zero, k}, {x, zero, k}, 1.0,
+          {transposed, zero, n});
   lb.parallel({n, m}, [&](ValueRange ivs) {
     lb.store(lb.load(transposed, {ivs[1], ivs[0]}), y, ivs);
   });
@@ -857,6 +859,14 @@ LogicalResult alex::emitKernel(LoopBuilder &lb, Operation *op,
                                llvm::ArrayRef<Value> in,
                                llvm::ArrayRef<Value> out,
                                const KernelContext &context) {
+  alexrt::Precision precision = productPrecision(op);
+  if (alexrt::convertsOperands(precision) && context.libraryConvolutions &&
+      isa<Conv2DOp, Conv2DGradInputOp, Conv2DGradFilterOp, ConvBlockOp>(op))
+    return op->emitOpError()
+           << "computes in " << alexrt::precisionName(precision)
+           << ", which the library convolutions do not take: lower it "
+              "without library-convolutions (im2col and GEMMs)";
+  LoopBuilder::KernelScope kernel(lb, precision);
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](ReluOp) {
         elementwise(lb, in, out[0], [&](llvm::ArrayRef<Value> v) {
@@ -920,8 +930,8 @@ LogicalResult alex::emitKernel(LoopBuilder &lb, Operation *op,
         int64_t n = shapeOf(in[0])[0], m = shapeOf(in[0])[1],
                 k = shapeOf(in[1])[1];
         Value zero = lb.index(0);
-        lb.sgemm(false, false, n, k, m, 1.0, {in[0], zero, m}, {in[1], zero, k},
-                 0.0, {out[0], zero, k});
+        lb.gemm(false, false, n, k, m, 1.0, {in[0], zero, m}, {in[1], zero, k},
+                0.0, {out[0], zero, k});
         return success();
       })
       .Case([&](DenseGradWeightOp) {
@@ -929,8 +939,8 @@ LogicalResult alex::emitKernel(LoopBuilder &lb, Operation *op,
         int64_t n = shapeOf(in[0])[0], m = shapeOf(in[0])[1],
                 k = shapeOf(in[1])[1];
         Value zero = lb.index(0);
-        lb.sgemm(true, false, m, k, n, 1.0, {in[0], zero, m}, {in[1], zero, k},
-                 0.0, {out[0], zero, k});
+        lb.gemm(true, false, m, k, n, 1.0, {in[0], zero, m}, {in[1], zero, k},
+                0.0, {out[0], zero, k});
         return success();
       })
       .Case([&](BiasGradOp) {

@@ -217,6 +217,8 @@ LogicalResult FunctionLowering::run() {
       std::optional<llvm::ArrayRef<int64_t>> rows = read.getRows();
       buffers[read.getValue()] =
           rows ? rowsView(lb, whole, (*rows)[0], read.getType()) : whole;
+      // Reads come before the parameter's update (ParamResource).
+      lb.markUnchanged(buffers[read.getValue()]);
       continue;
     }
     if (auto mark = dyn_cast<ProfileMarkOp>(op)) {
@@ -292,6 +294,7 @@ LogicalResult FunctionLowering::run() {
   }
   for (Value buffer : allocations)
     memref::DeallocOp::create(b, buffer);
+  lb.freeKeptOperands();
   for (Value buffer : colsCache.buffers())
     memref::DeallocOp::create(b, buffer);
   func::ReturnOp::create(b);

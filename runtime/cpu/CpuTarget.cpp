@@ -25,6 +25,15 @@ using namespace alexrt;
 const char *alexrt::targetName() { return "cpu"; }
 
 Status alexrt::openTarget(const ModelInfo &model) {
+  // bf16 products run on the CPU's bf16 instructions, never an emulation
+  // passed off as bf16.
+  if (convertsOperands(model.precision) && !cpuHasBf16())
+    return Status::error(
+        std::string("this binary computes its products in ") +
+        precisionName(model.precision) +
+        " and this CPU has neither AVX512_BF16 nor AMX (oneDNN's effective "
+        "ISA, which ONEDNN_MAX_CPU_ISA may cap): compile the model with "
+        "--precision=fp32; its weight files serve either precision");
   // The step's buffers, once they are known to fit.
   return allocateHeapBuffers(model.sessionBytes());
 }

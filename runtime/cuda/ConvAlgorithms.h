@@ -30,6 +30,7 @@ namespace alexrt::cuda {
 inline bool allowsMath(Precision precision, cudnnMathType_t math) {
   switch (precision) {
   case Precision::FP32:
+  case Precision::BF16: // Its convolutions are im2col and bf16 GEMMs.
     return math == CUDNN_FMA_MATH;
   case Precision::TF32:
     return true;
@@ -41,6 +42,7 @@ inline bool allowsMath(Precision precision, cudnnMathType_t math) {
 inline cudnnMathType_t convolutionMath(Precision precision) {
   switch (precision) {
   case Precision::FP32:
+  case Precision::BF16:
     return CUDNN_FMA_MATH;
   case Precision::TF32:
     return CUDNN_DEFAULT_MATH;

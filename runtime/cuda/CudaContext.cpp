@@ -31,6 +31,10 @@ cublasMath_t blasMath(Precision precision) {
     return CUBLAS_DEFAULT_MATH;
   case Precision::TF32:
     return CUBLAS_TF32_TENSOR_OP_MATH;
+  case Precision::BF16:
+    // Its products call cublasGemmEx with bf16 operands; what remains on
+    // cublasSgemm is fp32.
+    return CUBLAS_DEFAULT_MATH;
   }
   return CUBLAS_DEFAULT_MATH;
 }

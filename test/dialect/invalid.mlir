@@ -745,3 +745,33 @@ module attributes {alex.training = #alex.training<batch = 10, epochs = 1, replic
 // expected-error @+1 {{'alex.gpu_kernels' must be a unit attribute of a module}}
 module attributes {alex.gpu_kernels = 1 : i64} {
 }
+
+// -----
+
+func.func @f(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{'alex.precision' belongs on an op with products (convolutions, dense layers, their gradients and fused blocks)}}
+  %y = alex.relu %x {alex.precision = #alex.precision<bf16>} : tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4xf32>, %w: tensor<3x4xf32>, %b: tensor<3xf32>) {
+  // expected-error @+1 {{#alex.precision names a format products' operands are converted to, not tf32}}
+  %y = alex.dense %x, %w, %b {alex.precision = #alex.precision<tf32>} : (tensor<2x4xf32>, tensor<3x4xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4xf32>, %w: tensor<3x4xf32>, %b: tensor<3xf32>) {
+  // expected-error @+1 {{'alex.precision' must be an #alex.precision attribute}}
+  %y = alex.dense %x, %w, %b {alex.precision = "bf16"} : (tensor<2x4xf32>, tensor<3x4xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+// expected-error @+2 {{unknown precision 'fp16'}}
+// expected-error @+1 {{failed to parse Alex_TrainingAttr parameter 'precision'}}
+module attributes {alex.training = #alex.training<batch = 2, epochs = 1, optimizer = #alex.sgd<lr = 0.1>, schedule = unit, data = #alex.data<dataset = "synthetic">, precision = fp16>} {}

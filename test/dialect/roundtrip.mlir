@@ -6,12 +6,14 @@
 // CHECK: module attributes {alex.training = #alex.training<batch = 2, epochs = 3, devices = 2, seed = 5,
 // CHECK-SAME: optimizer = #alex.sgd<lr = 1.000000e-02, momentum = 9.000000e-01, weight_decay = 5.000000e-04>,
 // CHECK-SAME: schedule = #alex.step_schedule<every = 30>,
-// CHECK-SAME: data = #alex.data<dataset = "imagenet", path = "/data", resize = 256, random_crop = true, flip = true, lighting = 1.000000e-01, mean_subtract = true, test_crops = 10>>}
+// CHECK-SAME: data = #alex.data<dataset = "imagenet", path = "/data", resize = 256, random_crop = true, flip = true, lighting = 1.000000e-01, mean_subtract = true, test_crops = 10>,
+// CHECK-SAME: precision = bf16>}
 module attributes {alex.training = #alex.training<batch = 2, epochs = 3, devices = 2, seed = 5,
     optimizer = #alex.sgd<lr = 0.01, momentum = 0.9, weight_decay = 0.0005>,
     schedule = #alex.step_schedule<every = 30, factor = 0.1>,
     data = #alex.data<dataset = "imagenet", path = "/data", resize = 256, random_crop = true,
-                      flip = true, lighting = 0.1, mean_subtract = true, test_crops = 10>>} {
+                      flip = true, lighting = 0.1, mean_subtract = true, test_crops = 10>,
+    precision = bf16>} {
   // CHECK: alex.param @conv.weight : tensor<4x1x3x3xf32> init #alex.gaussian<std = 1.000000e-02>
   alex.param @conv.weight : tensor<4x1x3x3xf32> init #alex.gaussian<std = 0.01, mean = 0.0>
   // CHECK: alex.param @conv.bias : tensor<4xf32> init #alex.constant<value = 1.000000e+00>
@@ -27,8 +29,8 @@ module attributes {alex.training = #alex.training<batch = 2, epochs = 3, devices
     // CHECK: %[[W:.*]] = alex.read_param @conv.weight : tensor<4x1x3x3xf32>
     %w = alex.read_param @conv.weight : tensor<4x1x3x3xf32>
     %b = alex.read_param @conv.bias : tensor<4xf32>
-    // CHECK: %[[C:.*]] = alex.conv2d %[[X]], %[[W]], %{{.*}} stride 2 pad 1 groups 4 : (tensor<2x4x8x8xf32>, tensor<4x1x3x3xf32>, tensor<4xf32>) -> tensor<2x4x4x4xf32>
-    %c = alex.conv2d %x, %w, %b stride 2 pad 1 groups 4 : (tensor<2x4x8x8xf32>, tensor<4x1x3x3xf32>, tensor<4xf32>) -> tensor<2x4x4x4xf32>
+    // CHECK: %[[C:.*]] = alex.conv2d %[[X]], %[[W]], %{{.*}} stride 2 pad 1 groups 4 {alex.precision = #alex.precision<bf16>} : (tensor<2x4x8x8xf32>, tensor<4x1x3x3xf32>, tensor<4xf32>) -> tensor<2x4x4x4xf32>
+    %c = alex.conv2d %x, %w, %b stride 2 pad 1 groups 4 {alex.precision = #alex.precision<bf16>} : (tensor<2x4x8x8xf32>, tensor<4x1x3x3xf32>, tensor<4xf32>) -> tensor<2x4x4x4xf32>
     // CHECK: %[[R:.*]] = alex.relu %[[C]] : tensor<2x4x4x4xf32>
     %r = alex.relu %c : tensor<2x4x4x4xf32>
     // CHECK: %[[N:.*]] = alex.lrn %[[R]] size 3 alpha 1.000000e-04 beta 7.500000e-01 k 2.000000e+00 : tensor<2x4x4x4xf32>

@@ -20,6 +20,7 @@
 
 #include "dialect/AlexDialect.h"
 #include "frontend/Frontend.h"
+#include "passes/OptionValues.h"
 #include "passes/Pipeline.h"
 #include "runtime/Random.h"
 #include "runtime/alexrt.h"
@@ -57,6 +58,11 @@ static cl::opt<int64_t>
     devices("devices", cl::init(1),
             cl::desc("Also run the step split across this many devices and "
                      "compare it with the one-device step"));
+static cl::opt<alexrt::Precision>
+    precision("precision", alex::precisionValues(),
+              cl::init(alexrt::Precision::FP32),
+              cl::desc("What the compiled steps' products compute in (the "
+                       "reference is float64 whatever it is)"));
 static cl::opt<bool> checkBounds(
     "check-bounds",
     cl::desc("Check every buffer access of the compiled steps at run time"));
@@ -220,6 +226,7 @@ static FailureOr<CompiledRun> runCompiled(OwningOpRef<ModuleOp> module,
                                  llvm::JITSymbolFlags::Exported};
     };
     add("alexrt_sgemm", &alexrt_sgemm);
+    add("alexrt_gemm_bf16", &alexrt_gemm_bf16);
     add("alexrt_run_devices", &alexrt_run_devices);
     add("alexrt_device_barrier", &alexrt_device_barrier);
     add("alexrt_exchange_copy", &alexrt_exchange_copy);
@@ -317,6 +324,7 @@ int main(int argc, char **argv) {
   alex::RecipeOverrides overrides;
   if (batchSize)
     overrides.batch = batchSize;
+  overrides.precision = precision;
   OwningOpRef<ModuleOp> module =
       alex::importModel(sourceMgr, context, overrides);
   if (!module)

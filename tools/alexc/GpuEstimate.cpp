@@ -19,11 +19,13 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <type_traits>
 
 using namespace mlir;
 using namespace alex;
 using alexrt::calls::Conv2D;
 using alexrt::calls::ExchangeCopy;
+using alexrt::calls::GemmBf16;
 using alexrt::calls::Sgemm;
 
 std::optional<GpuModel> alex::gpuModel(llvm::StringRef name) {
@@ -33,6 +35,7 @@ std::optional<GpuModel> alex::gpuModel(llvm::StringRef name) {
   h100.loopFlopsPerSecond = 67e12;
   h100.sgemmFlopsPerSecond = 52e12;
   h100.tf32FlopsPerSecond = 413e12;
+  h100.bf16FlopsPerSecond = 796e12;
   // docs/Anchors.md's rules of thumb (2-4 us a launch, about 1 us a node).
   h100.launchSeconds = 3e-6;
   h100.graphNodeSeconds = 1e-6;
@@ -44,7 +47,7 @@ std::optional<GpuModel> alex::gpuModel(llvm::StringRef name) {
   h100.threadsPerSM = 2048;
   h100.blocksPerSM = 32;
   h100.sources =
-      "copy 3.0 TB/s, SGEMM 52 and TF32 413 TFLOP/s measured on "
+      "copy 3.0 TB/s, SGEMM 52, TF32 413 and bf16 796 TFLOP/s measured on "
       "the project's H100 (docs/Anchors.md); CUDA-core fp32 67 TFLOP/s "
       "from NVIDIA's datasheet; launch 3 us and graph node 1 us "
       "rules of thumb";
@@ -57,7 +60,8 @@ std::optional<GpuModel> alex::gpuModel(llvm::StringRef name) {
   h200.name = "H200 141GB";
   h200.memoryBytesPerSecond = 4.8e12;
   h200.sources = "memory 4.8 TB/s and CUDA-core fp32 67 TFLOP/s from "
-                 "NVIDIA's datasheet; SGEMM 52 and TF32 413 TFLOP/s the "
+                 "NVIDIA's datasheet; SGEMM 52, TF32 413 and bf16 796 "
+                 "TFLOP/s the "
                  "H100's measured rates; launch 3 us and graph node 1 us "
                  "rules of thumb; nothing measured on an H200";
   return h200;
@@ -272,19 +276,26 @@ Work convolution(func::CallOp call, Conv2D::Direction direction, int64_t times,
   return conv;
 }
 
-/// One alexrt_sgemm call of m x n x k.
-Work gemm(func::CallOp call, int64_t times, const GpuModel &gpu, double peak) {
-  int64_t m = constantInt(call.getOperand(Sgemm::M)),
-          n = constantInt(call.getOperand(Sgemm::N)),
-          k = constantInt(call.getOperand(Sgemm::K));
+/// One alexrt_sgemm or alexrt_gemm_bf16 call of m x n x k (GEMM, with
+/// the operand positions and element types of its RuntimeCalls.h entry).
+template <typename Gemm>
+Work gemm(func::CallOp call, int64_t times, const GpuModel &gpu, double peak,
+          size_t operandBytes) {
+  int64_t m = constantInt(call.getOperand(Gemm::M)),
+          n = constantInt(call.getOperand(Gemm::N)),
+          k = constantInt(call.getOperand(Gemm::K));
   std::string shape;
-  llvm::raw_string_ostream(shape)
-      << "GEMM " << m << "x" << n << "x" << k
-      << (constantInt(call.getOperand(Sgemm::TransposeA)) ? " A^T" : "")
-      << (constantInt(call.getOperand(Sgemm::TransposeB)) ? " B^T" : "");
+  llvm::raw_string_ostream os(shape);
+  os << "GEMM " << m << "x" << n << "x" << k;
+  if constexpr (std::is_same_v<Gemm, Sgemm>)
+    os << (constantInt(call.getOperand(Sgemm::TransposeA)) ? " A^T" : "")
+       << (constantInt(call.getOperand(Sgemm::TransposeB)) ? " B^T" : "");
+  else
+    os << " bf16";
   Work gemm{layerOf(call.getLoc()), Work::Kind::Gemm, shape, times};
   gemm.flops = 2.0 * double(m) * double(n) * double(k) * double(times);
-  gemm.bytes = double(sizeof(Sgemm::Element)) * double(m * k + k * n + m * n) *
+  gemm.bytes = (double(operandBytes) * double(m * k + k * n) +
+                double(sizeof(typename Gemm::Element)) * double(m * n)) *
                double(times);
   gemm.seconds = std::max(gemm.flops / (peak * gemmShare(m, n, k, gpu)),
                           gemm.bytes / gpu.memoryBytesPerSecond);
@@ -316,6 +327,8 @@ const char *gemmKind(alexrt::Precision precision) {
     return "fp32";
   case alexrt::Precision::TF32:
     return "TF32";
+  case alexrt::Precision::BF16:
+    return "bf16";
   }
   return "?";
 }
@@ -361,11 +374,19 @@ void collect(Region &region, int64_t times, const GpuModel &gpu,
       continue;
     }
     if (auto call = dyn_cast<func::CallOp>(op)) {
-      double peak = gpu.gemmFlopsPerSecond(precision);
+      // A bf16 model's products are alexrt_gemm_bf16 calls; what is left
+      // on alexrt_sgemm computes in fp32.
+      double peak = gpu.gemmFlopsPerSecond(alexrt::convertsOperands(precision)
+                                               ? alexrt::Precision::FP32
+                                               : precision);
       llvm::StringRef callee = call.getCallee();
       std::optional<Work> library;
       if (Sgemm::is(callee))
-        library = gemm(call, times, gpu, peak);
+        library = gemm<Sgemm>(call, times, gpu, peak, sizeof(Sgemm::Element));
+      else if (GemmBf16::is(callee))
+        library = gemm<GemmBf16>(
+            call, times, gpu, gpu.gemmFlopsPerSecond(alexrt::Precision::BF16),
+            sizeof(GemmBf16::Operand16));
       else if (std::optional<Conv2D::Direction> direction =
                    Conv2D::direction(callee))
         library = convolution(call, *direction, times, gpu, peak);

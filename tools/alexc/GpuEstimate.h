@@ -32,6 +32,7 @@ struct GpuModel {
   double loopFlopsPerSecond = 0;   ///< fp32 on CUDA cores, for loop kernels.
   double sgemmFlopsPerSecond = 0;  ///< cuBLAS SGEMM, strict fp32.
   double tf32FlopsPerSecond = 0;   ///< cuBLAS SGEMM on TF32 tensor cores.
+  double bf16FlopsPerSecond = 0;   ///< cuBLAS bf16 GEMM, fp32 accumulation.
   double launchSeconds = 0;        ///< Host cost of one kernel launch.
   double graphNodeSeconds = 0;     ///< Cost of one node of a replayed graph.
   int64_t multiprocessors = 0;     ///< SMs: GEMM tiles run in waves of this.
@@ -50,6 +51,8 @@ struct GpuModel {
       return sgemmFlopsPerSecond;
     case alexrt::Precision::TF32:
       return tf32FlopsPerSecond;
+    case alexrt::Precision::BF16:
+      return bf16FlopsPerSecond;
     }
     return 0;
   }

@@ -17,7 +17,8 @@ static void countIn(Region &region, int64_t times, KernelCount &count) {
       continue;
     }
     if (auto call = dyn_cast<func::CallOp>(op)) {
-      if (alexrt::calls::Sgemm::is(call.getCallee()))
+      if (alexrt::calls::Sgemm::is(call.getCallee()) ||
+          alexrt::calls::GemmBf16::is(call.getCallee()))
         count.gemmCalls += times;
       else if (alexrt::calls::Conv2D::direction(call.getCallee()))
         count.convolutionCalls += times;

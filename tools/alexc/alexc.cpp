@@ -193,9 +193,12 @@ static cl::opt<std::string>
 static cl::opt<alexrt::Precision, false, NamedValueParser<alexrt::Precision>>
     precision(
         "precision",
-        cl::desc("GEMM and convolution precision: fp32 (default, strict) or "
-                 "tf32 (cuda: cuBLAS and cuDNN may use TF32 tensor cores; LRN, "
-                 "loss and updates stay fp32)"),
+        cl::desc("GEMM and convolution precision (default: the model's "
+                 "`precision`, else fp32): fp32 (strict), tf32 (cuda: cuBLAS "
+                 "and cuDNN may use TF32 tensor cores) or bf16 (products of "
+                 "bf16 operands, fp32 accumulation; CPUs with AVX512_BF16 or "
+                 "AMX, and GPUs). LRN, loss, parameters and updates stay "
+                 "fp32"),
         alex::precisionValues(), cl::init(alexrt::Precision::FP32),
         cl::sub(compileCommand), cl::sub(summaryCommand),
         cl::cat(alexcOptions));
@@ -224,7 +227,38 @@ static bool chooseConvolutions(alex::PipelineOptions &options) {
     return false;
   }
   options.libraryConvolutions = convolutions == "library";
+  if (alexrt::convertsOperands(options.precision) &&
+      options.target != alex::CodeTarget::CPU) {
+    // cuDNN's convolutions take fp32 operands as alexc calls them.
+    if (convolutions.getNumOccurrences() && options.libraryConvolutions) {
+      llvm::WithColor::error(llvm::errs(), "alexc")
+          << "--convolutions=library computes in fp32 or tf32: precision "
+          << alexrt::precisionName(options.precision)
+          << " convolves with --convolutions=im2col (the default for it)\n";
+      return false;
+    }
+    options.libraryConvolutions = false;
+  }
   return true;
+}
+
+/// The precision the model computes in: --precision, written into the
+/// module's recipe so every pass reads the one value, else the recipe's
+/// (the .model's `precision`, fp32 by default).
+static alexrt::Precision resolvePrecision(ModuleOp module) {
+  auto training =
+      module->getAttrOfType<alex::TrainingAttr>(alex::kTrainingAttrName);
+  if (!precision.getNumOccurrences())
+    return training ? training.getPrecision() : alexrt::Precision::FP32;
+  if (training && training.getPrecision() != precision)
+    module->setAttr(
+        alex::kTrainingAttrName,
+        alex::TrainingAttr::get(module.getContext(), training.getBatch(),
+                                training.getEpochs(), training.getDevices(),
+                                training.getReplicas(), training.getSeed(),
+                                training.getOptimizer(), training.getSchedule(),
+                                training.getData(), precision));
+  return precision;
 }
 
 static bool isMLIRInput() {
@@ -319,6 +353,13 @@ static LogicalResult checkChoicesMadeBy(ModuleOp module, Stage from) {
   if (devices.getNumOccurrences() && from >= Stage::Partitioned)
     return refuse("this IR is split into devices already (the partitioned "
                   "stage or later): --devices applies to IR before it");
+  auto training =
+      module->getAttrOfType<alex::TrainingAttr>(alex::kTrainingAttrName);
+  if (precision.getNumOccurrences() && from >= Stage::Fused &&
+      (!training || training.getPrecision() != precision))
+    return refuse("this IR's products are marked with their precision "
+                  "already (the fused stage or later): --precision applies "
+                  "to IR before it");
   if (from < Stage::Loops)
     return success();
   if (convolutions.getNumOccurrences())
@@ -360,9 +401,12 @@ static LogicalResult chooseTarget(alex::PipelineOptions &options) {
   if (!target.getNumOccurrences() && emit == Emit::Kernels &&
       options.target == alex::CodeTarget::CPU)
     options.target = alex::CodeTarget::CPUTwin;
-  options.precision = precision;
-  if (alexrt::needsGpu(precision) && options.target != alex::CodeTarget::CUDA)
-    return fail(llvm::Twine("--precision=") + alexrt::precisionName(precision) +
+  if (alexrt::needsGpu(options.precision) &&
+      options.target != alex::CodeTarget::CUDA)
+    return fail(llvm::Twine(precision.getNumOccurrences()
+                                ? "--precision="
+                                : "the model's precision ") +
+                alexrt::precisionName(options.precision) +
                 " needs --target=cuda (a GPU tensor-core format)");
   if (options.target == alex::CodeTarget::CUDA) {
     if (checkBounds)
@@ -505,6 +549,7 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
   options.fuse = fuse;
   options.checkBounds = checkBounds;
   options.devices = devices;
+  options.precision = resolvePrecision(*module);
   if (failed(chooseTarget(options)) || !chooseConvolutions(options))
     return 1;
   // IR lowered to loops goes on for the target its loops were made for:
@@ -602,13 +647,14 @@ int main(int argc, char **argv) {
     return 1;
   }
   options.target = chosenTarget();
-  options.precision = precision;
+  options.precision = module ? resolvePrecision(*module) : precision;
   // Options of the GPU estimate without it would be ignored.
   if (options.target != alex::CodeTarget::CUDA &&
-      (gpuName.getNumOccurrences() || alexrt::needsGpu(precision))) {
+      (gpuName.getNumOccurrences() || alexrt::needsGpu(options.precision))) {
     llvm::WithColor::error(llvm::errs(), "alexc")
-        << (alexrt::needsGpu(precision)
-                ? "--precision=" + std::string(alexrt::precisionName(precision))
+        << (alexrt::needsGpu(options.precision)
+                ? "precision " +
+                      std::string(alexrt::precisionName(options.precision))
                 : std::string("--gpu"))
         << " applies to the GPU estimate: add --target=cuda\n";
     return 1;

@@ -1,0 +1,88 @@
+// RUN: alex-opt %s -split-input-file --alex-mixed-precision | FileCheck %s
+// RUN: alex-opt %s -split-input-file --alex-mixed-precision --alex-lower-to-loops | FileCheck %s --check-prefix=LOOPS
+
+// precision = bf16: every op with products (convolution, dense, their
+// gradients) is marked; ReLU, LRN and the loss are not. An op marked by
+// hand keeps its mark.
+// CHECK-LABEL: func.func @step(
+// CHECK:         alex.conv2d {{.*}} {alex.precision = #alex.precision<bf16>}
+// CHECK-NEXT:    alex.relu
+// CHECK-NOT:     alex.precision
+// CHECK-NEXT:    alex.lrn
+// CHECK-NEXT:    alex.flatten
+// CHECK-NEXT:    alex.dense {{.*}} {alex.precision = #alex.precision<bf16>}
+// CHECK-NEXT:    alex.softmax_cross_entropy
+// CHECK-NOT:     alex.precision
+// CHECK-NEXT:    alex.dense_grad_input {{.*}} {alex.precision = #alex.precision<bf16>}
+// CHECK-NEXT:    alex.dense_grad_weight {{.*}} {alex.precision = #alex.precision<bf16>}
+// CHECK-NEXT:    alex.reshape
+// CHECK-NOT:     alex.precision
+// CHECK-NEXT:    alex.conv2d_grad_input {{.*}} {alex.precision = #alex.precision<bf16>}
+// CHECK-NEXT:    alex.conv2d_grad_filter {{.*}} {alex.precision = #alex.precision<bf16>}
+
+// The lowering rounds each marked op's GEMM operands to bf16 (round to
+// nearest even) and calls alexrt_gemm_bf16, whose C and accumulation stay
+// fp32; nothing of it calls alexrt_sgemm. im2col writes the convolution's
+// columns in bf16 as it gathers them; the filters are packed into a
+// scratch buffer allocated before the kernel (for the memory plan).
+// LOOPS-LABEL: func.func @step(
+// LOOPS-NOT:     alexrt_sgemm
+// LOOPS:         %[[W:.*]] = memref.alloc() : memref<4x18xbf16>
+// LOOPS:         %[[COLS:.*]] = memref.alloc() : memref<18x32xbf16>
+// LOOPS:         scf.for
+// LOOPS:           scf.parallel
+// LOOPS:             %[[V:.*]] = arith.truncf {{.*}} : f32 to bf16
+// LOOPS:             memref.store %[[V]], %[[COLS]]
+// LOOPS:           scf.parallel
+// LOOPS:             %[[F:.*]] = arith.truncf {{.*}} : f32 to bf16
+// LOOPS:             memref.store %[[F]], %[[W]]
+// LOOPS:           call @alexrt_gemm_bf16
+// LOOPS:         memref.dealloc %[[COLS]]
+// LOOPS:         memref.dealloc %[[W]]
+// LOOPS-NOT:     alexrt_sgemm
+// LOOPS:         return
+module attributes {alex.training = #alex.training<batch = 2, epochs = 1,
+    optimizer = #alex.sgd<lr = 0.1>, schedule = unit,
+    data = #alex.data<dataset = "synthetic">, precision = bf16>} {
+  func.func @step(%x: tensor<2x2x4x4xf32>, %w: tensor<4x2x3x3xf32>,
+                  %b: tensor<4xf32>, %fw: tensor<3x64xf32>, %fb: tensor<3xf32>,
+                  %labels: tensor<2xi32>, %dl: tensor<2x3xf32>)
+      -> (tensor<f32>, tensor<2x64xf32>, tensor<3x64xf32>, tensor<2x2x4x4xf32>,
+          tensor<4x2x3x3xf32>) {
+    %c = alex.conv2d %x, %w, %b stride 1 pad 1 groups 1 : (tensor<2x2x4x4xf32>, tensor<4x2x3x3xf32>, tensor<4xf32>) -> tensor<2x4x4x4xf32>
+    %r = alex.relu %c : tensor<2x4x4x4xf32>
+    %n = alex.lrn %r size 3 alpha 1.0e-4 beta 0.75 k 2.0 : tensor<2x4x4x4xf32>
+    %f = alex.flatten %n : tensor<2x4x4x4xf32> -> tensor<2x64xf32>
+    %l = alex.dense %f, %fw, %fb : (tensor<2x64xf32>, tensor<3x64xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+    %loss = alex.softmax_cross_entropy %l, %labels : tensor<2x3xf32>, tensor<2xi32> -> tensor<f32>
+    %df = alex.dense_grad_input %dl, %fw : (tensor<2x3xf32>, tensor<3x64xf32>) -> tensor<2x64xf32>
+    %dfw = alex.dense_grad_weight %dl, %f : (tensor<2x3xf32>, tensor<2x64xf32>) -> tensor<3x64xf32>
+    %dc = alex.reshape %df : tensor<2x64xf32> -> tensor<2x4x4x4xf32>
+    %dx = alex.conv2d_grad_input %dc, %w stride 1 pad 1 groups 1 : (tensor<2x4x4x4xf32>, tensor<4x2x3x3xf32>) -> tensor<2x2x4x4xf32>
+    %dw = alex.conv2d_grad_filter %x, %dc stride 1 pad 1 groups 1 : (tensor<2x2x4x4xf32>, tensor<2x4x4x4xf32>) -> tensor<4x2x3x3xf32>
+    return %loss, %df, %dfw, %dx, %dw : tensor<f32>, tensor<2x64xf32>, tensor<3x64xf32>, tensor<2x2x4x4xf32>, tensor<4x2x3x3xf32>
+  }
+}
+
+// -----
+
+// fp32 (and tf32, a library math mode) mark nothing; a hand-marked op
+// keeps its mark, the others stay fp32 and call alexrt_sgemm.
+// CHECK-LABEL: func.func @forward(
+// CHECK:         alex.dense {{.*}} {alex.precision = #alex.precision<bf16>}
+// CHECK-NOT:     alex.precision
+// CHECK:         return
+// LOOPS-LABEL: func.func @forward(
+// LOOPS:         call @alexrt_gemm_bf16
+// LOOPS:         call @alexrt_sgemm
+// LOOPS:         return
+module attributes {alex.training = #alex.training<batch = 2, epochs = 1,
+    optimizer = #alex.sgd<lr = 0.1>, schedule = unit,
+    data = #alex.data<dataset = "synthetic">>} {
+  func.func @forward(%x: tensor<2x8xf32>, %w1: tensor<4x8xf32>, %b1: tensor<4xf32>,
+                     %w2: tensor<3x4xf32>, %b2: tensor<3xf32>) -> tensor<2x3xf32> {
+    %h = alex.dense %x, %w1, %b1 {alex.precision = #alex.precision<bf16>} : (tensor<2x8xf32>, tensor<4x8xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+    %y = alex.dense %h, %w2, %b2 : (tensor<2x4xf32>, tensor<3x4xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+    return %y : tensor<2x3xf32>
+  }
+}
