@@ -10,7 +10,8 @@
 # executable (with oneDNN and libomp beside it in lib.tar.xz, which `run`
 # unpacks: the GPU machine may lack them; the codecs linked statically), CUDA executables (1 device fp32, 2 devices
 # fp32, 2 devices tf32, convolutions in cuDNN, which the GPU machine's CUDA
-# toolkit has; 1 device fp32 with im2col + cuBLAS convolutions) and
+# toolkit has; 1 device fp32 with im2col + cuBLAS convolutions; 1 device
+# bf16, checked against the CPU's fp32 and bf16 steps) and
 # alex-weights-diff. `run` runs the CPU step (one BLAS thread), then each
 # CUDA executable for one step, and compares its weights and momenta
 # (after one step from zero momenta: the gradient plus weight decay) with
@@ -25,7 +26,7 @@
 # (estimate.txt, written by `build` for the H100 and the H200: the GPU
 # machine has no alexc), every kernel's time under Nsight Systems where
 # it is there, and PyTorch's step (../shared/bench/pytorch_alexnet.py,
-# eager TF32 and torch.compile) for the ratio. $OUT (or bench/gpu-job/out) gets summary.txt and
+# eager TF32, torch.compile and bf16 autocast) for the ratio. $OUT (or bench/gpu-job/out) gets summary.txt and
 # logs.tar.gz (every log, diff, timing, kernel profile and the estimates'
 # full tables). Exit status: 0 if every check passed.
 set -u
@@ -40,29 +41,36 @@ if [ "${1:-}" = build ]; then
   [ -x "$build/bin/alexc" ] || bash tools/build.sh >/dev/null
   rm -rf "$job" && mkdir -p "$job"
   compile() { "$build/bin/alexc" compile models/alexnet.model --batch=8 "$@"; }
-  compile --target=cpu --devices=1 --emit=obj -o "$job/paper-cpu.o"
   mkdir -p "$job/lib"
   cp /usr/lib/x86_64-linux-gnu/libdnnl.so.2 /usr/lib/x86_64-linux-gnu/libgomp.so.1 \
     /usr/lib/llvm-22/lib/libomp.so.5 "$job/lib/"
-  ${CXX:-c++} -fuse-ld=lld -o "$job/paper-cpu" "$job/paper-cpu.o" \
-    -L"$build/lib" -lalexrt_main -lalexrt_cpu -lalexrt \
-    /usr/lib/llvm-22/lib/libomp.so.5 -ldnnl \
-    /usr/lib/x86_64-linux-gnu/libjpeg.a /usr/lib/x86_64-linux-gnu/libpng16.a \
-    -lz -lpthread -lm -Wl,-rpath,'$ORIGIN/lib'
-  rm "$job/paper-cpu.o"
+  # The CPU steps, fp32 and bf16 (the latter runs where the GPU machine's
+  # CPU has AVX512_BF16 or AMX).
+  for precision in fp32 bf16; do
+    name=paper-cpu
+    [ $precision = fp32 ] || name=paper-cpu-$precision
+    compile --target=cpu --devices=1 --precision=$precision --emit=obj -o "$job/$name.o"
+    ${CXX:-c++} -fuse-ld=lld -o "$job/$name" "$job/$name.o" \
+      -L"$build/lib" -lalexrt_main -lalexrt_cpu -lalexrt \
+      /usr/lib/llvm-22/lib/libomp.so.5 -ldnnl \
+      /usr/lib/x86_64-linux-gnu/libjpeg.a /usr/lib/x86_64-linux-gnu/libpng16.a \
+      -lz -lpthread -lm -Wl,-rpath,'$ORIGIN/lib'
+    rm "$job/$name.o"
+  done
   # 41 MB of libraries are 7 MB as xz: `run` unpacks them.
   tar -C "$job" -cJf "$job/lib.tar.xz" lib && rm -r "$job/lib"
   compile --target=cuda --devices=1 -o "$job/paper-cuda1"
   compile --target=cuda --devices=1 --convolutions=im2col -o "$job/paper-cuda1-im2col"
   compile --target=cuda --devices=2 -o "$job/paper-cuda2"
   compile --target=cuda --devices=2 --precision=tf32 -o "$job/paper-cuda2-tf32"
+  compile --target=cuda --devices=1 --precision=bf16 -o "$job/paper-cuda1-bf16"
   # Host symbols only (kernels keep their names in the fatbin): the job
   # must fit the 64 MiB a device run carries.
   strip "$job"/paper-cuda*
   # The step as the paper runs it, for timing (stripped: the job must stay
   # under the 64 MiB a device run carries), and the estimate of it: eager,
   # as a graph, and the graph's upper bound without cache reuse.
-  for variant in fp32-library tf32-library tf32-im2col; do
+  for variant in fp32-library tf32-library tf32-im2col bf16-im2col; do
     precision=${variant%-*} convolutions=${variant#*-}
     "$build/bin/alexc" compile models/alexnet.model --target=cuda --devices=1 \
       --precision=$precision --convolutions=$convolutions -o "$job/paper128-$variant"
@@ -157,6 +165,18 @@ check cuda2-vs-cuda1 paper-cuda2 "$weights/paper-cuda1.fb" 1e-4
 # TF32 keeps 10 mantissa bits of each GEMM input (relative error ~5e-4
 # per product, accumulated in fp32): the bound allowed for one step.
 check tf32-vs-cpu paper-cuda2-tf32 "$weights/cpu.fb" 2e-2
+# bf16 keeps 8 significant bits of each GEMM input (2^-7 per product), as
+# test/e2e/train-step-bf16.test bounds a step against float64; against
+# the CPU's bf16 step, which rounds the same operands the same way, only
+# the fp32 accumulation order differs.
+check bf16-vs-cpu paper-cuda1-bf16 "$weights/cpu.fb" 6.25e-2
+if LD_LIBRARY_PATH="$libs/lib" OMP_NUM_THREADS=1 "$job/paper-cpu-bf16" "${step[@]}" \
+    --weights "$weights/cpu-bf16.fb" > "$log/cpu-bf16.log" 2>&1; then
+  check bf16-vs-cpu-bf16 paper-cuda1-bf16 "$weights/cpu-bf16.fb" 1e-3
+else
+  echo "bf16-vs-cpu-bf16: not run, the CPU bf16 step failed: $(tail -1 "$log/cpu-bf16.log")" |
+    tee -a "$log/summary.txt"
+fi
 save
 
 # A kernel image the driver refuses is reported as such before any work,
@@ -190,7 +210,7 @@ case "$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)" in
   *H200*) gpu=h200 ;; *) gpu=h100 ;;
 esac
 ms() { grep -o '"ms_per_step": [0-9.]*' "$1" | grep -o '[0-9.]*$'; }
-for variant in fp32-library tf32-library tf32-im2col; do
+for variant in fp32-library tf32-library tf32-im2col bf16-im2col; do
   "$job/paper128-$variant" bench --steps 20 --warmup 3 > "$log/bench-graph-$variant.json" 2>/dev/null &&
   ALEXRT_CUDA_GRAPH=0 "$job/paper128-$variant" bench --steps 20 --warmup 3 \
     > "$log/bench-eager-$variant.json" 2>/dev/null ||
@@ -240,17 +260,22 @@ save
 # PyTorch's step on the same GPU in the same run: alexc's time as a ratio
 # of it (its paper net is one tower with groups, the compute of ours).
 if [ -f "$job/pytorch_alexnet.py" ]; then
-  timeout 150 python3 "$job/pytorch_alexnet.py" eager_tf32,compile \
+  timeout 150 python3 "$job/pytorch_alexnet.py" eager_tf32,compile,bf16 \
     > "$log/pytorch.jsonl" 2> "$log/pytorch.log"
-  ours=$(ms "$log/bench-graph-tf32-library.json")
-  for mode in eager_tf32 compile; do
+  for mode in eager_tf32 compile bf16; do
+    # bf16 autocast against alexc's bf16 step, the others against TF32.
+    if [ $mode = bf16 ]; then
+      ours=$(ms "$log/bench-graph-bf16-im2col.json") label=bf16
+    else
+      ours=$(ms "$log/bench-graph-tf32-library.json") label=TF32
+    fi
     theirs=$(python3 -c 'import json, sys
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
 print(next((r["ms_per_step"] for r in rows if r.get("variant") == "paper"
             and r.get("mode") == sys.argv[2] and "ms_per_step" in r), ""))' \
       "$log/pytorch.jsonl" "$mode" 2>/dev/null)
     if [ -n "$theirs" ] && [ -n "$ours" ]; then
-      echo "paper net, batch 128, TF32, 1 device: alexc $ours ms, PyTorch $mode $theirs ms: alexc / PyTorch time $(python3 -c "print(round($ours / $theirs, 2))")" |
+      echo "paper net, batch 128, $label, 1 device: alexc $ours ms, PyTorch $mode $theirs ms: alexc / PyTorch time $(python3 -c "print(round($ours / $theirs, 2))")" |
         tee -a "$log/summary.txt"
     else
       echo "PyTorch $mode: no time (see pytorch.log)" | tee -a "$log/summary.txt"

@@ -227,9 +227,10 @@ def AlexMixedPrecision : Pass<"alex-mixed-precision", "mlir::ModuleOp"> {
     ops' GEMM operands to bf16 in loops (round to nearest even) and calls
     `alexrt_gemm_bf16`, which accumulates in fp32. Everything else stays
     fp32: parameters, momenta and the SGD update, biases, ReLU, LRN,
-    pooling, dropout, softmax and the loss, and every op's result. An op
-    already marked keeps its mark, so a hand-written module may keep some
-    layers in fp32. Other precisions (fp32, tf32) mark nothing.
+    pooling, dropout, softmax and the loss, and every op's result. Other
+    precisions (fp32, tf32) mark nothing; an op marked by hand keeps its
+    mark (an fp32 module may compute single layers in bf16). The pipeline
+    runs it on the fused stage's ops: the passes before it make new ops.
 
     ```mlir
     %y = alex.conv2d %x, %w, %b {alex.precision = #alex.precision<bf16>, ...}

@@ -67,7 +67,9 @@ if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
 try:
     with open("/proc/cpuinfo") as cpuinfo:
         flags = set(cpuinfo.read().split())
-    if flags & {"avx512_bf16", "amx_bf16"}:
+    # ONEDNN_MAX_CPU_ISA (or DNNL_'s) may cap what oneDNN uses below it.
+    capped = "ONEDNN_MAX_CPU_ISA" in os.environ or "DNNL_MAX_CPU_ISA" in os.environ
+    if flags & {"avx512_bf16", "amx_bf16"} and not capped:
         config.available_features.add("cpu-bf16")
 except OSError:
     pass

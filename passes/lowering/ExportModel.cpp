@@ -138,7 +138,14 @@ void ExportModel::runOnOperation() {
   model.add_lighting(data.getLighting().convertToDouble());
   model.add_mean_subtract(data.getMeanSubtract());
   model.add_test_crops(data.getTestCrops());
-  model.add_precision(uint8_t(precision.getValue()));
+  // The runtime checks the CPU for what the products need: a module with
+  // ops marked bf16 by hand is a bf16 binary whatever its recipe says.
+  alexrt::Precision products = precision;
+  module.walk([&](Operation *op) {
+    if (alexrt::convertsOperands(productPrecision(op)))
+      products = productPrecision(op);
+  });
+  model.add_precision(uint8_t(products));
   if (!target.empty())
     model.add_target(targetName);
   model.add_profile(profile);

@@ -7,7 +7,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 
 #include <cmath>
 
@@ -265,23 +265,39 @@ Value LoopBuilder::scratch(MemRefType type, unsigned slot, bool &owned) {
   return buffer;
 }
 
+Value LoopBuilder::convertedWhole(Value buffer) {
+  auto type = cast<MemRefType>(buffer.getType());
+  if (!inKernel || !unchanged.contains(buffer) ||
+      !type.getElementType().isF32() ||
+      !memref::isStaticShapeAndContiguousRowMajor(type))
+    return {};
+  if (auto found = keptOperands.find(buffer); found != keptOperands.end())
+    return found->second;
+  // Before the kernel, at the function's top level: every later kernel of
+  // the function may use it, none of its loops repeats it.
+  OpBuilder::InsertionGuard guard(b);
+  if (scratchAfter)
+    b.setInsertionPointAfter(scratchAfter);
+  else
+    b.setInsertionPointToStart(scratchBlock);
+  Value converted = alloc(MemRefType::get(type.getShape(), b.getBF16Type()));
+  parallel(type.getShape(), [&](ValueRange ivs) {
+    store(convertTo(load(buffer, ivs), b.getBF16Type()), converted, ivs);
+  });
+  keptOperands[buffer] = converted;
+  return converted;
+}
+
 LoopBuilder::Matrix LoopBuilder::packedBf16(bool transpose, int64_t rows,
                                             int64_t cols, Matrix x,
                                             unsigned slot, Value &fresh) {
+  // A parameter, in the same layout: the matrix's offset and rows hold.
+  if (Value converted = convertedWhole(x.buffer))
+    x.buffer = converted;
   Type element = cast<MemRefType>(x.buffer.getType()).getElementType();
-  // Written in bf16 and in place already (im2col's columns).
+  // Written in bf16 and in place already (im2col's columns, filters).
   if (element.isBF16() && !transpose && x.ld == cols)
     return x;
-  // Converted once for the function: a whole unchanged operand, at the
-  // function's top level (so the conversion precedes every later kernel).
-  std::optional<int64_t> offset = getConstantIntValue(x.offset);
-  bool keep = unchanged.contains(x.buffer) && offset == 0 && inKernel &&
-              b.getInsertionBlock() == scratchBlock;
-  auto key = std::make_tuple(x.buffer.getAsOpaquePointer(), transpose, rows,
-                             cols, x.ld);
-  if (keep)
-    if (auto kept = keptOperands.find(key); kept != keptOperands.end())
-      return {kept->second, index(0), cols};
   // The elements op(X) spans, as one flat view from its first.
   int64_t storedRows = transpose ? cols : rows;
   int64_t storedCols = transpose ? rows : cols;
@@ -295,13 +311,12 @@ LoopBuilder::Matrix LoopBuilder::packedBf16(bool transpose, int64_t rows,
       b, flatType, x.buffer, add(viewOffset, x.offset), ValueRange{},
       ValueRange{}, b.getDenseI64ArrayAttr({ShapedType::kDynamic}),
       b.getDenseI64ArrayAttr({extent}), b.getDenseI64ArrayAttr({1}));
-  auto packedType = MemRefType::get({rows, cols}, b.getBF16Type());
   bool owned = false;
-  Value packed = keep ? alloc(packedType) : scratch(packedType, slot, owned);
+  Value packed =
+      scratch(MemRefType::get({rows, cols}, b.getBF16Type()), slot, owned);
   if (owned)
     fresh = packed;
-  if (keep)
-    keptOperands[key] = packed;
+  // Converted, or for a bf16 source transposed.
   parallel({rows, cols}, [&](ValueRange ivs) {
     Value i = ivs[0], j = ivs[1];
     Value at =
@@ -309,6 +324,14 @@ LoopBuilder::Matrix LoopBuilder::packedBf16(bool transpose, int64_t rows,
     store(convertTo(load(flat, at), b.getBF16Type()), packed, {i, j});
   });
   return {packed, index(0), cols};
+}
+
+void LoopBuilder::markChanged(Value buffer) {
+  unchanged.erase(buffer);
+  if (auto kept = keptOperands.find(buffer); kept != keptOperands.end()) {
+    memref::DeallocOp::create(b, kept->second);
+    keptOperands.erase(kept);
+  }
 }
 
 /// The runtime function `name`, declared in `module` on first use.

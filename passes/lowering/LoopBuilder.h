@@ -19,9 +19,9 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
-#include <map>
 #include <tuple>
 
 namespace alex {
@@ -111,12 +111,15 @@ public:
   /// `value` (f32) as a `type` element: rounded to nearest even if narrower.
   mlir::Value convertTo(mlir::Value value, mlir::Type type);
 
-  /// Declares that `buffer` (a parameter, or rows of one) holds the same
-  /// values from here to the end of the function: a GEMM operand converted
-  /// from it once is reused by later kernels (the forward and backward
-  /// passes of a dense layer share its weight matrix in bf16).
+  /// Declares that `buffer` (a parameter, or rows of one) keeps its values
+  /// until markChanged: a GEMM operand read from it is converted to bf16
+  /// once, whole, before the first kernel that reads it, and every later
+  /// kernel reuses that copy (the filters across a convolution's chunks;
+  /// the forward and backward passes of a layer).
   void markUnchanged(mlir::Value buffer) { unchanged.insert(buffer); }
-  /// Frees the conversions kept for the whole function (at its end).
+  /// `buffer` is about to change (its SGD update): its copy is freed.
+  void markChanged(mlir::Value buffer);
+  /// Frees the copies still kept (at the function's end).
   void freeKeptOperands();
 
   /// One op's kernel, built while it lives: its GEMMs' precision (the op's
@@ -149,6 +152,9 @@ private:
   mlir::Value pointer(Matrix matrix);
   void sgemm(bool transposeA, bool transposeB, int64_t m, int64_t n, int64_t k,
              double alpha, Matrix a, Matrix bm, double beta, Matrix c);
+  /// The bf16 copy of a buffer marked unchanged (made on first use), if it
+  /// is one.
+  mlir::Value convertedWhole(mlir::Value buffer);
   /// op(X) (rows x cols) of `x` as a packed bf16 matrix: `x` itself if a
   /// kernel wrote it so, else converted (or transposed) into a fresh
   /// scratch buffer of operand `slot` (`fresh` if the caller frees it).
@@ -169,11 +175,9 @@ private:
   mlir::Operation *scratchAfter = nullptr;
   llvm::SmallVector<std::tuple<mlir::Type, unsigned, mlir::Value>>
       scratchBuffers;
-  /// Buffers unchanged until the function ends, and the packed bf16
-  /// operands converted from them: (buffer, transposed, rows, cols, ld).
+  /// Buffers marked unchanged, and the bf16 copies made of them.
   llvm::SmallPtrSet<mlir::Value, 16> unchanged;
-  std::map<std::tuple<void *, bool, int64_t, int64_t, int64_t>, mlir::Value>
-      keptOperands;
+  llvm::DenseMap<mlir::Value, mlir::Value> keptOperands;
 };
 
 /// The runtime's GEMM, declared in `module` if not yet.

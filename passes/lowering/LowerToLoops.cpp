@@ -217,7 +217,8 @@ LogicalResult FunctionLowering::run() {
       std::optional<llvm::ArrayRef<int64_t>> rows = read.getRows();
       buffers[read.getValue()] =
           rows ? rowsView(lb, whole, (*rows)[0], read.getType()) : whole;
-      // Reads come before the parameter's update (ParamResource).
+      // Reads come before the parameter's update (ParamResource), which
+      // marks it changed.
       lb.markUnchanged(buffers[read.getValue()]);
       continue;
     }
@@ -255,6 +256,7 @@ LogicalResult FunctionLowering::run() {
         continue;
       }
       SGDUpdateBuffers u = updateBuffers(lb, update, paramBuffers);
+      lb.markChanged(u.param);
       in = {u.param, u.momentum, u.grad, u.lr};
     } else {
       for (Value operand : op.getOperands())

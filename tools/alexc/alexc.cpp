@@ -342,6 +342,30 @@ static Stage stageOf(Emit what) {
 /// Refuses options that IR at stage `from` has decided already: they would
 /// be ignored (its batch, its devices, the target its loops were made for,
 /// its convolutions).
+/// Whether --precision can still apply to IR at stage `from`: the fused
+/// stage has its products marked (bf16), the loops stage its descriptor.
+static LogicalResult checkPrecisionChoice(ModuleOp module, Stage from) {
+  auto training =
+      module->getAttrOfType<alex::TrainingAttr>(alex::kTrainingAttrName);
+  if (!precision.getNumOccurrences() || !training ||
+      training.getPrecision() == precision)
+    return success();
+  bool marks = alexrt::convertsOperands(precision) ||
+               alexrt::convertsOperands(training.getPrecision());
+  if (from >= Stage::Loops || (from >= Stage::Fused && marks)) {
+    llvm::WithColor::error(llvm::errs(), "alexc")
+        << "this IR was made for precision "
+        << alexrt::precisionName(training.getPrecision())
+        << (from >= Stage::Loops ? " (its descriptor is built)"
+                                 : " (its products are marked)")
+        << ": --precision=" << alexrt::precisionName(precision)
+        << " applies to IR before the "
+        << (from >= Stage::Loops ? "loops" : "fused") << " stage\n";
+    return failure();
+  }
+  return success();
+}
+
 static LogicalResult checkChoicesMadeBy(ModuleOp module, Stage from) {
   auto refuse = [](const llvm::Twine &message) {
     llvm::WithColor::error(llvm::errs(), "alexc") << message << "\n";
@@ -353,13 +377,8 @@ static LogicalResult checkChoicesMadeBy(ModuleOp module, Stage from) {
   if (devices.getNumOccurrences() && from >= Stage::Partitioned)
     return refuse("this IR is split into devices already (the partitioned "
                   "stage or later): --devices applies to IR before it");
-  auto training =
-      module->getAttrOfType<alex::TrainingAttr>(alex::kTrainingAttrName);
-  if (precision.getNumOccurrences() && from >= Stage::Fused &&
-      (!training || training.getPrecision() != precision))
-    return refuse("this IR's products are marked with their precision "
-                  "already (the fused stage or later): --precision applies "
-                  "to IR before it");
+  if (failed(checkPrecisionChoice(module, from)))
+    return failure();
   if (from < Stage::Loops)
     return success();
   if (convolutions.getNumOccurrences())
@@ -647,6 +666,9 @@ int main(int argc, char **argv) {
     return 1;
   }
   options.target = chosenTarget();
+  if (module && isMLIRInput() &&
+      failed(checkPrecisionChoice(*module, alex::detectStage(*module))))
+    return 1;
   options.precision = module ? resolvePrecision(*module) : precision;
   // Options of the GPU estimate without it would be ignored.
   if (options.target != alex::CodeTarget::CUDA &&
