@@ -30,6 +30,9 @@ LogicalResult ParamOp::verify() {
   if (!type.hasStaticShape())
     return emitOpError() << "parameter shape must be static, got "
                          << formatShape(type.getShape());
+  if (!(getLearningRateScale() >= 0))
+    return emitOpError() << "lr_mult must be non-negative, got "
+                         << formatNumber(getLearningRateScale());
   return success();
 }
 

@@ -43,6 +43,9 @@ def Alex_ParamOp : Alex_Op<"param", [Symbol]> {
     is the parameter's name in a PyTorch state_dict (`features.0.weight`):
     safetensors files are read under either name, and written under it by
     `export --names pytorch`; alexc's weight files keep the symbol name.
+    `lr_mult`, if present, scales the learning rate of its updates (the
+    .model's per-layer `lr_mult`); 0 freezes it: no gradient is computed
+    for it, nor for anything only it needs.
 
     ```mlir
     alex.param @conv1.weight : tensor<96x3x11x11xf32> init #alex.gaussian<std = 0.01>
@@ -52,8 +55,17 @@ def Alex_ParamOp : Alex_Op<"param", [Symbol]> {
                        TypeAttrOf<Alex_F32Tensor>:$type,
                        AnyAttrOf<[Alex_ConstantInitAttr, Alex_GaussianInitAttr,
                                   Alex_XavierInitAttr]>:$init,
-                       OptionalAttr<StrAttr>:$pytorch_name);
+                       OptionalAttr<StrAttr>:$pytorch_name,
+                       OptionalAttr<F64Attr>:$lr_mult);
   let assemblyFormat = "$sym_name `:` $type `init` $init attr-dict";
+  let extraClassDeclaration = [{
+    /// The learning-rate multiplier: `lr_mult`, else 1.
+    double getLearningRateScale() {
+      return getLrMult() ? getLrMult()->convertToDouble() : 1.0;
+    }
+    /// Whether training leaves it as it is (lr_mult 0).
+    bool isFrozen() { return getLearningRateScale() == 0; }
+  }];
   let hasVerifier = 1;
 }
 

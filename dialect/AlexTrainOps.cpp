@@ -130,6 +130,10 @@ LogicalResult SGDUpdateOp::verify() {
   if (!(weightDecay >= 0 && weightDecay <= 1))
     return emitOpError() << "weight decay must be in [0, 1], got "
                          << formatNumber(weightDecay);
+  if (getLrMult() && !(getLrMult()->convertToDouble() > 0))
+    return emitOpError() << "lr_mult must be positive (a frozen parameter "
+                            "has no update), got "
+                         << formatNumber(getLrMult()->convertToDouble());
   return success();
 }
 

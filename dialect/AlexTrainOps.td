@@ -277,7 +277,8 @@ def Alex_SGDUpdateOp : Alex_Op<"sgd_update",
     v <- momentum * v - weight_decay * lr * w - lr * grad ; w <- w + v
 
     With `rows [begin, end)` it updates only those rows (see
-    `alex.read_param`).
+    `alex.read_param`). `lr_mult`, if present, scales `lr` (the
+    parameter's learning-rate multiplier).
 
     ```mlir
     alex.sgd_update @fc8.weight, %dw, %lr momentum 9.0e-01 weight_decay 5.0e-04
@@ -287,7 +288,8 @@ def Alex_SGDUpdateOp : Alex_Op<"sgd_update",
   let arguments = (ins FlatSymbolRefAttr:$param, Alex_F32Tensor:$grad,
                        Alex_F32Scalar:$lr, F64Attr:$momentum,
                        F64Attr:$weight_decay,
-                       OptionalAttr<DenseI64ArrayAttr>:$rows);
+                       OptionalAttr<DenseI64ArrayAttr>:$rows,
+                       OptionalAttr<F64Attr>:$lr_mult);
   let assemblyFormat = [{
     $param (`rows` $rows^)? `,` $grad `,` $lr `momentum` $momentum
     `weight_decay` $weight_decay attr-dict `:` type($grad)

@@ -145,7 +145,10 @@ Value Generator::param(const Layer &layer, llvm::StringRef role,
         layer.pytorchName.empty()
             ? StringAttr()
             : builder.getStringAttr(layer.pytorchName + "." + role.str());
-    ParamOp::create(builder, layerLoc(layer), name, type, init, pytorchName);
+    FloatAttr lrMult =
+        layer.lrMult == 1 ? FloatAttr() : builder.getF64FloatAttr(layer.lrMult);
+    ParamOp::create(builder, layerLoc(layer), name, type, init, pytorchName,
+                    lrMult);
   }
   return ReadParamOp::create(builder, layerLoc(layer), type,
                              FlatSymbolRefAttr::get(&context, name),

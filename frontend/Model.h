@@ -53,6 +53,8 @@ struct Layer {
   double alpha = 1e-4, beta = 0.75, k = 2, rate = 0.5;
 
   InitRule weightInit, biasInit; ///< Conv and Dense only.
+  /// Scales the learning rate of its parameters; 0 freezes them.
+  double lrMult = 1;
   /// The module PyTorch names this layer (section `pytorch`): its
   /// parameters are `<pytorchName>.weight` and `.bias` there. Empty: none.
   std::string pytorchName;

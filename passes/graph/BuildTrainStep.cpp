@@ -151,8 +151,17 @@ LogicalResult Differentiator::backward(Operation *op, Value grad) {
 
 LogicalResult Differentiator::run(SoftmaxCrossEntropyOp loss) {
   Block &body = function.getBody().front();
+  auto module = function->getParentOfType<ModuleOp>();
+  // A frozen parameter (lr_mult 0) is a constant here: no gradient for it,
+  // nor for what only it feeds (a frozen network's backward pass stops at
+  // its first trained layer).
+  auto trained = [&](ReadParamOp read) {
+    auto param = module.lookupSymbol<ParamOp>(read.getParamAttr().getAttr());
+    return param && !param.isFrozen();
+  };
   for (Operation &op : body) {
-    bool depends = isa<ReadParamOp>(op) ||
+    auto read = dyn_cast<ReadParamOp>(op);
+    bool depends = (read && trained(read)) ||
                    llvm::any_of(op.getOperands(), [&](Value operand) {
                      return dependsOnParams.contains(operand);
                    });
@@ -182,13 +191,13 @@ LogicalResult Differentiator::run(SoftmaxCrossEntropyOp loss) {
 
   // Every read of a parameter precedes its update: updates go last, in
   // the order the module declares the parameters.
-  auto module = function->getParentOfType<ModuleOp>();
   for (auto param : module.getOps<ParamOp>()) {
     auto grad = paramGrads.find(param.getSymNameAttr());
     if (grad != paramGrads.end())
       SGDUpdateOp::create(builder, grad->second.getLoc(), param.getSymName(),
                           grad->second, lr, sgd.getMomentum(),
-                          sgd.getWeightDecay(), /*rows=*/nullptr);
+                          sgd.getWeightDecay(), /*rows=*/nullptr,
+                          param.getLrMultAttr());
   }
   return success();
 }

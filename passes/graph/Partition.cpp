@@ -473,7 +473,8 @@ LogicalResult FunctionPartitioner::splitUpdate(SGDUpdateOp update) {
     SGDUpdateOp::create(b, update.getLoc(), update.getParamAttr(), (*grad)[d],
                         (*lr)[d], update.getMomentumAttr(),
                         update.getWeightDecayAttr(),
-                        b.getDenseI64ArrayAttr({d * rows, (d + 1) * rows}));
+                        b.getDenseI64ArrayAttr({d * rows, (d + 1) * rows}),
+                        update.getLrMultAttr());
     return Value();
   });
   return success();

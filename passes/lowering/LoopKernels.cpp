@@ -807,6 +807,8 @@ static void dropoutMask(LoopBuilder &lb, DropoutMaskOp op, Value step,
 static void sgdStep(LoopBuilder &lb, const SGDUpdateBuffers &u, Value rate,
                     ValueRange ivs) {
   SGDUpdateOp op = u.op;
+  if (std::optional<llvm::APFloat> scale = op.getLrMult())
+    rate = lb.fmul(rate, lb.f32(scale->convertToDouble()));
   double m = op.getMomentum().convertToDouble();
   double decay = op.getWeightDecay().convertToDouble();
   Value decayRate = lb.fmul(lb.f32(decay), rate);

@@ -775,3 +775,10 @@ func.func @f(%x: tensor<2x4xf32>, %w: tensor<3x4xf32>, %b: tensor<3xf32>) {
 // expected-error @+2 {{unknown precision 'fp16'}}
 // expected-error @+1 {{failed to parse Alex_TrainingAttr parameter 'precision'}}
 module attributes {alex.training = #alex.training<batch = 2, epochs = 1, optimizer = #alex.sgd<lr = 0.1>, schedule = unit, data = #alex.data<dataset = "synthetic">, precision = fp16>} {}
+
+// -----
+
+module {
+  // expected-error @+1 {{'alex.param' op lr_mult must be non-negative, got -1}}
+  alex.param @w : tensor<2xf32> init #alex.constant<value = 0.0> {lr_mult = -1.0 : f64}
+}

@@ -219,9 +219,13 @@ FailureOr<StepResult> Stepper::run(func::FuncOp forward) {
       return failure();
   }
 
-  for (auto &[name, grad] : paramGrads)
-    sgdUpdate(state.params.at(name), state.momenta.at(name), grad, state.lr,
-              state.momentum, state.weightDecay);
+  for (auto &[name, grad] : paramGrads) {
+    auto scale = state.lrMult.find(name);
+    double lrMult = scale == state.lrMult.end() ? 1.0 : scale->second;
+    if (lrMult != 0)
+      sgdUpdate(state.params.at(name), state.momenta.at(name), grad,
+                state.lr * lrMult, state.momentum, state.weightDecay);
+  }
   result.grads = std::move(paramGrads);
   return result;
 }

@@ -35,6 +35,9 @@ struct StepState {
   std::vector<int32_t> labels;
   int64_t step = 0;
   double lr = 0.01, momentum = 0.9, weightDecay = 0.0005;
+  /// Parameters' learning-rate multipliers (lr_mult) where not 1; a
+  /// parameter at 0 keeps its values and momentum.
+  std::map<std::string, double> lrMult;
   uint64_t seed = 0;
 };
 

@@ -1,13 +1,14 @@
 //===- alex-weights-diff.cpp - compare two weight files tensor by tensor --===//
 //
-//   alex-weights-diff a.fb b.fb [--tolerance T]
+//   alex-weights-diff a.fb b.fb [--tolerance T] [--any-step]
 //
 // For each tensor of the same model in both files, prints the relative
 // error of its values and of its momenta, max|a - b| / max|b| (b is the
 // reference), and fails if any exceeds the tolerance (default 1e-4) or the
-// files differ in model, step or tensors. Used to check one target against
-// another (a CUDA step against the CPU's: after one step from zero momenta
-// a momentum is the step's gradient plus weight decay).
+// files differ in model, step (unless --any-step: how far training moved
+// each tensor between two checkpoints) or tensors. Used to check one
+// target against another (a CUDA step against the CPU's: after one step
+// from zero momenta a momentum is the step's gradient plus weight decay).
 //
 //===----------------------------------------------------------------------===//
 
@@ -63,15 +64,19 @@ double relativeError(const flatbuffers::Vector<float> &a,
 
 int main(int argc, char **argv) {
   double tolerance = 1e-4;
+  bool anyStep = false;
   std::vector<const char *> paths;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--tolerance") && i + 1 < argc)
       tolerance = std::strtod(argv[++i], nullptr);
+    else if (!std::strcmp(argv[i], "--any-step"))
+      anyStep = true;
     else
       paths.push_back(argv[i]);
   }
   if (paths.size() != 2)
-    return fail("usage: alex-weights-diff a.fb b.fb [--tolerance T]");
+    return fail(
+        "usage: alex-weights-diff a.fb b.fb [--tolerance T] [--any-step]");
   std::vector<char> bytesA, bytesB;
   std::string error;
   const alexrt::fb::WeightFile *a = read(paths[0], bytesA, error);
@@ -82,7 +87,7 @@ int main(int argc, char **argv) {
     return fail(error);
   if (a->model_signature() != b->model_signature())
     return fail("the files are of different models");
-  if (a->step() != b->step())
+  if (!anyStep && a->step() != b->step())
     return fail("the files are at different steps (" +
                 std::to_string(a->step()) + " and " +
                 std::to_string(b->step()) + ")");
