@@ -30,6 +30,7 @@ flatbuffers::Offset<fb::Param> exportParam(flatbuffers::FlatBufferBuilder &b,
   out.add_shape(shape);
   if (!pytorchName.IsNull())
     out.add_pytorch_name(pytorchName);
+  out.add_lr_mult(param.getLearningRateScale());
   Attribute init = param.getInit();
   if (auto c = dyn_cast<ConstantInitAttr>(init)) {
     out.add_init(fb::InitKind::Constant);

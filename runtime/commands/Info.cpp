@@ -10,6 +10,19 @@
 
 namespace alexrt {
 
+/// `text` padded with spaces to `width` characters, as %-Ns would.
+static std::string padded(const std::string &text, size_t width) {
+  return text.size() >= width ? text
+                              : text + std::string(width - text.size(), ' ');
+}
+
+/// `value` as %g writes it.
+static std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
 /// The model, its target, parameters, recipe and what training takes of
 /// the host's memory.
 int info(Session &session) {
@@ -31,12 +44,17 @@ int info(Session &session) {
   std::printf("target %s (%s), GEMMs in %s\n", reportedTarget(model).c_str(),
               deviceDescription().c_str(), precisionName(model.precision));
   for (const ParamSpec &param : model.params) {
-    if (param.pytorchName.empty())
-      std::printf("  %-16s %s\n", param.name.c_str(),
-                  shapeText(param.shape).c_str());
-    else
-      std::printf("  %-16s %-16s PyTorch: %s\n", param.name.c_str(),
-                  shapeText(param.shape).c_str(), param.pytorchName.c_str());
+    std::string line = "  " + padded(param.name, 16) + " ";
+    std::string notes;
+    if (!param.pytorchName.empty())
+      notes += " PyTorch: " + param.pytorchName;
+    if (param.lrMult == 0)
+      notes += " frozen (lr_mult 0)";
+    else if (param.lrMult != 1)
+      notes += " lr_mult " + number(param.lrMult);
+    line += notes.empty() ? shapeText(param.shape)
+                          : padded(shapeText(param.shape), 16) + notes;
+    std::printf("%s\n", line.c_str());
     total += param.numElements();
   }
   std::printf("parameters: %lld\nsgd: lr %g momentum %g weight decay %g, "

@@ -24,6 +24,7 @@ Status alexrt::parseModelInfo(const uint8_t *data, size_t size,
     spec.name = param->name()->str();
     if (param->pytorch_name())
       spec.pytorchName = param->pytorch_name()->str();
+    spec.lrMult = param->lr_mult();
     spec.shape.assign(param->shape()->begin(), param->shape()->end());
     spec.init.kind = InitRule::Kind(int(param->init()));
     spec.init.value = param->value();

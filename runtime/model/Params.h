@@ -32,6 +32,8 @@ struct ParamSpec {
   InitRule init;
   /// Its name in a PyTorch state_dict, if the model gives one.
   std::string pytorchName;
+  /// Its learning-rate multiplier (the layer's lr_mult); 0: frozen.
+  double lrMult = 1;
 
   int64_t numElements() const { return elementCount(shape); }
 };
