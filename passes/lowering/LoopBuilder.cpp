@@ -201,9 +201,8 @@ void LoopBuilder::gemm(bool transposeA, bool transposeB, int64_t m, int64_t n,
   if (!alexrt::convertsOperands(products))
     return sgemm(transposeA, transposeB, m, n, k, alpha, a, bm, beta, c);
   // bf16 is the one format the compiler converts to (Precision.h).
-  Value freshA, freshB;
-  Matrix packedA = packedBf16(transposeA, m, k, a, 0, freshA);
-  Matrix packedB = packedBf16(transposeB, k, n, bm, 1, freshB);
+  Matrix packedA = packedBf16(transposeA, m, k, a, 0);
+  Matrix packedB = packedBf16(transposeB, k, n, bm, 1);
   using GemmBf16 = alexrt::calls::GemmBf16;
   Value args[GemmBf16::OperandCount];
   args[GemmBf16::M] = i64(m);
@@ -216,9 +215,6 @@ void LoopBuilder::gemm(bool transposeA, bool transposeB, int64_t m, int64_t n,
   args[GemmBf16::C] = pointer(c);
   args[GemmBf16::Ldc] = i64(c.ld);
   call(GemmBf16::name, args);
-  for (Value fresh : {freshA, freshB})
-    if (fresh)
-      memref::DeallocOp::create(b, fresh);
 }
 
 LoopBuilder::KernelScope::KernelScope(LoopBuilder &lb,
@@ -248,18 +244,20 @@ void LoopBuilder::freeKeptOperands() {
   unchanged.clear();
 }
 
-Value LoopBuilder::scratch(MemRefType type, unsigned slot, bool &owned) {
-  owned = !inKernel;
-  if (!inKernel)
-    return alloc(type);
-  for (auto &[kept, keptSlot, buffer] : scratchBuffers)
-    if (kept == type && keptSlot == slot)
-      return buffer;
-  OpBuilder::InsertionGuard guard(b);
+void LoopBuilder::atScratchPoint() {
   if (scratchAfter)
     b.setInsertionPointAfter(scratchAfter);
   else
     b.setInsertionPointToStart(scratchBlock);
+}
+
+Value LoopBuilder::scratch(MemRefType type, unsigned slot) {
+  assert(inKernel && "GEMMs are built inside a KernelScope");
+  for (auto &[kept, keptSlot, buffer] : scratchBuffers)
+    if (kept == type && keptSlot == slot)
+      return buffer;
+  OpBuilder::InsertionGuard guard(b);
+  atScratchPoint();
   Value buffer = alloc(type);
   scratchBuffers.emplace_back(type, slot, buffer);
   return buffer;
@@ -276,10 +274,7 @@ Value LoopBuilder::convertedWhole(Value buffer) {
   // Before the kernel, at the function's top level: every later kernel of
   // the function may use it, none of its loops repeats it.
   OpBuilder::InsertionGuard guard(b);
-  if (scratchAfter)
-    b.setInsertionPointAfter(scratchAfter);
-  else
-    b.setInsertionPointToStart(scratchBlock);
+  atScratchPoint();
   Value converted = alloc(MemRefType::get(type.getShape(), b.getBF16Type()));
   parallel(type.getShape(), [&](ValueRange ivs) {
     store(convertTo(load(buffer, ivs), b.getBF16Type()), converted, ivs);
@@ -290,7 +285,7 @@ Value LoopBuilder::convertedWhole(Value buffer) {
 
 LoopBuilder::Matrix LoopBuilder::packedBf16(bool transpose, int64_t rows,
                                             int64_t cols, Matrix x,
-                                            unsigned slot, Value &fresh) {
+                                            unsigned slot) {
   // A parameter, in the same layout: the matrix's offset and rows hold.
   if (Value converted = convertedWhole(x.buffer))
     x.buffer = converted;
@@ -311,11 +306,7 @@ LoopBuilder::Matrix LoopBuilder::packedBf16(bool transpose, int64_t rows,
       b, flatType, x.buffer, add(viewOffset, x.offset), ValueRange{},
       ValueRange{}, b.getDenseI64ArrayAttr({ShapedType::kDynamic}),
       b.getDenseI64ArrayAttr({extent}), b.getDenseI64ArrayAttr({1}));
-  bool owned = false;
-  Value packed =
-      scratch(MemRefType::get({rows, cols}, b.getBF16Type()), slot, owned);
-  if (owned)
-    fresh = packed;
+  Value packed = scratch(MemRefType::get({rows, cols}, b.getBF16Type()), slot);
   // Converted, or for a bf16 source transposed.
   parallel({rows, cols}, [&](ValueRange ivs) {
     Value i = ivs[0], j = ivs[1];

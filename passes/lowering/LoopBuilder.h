@@ -157,13 +157,16 @@ private:
   mlir::Value convertedWhole(mlir::Value buffer);
   /// op(X) (rows x cols) of `x` as a packed bf16 matrix: `x` itself if a
   /// kernel wrote it so, else converted (or transposed) into a fresh
-  /// scratch buffer of operand `slot` (`fresh` if the caller frees it).
+  /// scratch buffer of operand `slot`.
   Matrix packedBf16(bool transpose, int64_t rows, int64_t cols, Matrix x,
-                    unsigned slot, mlir::Value &fresh);
+                    unsigned slot);
 
   /// A scratch buffer of `type` for operand `slot` (0: A, 1: B) of the
-  /// kernel's GEMMs; outside a KernelScope, a buffer the caller frees.
-  mlir::Value scratch(mlir::MemRefType type, unsigned slot, bool &owned);
+  /// open KernelScope's GEMMs.
+  mlir::Value scratch(mlir::MemRefType type, unsigned slot);
+  /// Moves the builder to where the open KernelScope allocates: the
+  /// function's top level, just before the kernel.
+  void atScratchPoint();
 
   mlir::ImplicitLocOpBuilder &b;
   mlir::ModuleOp module;

@@ -782,3 +782,14 @@ module {
   // expected-error @+1 {{'alex.param' op lr_mult must be non-negative, got -1}}
   alex.param @w : tensor<2xf32> init #alex.constant<value = 0.0> {lr_mult = -1.0 : f64}
 }
+
+// -----
+
+module {
+  alex.param @w : tensor<4xf32> init #alex.constant<value = 0.0>
+  func.func @f(%g: tensor<4xf32>, %lr: tensor<f32>) {
+    // expected-error @+1 {{'alex.sgd_update' op lr_mult must be positive (a frozen parameter has no update), got 0}}
+    alex.sgd_update @w, %g, %lr momentum 0.9 weight_decay 0.0 {lr_mult = 0.0 : f64} : tensor<4xf32>
+    return
+  }
+}
