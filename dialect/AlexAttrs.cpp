@@ -89,7 +89,14 @@ LogicalResult PlateauScheduleAttr::verify(EmitFn emitError, APFloat factor,
 LogicalResult DataAttr::verify(EmitFn emitError, llvm::StringRef dataset,
                                llvm::StringRef path, int64_t resize,
                                bool randomCrop, bool flip, APFloat lightingF,
-                               bool meanSubtract, int64_t testCrops) {
+                               bool meanSubtract, int64_t testCrops,
+                               DenseF64ArrayAttr normalizeMeanAttr,
+                               DenseF64ArrayAttr normalizeStdAttr) {
+  llvm::ArrayRef<double> normalizeMean, normalizeStd;
+  if (normalizeMeanAttr)
+    normalizeMean = normalizeMeanAttr.asArrayRef();
+  if (normalizeStdAttr)
+    normalizeStd = normalizeStdAttr.asArrayRef();
   double lighting = lightingF.convertToDouble();
   if (dataset.empty())
     return emitError() << "data needs a dataset name";
@@ -101,6 +108,21 @@ LogicalResult DataAttr::verify(EmitFn emitError, llvm::StringRef dataset,
   if (std::optional<std::string> problem =
           alexrt::checkTestCrops("test_crops", testCrops))
     return emitError() << *problem;
+  if (normalizeMean.size() != normalizeStd.size())
+    return emitError() << "normalize_mean has " << normalizeMean.size()
+                       << " values and normalize_std " << normalizeStd.size()
+                       << ": one each per channel";
+  if (!normalizeMean.empty() && meanSubtract)
+    return emitError() << "normalize_mean and mean_subtract both subtract a "
+                          "mean: give one";
+  for (double mean : normalizeMean)
+    if (!std::isfinite(mean))
+      return emitError() << "normalize_mean must be finite, got "
+                         << formatNumber(mean);
+  for (double std : normalizeStd)
+    if (!std::isfinite(std) || std <= 0)
+      return emitError() << "normalize_std must be finite and positive, got "
+                         << formatNumber(std);
   return success();
 }
 

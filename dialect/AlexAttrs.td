@@ -20,6 +20,28 @@ class F64Parameter<string desc, string default = "">
   let defaultValue = !if(!empty(default), "", "::llvm::APFloat(" # default # ")");
 }
 
+/// A list of doubles spelled `[0.485, 0.456, 0.406]`, held as a
+/// DenseF64ArrayAttr (which hashes, as the attribute's key must); omitted
+/// when null.
+class F64ListParameter<string desc>
+    : OptionalParameter<"::mlir::DenseF64ArrayAttr", desc> {
+  let parser = [{ [&]() -> ::mlir::FailureOr<::mlir::DenseF64ArrayAttr> {
+    ::llvm::SmallVector<double> values;
+    if ($_parser.parseCommaSeparatedList(
+            ::mlir::AsmParser::Delimiter::Square,
+            [&] { return $_parser.parseFloat(values.emplace_back()); }))
+      return ::mlir::failure();
+    return ::mlir::DenseF64ArrayAttr::get($_ctxt, values);
+  }() }];
+  let printer = [{
+    $_printer << '[';
+    ::llvm::interleaveComma($_self.asArrayRef(), $_printer, [&](double v) {
+      $_printer.printFloat(::llvm::APFloat(v));
+    });
+    $_printer << ']';
+  }];
+}
+
 /// An `int64_t` parameter that may be omitted (then `default`).
 class I64Parameter<string desc, string default = "">
     : AttrOrTypeParameter<"int64_t", desc> {
@@ -159,8 +181,12 @@ def Alex_DataAttr : Alex_Attr<"Data", "data"> {
     input: randomly at training time when `random_crop` is set, centrally
     otherwise. `flip` adds random horizontal flips, `lighting` is the
     standard deviation of the paper's PCA colour noise (0: off),
-    `mean_subtract` subtracts the per-pixel training-set mean, and
-    `test_crops` (1 or 10) is how many crops are averaged at test time.
+    `mean_subtract` subtracts the per-pixel training-set mean,
+    `normalize_mean` and `normalize_std` (one value per input channel, or
+    both omitted) make each pixel p, on the [0, 1] scale, (p - mean) / std
+    as torchvision's Normalize does, and `test_crops` (1 or 10) is how
+    many crops are averaged at test time. A fixed mean and the training
+    set's mean exclude each other.
   }];
   let parameters = (ins
     StringRefParameter<"dataset name">:$dataset,
@@ -170,7 +196,9 @@ def Alex_DataAttr : Alex_Attr<"Data", "data"> {
     BoolParameter<"random horizontal flips">:$flip,
     F64Parameter<"std of PCA lighting noise", "0.0">:$lighting,
     BoolParameter<"subtract the mean image">:$mean_subtract,
-    I64Parameter<"crops averaged at test time", "1">:$test_crops);
+    I64Parameter<"crops averaged at test time", "1">:$test_crops,
+    F64ListParameter<"per-channel mean, [0, 1] scale">:$normalize_mean,
+    F64ListParameter<"per-channel standard deviation">:$normalize_std);
 }
 
 def Alex_TrainingAttr : Alex_Attr<"Training", "training"> {

@@ -66,6 +66,12 @@ private:
       });
       os << ")";
       return;
+    case Expr::Kind::List:
+      os << "[";
+      llvm::interleaveComma(expr.args, os,
+                            [&](const Arg &arg) { print(*arg.value); });
+      os << "]";
+      return;
     }
   }
 
@@ -93,6 +99,8 @@ llvm::StringRef alex::describe(Expr::Kind kind) {
     return "a name";
   case Expr::Kind::Call:
     return "a call";
+  case Expr::Kind::List:
+    return "a list";
   }
   return "a value";
 }

@@ -32,9 +32,10 @@ struct Arg {
   std::unique_ptr<Expr> value;
 };
 
-/// A value: a literal, a name, or a call such as `conv(x, filters=96)`.
+/// A value: a literal, a name, a call such as `conv(x, filters=96)`, or a
+/// list such as `[0.485, 0.456, 0.406]` (its elements are positional args).
 struct Expr {
-  enum class Kind { Integer, Float, Shape, String, Name, Call };
+  enum class Kind { Integer, Float, Shape, String, Name, Call, List };
   Kind kind;
   llvm::SMLoc loc;
   int64_t intValue = 0;

@@ -171,6 +171,10 @@ Token Lexer::next() {
     return make(TokenKind::LParen, start);
   case ')':
     return make(TokenKind::RParen, start);
+  case '[':
+    return make(TokenKind::LBracket, start);
+  case ']':
+    return make(TokenKind::RBracket, start);
   case ',':
     return make(TokenKind::Comma, start);
   case '=':
@@ -208,6 +212,10 @@ llvm::StringRef alex::spell(TokenKind kind) {
     return "'('";
   case TokenKind::RParen:
     return "')'";
+  case TokenKind::LBracket:
+    return "'['";
+  case TokenKind::RBracket:
+    return "']'";
   case TokenKind::Comma:
     return "','";
   case TokenKind::Equal:

@@ -24,6 +24,8 @@ enum class TokenKind {
   RBrace,
   LParen,
   RParen,
+  LBracket,
+  RBracket,
   Comma,
   Equal,
   Dot,

@@ -119,10 +119,16 @@ Attribute Generator::trainingAttr() {
     break;
   }
   const alex::DataSpec &d = recipe.data;
+  // `normalize`'s lists; null when the model has none.
+  auto perChannel = [&](const std::vector<double> &values) {
+    return values.empty() ? DenseF64ArrayAttr()
+                          : DenseF64ArrayAttr::get(&context, values);
+  };
   auto data = DataAttr::getChecked(
       emitAt(d.loc), &context, llvm::StringRef(d.dataset),
       llvm::StringRef(d.path), d.resize, d.randomCrop, d.flip,
-      llvm::APFloat(d.lighting), d.meanSubtract, d.testCrops);
+      llvm::APFloat(d.lighting), d.meanSubtract, d.testCrops,
+      perChannel(d.normalizeMean), perChannel(d.normalizeStd));
   if (!sgd || !schedule || !data)
     return {};
   return TrainingAttr::getChecked(

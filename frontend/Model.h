@@ -83,7 +83,10 @@ struct DataSpec {
   bool randomCrop = false, flip = false, meanSubtract = false;
   double lighting = 0;
   int64_t testCrops = 1;
-  llvm::SMLoc loc;
+  /// `normalize`: pixels on the [0, 1] scale become (p - mean[c]) / std[c],
+  /// as torchvision's Normalize; both empty when not given.
+  std::vector<double> normalizeMean, normalizeStd;
+  llvm::SMLoc loc, normalizeLoc;
 };
 
 /// Optimizer, schedule, batch, devices and replicas. Defaults: the paper's

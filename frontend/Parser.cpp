@@ -139,6 +139,8 @@ std::unique_ptr<Expr> Parser::parseExpr(unsigned depth) {
     consume();
     return parseNameOrCall(name, depth);
   }
+  case TokenKind::LBracket:
+    return parseList(depth);
   default:
     return errorExpected("a value"), nullptr;
   }
@@ -161,6 +163,23 @@ std::unique_ptr<Expr> Parser::parseNameOrCall(const Token &name,
   if (!parseArgs(*expr, depth))
     return nullptr;
   return expr;
+}
+
+std::unique_ptr<Expr> Parser::parseList(unsigned depth) {
+  auto list = std::make_unique<Expr>();
+  list->kind = Expr::Kind::List;
+  list->loc = tok.loc();
+  consume();
+  while (!tok.is(TokenKind::RBracket)) {
+    if (!list->args.empty() && !expect(TokenKind::Comma, "',' or ']'"))
+      return nullptr;
+    Arg &element = list->args.emplace_back();
+    element.value = parseExpr(depth + 1);
+    if (!element.value)
+      return nullptr;
+  }
+  consume();
+  return list;
 }
 
 bool Parser::parseArgs(Expr &call, unsigned depth) {

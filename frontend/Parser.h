@@ -37,6 +37,8 @@ private:
   /// Parses what follows a name that was just consumed: `(args)` or nothing.
   std::unique_ptr<Expr> parseNameOrCall(const Token &name, unsigned depth);
   bool parseArgs(Expr &call, unsigned depth);
+  /// `[value, ...]`, the current token being '['.
+  std::unique_ptr<Expr> parseList(unsigned depth);
 
   void consume() { tok = lexer.next(); }
   /// Consumes a token of `kind`, or reports "expected <what>".

@@ -32,7 +32,7 @@ enum class Range { Any, Positive, NonNegative, Fraction, Unit };
 template <typename T> struct Field {
   llvm::StringLiteral key;
   std::variant<int64_t T::*, double T::*, bool T::*, std::string T::*,
-               llvm::SmallVector<int64_t, 4> T::*>
+               llvm::SmallVector<int64_t, 4> T::*, std::vector<double> T::*>
       member;
   Range range = Range::Any;
   bool required = false;
@@ -139,6 +139,10 @@ const std::vector<Field<DataSpec>> kDataFields = {
     {"mean_subtract", &DataSpec::meanSubtract},
     {"test_crops", &DataSpec::testCrops, Range::Positive}};
 
+const std::vector<Field<DataSpec>> kPerChannelFields = {
+    {"mean", &DataSpec::normalizeMean, Range::Any, true},
+    {"std", &DataSpec::normalizeStd, Range::Positive, true}};
+
 const char *const kKnownDatasets[] = {"fashion_mnist", "imagenet", "synthetic"};
 const char *const kSections[] = {"network", "init", "optimizer",
                                  "train",   "data", "pytorch"};
@@ -203,6 +207,8 @@ private:
   bool checkSchedule(const Expr &value, Schedule &schedule);
   bool checkTrain(const Section &section);
   bool checkData(const Section &section);
+  /// `normalize = per_channel(mean=[...], std=[...])`.
+  bool checkNormalize(const Expr &value, DataSpec &data);
   bool checkPyTorch(const Section &section);
   /// The layer `target` names, if it has parameters; else reports why not.
   Layer *layerWithParams(const Target &target);
@@ -291,6 +297,25 @@ bool Checker::assignValue(T &target, const Field<T> &field,
     if (value.kind != Expr::Kind::Name && value.kind != Expr::Kind::String)
       return mismatch("a name or a string");
     target.**member = value.text;
+    return true;
+  }
+  if (auto member = std::get_if<std::vector<double> T::*>(&field.member)) {
+    if (value.kind != Expr::Kind::List || value.args.empty())
+      return mismatch("a list of numbers such as [0.5, 0.5, 0.5]");
+    std::vector<double> numbers;
+    for (const Arg &element : value.args) {
+      const Expr &number = *element.value;
+      if (!number.isNumber())
+        return error(number.loc, "'" + kv.key + "' expects numbers, got " +
+                                     describe(number.kind));
+      if (!std::isfinite(number.floatValue))
+        return error(number.loc, "'" + kv.key + "' must be finite");
+      if (!checkRange({kv.key, number.loc, &number}, number.floatValue,
+                      field.range))
+        return false;
+      numbers.push_back(number.floatValue);
+    }
+    target.**member = std::move(numbers);
     return true;
   }
   auto member = std::get<llvm::SmallVector<int64_t, 4> T::*>(field.member);
@@ -481,8 +506,19 @@ bool Checker::checkTrain(const Section &section) {
 bool Checker::checkData(const Section &section) {
   DataSpec &data = model.recipe.data;
   data.loc = section.loc;
-  llvm::SmallVector<KeyValue> entries = entriesOf(section);
+  llvm::SmallVector<KeyValue> entries;
+  const Expr *normalize = nullptr;
+  for (const KeyValue &kv : entriesOf(section)) {
+    if (kv.key != "normalize")
+      entries.push_back(kv);
+    else if (normalize)
+      return error(kv.loc, "'normalize' is given twice in data");
+    else
+      normalize = kv.value;
+  }
   if (!assign(data, "data", section.loc, entries, kDataFields))
+    return false;
+  if (normalize && !checkNormalize(*normalize, data))
     return false;
   if (!llvm::is_contained(kKnownDatasets, data.dataset)) {
     auto dataset = llvm::find_if(
@@ -495,6 +531,36 @@ bool Checker::checkData(const Section &section) {
   if (std::optional<std::string> problem =
           alexrt::checkTestCrops("test_crops", data.testCrops))
     return error(data.loc, *problem);
+  return true;
+}
+
+bool Checker::checkNormalize(const Expr &value, DataSpec &data) {
+  data.normalizeLoc = value.loc;
+  if (value.kind != Expr::Kind::Call || value.text != "per_channel")
+    return error(value.loc, "'normalize' expects per_channel(mean=[...], "
+                            "std=[...]), as torchvision's Normalize");
+  llvm::SmallVector<KeyValue> values;
+  if (!callArgs(value, kPerChannelFields, values) ||
+      !assign(data, "per_channel", value.loc, values, kPerChannelFields))
+    return false;
+  if (data.meanSubtract)
+    return error(value.loc,
+                 "'normalize' and 'mean_subtract' both subtract a mean: "
+                 "give one");
+  // Pixels are normalised per channel: one mean and one std each.
+  auto input = llvm::find_if(model.layers, [](const Layer &layer) {
+    return layer.kind == LayerKind::Input;
+  });
+  size_t channels = input != model.layers.end() && !input->shape.empty()
+                        ? size_t(input->shape.front())
+                        : data.normalizeMean.size();
+  for (auto [key, list] : {std::pair{"mean", &data.normalizeMean},
+                           std::pair{"std", &data.normalizeStd}})
+    if (list->size() != channels)
+      return error(value.loc, "per_channel " + llvm::Twine(key) + " has " +
+                                  llvm::Twine(list->size()) +
+                                  " values but the input has " +
+                                  llvm::Twine(channels) + " channels");
   return true;
 }
 

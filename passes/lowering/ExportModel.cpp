@@ -105,6 +105,14 @@ void ExportModel::runOnOperation() {
   auto dataPath = b.CreateString(data.getPath().str());
   auto targetName = b.CreateString(target);
   auto profile = b.CreateVector(exportProfile(b, module));
+  // Both or neither (the attribute's verifier).
+  bool normalizes = bool(data.getNormalizeMean());
+  auto normalizeMean =
+      normalizes ? b.CreateVector(data.getNormalizeMean().asArrayRef().vec())
+                 : flatbuffers::Offset<flatbuffers::Vector<double>>();
+  auto normalizeStd =
+      normalizes ? b.CreateVector(data.getNormalizeStd().asArrayRef().vec())
+                 : flatbuffers::Offset<flatbuffers::Vector<double>>();
 
   fb::ModelBuilder model(b);
   model.add_name(name);
@@ -139,6 +147,10 @@ void ExportModel::runOnOperation() {
   model.add_lighting(data.getLighting().convertToDouble());
   model.add_mean_subtract(data.getMeanSubtract());
   model.add_test_crops(data.getTestCrops());
+  if (normalizes) {
+    model.add_normalize_mean(normalizeMean);
+    model.add_normalize_std(normalizeStd);
+  }
   // The runtime checks the CPU for what the products need: a module with
   // ops marked bf16 by hand is a bf16 binary whatever its recipe says.
   alexrt::Precision products = precision;

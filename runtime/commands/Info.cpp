@@ -23,6 +23,39 @@ static std::string number(double value) {
   return text;
 }
 
+/// `values` as [a, b, c].
+static std::string list(const std::vector<float> &values) {
+  std::string text;
+  for (float value : values)
+    text += (text.empty() ? "" : ", ") + number(value);
+  return "[" + text + "]";
+}
+
+/// How the data section turns images into inputs: "imagenet: short side
+/// 256, random crops, flips, normalised per channel (mean [...], std
+/// [...]); test: the centre crop".
+static std::string dataText(const ModelInfo &model) {
+  std::vector<std::string> steps;
+  if (model.resize > 0)
+    steps.push_back("short side " + std::to_string(model.resize));
+  steps.push_back(model.randomCrop ? "random crops" : "centre crops");
+  if (model.flip)
+    steps.push_back("flips");
+  if (model.lighting > 0)
+    steps.push_back("lighting " + number(model.lighting));
+  if (model.meanSubtract)
+    steps.push_back("the training set's mean subtracted");
+  if (!model.normalizeMean.empty())
+    steps.push_back("normalised per channel (mean " +
+                    list(model.normalizeMean) + ", std " +
+                    list(model.normalizeStd) + ")");
+  std::string text = model.dataset + ":";
+  for (size_t i = 0; i < steps.size(); ++i)
+    text += (i ? ", " : " ") + steps[i];
+  return text +
+         "; test: " + (model.testCrops == 10 ? "10 views" : "the centre crop");
+}
+
 /// The model, its target, parameters, recipe and what training takes of
 /// the host's memory.
 int info(Session &session) {
@@ -61,7 +94,7 @@ int info(Session &session) {
               "%lld epochs, seed %llu\ndata: %s\n",
               (long long)total, model.lr, model.momentum, model.weightDecay,
               (long long)model.epochs, (unsigned long long)model.seed,
-              model.dataset.c_str());
+              dataText(model).c_str());
   // What training takes of the host's memory (a CPU binary's step's
   // buffers are known; a GPU binary's live on the device).
   if (int64_t buffers = heapBufferBytes(); buffers > 0) {

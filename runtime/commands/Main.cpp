@@ -30,7 +30,9 @@ commands:
   export   write --weights' parameters as safetensors (--out FILE, -o FILE)
   import   FILE.safetensors into a new weight file (--weights FILE)
   predict  the top-5 classes of image files (JPEG or PNG, any size) by
-           --weights, with 1 or 10 views (--crops)
+           --weights, with 1 or 10 views (--crops); -o FILE.npy also
+           writes their logits, and the inputs the network saw as
+           FILE.inputs.npy
   features the last hidden layer's activations of every image of --split
            (val or train) as FILE.npy, labels as FILE.labels.npy (-o)
   neighbours  for query image files, the training images nearest by those

@@ -6,6 +6,7 @@
 #include "runtime/data/images/Augment.h"
 #include "runtime/model/Session.h"
 #include "runtime/support/Files.h"
+#include "runtime/support/Npy.h"
 
 #include <algorithm>
 #include <cmath>
@@ -25,17 +26,31 @@ Augmentation evaluationGeometry(const ModelInfo &model,
   if (facts.meanHeight == 0 ||
       (facts.meanHeight == side && facts.meanWidth == side))
     geometry.mean = facts.mean;
+  geometry.normalizeBy(model);
   return geometry;
 }
 
-/// The top-5 classes of each image file named on the command line.
+/// FILE.npy's companion FILE.inputs.npy.
+static std::string inputsPath(const std::string &out) {
+  bool npy = out.size() > 4 && out.compare(out.size() - 4, 4, ".npy") == 0;
+  return (npy ? out.substr(0, out.size() - 4) : out) + ".inputs.npy";
+}
+
+/// The top-5 classes of each image file named on the command line; with
+/// -o FILE.npy also the logits (images x classes, or images x views x
+/// classes) and, as FILE.inputs.npy, what the network saw (images x
+/// [views x] channels x height x width).
 int predict(Session &session, const Options &options) {
   const ModelInfo &model = session.model();
-  std::string weights = options.get("weights");
+  std::string weights = options.get("weights"), out = options.get("out");
   if (weights.empty() || options.files.empty())
     return fail("predict needs --weights FILE and image files");
   int64_t views;
   Status status = testViews(model, options, views);
+  if (status.ok() && !out.empty())
+    status = checkWritable(out, "logits file");
+  if (status.ok() && !out.empty())
+    status = checkWritable(inputsPath(out), "inputs file");
   if (status.ok())
     status = session.load(weights);
   if (!status.ok())
@@ -44,9 +59,11 @@ int predict(Session &session, const Options &options) {
   if (facts.dataset.empty())
     std::fprintf(stderr,
                  "warning: '%s' does not say what data trained it "
-                 "(imported?): no mean is subtracted and classes "
-                 "are numbered\n",
-                 weights.c_str());
+                 "(imported?): %s and classes are numbered\n",
+                 weights.c_str(),
+                 model.normalizeMean.empty()
+                     ? "no mean is subtracted"
+                     : "inputs are normalised as the model says");
   // The evaluation geometry: the prepared square, then the test views.
   Augmentation geometry = evaluationGeometry(model, facts);
   int64_t side = geometry.sourceHeight;
@@ -60,6 +77,8 @@ int predict(Session &session, const Options &options) {
   std::vector<float> images(size_t(views * batch * imageSize));
   std::vector<int32_t> labels(size_t(batch), 0);
   std::vector<float> logits(size_t(views * batch * model.classes));
+  std::vector<float> savedLogits, savedInputs;
+  int64_t saved = 0;
   int failed = 0;
   bool nonFinite = false;
   for (size_t first = 0; first < options.files.size(); first += size_t(batch)) {
@@ -67,8 +86,8 @@ int predict(Session &session, const Options &options) {
     for (size_t i = first;
          i < options.files.size() && names.size() < size_t(batch); ++i) {
       Image square;
-      Status loaded =
-          loadSquareImage(options.files[i], side, model.channels, square);
+      Status loaded = loadSquareImage(options.files[i], side, model.channels,
+                                      square, nullptr, JpegScaling::Full);
       if (!loaded.ok()) {
         std::fprintf(stderr, "error: '%s': %s\n", options.files[i].c_str(),
                      loaded.message().c_str());
@@ -86,6 +105,16 @@ int predict(Session &session, const Options &options) {
     for (int64_t v = 0; v < views; ++v)
       session.forward(images.data() + v * batch * imageSize, labels.data(),
                       logits.data() + v * batch * model.classes);
+    if (!out.empty()) {
+      for (int64_t i = 0; i < int64_t(names.size()); ++i)
+        for (int64_t v = 0; v < views; ++v) {
+          const float *input = images.data() + (v * batch + i) * imageSize;
+          const float *row = logits.data() + (v * batch + i) * model.classes;
+          savedInputs.insert(savedInputs.end(), input, input + imageSize);
+          savedLogits.insert(savedLogits.end(), row, row + model.classes);
+        }
+      saved += int64_t(names.size());
+    }
     for (size_t i = 0; i < names.size(); ++i) {
       std::vector<double> probability =
           averagedSoftmax(logits.data() + int64_t(i) * model.classes, views,
@@ -119,6 +148,23 @@ int predict(Session &session, const Options &options) {
       }
       std::printf("%s\n", line.c_str());
     }
+  }
+  if (!out.empty() && saved > 0) {
+    std::vector<int64_t> logitsShape = {saved, model.classes};
+    std::vector<int64_t> inputsShape = {saved, model.channels, model.height,
+                                        model.width};
+    if (views > 1) {
+      logitsShape.insert(logitsShape.begin() + 1, views);
+      inputsShape.insert(inputsShape.begin() + 1, views);
+    }
+    Status written = writeNpy(out, "<f4", logitsShape, savedLogits.data());
+    if (written.ok())
+      written =
+          writeNpy(inputsPath(out), "<f4", inputsShape, savedInputs.data());
+    if (!written.ok())
+      return fail(written.message());
+    std::printf("logits of %lld images -> %s, their inputs -> %s\n",
+                (long long)saved, out.c_str(), inputsPath(out).c_str());
   }
   // A model that gives no numbers fails as training's divergence does.
   return nonFinite ? 3 : failed ? 1 : 0;

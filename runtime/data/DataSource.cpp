@@ -56,6 +56,10 @@ public:
     pipeline.flip = model.flip;
     if (model.meanSubtract)
       pipeline.channelMean = testOnly ? options.trainMean : channelMeans(train);
+    if (!model.normalizeMean.empty()) {
+      pipeline.channelMean = model.normalizeMean;
+      pipeline.channelStd = model.normalizeStd;
+    }
     // Test views are placed in the resized image.
     pipeline.resizedSize(test, geometry.sourceHeight, geometry.sourceWidth);
     geometry.height = model.height;
@@ -71,7 +75,9 @@ public:
   void describe(DataFacts &facts) const override {
     facts.dataset = name;
     facts.classNames = names;
-    facts.mean = pipeline.channelMean; // per channel
+    // The training set's mean, per channel; a normalize's is the model's.
+    facts.mean = pipeline.channelStd.empty() ? pipeline.channelMean
+                                             : std::vector<float>();
     facts.meanHeight = facts.meanWidth = 0;
   }
 
@@ -192,6 +198,7 @@ public:
     const ColorStats &stats = train.stats();
     if (model.meanSubtract)
       augment.mean = stats.pixelMean; // the paper's mean image
+    augment.normalizeBy(model);
     augment.eigenvalues = stats.eigenvalues;
     augment.eigenvectors = stats.eigenvectors;
     return Status::success();
@@ -206,7 +213,8 @@ public:
   void describe(DataFacts &facts) const override {
     facts.dataset = name;
     facts.classNames = train.classNames();
-    facts.mean = augment.mean; // the mean image, or none
+    // The mean image, or none; a normalize's mean is the model's.
+    facts.mean = augment.stdDev.empty() ? augment.mean : std::vector<float>();
     facts.meanHeight = facts.mean.empty() ? 0 : augment.sourceHeight;
     facts.meanWidth = facts.mean.empty() ? 0 : augment.sourceWidth;
   }

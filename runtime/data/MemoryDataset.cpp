@@ -213,6 +213,8 @@ Status InputPipeline::check(const ImageSet &set) const {
         "x" + std::to_string(width) + "; set data.resize");
   if (!channelMean.empty() && int64_t(channelMean.size()) != channels)
     return Status::error("the mean has the wrong number of channels");
+  if (!channelStd.empty() && int64_t(channelStd.size()) != channels)
+    return Status::error("the std has the wrong number of channels");
   return Status::success();
 }
 
@@ -254,6 +256,7 @@ void InputPipeline::makeBatch(const ImageSet &set, const int64_t *indices,
           set.pixels.data() +
           size_t((index * set.channels + c) * set.height * set.width);
       float mean = channelMean.empty() ? 0.0f : channelMean[size_t(c)];
+      float std = channelStd.empty() ? 1.0f : channelStd[size_t(c)];
       float *out = images + ((b * channels + c) * height) * width;
       for (int64_t y = 0; y < height; ++y) {
         double sy = (double(y + offsetY) + 0.5) * scaleY - 0.5;
@@ -271,7 +274,7 @@ void InputPipeline::makeBatch(const ImageSet &set, const int64_t *indices,
           double top = row0[x0] + fx * (row0[x1] - row0[x0]);
           double bottom = row1[x0] + fx * (row1[x1] - row1[x0]);
           out[y * width + x] =
-              float((top + fy * (bottom - top)) / 255.0) - mean;
+              (float((top + fy * (bottom - top)) / 255.0) - mean) / std;
         }
       }
     }

@@ -43,12 +43,14 @@ ImageSet syntheticImages(int64_t count, int64_t channels, int64_t height,
 /// How images become network inputs: resize so the short side is `resize`
 /// (0: keep), crop the network's input size (randomly when training with
 /// `randomCrop`, else centrally), flip horizontally at random when training
-/// with `flip`, scale to [0, 1] and subtract `channelMean` if given.
+/// with `flip`, scale to [0, 1], subtract `channelMean` and divide by
+/// `channelStd` if given.
 struct InputPipeline {
   int64_t channels = 1, height = 0, width = 0; ///< The network's input.
   int64_t resize = 0;
   bool randomCrop = false, flip = false;
   std::vector<float> channelMean; ///< Empty: no mean subtraction.
+  std::vector<float> channelStd;  ///< Empty: no division.
 
   /// Checks that images of `set` can produce this input.
   Status check(const ImageSet &set) const;

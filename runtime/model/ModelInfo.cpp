@@ -64,6 +64,20 @@ Status alexrt::parseModelInfo(const uint8_t *data, size_t size,
   info.lighting = model->lighting();
   info.meanSubtract = model->mean_subtract();
   info.testCrops = model->test_crops();
+  if (model->normalize_mean() && model->normalize_std()) {
+    for (double mean : *model->normalize_mean())
+      info.normalizeMean.push_back(float(mean));
+    for (double std : *model->normalize_std())
+      info.normalizeStd.push_back(float(std));
+  }
+  if (!info.normalizeMean.empty() &&
+      (int64_t(info.normalizeMean.size()) != info.channels ||
+       info.normalizeStd.size() != info.normalizeMean.size()))
+    return Status::error(
+        "the model descriptor's normalize has " +
+        std::to_string(info.normalizeMean.size()) + " means and " +
+        std::to_string(info.normalizeStd.size()) + " standard deviations for " +
+        std::to_string(info.channels) + " channels");
   std::optional<Precision> precision = precisionFromByte(model->precision());
   if (!precision)
     return Status::error("the model descriptor's precision (" +

@@ -37,6 +37,9 @@ struct ModelInfo {
   int64_t resize = 0, testCrops = 1;
   bool randomCrop = false, flip = false, meanSubtract = false;
   double lighting = 0;
+  /// The data section's `normalize` (one value per channel, on the [0, 1]
+  /// scale): (p - mean) / std. Both empty when the model has none.
+  std::vector<float> normalizeMean, normalizeStd;
   /// Host bytes of the parameters and momenta, and of a batch's images,
   /// labels and logits: what a session holds besides the step's buffers.
   int64_t sessionBytes() const;

@@ -385,6 +385,21 @@ module attributes {alex.training = #alex.data<dataset = "imagenet", test_crops =
 
 // -----
 
+// expected-error @+1 {{normalize_mean has 3 values and normalize_std 0: one each per channel}}
+module attributes {alex.training = #alex.data<dataset = "imagenet", normalize_mean = [0.5, 0.5, 0.5]>} {}
+
+// -----
+
+// expected-error @+1 {{normalize_std must be finite and positive, got -0.2}}
+module attributes {alex.training = #alex.data<dataset = "imagenet", normalize_mean = [0.5], normalize_std = [-0.2]>} {}
+
+// -----
+
+// expected-error @+1 {{normalize_mean and mean_subtract both subtract a mean: give one}}
+module attributes {alex.training = #alex.data<dataset = "imagenet", mean_subtract = true, normalize_mean = [0.5], normalize_std = [0.2]>} {}
+
+// -----
+
 // expected-error @+1 {{batch must be positive, got 0}}
 module attributes {alex.training = #alex.training<batch = 0, epochs = 1, optimizer = #alex.sgd<lr = 0.1>, schedule = unit, data = #alex.data<dataset = "synthetic">>} {}
 

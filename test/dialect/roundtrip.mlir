@@ -6,13 +6,14 @@
 // CHECK: module attributes {alex.training = #alex.training<batch = 2, epochs = 3, devices = 2, seed = 5,
 // CHECK-SAME: optimizer = #alex.sgd<lr = 1.000000e-02, momentum = 9.000000e-01, weight_decay = 5.000000e-04>,
 // CHECK-SAME: schedule = #alex.step_schedule<every = 30>,
-// CHECK-SAME: data = #alex.data<dataset = "imagenet", path = "/data", resize = 256, random_crop = true, flip = true, lighting = 1.000000e-01, mean_subtract = true, test_crops = 10>,
+// CHECK-SAME: data = #alex.data<dataset = "imagenet", path = "/data", resize = 256, random_crop = true, flip = true, lighting = 1.000000e-01, test_crops = 10, normalize_mean = [4.850000e-01, 4.560000e-01, 4.060000e-01], normalize_std = [2.290000e-01, 2.240000e-01, 2.250000e-01]>,
 // CHECK-SAME: precision = bf16>}
 module attributes {alex.training = #alex.training<batch = 2, epochs = 3, devices = 2, seed = 5,
     optimizer = #alex.sgd<lr = 0.01, momentum = 0.9, weight_decay = 0.0005>,
     schedule = #alex.step_schedule<every = 30, factor = 0.1>,
     data = #alex.data<dataset = "imagenet", path = "/data", resize = 256, random_crop = true,
-                      flip = true, lighting = 0.1, mean_subtract = true, test_crops = 10>,
+                      flip = true, lighting = 0.1, test_crops = 10,
+                      normalize_mean = [0.485, 0.456, 0.406], normalize_std = [0.229, 0.224, 0.225]>,
     precision = bf16>} {
   // CHECK: alex.param @conv.weight : tensor<4x1x3x3xf32> init #alex.gaussian<std = 1.000000e-02>
   alex.param @conv.weight : tensor<4x1x3x3xf32> init #alex.gaussian<std = 0.01, mean = 0.0>

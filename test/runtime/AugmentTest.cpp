@@ -95,9 +95,9 @@ TEST(Augment, LightingNoiseHasThePapersDistribution) {
 
 // render() against the definition, written out in double: crop at (y, x),
 // mirrored, pixels / 255, minus the mean (per pixel, in source coordinates,
-// or per channel), plus the shift.
+// or per channel), plus the shift; with a model's `normalize`, divided by
+// the channel's std as well (torchvision's ToTensor, then Normalize).
 TEST(Augment, RenderMatchesDefinition) {
-  Augmentation augment = smallAugmentation();
   std::mt19937 random(4);
   Image image;
   image.resize(16, 16, 3);
@@ -106,8 +106,17 @@ TEST(Augment, RenderMatchesDefinition) {
   std::vector<float> pixelMean(16 * 16 * 3);
   for (float &mean : pixelMean)
     mean = float(random() % 1000) / 1000.0f;
-  for (bool perPixel : {true, false}) {
-    augment.mean = perPixel ? pixelMean : std::vector<float>{0.4f, 0.5f, 0.6f};
+  ModelInfo normalised;
+  normalised.normalizeMean = {0.485f, 0.456f, 0.406f};
+  normalised.normalizeStd = {0.229f, 0.224f, 0.225f};
+  enum class Mean { PerPixel, PerChannel, Normalised };
+  for (Mean kind : {Mean::PerPixel, Mean::PerChannel, Mean::Normalised}) {
+    Augmentation augment = smallAugmentation();
+    augment.mean = kind == Mean::PerPixel
+                       ? pixelMean
+                       : std::vector<float>{0.4f, 0.5f, 0.6f};
+    if (kind == Mean::Normalised)
+      augment.normalizeBy(normalised);
     for (int64_t index = 0; index < 20; ++index) {
       CropView view = augment.trainingView(2, 1, index);
       std::vector<float> out(3 * 12 * 12);
@@ -117,12 +126,17 @@ TEST(Augment, RenderMatchesDefinition) {
           for (int64_t x = 0; x < 12; ++x) {
             int64_t sy = view.y + y;
             int64_t sx = view.mirror ? view.x + 11 - x : view.x + x;
-            double mean = perPixel ? pixelMean[size_t((sy * 16 + sx) * 3 + c)]
-                                   : augment.mean[size_t(c)];
+            double mean = kind == Mean::PerPixel
+                              ? pixelMean[size_t((sy * 16 + sx) * 3 + c)]
+                              : augment.mean[size_t(c)];
+            double std = kind == Mean::Normalised
+                             ? normalised.normalizeStd[size_t(c)]
+                             : 1.0;
             double expected =
-                image.pixels[size_t((sy * 16 + sx) * 3 + c)] / 255.0 - mean +
-                double(view.shift[size_t(c)]);
-            ASSERT_NEAR(out[size_t((c * 12 + y) * 12 + x)], expected, 1e-6);
+                (image.pixels[size_t((sy * 16 + sx) * 3 + c)] / 255.0 - mean +
+                 double(view.shift[size_t(c)])) /
+                std;
+            ASSERT_NEAR(out[size_t((c * 12 + y) * 12 + x)], expected, 2e-6);
           }
     }
   }

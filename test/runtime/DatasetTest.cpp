@@ -168,6 +168,38 @@ TEST(InputPipeline, BilinearUpsampling) {
       EXPECT_NEAR(image[y * 4 + x], expected[x], 1e-6) << y << "," << x;
 }
 
+// A model's `normalize` on in-memory images: (p / 255 - mean) / std per
+// channel, as torchvision's ToTensor and Normalize.
+TEST(InputPipeline, NormalisesEachChannel) {
+  ImageSet set;
+  set.count = 1;
+  set.channels = 2;
+  set.height = set.width = 2;
+  set.classes = 1;
+  set.pixels = {0, 51, 102, 255, 255, 204, 153, 0};
+  set.labels = {0};
+  InputPipeline pipeline;
+  pipeline.channels = 2;
+  pipeline.height = pipeline.width = 2;
+  pipeline.channelMean = {0.5f, 0.25f};
+  pipeline.channelStd = {0.25f, 0.5f};
+  ASSERT_TRUE(pipeline.check(set).ok());
+  std::vector<float> image(8);
+  int32_t label;
+  int64_t index = 0;
+  pipeline.makeBatch(set, &index, 1, false, 1, 0, image.data(), &label);
+  for (int c = 0; c < 2; ++c)
+    for (int p = 0; p < 4; ++p)
+      EXPECT_NEAR(image[size_t(c * 4 + p)],
+                  (set.pixels[size_t(c * 4 + p)] / 255.0 -
+                   pipeline.channelMean[size_t(c)]) /
+                      pipeline.channelStd[size_t(c)],
+                  1e-6)
+          << c << "," << p;
+  pipeline.channelStd = {0.25f};
+  EXPECT_FALSE(pipeline.check(set).ok());
+}
+
 TEST(InputPipeline, FlipsAndCropsAreWholeAndSeeded) {
   // One asymmetric 4x6 image, cropped to 4x4 with random flips.
   ImageSet set;

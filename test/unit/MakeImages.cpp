@@ -54,6 +54,8 @@ int main(int argc, char **argv) {
   if (argc < 2)
     return usage();
   std::string out = argv[1];
+  if (out.rfind("-", 0) == 0) // an option where OUT belongs (--help)
+    return usage();
   int classes = 4, train = 40, val = 10, width = 0, height = 0;
   int minSize = 40, maxSize = 80, quality = 90, seed = 1;
   bool allVariants = true, bad = false, list = false;

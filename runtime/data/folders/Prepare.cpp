@@ -18,13 +18,14 @@ using namespace alexrt;
 
 Status alexrt::loadSquareImage(const std::string &path, int64_t side,
                                int64_t channels, Image &square,
-                               std::string *warning) {
+                               std::string *warning, JpegScaling scaling) {
   std::string bytes;
   if (!readWholeFile(path, bytes))
     return Status::error(systemError("cannot read", path));
   Image decoded;
-  Status status = decodeImage(reinterpret_cast<const uint8_t *>(bytes.data()),
-                              bytes.size(), channels, side, decoded, warning);
+  Status status = decodeImage(
+      reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size(), channels,
+      scaling == JpegScaling::Dct ? side : 0, decoded, warning);
   if (!status.ok())
     return status;
   square = resizeCentralSquare(decoded, side);

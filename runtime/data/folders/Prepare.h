@@ -28,10 +28,21 @@ class PackedWriter;
 /// The JPEG quality of prepared images.
 constexpr int kPreparedJpegQuality = 90;
 
+/// How a JPEG much larger than needed is decoded.
+enum class JpegScaling {
+  /// At 1/2, 1/4 or 1/8 scale in the DCT domain where it stays at least
+  /// the size needed (decodeImage): fast, for whole datasets.
+  Dct,
+  /// At full size, as PIL decodes for torchvision: the square is then
+  /// torchvision's Resize and CenterCrop to the byte, for single images.
+  Full,
+};
+
 /// Reads and decodes `path` as a side x side square (short side resized,
 /// centre kept) with `channels` channels; `warning`, as for decodeImage.
 Status loadSquareImage(const std::string &path, int64_t side, int64_t channels,
-                       Image &square, std::string *warning = nullptr);
+                       Image &square, std::string *warning = nullptr,
+                       JpegScaling scaling = JpegScaling::Dct);
 
 /// What scanning a list found.
 struct ScanResult {

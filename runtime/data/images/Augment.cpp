@@ -6,6 +6,13 @@
 
 using namespace alexrt;
 
+void Augmentation::normalizeBy(const ModelInfo &model) {
+  if (model.normalizeMean.empty())
+    return;
+  mean = model.normalizeMean;
+  stdDev = model.normalizeStd;
+}
+
 CropView Augmentation::trainingView(uint64_t seed, int64_t epoch,
                                     int64_t index) const {
   CropView view;
@@ -59,13 +66,16 @@ void Augmentation::render(const Image &image, const CropView &view,
                           float *out) const {
   int64_t c = channels, plane = height * width, span = width * c;
   bool perPixel = int64_t(mean.size()) > c;
-  const float scale = 1.0f / 255.0f;
-  float offset[3];
-  for (int64_t k = 0; k < c; ++k)
+  float offset[3], divisor[3];
+  for (int64_t k = 0; k < c; ++k) {
     offset[k] = view.shift[size_t(k)] -
                 (perPixel || mean.empty() ? 0.0f : mean[size_t(k)]);
+    divisor[k] = stdDev.empty() ? 1.0f : stdDev[size_t(k)];
+  }
   // Each row: scaled and mean-subtracted while interleaved (contiguous, so
   // it vectorises), then split into the channel planes, mirrored or not.
+  // Divided, not multiplied by reciprocals, as torchvision's ToTensor and
+  // Normalize compute, so the same pixels give the same floats.
   std::vector<float> row(static_cast<size_t>(span));
   for (int64_t y = 0; y < height; ++y) {
     int64_t sy = view.y + y;
@@ -73,20 +83,20 @@ void Augmentation::render(const Image &image, const CropView &view,
     if (perPixel) {
       const float *meanRow = mean.data() + (sy * sourceWidth + view.x) * c;
       for (int64_t i = 0; i < span; ++i)
-        row[size_t(i)] = float(source[i]) * scale - meanRow[i];
+        row[size_t(i)] = float(source[i]) / 255.0f - meanRow[i];
     } else {
       for (int64_t i = 0; i < span; ++i)
-        row[size_t(i)] = float(source[i]) * scale;
+        row[size_t(i)] = float(source[i]) / 255.0f;
     }
     for (int64_t k = 0; k < c; ++k) {
       float *dest = out + k * plane + y * width;
       const float *from = row.data() + k;
       if (view.mirror)
         for (int64_t x = 0; x < width; ++x)
-          dest[x] = from[(width - 1 - x) * c] + offset[k];
+          dest[x] = (from[(width - 1 - x) * c] + offset[k]) / divisor[k];
       else
         for (int64_t x = 0; x < width; ++x)
-          dest[x] = from[x * c] + offset[k];
+          dest[x] = (from[x * c] + offset[k]) / divisor[k];
     }
   }
 }

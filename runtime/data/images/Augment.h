@@ -4,7 +4,8 @@
 // by a random crop of the input's size, a horizontal flip with probability
 // 1/2, the PCA lighting noise (Section 4.1: add sum_i p_i a_i lambda_i to
 // every pixel, a_i ~ N(0, sigma) drawn once per image per epoch) and mean
-// subtraction. Pixels are scaled to [0, 1] first, and p_i, lambda_i are the
+// subtraction, or the normalisation (p - mean[c]) / std[c] of torchvision's
+// Normalize. Pixels are scaled to [0, 1] first, and p_i, lambda_i are the
 // eigenvectors and eigenvalues of the training set's covariance on that
 // scale (runtime/data/images/ColorStats.h). Every choice is a pure function of
 // (seed, epoch, image index): batches do not depend on loader threads or on
@@ -18,6 +19,7 @@
 
 #include "runtime/data/images/ColorStats.h"
 #include "runtime/data/images/Image.h"
+#include "runtime/model/ModelInfo.h"
 
 #include <array>
 #include <cstdint>
@@ -42,9 +44,14 @@ struct Augmentation {
   /// pixel (sourceHeight x sourceWidth x channels, in source coordinates,
   /// as Caffe's mean image); empty: none.
   std::vector<float> mean;
+  /// Divides every pixel, per channel, after the mean; empty: none.
+  std::vector<float> stdDev;
   /// From the training set's statistics.
   std::vector<double> eigenvalues, eigenvectors;
 
+  /// Takes the model's `normalize` (per-channel mean and std), if it has
+  /// one.
+  void normalizeBy(const ModelInfo &model);
   /// The training view of image `index` in `epoch`.
   CropView trainingView(uint64_t seed, int64_t epoch, int64_t index) const;
   /// The centre crop (`views` = 1) or the paper's 10 views, in the order

@@ -12,7 +12,9 @@ namespace alexrt {
 /// antialiased bilinear one: a triangle whose support widens by the shrink
 /// factor, so when shrinking every source pixel contributes (no aliasing);
 /// when enlarging it is plain bilinear interpolation with half-pixel
-/// centres. Images have 1 or 3 channels.
+/// centres. Sizes, offsets, weights and roundings are those of
+/// torchvision's Resize(side) and CenterCrop on a PIL image, so the square
+/// is Pillow's to the byte. Images have 1 or 3 channels.
 Image resizeCentralSquare(const Image &image, int64_t side);
 
 } // namespace alexrt
