@@ -13,10 +13,10 @@ and renamed, so an existing file is never left half-written. Needs torch
 (python3-torch); the safetensors package is not needed.
 """
 import json
-import os
 import struct
 import sys
-import tempfile
+
+from safetensors_io import SafetensorsError, write_atomically
 
 DTYPES = {"float32": "F32", "float16": "F16", "bfloat16": "BF16",
           "float64": "F64"}
@@ -76,29 +76,10 @@ def main():
         fail(f"'{source}' holds no floating-point tensor")
     text = json.dumps(header, ensure_ascii=False).encode()
     text += b" " * (-len(text) % 8)
-    directory = os.path.dirname(os.path.abspath(target))
     try:
-        handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
-    except OSError as error:
-        fail(f"cannot write beside '{target}': {error.strerror}")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(struct.pack("<Q", len(text)) + text)
-            for part in parts:
-                out.write(part)
-            out.flush()
-            os.fsync(out.fileno())
-        # mkstemp's 0600, as a new file would be under the umask.
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)
-        os.replace(temporary, target)
-    except OSError as error:
-        os.unlink(temporary)
-        fail(f"cannot write '{target}': {error.strerror}")
-    except BaseException:
-        os.unlink(temporary)
-        raise
+        write_atomically(target, [struct.pack("<Q", len(text)) + text] + parts)
+    except SafetensorsError as error:
+        fail(str(error))
     counts = {}
     for entry in header.values():
         counts[entry["dtype"]] = counts.get(entry["dtype"], 0) + 1

@@ -4,7 +4,8 @@
       them: {"model": state_dict, "step": ...}, the first two as bf16, the
       next two as f16, the rest f32, and an int64 counter among them
   same OUT.pth FILE.safetensors    FILE holds each floating-point tensor of
-      OUT.pth with its name, shape, dtype and bits
+      OUT.pth (a training script's checkpoint or a plain state_dict) with
+      its name, shape, dtype and bits
 """
 import json
 import struct
@@ -36,7 +37,8 @@ def make(good, out):
 
 
 def same(pth, path):
-    state = torch.load(pth)["model"]
+    state = torch.load(pth)
+    state = state.get("model", state)  # a training script's, or a state_dict
     written = read_safetensors(path)
     names = {n for n, t in state.items() if t.is_floating_point()}
     assert names == set(written), f"names differ: {names ^ set(written)}"
