@@ -92,11 +92,17 @@ LogicalResult DataAttr::verify(EmitFn emitError, llvm::StringRef dataset,
                                bool meanSubtract, int64_t testCrops,
                                DenseF64ArrayAttr normalizeMeanAttr,
                                DenseF64ArrayAttr normalizeStdAttr) {
+  // Both lists or neither, each with a value per channel.
+  if (bool(normalizeMeanAttr) != bool(normalizeStdAttr))
+    return emitError() << "normalize_mean and normalize_std come together";
   llvm::ArrayRef<double> normalizeMean, normalizeStd;
-  if (normalizeMeanAttr)
+  if (normalizeMeanAttr) {
     normalizeMean = normalizeMeanAttr.asArrayRef();
-  if (normalizeStdAttr)
     normalizeStd = normalizeStdAttr.asArrayRef();
+    if (normalizeMean.empty())
+      return emitError() << "normalize_mean and normalize_std need a value "
+                            "per channel, not an empty list";
+  }
   double lighting = lightingF.convertToDouble();
   if (dataset.empty())
     return emitError() << "data needs a dataset name";

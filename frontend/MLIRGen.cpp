@@ -128,7 +128,7 @@ Attribute Generator::trainingAttr() {
       emitAt(d.loc), &context, llvm::StringRef(d.dataset),
       llvm::StringRef(d.path), d.resize, d.randomCrop, d.flip,
       llvm::APFloat(d.lighting), d.meanSubtract, d.testCrops,
-      perChannel(d.normalizeMean), perChannel(d.normalizeStd));
+      perChannel(d.normalize.mean), perChannel(d.normalize.stdDev));
   if (!sgd || !schedule || !data)
     return {};
   return TrainingAttr::getChecked(

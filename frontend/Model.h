@@ -74,6 +74,15 @@ struct Schedule {
   int64_t maxDrops = 0; ///< Plateau: 0 for no limit.
 };
 
+/// `normalize = per_channel(mean=[...], std=[...])`: pixels on the [0, 1]
+/// scale become (p - mean[c]) / std[c], as torchvision's Normalize.
+struct PerChannel {
+  std::vector<double> mean, stdDev; ///< Both empty when not given.
+  llvm::SMLoc loc;
+
+  bool given() const { return !mean.empty(); }
+};
+
 /// Where images come from and how they are augmented. By default, seeded
 /// synthetic images (for benchmarks and tests).
 struct DataSpec {
@@ -83,10 +92,8 @@ struct DataSpec {
   bool randomCrop = false, flip = false, meanSubtract = false;
   double lighting = 0;
   int64_t testCrops = 1;
-  /// `normalize`: pixels on the [0, 1] scale become (p - mean[c]) / std[c],
-  /// as torchvision's Normalize; both empty when not given.
-  std::vector<double> normalizeMean, normalizeStd;
-  llvm::SMLoc loc, normalizeLoc;
+  PerChannel normalize;
+  llvm::SMLoc loc;
 };
 
 /// Optimizer, schedule, batch, devices and replicas. Defaults: the paper's

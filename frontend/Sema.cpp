@@ -32,7 +32,8 @@ enum class Range { Any, Positive, NonNegative, Fraction, Unit };
 template <typename T> struct Field {
   llvm::StringLiteral key;
   std::variant<int64_t T::*, double T::*, bool T::*, std::string T::*,
-               llvm::SmallVector<int64_t, 4> T::*, std::vector<double> T::*>
+               llvm::SmallVector<int64_t, 4> T::*, std::vector<double> T::*,
+               PerChannel T::*>
       member;
   Range range = Range::Any;
   bool required = false;
@@ -137,11 +138,12 @@ const std::vector<Field<DataSpec>> kDataFields = {
     {"flip", &DataSpec::flip},
     {"lighting", &DataSpec::lighting, Range::NonNegative},
     {"mean_subtract", &DataSpec::meanSubtract},
+    {"normalize", &DataSpec::normalize},
     {"test_crops", &DataSpec::testCrops, Range::Positive}};
 
-const std::vector<Field<DataSpec>> kPerChannelFields = {
-    {"mean", &DataSpec::normalizeMean, Range::Any, true},
-    {"std", &DataSpec::normalizeStd, Range::Positive, true}};
+const std::vector<Field<PerChannel>> kPerChannelFields = {
+    {"mean", &PerChannel::mean, Range::Any, true},
+    {"std", &PerChannel::stdDev, Range::Positive, true}};
 
 const char *const kKnownDatasets[] = {"fashion_mnist", "imagenet", "synthetic"};
 const char *const kSections[] = {"network", "init", "optimizer",
@@ -207,8 +209,8 @@ private:
   bool checkSchedule(const Expr &value, Schedule &schedule);
   bool checkTrain(const Section &section);
   bool checkData(const Section &section);
-  /// `normalize = per_channel(mean=[...], std=[...])`.
-  bool checkNormalize(const Expr &value, DataSpec &data);
+  /// `normalize` against the input's channels and `mean_subtract`.
+  bool checkNormalize(const DataSpec &data);
   bool checkPyTorch(const Section &section);
   /// The layer `target` names, if it has parameters; else reports why not.
   Layer *layerWithParams(const Target &target);
@@ -300,8 +302,13 @@ bool Checker::assignValue(T &target, const Field<T> &field,
     return true;
   }
   if (auto member = std::get_if<std::vector<double> T::*>(&field.member)) {
-    if (value.kind != Expr::Kind::List || value.args.empty())
+    if (value.kind != Expr::Kind::List)
       return mismatch("a list of numbers such as [0.5, 0.5, 0.5]");
+    if (value.args.empty())
+      return error(value.loc, "'" + kv.key +
+                                  "' expects a list of numbers "
+                                  "such as [0.5, 0.5, 0.5], got "
+                                  "an empty list");
     std::vector<double> numbers;
     for (const Arg &element : value.args) {
       const Expr &number = *element.value;
@@ -317,6 +324,19 @@ bool Checker::assignValue(T &target, const Field<T> &field,
     }
     target.**member = std::move(numbers);
     return true;
+  }
+  if (auto member = std::get_if<PerChannel T::*>(&field.member)) {
+    if (value.kind != Expr::Kind::Call || value.text != "per_channel")
+      return error(value.loc, "'" + kv.key +
+                                  "' expects per_channel(mean=[...], "
+                                  "std=[...]), as torchvision's "
+                                  "Normalize");
+    PerChannel &perChannel = target.**member;
+    perChannel.loc = value.loc;
+    llvm::SmallVector<KeyValue> values;
+    return callArgs(value, kPerChannelFields, values) &&
+           assign(perChannel, "per_channel", value.loc, values,
+                  kPerChannelFields);
   }
   auto member = std::get<llvm::SmallVector<int64_t, 4> T::*>(field.member);
   if (value.kind != Expr::Kind::Shape)
@@ -506,19 +526,10 @@ bool Checker::checkTrain(const Section &section) {
 bool Checker::checkData(const Section &section) {
   DataSpec &data = model.recipe.data;
   data.loc = section.loc;
-  llvm::SmallVector<KeyValue> entries;
-  const Expr *normalize = nullptr;
-  for (const KeyValue &kv : entriesOf(section)) {
-    if (kv.key != "normalize")
-      entries.push_back(kv);
-    else if (normalize)
-      return error(kv.loc, "'normalize' is given twice in data");
-    else
-      normalize = kv.value;
-  }
+  llvm::SmallVector<KeyValue> entries = entriesOf(section);
   if (!assign(data, "data", section.loc, entries, kDataFields))
     return false;
-  if (normalize && !checkNormalize(*normalize, data))
+  if (data.normalize.given() && !checkNormalize(data))
     return false;
   if (!llvm::is_contained(kKnownDatasets, data.dataset)) {
     auto dataset = llvm::find_if(
@@ -534,17 +545,10 @@ bool Checker::checkData(const Section &section) {
   return true;
 }
 
-bool Checker::checkNormalize(const Expr &value, DataSpec &data) {
-  data.normalizeLoc = value.loc;
-  if (value.kind != Expr::Kind::Call || value.text != "per_channel")
-    return error(value.loc, "'normalize' expects per_channel(mean=[...], "
-                            "std=[...]), as torchvision's Normalize");
-  llvm::SmallVector<KeyValue> values;
-  if (!callArgs(value, kPerChannelFields, values) ||
-      !assign(data, "per_channel", value.loc, values, kPerChannelFields))
-    return false;
+bool Checker::checkNormalize(const DataSpec &data) {
+  const PerChannel &normalize = data.normalize;
   if (data.meanSubtract)
-    return error(value.loc,
+    return error(normalize.loc,
                  "'normalize' and 'mean_subtract' both subtract a mean: "
                  "give one");
   // Pixels are normalised per channel: one mean and one std each.
@@ -553,14 +557,14 @@ bool Checker::checkNormalize(const Expr &value, DataSpec &data) {
   });
   size_t channels = input != model.layers.end() && !input->shape.empty()
                         ? size_t(input->shape.front())
-                        : data.normalizeMean.size();
-  for (auto [key, list] : {std::pair{"mean", &data.normalizeMean},
-                           std::pair{"std", &data.normalizeStd}})
+                        : normalize.mean.size();
+  for (auto [key, list] : {std::pair{"mean", &normalize.mean},
+                           std::pair{"std", &normalize.stdDev}})
     if (list->size() != channels)
-      return error(value.loc, "per_channel " + llvm::Twine(key) + " has " +
-                                  llvm::Twine(list->size()) +
-                                  " values but the input has " +
-                                  llvm::Twine(channels) + " channels");
+      return error(normalize.loc, "per_channel " + llvm::Twine(key) + " has " +
+                                      llvm::Twine(list->size()) +
+                                      " values but the input has " +
+                                      llvm::Twine(channels) + " channels");
   return true;
 }
 

@@ -30,16 +30,34 @@ def read_safetensors(path):
     try:
         header = json.loads(data[8:8 + size])
     except ValueError:
+        header = None
+    if not isinstance(header, dict):
         raise SafetensorsError(f"'{path}' has no safetensors header")
     body = data[8 + size:]
     tensors = {}
     for name, entry in header.items():
         if name == "__metadata__":
             continue
-        begin, end = entry["data_offsets"]
+        try:
+            dtype, shape = entry["dtype"], [int(n) for n in entry["shape"]]
+            begin, end = (int(n) for n in entry["data_offsets"])
+        except (KeyError, TypeError, ValueError):
+            raise SafetensorsError(
+                f"tensor '{name}' in '{path}' has a malformed header entry")
+        if not 0 <= begin <= end:
+            raise SafetensorsError(
+                f"tensor '{name}' in '{path}' has a malformed byte range")
         if end > len(body):
             raise SafetensorsError(f"'{path}' is truncated in tensor '{name}'")
-        tensors[name] = (entry["dtype"], entry["shape"], body[begin:end])
+        count = 1
+        for n in shape:
+            count *= n
+        width = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2}.get(dtype)
+        if width is not None and count * width != end - begin:
+            raise SafetensorsError(
+                f"tensor '{name}' in '{path}' has {end - begin} bytes for "
+                f"{dtype} of shape {shape}")
+        tensors[name] = (dtype, shape, body[begin:end])
     return tensors
 
 

@@ -38,7 +38,11 @@ def main():
              "(apt install python3-torch python3-torchvision)")
     if len(args) == 1:
         weights = torchvision.models.AlexNet_Weights.IMAGENET1K_V1
-        model = torchvision.models.alexnet(weights=weights)
+        try:
+            model = torchvision.models.alexnet(weights=weights)
+        except Exception as error:  # urllib's, hashing's, torch.load's
+            fail(f"cannot get torchvision's ImageNet weights ({error}); "
+                 "without network, --stand-in SEED writes stand-ins")
         what = "torchvision's ImageNet weights (IMAGENET1K_V1)"
     else:
         try:

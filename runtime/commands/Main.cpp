@@ -32,7 +32,7 @@ commands:
   predict  the top-5 classes of image files (JPEG or PNG, any size) by
            --weights, with 1 or 10 views (--crops); -o FILE.npy also
            writes their logits, and the inputs the network saw as
-           FILE.inputs.npy
+           FILE.inputs.npy (a row per file that loaded, in order)
   features the last hidden layer's activations of every image of --split
            (val or train) as FILE.npy, labels as FILE.labels.npy (-o)
   neighbours  for query image files, the training images nearest by those

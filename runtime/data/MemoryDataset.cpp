@@ -239,7 +239,8 @@ void InputPipeline::makeBatch(const ImageSet &set, const int64_t *indices,
     int64_t index = indices[b];
     labels[b] = set.labels[size_t(index)];
     std::array<uint32_t, 4> draw = random.bits(position + uint64_t(b));
-    int64_t offsetY = (resizedH - height) / 2, offsetX = (resizedW - width) / 2;
+    int64_t offsetY = centredOffset(resizedH, height);
+    int64_t offsetX = centredOffset(resizedW, width);
     if (training && randomCrop) {
       offsetY = int64_t(draw[0] % uint32_t(resizedH - height + 1));
       offsetX = int64_t(draw[1] % uint32_t(resizedW - width + 1));

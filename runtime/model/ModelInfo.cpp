@@ -64,7 +64,10 @@ Status alexrt::parseModelInfo(const uint8_t *data, size_t size,
   info.lighting = model->lighting();
   info.meanSubtract = model->mean_subtract();
   info.testCrops = model->test_crops();
-  if (model->normalize_mean() && model->normalize_std()) {
+  if (bool(model->normalize_mean()) != bool(model->normalize_std()))
+    return Status::error("the model descriptor's normalize has a mean "
+                         "without a std, or a std without a mean");
+  if (model->normalize_mean()) {
     for (double mean : *model->normalize_mean())
       info.normalizeMean.push_back(float(mean));
     for (double std : *model->normalize_std())

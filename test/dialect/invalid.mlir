@@ -385,8 +385,18 @@ module attributes {alex.training = #alex.data<dataset = "imagenet", test_crops =
 
 // -----
 
-// expected-error @+1 {{normalize_mean has 3 values and normalize_std 0: one each per channel}}
+// expected-error @+1 {{normalize_mean and normalize_std come together}}
 module attributes {alex.training = #alex.data<dataset = "imagenet", normalize_mean = [0.5, 0.5, 0.5]>} {}
+
+// -----
+
+// expected-error @+1 {{normalize_mean has 3 values and normalize_std 1: one each per channel}}
+module attributes {alex.training = #alex.data<dataset = "imagenet", normalize_mean = [0.5, 0.5, 0.5], normalize_std = [0.2]>} {}
+
+// -----
+
+// expected-error @+1 {{normalize_mean and normalize_std need a value per channel, not an empty list}}
+module attributes {alex.training = #alex.data<dataset = "imagenet", normalize_mean = [], normalize_std = []>} {}
 
 // -----
 

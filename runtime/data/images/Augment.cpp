@@ -16,8 +16,8 @@ void Augmentation::normalizeBy(const ModelInfo &model) {
 CropView Augmentation::trainingView(uint64_t seed, int64_t epoch,
                                     int64_t index) const {
   CropView view;
-  view.y = (sourceHeight - height) / 2;
-  view.x = (sourceWidth - width) / 2;
+  view.y = centredOffset(sourceHeight, height);
+  view.x = centredOffset(sourceWidth, width);
   RandomStream crop(seed, streamId(Purpose::Crop, uint64_t(epoch)));
   std::array<uint32_t, 4> draw = crop.bits(uint64_t(index));
   if (randomCrop) {
@@ -41,8 +41,8 @@ CropView Augmentation::trainingView(uint64_t seed, int64_t epoch,
 std::vector<CropView> Augmentation::testViews(int64_t views) const {
   int64_t bottom = sourceHeight - height, right = sourceWidth - width;
   CropView centre;
-  centre.y = bottom / 2;
-  centre.x = right / 2;
+  centre.y = centredOffset(sourceHeight, height);
+  centre.x = centredOffset(sourceWidth, width);
   if (views == 1)
     return {centre};
   std::vector<CropView> result;

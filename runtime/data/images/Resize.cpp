@@ -87,13 +87,6 @@ void filterRow(const AxisFilter &cols, int64_t side, const uint8_t *in,
   }
 }
 
-/// Where a centred crop of `crop` starts in `size`: torchvision's
-/// CenterCrop, int(round((size - crop) / 2.0)), Python rounding halves to
-/// even. Crops of crops then start where one crop would (16 is even).
-int64_t centredOffset(int64_t size, int64_t crop) {
-  int64_t excess = size - crop, half = excess / 2;
-  return excess % 2 && half % 2 ? half + 1 : half;
-}
 } // namespace
 
 Image alexrt::resizeCentralSquare(const Image &image, int64_t side) {
