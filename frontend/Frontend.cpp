@@ -26,5 +26,8 @@ alex::importModel(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &context,
     model->recipe.precision = alexrt::precisionName(*overrides.precision);
   if (!checkBatchSplit(*model, sourceMgr))
     return nullptr;
+  if (overrides.gpuTarget &&
+      !checkPrecisionTarget(*model, sourceMgr, *overrides.gpuTarget))
+    return nullptr;
   return buildModule(*model, context, sourceMgr);
 }

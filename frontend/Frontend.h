@@ -22,6 +22,10 @@ struct RecipeOverrides {
   std::optional<int64_t> replicas; ///< Data-parallel replicas.
   /// What products compute in.
   std::optional<alexrt::Precision> precision;
+  /// Not an override, a check: whether the code target is the GPU's. A
+  /// model's precision only a GPU has is refused at its key when it is
+  /// not. Unset: not checked.
+  std::optional<bool> gpuTarget;
 };
 
 /// Parses, checks and lowers the main buffer of `sourceMgr` to a verified

@@ -108,6 +108,7 @@ struct Recipe {
   /// (--precision overrides it).
   std::string precision = "fp32";
   llvm::SMLoc optimizerLoc, trainLoc;
+  llvm::SMLoc precisionLoc; ///< The `precision` key's value, if given.
   DataSpec data;
 };
 

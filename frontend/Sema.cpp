@@ -508,10 +508,12 @@ bool Checker::checkTrain(const Section &section) {
   if (std::optional<std::string> problem =
           alexrt::checkDevices(model.recipe.devices))
     return error(section.loc, *problem);
+  llvm::SmallVector<KeyValue> entries = entriesOf(section);
+  auto precision = llvm::find_if(
+      entries, [](const KeyValue &kv) { return kv.key == "precision"; });
+  if (precision != entries.end())
+    model.recipe.precisionLoc = precision->value->loc;
   if (!alexrt::precisionNamed(model.recipe.precision)) {
-    llvm::SmallVector<KeyValue> entries = entriesOf(section);
-    auto precision = llvm::find_if(
-        entries, [](const KeyValue &kv) { return kv.key == "precision"; });
     std::string known;
     for (alexrt::Precision each : alexrt::kPrecisions)
       known +=
@@ -918,6 +920,22 @@ std::optional<Model> Checker::run() {
 std::optional<Model> alex::checkModel(const ModelAST &ast,
                                       llvm::SourceMgr &sourceMgr) {
   return Checker(ast, sourceMgr).run();
+}
+
+bool alex::checkPrecisionTarget(const Model &model, llvm::SourceMgr &sourceMgr,
+                                bool gpuTarget) {
+  const Recipe &recipe = model.recipe;
+  std::optional<alexrt::Precision> precision =
+      alexrt::precisionNamed(recipe.precision);
+  if (gpuTarget || !precision || !alexrt::needsGpu(*precision))
+    return true;
+  sourceMgr.PrintMessage(
+      recipe.precisionLoc.isValid() ? recipe.precisionLoc : model.loc,
+      llvm::SourceMgr::DK_Error,
+      "precision " + recipe.precision +
+          " needs --target=cuda (a GPU tensor-core format); this target "
+          "computes in fp32 or bf16");
+  return false;
 }
 
 bool alex::checkBatchSplit(const Model &model, llvm::SourceMgr &sourceMgr) {

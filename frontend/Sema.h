@@ -25,6 +25,11 @@ std::optional<Model> checkModel(const ModelAST &ast,
 /// `train` section if not. Run after command-line overrides.
 bool checkBatchSplit(const Model &model, llvm::SourceMgr &sourceMgr);
 
+/// Checks that the model's precision runs on the code target (tf32 needs a
+/// GPU's tensor cores); prints the error at the `precision` key if not.
+bool checkPrecisionTarget(const Model &model, llvm::SourceMgr &sourceMgr,
+                          bool gpuTarget);
+
 } // namespace alex
 
 #endif // ALEX_FRONTEND_SEMA_H

@@ -279,6 +279,14 @@ static bool readInput(llvm::SourceMgr &sourceMgr) {
   return true;
 }
 
+/// --target, or without it the one this machine runs: cuda when this alexc
+/// has CUDA support and a CUDA device is present, else cpu.
+static alex::CodeTarget chosenTarget() {
+  if (target.getNumOccurrences())
+    return target;
+  return alex::cudaAvailable() ? alex::CodeTarget::CUDA : alex::CodeTarget::CPU;
+}
+
 /// The module for the input, from .model source or IR; null after errors.
 static OwningOpRef<ModuleOp> loadModule(llvm::SourceMgr &sourceMgr,
                                         MLIRContext &context) {
@@ -296,6 +304,10 @@ static OwningOpRef<ModuleOp> loadModule(llvm::SourceMgr &sourceMgr,
     overrides.batch = batchOverride;
   if (replicas.getNumOccurrences())
     overrides.replicas = replicas;
+  // A model's precision the target lacks is an error at its key (the
+  // flag's is checked with the target).
+  if (!precision.getNumOccurrences())
+    overrides.gpuTarget = chosenTarget() == alex::CodeTarget::CUDA;
   return alex::importModel(sourceMgr, context, overrides);
 }
 
@@ -394,14 +406,6 @@ static LogicalResult checkChoicesMadeBy(ModuleOp module, Stage from) {
                   ", not --target=" + alex::codeTargetName(target) +
                   ": compile IR from before the loops stage for it");
   return success();
-}
-
-/// --target, or without it the one this machine runs: cuda when this alexc
-/// has CUDA support and a CUDA device is present, else cpu.
-static alex::CodeTarget chosenTarget() {
-  if (target.getNumOccurrences())
-    return target;
-  return alex::cudaAvailable() ? alex::CodeTarget::CUDA : alex::CodeTarget::CPU;
 }
 
 /// The target the executable links the runtime of.
