@@ -132,6 +132,23 @@ LogicalResult DataAttr::verify(EmitFn emitError, llvm::StringRef dataset,
   return success();
 }
 
+TrainingAttr TrainingAttr::withDevices(int64_t devices) const {
+  return get(getContext(), getBatch(), getEpochs(), devices, getReplicas(),
+             getSeed(), getOptimizer(), getSchedule(), getData(),
+             getPrecision());
+}
+
+TrainingAttr TrainingAttr::withReplicas(int64_t replicas) const {
+  return get(getContext(), getBatch(), getEpochs(), getDevices(), replicas,
+             getSeed(), getOptimizer(), getSchedule(), getData(),
+             getPrecision());
+}
+
+TrainingAttr TrainingAttr::withPrecision(alexrt::Precision precision) const {
+  return get(getContext(), getBatch(), getEpochs(), getDevices(), getReplicas(),
+             getSeed(), getOptimizer(), getSchedule(), getData(), precision);
+}
+
 LogicalResult TrainingAttr::verify(EmitFn emitError, int64_t batch,
                                    int64_t epochs, int64_t devices,
                                    int64_t replicas, int64_t seed,

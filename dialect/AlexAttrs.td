@@ -232,6 +232,13 @@ def Alex_TrainingAttr : Alex_Attr<"Training", "training"> {
     FullAttrParameter<"::mlir::Attribute", "lr schedule or unit">:$schedule,
     FullAttrParameter<"::alex::DataAttr", "data source">:$data,
     PrecisionParameter<"what products compute in">:$precision);
+  let extraClassDeclaration = [{
+    /// This recipe with one field changed (the passes and alexc that set
+    /// one: a new parameter is copied here, not at each of them).
+    TrainingAttr withDevices(int64_t devices) const;
+    TrainingAttr withReplicas(int64_t replicas) const;
+    TrainingAttr withPrecision(::alexrt::Precision precision) const;
+  }];
 }
 
 //===----------------------------------------------------------------------===//

@@ -557,13 +557,7 @@ struct Partition : public alex::impl::AlexPartitionBase<Partition> {
       return signalPassFailure();
     }
     if (training)
-      module->setAttr(
-          kTrainingAttrName,
-          TrainingAttr::get(&getContext(), training.getBatch(),
-                            training.getEpochs(), devices,
-                            training.getReplicas(), training.getSeed(),
-                            training.getOptimizer(), training.getSchedule(),
-                            training.getData(), training.getPrecision()));
+      module->setAttr(kTrainingAttrName, training.withDevices(devices));
     if (devices == 1)
       return;
     int64_t nextExchange = 0;

@@ -128,12 +128,7 @@ struct Replicate : public alex::impl::AlexReplicateBase<Replicate> {
       }
     }
     if (training.getReplicas() != count)
-      module->setAttr(
-          kTrainingAttrName,
-          TrainingAttr::get(&getContext(), batch, training.getEpochs(),
-                            training.getDevices(), count, training.getSeed(),
-                            training.getOptimizer(), training.getSchedule(),
-                            training.getData(), training.getPrecision()));
+      module->setAttr(kTrainingAttrName, training.withReplicas(count));
     for (auto function : module.getOps<func::FuncOp>())
       if (!function.getOps<SGDUpdateOp>().empty() &&
           failed(replicateUpdates(function, count, bucketBytes)))

@@ -251,13 +251,7 @@ static alexrt::Precision resolvePrecision(ModuleOp module) {
   if (!precision.getNumOccurrences())
     return training ? training.getPrecision() : alexrt::Precision::FP32;
   if (training && training.getPrecision() != precision)
-    module->setAttr(
-        alex::kTrainingAttrName,
-        alex::TrainingAttr::get(module.getContext(), training.getBatch(),
-                                training.getEpochs(), training.getDevices(),
-                                training.getReplicas(), training.getSeed(),
-                                training.getOptimizer(), training.getSchedule(),
-                                training.getData(), precision));
+    module->setAttr(alex::kTrainingAttrName, training.withPrecision(precision));
   return precision;
 }
 
