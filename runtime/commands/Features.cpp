@@ -25,6 +25,10 @@ int features(Session &session, const Options &options) {
     return fail("--split must be val or train, not '" + split + "'");
   if (Status writable = checkWritable(out, "feature file"); !writable.ok())
     return fail(writable.message());
+  std::string labelsPath = companionNpy(out, "labels");
+  if (Status writable = checkWritable(labelsPath, "labels file");
+      !writable.ok())
+    return fail(writable.message());
   std::unique_ptr<DataSource> data;
   Status status = openForFeatures(session, options, data, split == "train");
   if (!status.ok())
@@ -51,11 +55,6 @@ int features(Session &session, const Options &options) {
     allLabels.insert(allLabels.end(), labels.begin(), labels.begin() + n);
     progress.update(first + n, "");
   }
-  std::string labelsPath =
-      (out.size() > 4 && out.compare(out.size() - 4, 4, ".npy") == 0
-           ? out.substr(0, out.size() - 4)
-           : out) +
-      ".labels.npy";
   status = writeNpy(out, "<f4", {count, model.features}, all.data());
   if (status.ok())
     status = writeNpy(labelsPath, "<i4", {count}, allLabels.data());

@@ -30,12 +30,6 @@ Augmentation evaluationGeometry(const ModelInfo &model,
   return geometry;
 }
 
-/// FILE.npy's companion FILE.inputs.npy.
-static std::string inputsPath(const std::string &out) {
-  bool npy = out.size() > 4 && out.compare(out.size() - 4, 4, ".npy") == 0;
-  return (npy ? out.substr(0, out.size() - 4) : out) + ".inputs.npy";
-}
-
 /// The top-5 classes of each image file named on the command line; with
 /// -o FILE.npy also the logits (images x classes, or images x views x
 /// classes) and, as FILE.inputs.npy, what the network saw (images x
@@ -50,7 +44,7 @@ int predict(Session &session, const Options &options) {
   if (status.ok() && !out.empty())
     status = checkWritable(out, "logits file");
   if (status.ok() && !out.empty())
-    status = checkWritable(inputsPath(out), "inputs file");
+    status = checkWritable(companionNpy(out, "inputs"), "inputs file");
   if (status.ok())
     status = session.load(weights);
   if (!status.ok())
@@ -159,12 +153,13 @@ int predict(Session &session, const Options &options) {
     }
     Status written = writeNpy(out, "<f4", logitsShape, savedLogits.data());
     if (written.ok())
-      written =
-          writeNpy(inputsPath(out), "<f4", inputsShape, savedInputs.data());
+      written = writeNpy(companionNpy(out, "inputs"), "<f4", inputsShape,
+                         savedInputs.data());
     if (!written.ok())
       return fail(written.message());
     std::printf("logits of %lld images -> %s, their inputs -> %s\n",
-                (long long)saved, out.c_str(), inputsPath(out).c_str());
+                (long long)saved, out.c_str(),
+                companionNpy(out, "inputs").c_str());
   }
   // A model that gives no numbers fails as training's divergence does.
   return nonFinite ? 3 : failed ? 1 : 0;

@@ -6,6 +6,12 @@
 
 using namespace alexrt;
 
+std::string alexrt::companionNpy(const std::string &path,
+                                 const std::string &part) {
+  bool npy = path.size() > 4 && path.compare(path.size() - 4, 4, ".npy") == 0;
+  return (npy ? path.substr(0, path.size() - 4) : path) + "." + part + ".npy";
+}
+
 Status alexrt::writeNpy(const std::string &path, const std::string &dtype,
                         const std::vector<int64_t> &shape, const void *data) {
   std::string dims;

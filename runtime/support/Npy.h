@@ -22,6 +22,10 @@ namespace alexrt {
 Status writeNpy(const std::string &path, const std::string &dtype,
                 const std::vector<int64_t> &shape, const void *data);
 
+/// The file written beside FILE.npy: FILE.`part`.npy (FILE.labels.npy,
+/// FILE.inputs.npy); `path` without .npy gets the suffix all the same.
+std::string companionNpy(const std::string &path, const std::string &part);
+
 } // namespace alexrt
 
 #endif // ALEXRT_SUPPORT_NPY_H
