@@ -10,6 +10,7 @@
 #include "runtime/model/Session.h"
 #include "runtime/replicas/Replicas.h"
 #include "runtime/support/Progress.h"
+#include "runtime/support/StopSignals.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -168,6 +169,8 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
 } // namespace
 
 int main(int argc, char **argv) {
+  // Before any thread starts: each inherits the stop signals blocked.
+  watchStopSignals();
   // A failed check of a binary built with `alexc compile --check-bounds`
   // puts() its message and aborts: line buffering keeps the message.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);

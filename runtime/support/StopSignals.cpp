@@ -6,56 +6,70 @@
 
 #include <atomic>
 #include <csignal>
-#include <cstring>
-#include <initializer_list>
+#include <cstdio>
+#include <pthread.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace alexrt;
 
 namespace {
 std::atomic<int> requested{0};
-static_assert(std::atomic<int>::is_always_lock_free,
-              "a signal handler may only touch lock-free atomics");
+std::atomic<bool> catching{false}, quiet{false};
 
-std::atomic<bool> quiet{false};
+/// Ends the process by `signal` as its default action would, without the
+/// half-written temporary file of a weight file beside the last whole one.
+[[noreturn]] void endBy(int signal) {
+  if (const char *temporary = temporaryFileBeingWritten(); temporary[0])
+    ::unlink(temporary);
+  std::signal(signal, SIG_DFL);
+  sigset_t only;
+  sigemptyset(&only);
+  sigaddset(&only, signal);
+  // Unblocked in this thread alone, the raised signal is delivered here.
+  pthread_sigmask(SIG_UNBLOCK, &only, nullptr);
+  std::raise(signal);
+  _exit(128 + signal); // not reached: the default action ends the process
+}
 
-void onStopSignal(int signal) {
-  int none = 0;
-  if (!requested.compare_exchange_strong(none, signal)) {
-    // The second: as if never caught, but no half-written checkpoint left
-    // beside the last whole one.
-    if (const char *temporary = temporaryFileBeingWritten(); temporary[0])
-      ::unlink(temporary);
-    std::signal(signal, SIG_DFL);
-    std::raise(signal);
-    return;
+void watch(sigset_t signals) {
+  for (;;) {
+    int signal = 0;
+    if (sigwait(&signals, &signal) != 0)
+      continue;
+    int none = 0;
+    if (!catching.load() || !requested.compare_exchange_strong(none, signal))
+      endBy(signal);
+    if (!quiet.load())
+      std::fputs("\nstopping after this step to write a checkpoint (signal "
+                 "again to stop at once)\n",
+                 stderr);
   }
-  if (quiet.load())
-    return;
-  // write(2) is async-signal-safe; stdio is not.
-  static const char message[] =
-      "\nstopping after this step to write a checkpoint (signal again to "
-      "stop at once)\n";
-  ssize_t ignored = ::write(STDERR_FILENO, message, sizeof message - 1);
-  (void)ignored;
 }
 } // namespace
 
-void alexrt::catchStopSignals(bool sayWhenCaught) {
-  quiet.store(!sayWhenCaught);
-  struct sigaction action, previous;
-  std::memset(&action, 0, sizeof action);
-  action.sa_handler = onStopSignal;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESTART; // Reads and waits carry on.
+void alexrt::watchStopSignals() {
+  static bool started = false;
+  if (started)
+    return;
+  started = true;
+  sigset_t signals;
+  sigemptyset(&signals);
   for (int signal : {SIGINT, SIGTERM}) {
     // A signal the process was started to ignore (a background job's
     // SIGINT) stays ignored.
-    if (::sigaction(signal, nullptr, &previous) == 0 &&
-        previous.sa_handler == SIG_IGN)
-      continue;
-    ::sigaction(signal, &action, nullptr);
+    struct sigaction current;
+    if (::sigaction(signal, nullptr, &current) == 0 &&
+        current.sa_handler != SIG_IGN)
+      sigaddset(&signals, signal);
   }
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::thread(watch, signals).detach();
+}
+
+void alexrt::catchStopSignals(bool sayWhenCaught) {
+  quiet.store(!sayWhenCaught);
+  catching.store(true);
 }
 
 int alexrt::stopRequested() { return requested.load(); }
