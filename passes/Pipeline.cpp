@@ -173,7 +173,8 @@ void alex::buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
     noFolding.enableFolding(false).enableConstantCSE(false);
     pm.addPass(mlir::createCanonicalizerPass(noFolding));
   }
-  pm.addPass(createAlexExpandBf16());
+  if (!options.hostConvertsBf16)
+    pm.addPass(createAlexExpandBf16());
   pm.addPass(mlir::createSCFToControlFlowPass());
   lowerHostToLLVM(pm);
   if (threaded) {

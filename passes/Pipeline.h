@@ -69,6 +69,10 @@ struct PipelineOptions {
   /// GPU targets: convolutions as the runtime's library calls (cuDNN), not
   /// im2col + GEMM loops. The CPU target always uses the latter.
   bool libraryConvolutions = true;
+  /// The host code runs on a CPU with bf16 conversion instructions (x86's
+  /// AVX512_BF16): its `arith.truncf` and `arith.extf` stay for LLVM to
+  /// select them, instead of alex-expand-bf16's integer arithmetic.
+  bool hostConvertsBf16 = false;
 };
 
 /// Adds the passes that take alex IR from stage `from` to stage `to`.

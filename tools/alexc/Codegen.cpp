@@ -55,6 +55,10 @@ static std::unique_ptr<llvm::TargetMachine> hostMachine() {
       llvm::Reloc::PIC_, model, llvm::CodeGenOptLevel::Aggressive));
 }
 
+bool alex::hostConvertsBf16() {
+  return llvm::sys::getHostCPUFeatures().lookup("avx512bf16");
+}
+
 std::unique_ptr<llvm::Module>
 alex::translateForHost(ModuleOp module, llvm::LLVMContext &context) {
   DialectRegistry registry;

@@ -21,6 +21,11 @@ namespace alex {
 std::unique_ptr<llvm::Module> translateForHost(mlir::ModuleOp module,
                                                llvm::LLVMContext &context);
 
+/// Whether this machine's CPU converts to and from bf16 in instructions
+/// (x86's AVX512_BF16: vcvtneps2bf16), which LLVM selects for the host
+/// code's conversions.
+bool hostConvertsBf16();
+
 /// Writes `module` as an object file to `path`.
 mlir::LogicalResult writeObject(llvm::Module &module, llvm::StringRef path);
 

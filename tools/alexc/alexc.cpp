@@ -567,6 +567,7 @@ static int runCompile(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
   options.checkBounds = checkBounds;
   options.devices = devices;
   options.precision = resolvePrecision(*module);
+  options.hostConvertsBf16 = alex::hostConvertsBf16();
   if (failed(chooseTarget(options)) || !chooseConvolutions(options))
     return 1;
   // IR lowered to loops goes on for the target its loops were made for:
