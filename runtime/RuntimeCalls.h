@@ -24,9 +24,9 @@
 
 namespace alexrt::calls {
 
-/// alexrt_sgemm: C = alpha * op(A) * op(B) + beta * C.
-struct Sgemm {
-  static constexpr std::string_view name = "alexrt_sgemm";
+/// The operands of alexrt_sgemm and alexrt_gemm_bf16:
+/// C = alpha * op(A) * op(B) + beta * C.
+struct GemmOperands {
   enum Operand : unsigned {
     TransposeA,
     TransposeB,
@@ -43,6 +43,11 @@ struct Sgemm {
     Ldc,
     OperandCount
   };
+};
+
+/// alexrt_sgemm: float32 A, B and C.
+struct Sgemm : GemmOperands {
+  static constexpr std::string_view name = "alexrt_sgemm";
   /// The element type of A, B and C.
   using Element = float;
 
@@ -50,10 +55,9 @@ struct Sgemm {
   static constexpr bool is(std::string_view callee) { return callee == name; }
 };
 
-/// alexrt_gemm_bf16: C = alpha * A * B + beta * C, A and B packed bf16.
-struct GemmBf16 {
+/// alexrt_gemm_bf16: bf16 A and B, float32 C.
+struct GemmBf16 : GemmOperands {
   static constexpr std::string_view name = "alexrt_gemm_bf16";
-  enum Operand : unsigned { M, N, K, Alpha, A, B, Beta, C, Ldc, OperandCount };
   /// A's and B's elements: bfloat16's bits.
   using Operand16 = uint16_t;
   /// C's elements, and the accumulation.

@@ -28,15 +28,16 @@ void alexrt_sgemm(int32_t transpose_a, int32_t transpose_b, int64_t m,
                   int64_t lda, const float *b, int64_t ldb, float beta,
                   float *c, int64_t ldc);
 
-/* C = alpha * A * B + beta * C with bf16 operands and float32 C and
- * accumulation: A is m x k and B is k x n, both packed row-major bfloat16
- * (the upper 16 bits of a float32, as uint16_t), C is m x n row-major with
- * rows ldc floats apart. For --precision=bf16: the compiler converts the
- * operands (rounding to nearest even) and calls this. oneDNN's bf16 matmul
- * on CPUs with AVX512_BF16 or AMX (cpuHasBf16 in runtime/cpu/Blas.h says
- * whether this one has them). */
-void alexrt_gemm_bf16(int64_t m, int64_t n, int64_t k, float alpha,
-                      const uint16_t *a, const uint16_t *b, float beta,
+/* alexrt_sgemm with bfloat16 operands (the upper 16 bits of a float32, as
+ * uint16_t) and float32 C and accumulation: C = alpha * op(A) * op(B) +
+ * beta * C, row-major, the same shapes and strides. For --precision=bf16:
+ * the compiler rounds float32 operands to bf16 (to nearest even) in their
+ * own layout and calls this. oneDNN's bf16 matmul on CPUs with AVX512_BF16
+ * or AMX (cpuHasBf16 in runtime/cpu/Blas.h says whether this one has
+ * them), cuBLAS's bf16 GEMM with fp32 compute on the CUDA target. */
+void alexrt_gemm_bf16(int32_t transpose_a, int32_t transpose_b, int64_t m,
+                      int64_t n, int64_t k, float alpha, const uint16_t *a,
+                      int64_t lda, const uint16_t *b, int64_t ldb, float beta,
                       float *c, int64_t ldc);
 
 /* Convolutions of packed float32 tensors, for the GPU targets' steps

@@ -163,25 +163,26 @@ Value LoopBuilder::pointer(Matrix matrix) {
                                   asInt);
 }
 
-void LoopBuilder::sgemm(bool transposeA, bool transposeB, int64_t m, int64_t n,
-                        int64_t k, double alpha, Matrix a, Matrix bm,
-                        double beta, Matrix c) {
-  using Sgemm = alexrt::calls::Sgemm;
-  Value args[Sgemm::OperandCount];
-  args[Sgemm::TransposeA] = i32(transposeA);
-  args[Sgemm::TransposeB] = i32(transposeB);
-  args[Sgemm::M] = i64(m);
-  args[Sgemm::N] = i64(n);
-  args[Sgemm::K] = i64(k);
-  args[Sgemm::Alpha] = f32(alpha);
-  args[Sgemm::A] = pointer(a);
-  args[Sgemm::Lda] = i64(a.ld);
-  args[Sgemm::B] = pointer(bm);
-  args[Sgemm::Ldb] = i64(bm.ld);
-  args[Sgemm::Beta] = f32(beta);
-  args[Sgemm::C] = pointer(c);
-  args[Sgemm::Ldc] = i64(c.ld);
-  func::CallOp::create(b, declareSgemm(module), args);
+llvm::SmallVector<Value>
+LoopBuilder::gemmOperands(bool transposeA, bool transposeB, int64_t m,
+                          int64_t n, int64_t k, double alpha, Matrix a,
+                          Matrix bm, double beta, Matrix c) {
+  using Gemm = alexrt::calls::GemmOperands;
+  llvm::SmallVector<Value> args(Gemm::OperandCount);
+  args[Gemm::TransposeA] = i32(transposeA);
+  args[Gemm::TransposeB] = i32(transposeB);
+  args[Gemm::M] = i64(m);
+  args[Gemm::N] = i64(n);
+  args[Gemm::K] = i64(k);
+  args[Gemm::Alpha] = f32(alpha);
+  args[Gemm::A] = pointer(a);
+  args[Gemm::Lda] = i64(a.ld);
+  args[Gemm::B] = pointer(bm);
+  args[Gemm::Ldb] = i64(bm.ld);
+  args[Gemm::Beta] = f32(beta);
+  args[Gemm::C] = pointer(c);
+  args[Gemm::Ldc] = i64(c.ld);
+  return args;
 }
 
 Type LoopBuilder::operandType() {
@@ -198,23 +199,18 @@ Value LoopBuilder::convertTo(Value value, Type type) {
 void LoopBuilder::gemm(bool transposeA, bool transposeB, int64_t m, int64_t n,
                        int64_t k, double alpha, Matrix a, Matrix bm,
                        double beta, Matrix c) {
-  if (!alexrt::convertsOperands(products))
-    return sgemm(transposeA, transposeB, m, n, k, alpha, a, bm, beta, c);
-  // bf16 is the one format the compiler converts to (Precision.h).
-  Matrix packedA = packedBf16(transposeA, m, k, a, 0);
-  Matrix packedB = packedBf16(transposeB, k, n, bm, 1);
-  using GemmBf16 = alexrt::calls::GemmBf16;
-  Value args[GemmBf16::OperandCount];
-  args[GemmBf16::M] = i64(m);
-  args[GemmBf16::N] = i64(n);
-  args[GemmBf16::K] = i64(k);
-  args[GemmBf16::Alpha] = f32(alpha);
-  args[GemmBf16::A] = pointer(packedA);
-  args[GemmBf16::B] = pointer(packedB);
-  args[GemmBf16::Beta] = f32(beta);
-  args[GemmBf16::C] = pointer(c);
-  args[GemmBf16::Ldc] = i64(c.ld);
-  call(GemmBf16::name, args);
+  if (!alexrt::convertsOperands(products)) {
+    func::CallOp::create(
+        b, declareSgemm(module),
+        gemmOperands(transposeA, transposeB, m, n, k, alpha, a, bm, beta, c));
+    return;
+  }
+  // bf16 is the one format the compiler converts to (Precision.h). Each
+  // operand as stored: X of op(X), rows x cols.
+  Matrix a16 = bf16Operand(transposeA ? k : m, transposeA ? m : k, a, 0);
+  Matrix b16 = bf16Operand(transposeB ? n : k, transposeB ? k : n, bm, 1);
+  call(alexrt::calls::GemmBf16::name,
+       gemmOperands(transposeA, transposeB, m, n, k, alpha, a16, b16, beta, c));
 }
 
 LoopBuilder::KernelScope::KernelScope(LoopBuilder &lb,
@@ -283,36 +279,31 @@ Value LoopBuilder::convertedWhole(Value buffer) {
   return converted;
 }
 
-LoopBuilder::Matrix LoopBuilder::packedBf16(bool transpose, int64_t rows,
-                                            int64_t cols, Matrix x,
-                                            unsigned slot) {
+LoopBuilder::Matrix LoopBuilder::bf16Operand(int64_t rows, int64_t cols,
+                                             Matrix x, unsigned slot) {
   // A parameter, in the same layout: the matrix's offset and rows hold.
   if (Value converted = convertedWhole(x.buffer))
     x.buffer = converted;
-  Type element = cast<MemRefType>(x.buffer.getType()).getElementType();
-  // Written in bf16 and in place already (im2col's columns, filters).
-  if (element.isBF16() && !transpose && x.ld == cols)
+  // Written in bf16 already (im2col's columns, a parameter's copy): the
+  // GEMM reads it where it is, transposed or not.
+  if (cast<MemRefType>(x.buffer.getType()).getElementType().isBF16())
     return x;
-  // The elements op(X) spans, as one flat view from its first.
-  int64_t storedRows = transpose ? cols : rows;
-  int64_t storedCols = transpose ? rows : cols;
-  int64_t extent = (storedRows - 1) * x.ld + storedCols;
+  // The elements X spans, as one flat view from its first.
+  int64_t extent = (rows - 1) * x.ld + cols;
   Value viewOffset =
       memref::ExtractStridedMetadataOp::create(b, x.buffer).getOffset();
   auto flatType = MemRefType::get(
-      {extent}, element,
+      {extent}, b.getF32Type(),
       StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, {1}));
   Value flat = memref::ReinterpretCastOp::create(
       b, flatType, x.buffer, add(viewOffset, x.offset), ValueRange{},
       ValueRange{}, b.getDenseI64ArrayAttr({ShapedType::kDynamic}),
       b.getDenseI64ArrayAttr({extent}), b.getDenseI64ArrayAttr({1}));
   Value packed = scratch(MemRefType::get({rows, cols}, b.getBF16Type()), slot);
-  // Converted, or for a bf16 source transposed.
+  // Rounded in its own layout, row by row: contiguous reads and writes.
   parallel({rows, cols}, [&](ValueRange ivs) {
-    Value i = ivs[0], j = ivs[1];
-    Value at =
-        transpose ? add(mul(j, index(x.ld)), i) : add(mul(i, index(x.ld)), j);
-    store(convertTo(load(flat, at), b.getBF16Type()), packed, {i, j});
+    Value at = add(mul(ivs[0], index(x.ld)), ivs[1]);
+    store(convertTo(load(flat, at), b.getBF16Type()), packed, ivs);
   });
   return {packed, index(0), cols};
 }

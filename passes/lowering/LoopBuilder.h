@@ -99,8 +99,8 @@ public:
     int64_t ld;
   };
   /// C = alpha op(A) op(B) + beta C in the precision of products set by
-  /// ProductsIn: alexrt_sgemm for fp32; for bf16, loops converting op(A)
-  /// and op(B) into packed bf16 buffers, then alexrt_gemm_bf16 (fp32 C).
+  /// ProductsIn: alexrt_sgemm for fp32; for bf16, alexrt_gemm_bf16 (fp32
+  /// C) on A and B as stored, after loops rounding those that are f32.
   void gemm(bool transposeA, bool transposeB, int64_t m, int64_t n, int64_t k,
             double alpha, Matrix a, Matrix bm, double beta, Matrix c);
 
@@ -150,16 +150,18 @@ public:
 
 private:
   mlir::Value pointer(Matrix matrix);
-  void sgemm(bool transposeA, bool transposeB, int64_t m, int64_t n, int64_t k,
-             double alpha, Matrix a, Matrix bm, double beta, Matrix c);
+  /// The operands of alexrt_sgemm and alexrt_gemm_bf16 (RuntimeCalls.h).
+  llvm::SmallVector<mlir::Value> gemmOperands(bool transposeA, bool transposeB,
+                                              int64_t m, int64_t n, int64_t k,
+                                              double alpha, Matrix a, Matrix bm,
+                                              double beta, Matrix c);
   /// The bf16 copy of a buffer marked unchanged (made on first use), if it
   /// is one.
   mlir::Value convertedWhole(mlir::Value buffer);
-  /// op(X) (rows x cols) of `x` as a packed bf16 matrix: `x` itself if a
-  /// kernel wrote it so, else converted (or transposed) into a fresh
-  /// scratch buffer of operand `slot`.
-  Matrix packedBf16(bool transpose, int64_t rows, int64_t cols, Matrix x,
-                    unsigned slot);
+  /// X (rows x cols, as stored) in bf16: `x` itself (or a parameter's
+  /// copy) if it is bf16 already, else rounded into a packed scratch
+  /// buffer of operand `slot`.
+  Matrix bf16Operand(int64_t rows, int64_t cols, Matrix x, unsigned slot);
 
   /// A scratch buffer of `type` for operand `slot` (0: A, 1: B) of the
   /// open KernelScope's GEMMs.

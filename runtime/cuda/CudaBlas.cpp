@@ -19,15 +19,17 @@ extern "C" void alexrt_sgemm(int32_t transposeA, int32_t transposeB, int64_t m,
                           &beta, c, int(ldc)));
 }
 
-/// bf16 A (m x k) and B (k x n), packed row-major, into fp32 C: as above,
-/// C^T = B^T A^T, each packed matrix its transpose in column-major.
-/// Accumulates in fp32 (CUBLAS_COMPUTE_32F), whatever the handle's math.
-extern "C" void alexrt_gemm_bf16(int64_t m, int64_t n, int64_t k, float alpha,
-                                 const uint16_t *a, const uint16_t *b,
-                                 float beta, float *c, int64_t ldc) {
+/// bf16 A and B into fp32 C, swapped as above. Accumulates in fp32
+/// (CUBLAS_COMPUTE_32F), whatever the handle's math.
+extern "C" void alexrt_gemm_bf16(int32_t transposeA, int32_t transposeB,
+                                 int64_t m, int64_t n, int64_t k, float alpha,
+                                 const uint16_t *a, int64_t lda,
+                                 const uint16_t *b, int64_t ldb, float beta,
+                                 float *c, int64_t ldc) {
   DeviceContext &device = currentContext();
-  ALEXRT_CUDA(cublasGemmEx(device.blas, CUBLAS_OP_N, CUBLAS_OP_N, int(n),
-                           int(m), int(k), &alpha, b, CUDA_R_16BF, int(n), a,
-                           CUDA_R_16BF, int(k), &beta, c, CUDA_R_32F, int(ldc),
-                           CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+  ALEXRT_CUDA(cublasGemmEx(device.blas, transposeB ? CUBLAS_OP_T : CUBLAS_OP_N,
+                           transposeA ? CUBLAS_OP_T : CUBLAS_OP_N, int(n),
+                           int(m), int(k), &alpha, b, CUDA_R_16BF, int(ldb), a,
+                           CUDA_R_16BF, int(lda), &beta, c, CUDA_R_32F,
+                           int(ldc), CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
 }

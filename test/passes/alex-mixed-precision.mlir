@@ -39,6 +39,11 @@
 // LOOPS:           call @alexrt_gemm_bf16
 // LOOPS:         memref.dealloc %[[COLS]]
 // LOOPS:         memref.dealloc %[[W]]
+// The input gradient reads the rounded filters (4 x 18) where they are,
+// transposed by alexrt_gemm_bf16's flag (op(A) = W^T, 18 x 4, lda 18):
+// no loop transposes them. Operands rounded from f32 keep their layout too.
+// LOOPS:         memref.alloc() : memref<4x18xbf16>
+// LOOPS:         call @alexrt_gemm_bf16(%c1_i32{{[_0-9]*}}, %c0_i32{{[_0-9]*}}, %c18_i64{{[_0-9]*}}, %c32_i64{{[_0-9]*}}, %c4_i64{{[_0-9]*}}, %{{[^,]*}}, %{{[^,]*}}, %c18_i64
 // LOOPS-NOT:     alexrt_sgemm
 // LOOPS:         return
 module attributes {alex.training = #alex.training<batch = 2, epochs = 1,

@@ -29,19 +29,33 @@ float fromBf16(uint16_t half) {
 struct Shape {
   int64_t m, n, k, pad;
   float alpha, beta;
+  bool transposeA = false, transposeB = false;
 };
 } // namespace
 
 TEST(GemmBf16, MatchesTheDefinitionOnRoundedOperands) {
   if (!alexrt::cpuHasBf16())
     GTEST_SKIP() << "this CPU has neither AVX512_BF16 nor AMX";
-  // Odd sizes, a k past one cache block, alpha and beta each way, C rows
-  // wider than n.
+  // Odd sizes, a k past one cache block, alpha and beta each way, rows
+  // of A, B and C wider than the matrices (by `pad`), A and B transposed
+  // each way.
   for (Shape s :
        {Shape{7, 5, 9, 0, 1.0f, 0.0f}, Shape{33, 17, 300, 3, 1.5f, 0.5f},
-        Shape{64, 128, 64, 0, 1.0f, 1.0f}, Shape{3, 4096, 5, 1, -1.0f, 0.0f}}) {
-    int64_t ldc = s.n + s.pad;
-    std::vector<uint16_t> a(size_t(s.m * s.k)), b(size_t(s.k * s.n));
+        Shape{64, 128, 64, 0, 1.0f, 1.0f}, Shape{3, 4096, 5, 1, -1.0f, 0.0f},
+        Shape{33, 17, 300, 2, 1.0f, 0.0f, true, false},
+        Shape{20, 70, 45, 0, 1.0f, 1.0f, false, true},
+        Shape{96, 144, 384, 5, 0.5f, 1.0f, true, true}}) {
+    // A and B as stored: op(A) is m x k, op(B) k x n.
+    int64_t aRows = s.transposeA ? s.k : s.m, aCols = s.transposeA ? s.m : s.k;
+    int64_t bRows = s.transposeB ? s.n : s.k, bCols = s.transposeB ? s.k : s.n;
+    int64_t lda = aCols + s.pad, ldb = bCols + s.pad, ldc = s.n + s.pad;
+    auto opA = [&](int64_t i, int64_t p) {
+      return size_t(s.transposeA ? p * lda + i : i * lda + p);
+    };
+    auto opB = [&](int64_t p, int64_t j) {
+      return size_t(s.transposeB ? j * ldb + p : p * ldb + j);
+    };
+    std::vector<uint16_t> a(size_t(aRows * lda)), b(size_t(bRows * ldb));
     std::vector<float> c(size_t(s.m * ldc));
     for (size_t i = 0; i < a.size(); ++i)
       a[i] = toBf16(std::sin(float(i)) * 2.0f);
@@ -50,8 +64,8 @@ TEST(GemmBf16, MatchesTheDefinitionOnRoundedOperands) {
     for (size_t i = 0; i < c.size(); ++i)
       c[i] = float(i % 5) - 2.0f;
     std::vector<float> before = c;
-    alexrt_gemm_bf16(s.m, s.n, s.k, s.alpha, a.data(), b.data(), s.beta,
-                     c.data(), ldc);
+    alexrt_gemm_bf16(s.transposeA, s.transposeB, s.m, s.n, s.k, s.alpha,
+                     a.data(), lda, b.data(), ldb, s.beta, c.data(), ldc);
     for (int64_t i = 0; i < s.m; ++i)
       for (int64_t j = 0; j < ldc; ++j) {
         size_t at = size_t(i * ldc + j);
@@ -61,8 +75,7 @@ TEST(GemmBf16, MatchesTheDefinitionOnRoundedOperands) {
         }
         double sum = 0, magnitude = 0;
         for (int64_t p = 0; p < s.k; ++p) {
-          double term = double(fromBf16(a[size_t(i * s.k + p)])) *
-                        fromBf16(b[size_t(p * s.n + j)]);
+          double term = double(fromBf16(a[opA(i, p)])) * fromBf16(b[opB(p, j)]);
           sum += term;
           magnitude += std::fabs(term);
         }
@@ -74,8 +87,8 @@ TEST(GemmBf16, MatchesTheDefinitionOnRoundedOperands) {
                                 std::fabs(s.beta * before[at])) +
                            1e-30;
         EXPECT_NEAR(c[at], expected, tolerance)
-            << s.m << "x" << s.n << "x" << s.k << " at (" << i << ", " << j
-            << ")";
+            << s.m << "x" << s.n << "x" << s.k << (s.transposeA ? " A^T" : "")
+            << (s.transposeB ? " B^T" : "") << " at (" << i << ", " << j << ")";
       }
   }
 }
@@ -104,7 +117,7 @@ TEST(GemmBf16, SeveralThreadsRunTheSameShape) {
   for (size_t t = 0; t < results.size(); ++t)
     threads.emplace_back([&, t] {
       for (int repeat = 0; repeat < 5; ++repeat)
-        alexrt_gemm_bf16(m, n, k, 1.0f, a.data(), b.data(), 0.0f,
+        alexrt_gemm_bf16(0, 0, m, n, k, 1.0f, a.data(), k, b.data(), n, 0.0f,
                          results[t].data(), n);
     });
   for (std::thread &thread : threads)

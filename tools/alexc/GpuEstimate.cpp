@@ -287,10 +287,9 @@ Work gemm(func::CallOp call, int64_t times, const GpuModel &gpu, double peak,
   std::string shape;
   llvm::raw_string_ostream os(shape);
   os << "GEMM " << m << "x" << n << "x" << k;
-  if constexpr (std::is_same_v<Gemm, Sgemm>)
-    os << (constantInt(call.getOperand(Sgemm::TransposeA)) ? " A^T" : "")
-       << (constantInt(call.getOperand(Sgemm::TransposeB)) ? " B^T" : "");
-  else
+  os << (constantInt(call.getOperand(Gemm::TransposeA)) ? " A^T" : "")
+     << (constantInt(call.getOperand(Gemm::TransposeB)) ? " B^T" : "");
+  if constexpr (std::is_same_v<Gemm, GemmBf16>)
     os << " bf16";
   Work gemm{layerOf(call.getLoc()), Work::Kind::Gemm, shape, times};
   gemm.flops = 2.0 * double(m) * double(n) * double(k) * double(times);
