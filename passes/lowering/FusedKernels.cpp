@@ -67,7 +67,7 @@ void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
     if (library)
       callConvolution(lb, ConvCall::Forward, s, batch, x, w, z.buffer);
     else
-      convChunk(lb, s, x, w, n0, images, cols, z.buffer);
+      convChunk(lb, s, x, w, n0, images, cols, z.buffer, context.chunking);
     if (!lrn && !pool) {
       lb.parallel({images, channels, height, width}, [&](ValueRange ivs) {
         lb.store(activated(ivs[0], ivs[1], ivs[2], ivs[3]), y,

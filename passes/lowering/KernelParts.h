@@ -44,16 +44,20 @@ ConvShape convShape(mlir::Value input, mlir::Value filter,
 /// `maxColumns` GEMM columns and an im2col buffer of `maxColsFloats`.
 struct ConvChunking {
   int64_t maxColumns, maxColsFloats;
+  /// im2col copies a run of one output row a loop iteration (bounds found
+  /// once, contiguous loads a CPU vectorizes), not one element: a GPU
+  /// thread takes one element, so neighbouring threads write neighbours.
+  bool im2colRuns;
 
   /// A CPU: GEMMs get efficient from a few thousand columns on; past that,
   /// a larger im2col buffer only leaves the caches (2 MiB).
-  static ConvChunking cpu() { return {2048, int64_t(1) << 19}; }
+  static ConvChunking cpu() { return {2048, int64_t(1) << 19, true}; }
   /// A GPU: one GEMM per group over as many images as a 1 GiB im2col
   /// buffer holds (the paper net's whole batch of 128 for every layer), so
   /// a layer is a few launches, not a few per image, and its columns can
   /// be kept for the weight gradient.
   static ConvChunking gpu() {
-    return {std::numeric_limits<int64_t>::max(), int64_t(1) << 28};
+    return {std::numeric_limits<int64_t>::max(), int64_t(1) << 28, false};
   }
 };
 
@@ -112,7 +116,8 @@ int64_t imagesPerGemm(const ConvShape &s, int64_t batch,
 /// (zero outside the image), side by side into `cols`, a colsBuffer (into
 /// group g's matrix if it holds every group's).
 void im2col(LoopBuilder &lb, const ConvShape &s, mlir::Value x, mlir::Value n0,
-            int64_t images, mlir::Value g, mlir::Value cols);
+            int64_t images, mlir::Value g, mlir::Value cols,
+            const ConvChunking &chunking);
 
 /// A patch x (images * pixels) buffer of `element`s for im2col (the GEMM
 /// operand type) or a GEMM's result (f32), reused group after group; with
@@ -135,7 +140,7 @@ mlir::Value chunkOutputBuffer(LoopBuilder &lb, const ConvShape &s,
 /// pass that reads z adds it (convolved), saving a pass over z.
 void convChunk(LoopBuilder &lb, const ConvShape &s, mlir::Value x,
                mlir::Value w, mlir::Value n0, int64_t images, mlir::Value cols,
-               mlir::Value z);
+               mlir::Value z, const ConvChunking &chunking);
 
 /// A convolution's output before its bias: a chunkOutputBuffer (filter
 /// major, the GEMMs' rows) or, from a library convolution, the whole

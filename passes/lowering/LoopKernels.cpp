@@ -229,35 +229,79 @@ int64_t alex::imagesPerGemm(const ConvShape &s, int64_t batch,
 /// cols[(c*K + ky)*K + kx, b*OH*OW + oh*OW + ow] = x[n0 + b, g*Cg + c,
 /// oh*s - p + ky, ow*s - p + kx], zero outside the image.
 void alex::im2col(LoopBuilder &lb, const ConvShape &s, Value x, Value n0,
-                  int64_t images, Value g, Value cols) {
+                  int64_t images, Value g, Value cols,
+                  const ConvChunking &chunking) {
   int64_t k = s.kernel;
+  Type element = getElementTypeOrSelf(cols.getType());
+  Value zero = lb.index(0);
+  auto inRange = [&](Value i, int64_t size) {
+    return lb.both(lb.cmpi(arith::CmpIPredicate::sge, i, zero),
+                   lb.cmpi(arith::CmpIPredicate::slt, i, lb.index(size)));
+  };
+  auto store = [&](Value value, Value row, Value col) {
+    if (bufferShape(cols).size() == 3)
+      lb.store(value, cols, {g, row, col});
+    else
+      lb.store(value, cols, {row, col});
+  };
+  if (!chunking.im2colRuns) {
+    lb.parallel(
+        {images, s.channelsPerGroup(), k, k, s.outHeight, s.outWidth},
+        [&](ValueRange ivs) {
+          Value b = ivs[0], c = ivs[1], ky = ivs[2], kx = ivs[3], oh = ivs[4],
+                ow = ivs[5];
+          Value iy = lb.add(lb.mul(oh, s.stride), lb.add(ky, -s.pad));
+          Value ix = lb.add(lb.mul(ow, s.stride), lb.add(kx, -s.pad));
+          Value inside = lb.both(inRange(iy, s.height), inRange(ix, s.width));
+          // Clamp so the load stays in bounds; select drops it.
+          Value cy = lb.min(lb.max(iy, zero), lb.index(s.height - 1));
+          Value cx = lb.min(lb.max(ix, zero), lb.index(s.width - 1));
+          Value channel = lb.add(lb.mul(g, s.channelsPerGroup()), c);
+          Value v = lb.load(x, {lb.add(n0, b), channel, cy, cx});
+          Value row = lb.add(lb.mul(lb.add(lb.mul(c, k), ky), k), kx);
+          Value col = lb.add(
+              lb.mul(lb.add(lb.mul(b, s.outHeight), oh), s.outWidth), ow);
+          store(lb.convertTo(lb.select(inside, v, lb.f32(0)), element), row,
+                col);
+        });
+    return;
+  }
+  // One output row's run a iteration: the columns ow in [first, end) read
+  // the image (ix = ow*s - p + kx inside it), those before and after are
+  // padding. For stride 1 the reads are contiguous.
   lb.parallel(
-      {images, s.channelsPerGroup(), k, k, s.outHeight, s.outWidth},
-      [&](ValueRange ivs) {
-        Value b = ivs[0], c = ivs[1], ky = ivs[2], kx = ivs[3], oh = ivs[4],
-              ow = ivs[5];
+      {images, s.channelsPerGroup(), k, k, s.outHeight}, [&](ValueRange ivs) {
+        Value b = ivs[0], c = ivs[1], ky = ivs[2], kx = ivs[3], oh = ivs[4];
         Value iy = lb.add(lb.mul(oh, s.stride), lb.add(ky, -s.pad));
-        Value ix = lb.add(lb.mul(ow, s.stride), lb.add(kx, -s.pad));
-        Value zero = lb.index(0);
-        Value inside = lb.both(
-            lb.both(lb.cmpi(arith::CmpIPredicate::sge, iy, zero),
-                    lb.cmpi(arith::CmpIPredicate::slt, iy, lb.index(s.height))),
-            lb.both(lb.cmpi(arith::CmpIPredicate::sge, ix, zero),
-                    lb.cmpi(arith::CmpIPredicate::slt, ix, lb.index(s.width))));
-        // Clamp so the load stays in bounds; select drops it.
-        Value cy = lb.min(lb.max(iy, zero), lb.index(s.height - 1));
-        Value cx = lb.min(lb.max(ix, zero), lb.index(s.width - 1));
+        Value stride = lb.index(s.stride);
+        // first = ceil((p - kx) / s), at least 0.
+        Value before = lb.max(lb.sub(lb.index(s.pad), kx), zero);
+        Value first = arith::DivUIOp::create(
+            lb.builder(), lb.add(before, s.stride - 1), stride);
+        // end = floor((W - 1 + p - kx) / s) + 1, none if that is negative,
+        // and no row at all outside the image.
+        Value last = lb.sub(lb.index(s.width - 1 + s.pad), kx);
+        Value end = lb.add(
+            arith::DivUIOp::create(lb.builder(), lb.max(last, zero), stride),
+            1);
+        Value any = lb.both(inRange(iy, s.height),
+                            lb.cmpi(arith::CmpIPredicate::sge, last, zero));
+        end = lb.select(any, lb.min(end, lb.index(s.outWidth)), zero);
+        first = lb.min(first, end);
         Value channel = lb.add(lb.mul(g, s.channelsPerGroup()), c);
-        Value v = lb.load(x, {lb.add(n0, b), channel, cy, cx});
+        Value image = lb.add(n0, b);
         Value row = lb.add(lb.mul(lb.add(lb.mul(c, k), ky), k), kx);
-        Value col =
-            lb.add(lb.mul(lb.add(lb.mul(b, s.outHeight), oh), s.outWidth), ow);
-        Value value = lb.convertTo(lb.select(inside, v, lb.f32(0)),
-                                   getElementTypeOrSelf(cols.getType()));
-        if (bufferShape(cols).size() == 3)
-          lb.store(value, cols, {g, row, col});
-        else
-          lb.store(value, cols, {row, col});
+        Value rowStart = lb.mul(lb.add(lb.mul(b, s.outHeight), oh), s.outWidth);
+        Value padding = lb.convertTo(lb.f32(0), element);
+        lb.loop(zero, first,
+                [&](Value ow) { store(padding, row, lb.add(rowStart, ow)); });
+        lb.loop(first, end, [&](Value ow) {
+          Value ix = lb.add(lb.mul(ow, s.stride), lb.sub(kx, lb.index(s.pad)));
+          Value v = lb.load(x, {image, channel, iy, ix});
+          store(lb.convertTo(v, element), row, lb.add(rowStart, ow));
+        });
+        lb.loop(end, lb.index(s.outWidth),
+                [&](Value ow) { store(padding, row, lb.add(rowStart, ow)); });
       });
 }
 
@@ -299,10 +343,11 @@ Value alex::chunkOutputBuffer(LoopBuilder &lb, const ConvShape &s,
 }
 
 void alex::convChunk(LoopBuilder &lb, const ConvShape &s, Value x, Value w,
-                     Value n0, int64_t images, Value cols, Value z) {
+                     Value n0, int64_t images, Value cols, Value z,
+                     const ConvChunking &chunking) {
   int64_t columns = images * s.pixels();
   lb.loop(lb.index(0), lb.index(s.groups), [&](Value g) {
-    im2col(lb, s, x, n0, images, g, cols);
+    im2col(lb, s, x, n0, images, g, cols, chunking);
     lb.gemm(false, false, s.filtersPerGroup(), columns, s.patch(), 1.0,
             {w, lb.mul(g, s.filtersPerGroup() * s.patch()), s.patch()},
             colsOf(lb, s, images, cols, g), 0.0,
@@ -404,7 +449,7 @@ static void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b,
   Value z = chunkOutputBuffer(lb, s, images),
         cols = colsBuffer(lb, s, images, lb.operandType(), keep);
   forEachChunk(lb, batch, images, [&](Value n0) {
-    convChunk(lb, s, x, w, n0, images, cols, z);
+    convChunk(lb, s, x, w, n0, images, cols, z, context.chunking);
     lb.parallel(
         {images, s.filters, s.outHeight, s.outWidth}, [&](ValueRange ivs) {
           Value v = convolved(lb, {z}, b, ivs[0], ivs[1], ivs[2], ivs[3]);
@@ -444,7 +489,7 @@ static void conv2dGradFilter(LoopBuilder &lb, Conv2DGradFilterOp op, Value x,
   ChunkRows rows(lb, s, images);
   forEachChunkAndGroup(lb, batch, images, s.groups, [&](Value n0, Value g) {
     if (!kept)
-      im2col(lb, s, x, n0, images, g, cols);
+      im2col(lb, s, x, n0, images, g, cols, context.chunking);
     lb.gemm(false, true, s.patch(), filters, columns, 1.0,
             colsOf(lb, s, images, cols, g), rows.of(dy, n0, g), 1.0,
             {transposed, lb.mul(g, s.patch() * filters), filters});

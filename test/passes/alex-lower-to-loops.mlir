@@ -149,9 +149,24 @@ module attributes {alex.training = #alex.training<batch = 2, epochs = 1,
   // them again for the weight gradient; with gpu-kernels the forward's,
   // of the whole batch and of every group (here one), are kept for it.
   // CHECK-LABEL:   func.func @conv_and_filter_grad(
-  // CHECK-COUNT-2:   memref.alloc() : memref<9x32xf32>
+  // CHECK:           memref.alloc() : memref<9x32xf32>
+  // On the CPU im2col copies runs of output rows: a parallel loop over
+  // (image, channel, ky, kx, output row), then in each the padding before
+  // the image, its pixels (loads from x) and the padding after, three
+  // sequential loops. GPU threads take one element each (GPU below).
+  // CHECK:           scf.parallel ({{[^)]*}}) = ({{[^)]*}}) to (%c2{{[_0-9]*}}, %c1{{[_0-9]*}}, %c3{{[_0-9]*}}, %c3{{[_0-9]*}}, %c4{{[_0-9]*}})
+  // CHECK-NEXT:        arith
+  // CHECK:             scf.for
+  // CHECK-NOT:           memref.load
+  // CHECK:             scf.for
+  // CHECK:               memref.load %{{.*}} : memref<2x1x4x4xf32>
+  // CHECK:             scf.for
+  // CHECK-NOT:           memref.load
+  // CHECK:             scf.reduce
+  // CHECK:           memref.alloc() : memref<9x32xf32>
   // GPU-LABEL:     func.func @conv_and_filter_grad(
   // GPU:             memref.alloc() : memref<1x9x32xf32>
+  // GPU:             scf.parallel ({{[^)]*}}) = ({{[^)]*}}) to (%c2{{[_0-9]*}}, %c1{{[_0-9]*}}, %c3{{[_0-9]*}}, %c3{{[_0-9]*}}, %c4{{[_0-9]*}}, %c4{{[_0-9]*}})
   // GPU-NOT:         memref<9x32xf32>
   // GPU:             return
   // With library convolutions, no columns: the runtime convolves the
