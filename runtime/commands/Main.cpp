@@ -168,8 +168,13 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
 
 } // namespace
 
+/// Before the generated code's constructors (priority 123: the CUDA target
+/// loads its kernels there) and any thread they start.
+__attribute__((constructor(101))) static void blockStopSignalsFirst() {
+  blockStopSignals();
+}
+
 int main(int argc, char **argv) {
-  // Before any thread starts: each inherits the stop signals blocked.
   watchStopSignals();
   // A failed check of a binary built with `alexc compile --check-bounds`
   // puts() its message and aborts: line buffering keeps the message.

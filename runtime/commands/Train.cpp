@@ -428,7 +428,10 @@ int train(Session &session, const Options &options) {
   TrainingRun run(session, options);
   if (Status started = run.start(); !started.ok())
     return fail(started.message());
-  return run.run();
+  int code = run.run();
+  // Leaving the replica job and exiting: a signal ends that as by default.
+  endCatchingStopSignals();
+  return code;
 }
 
 } // namespace alexrt

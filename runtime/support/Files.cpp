@@ -8,6 +8,8 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <mutex>
+#include <string>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -77,30 +79,39 @@ static mode_t processUmask() {
   return 022; // the usual default, where /proc says nothing
 }
 
-/// The temporary file an AtomicFile is writing, for a signal handler that
-/// ends the process to remove (a plain array: async-signal-safe to read).
-static char temporaryInFlight[4096];
+namespace {
+/// The temporary file an AtomicFile is writing, for the signal thread that
+/// ends the process to remove; its lock is held from a file's creation to
+/// its noting, and from its removal to its forgetting.
+std::mutex inFlightLock;
+std::string inFlight;
 
-static void noteTemporary(const std::string &path) {
-  if (path.size() < sizeof temporaryInFlight)
-    std::memcpy(temporaryInFlight, path.c_str(), path.size() + 1);
+/// Removes `temp` (unless already renamed) and forgets it.
+void removeTemporary(const std::string &temp) {
+  std::lock_guard<std::mutex> lock(inFlightLock);
+  ::unlink(temp.c_str());
+  inFlight.clear();
 }
+} // namespace
 
-const char *alexrt::temporaryFileBeingWritten() { return temporaryInFlight; }
+void alexrt::removeTemporaryFileBeforeExit() {
+  // Never released: no file is started after this.
+  inFlightLock.lock();
+  if (!inFlight.empty())
+    ::unlink(inFlight.c_str());
+}
 
 AtomicFile::~AtomicFile() {
   if (fd >= 0) {
     ::close(fd);
-    ::unlink(temp.c_str());
-    temporaryInFlight[0] = 0;
+    removeTemporary(temp);
   }
 }
 
 Status AtomicFile::failure() {
   Status status = Status::error(systemError("cannot write " + kind, target));
   ::close(fd);
-  ::unlink(temp.c_str());
-  temporaryInFlight[0] = 0;
+  removeTemporary(temp);
   fd = -1;
   return status;
 }
@@ -109,10 +120,11 @@ Status AtomicFile::create(const std::string &path, const std::string &what) {
   target = path;
   kind = what;
   temp = path + ".tmp.XXXXXX";
+  std::lock_guard<std::mutex> lock(inFlightLock);
   fd = ::mkstemp(temp.data());
   if (fd < 0)
     return Status::error(systemError("cannot write " + what, path));
-  noteTemporary(temp);
+  inFlight = temp;
   return Status::success();
 }
 
@@ -146,12 +158,12 @@ Status AtomicFile::commit() {
   fd = -1;
   if (closed != 0 || ::rename(temp.c_str(), target.c_str()) != 0) {
     int savedErrno = errno;
-    ::unlink(temp.c_str());
-    temporaryInFlight[0] = 0;
+    removeTemporary(temp);
     errno = savedErrno;
     return Status::error(systemError("cannot write " + kind, target));
   }
-  temporaryInFlight[0] = 0;
+  std::lock_guard<std::mutex> lock(inFlightLock);
+  inFlight.clear();
   return Status::success();
 }
 

@@ -75,10 +75,11 @@ Status writeFileAtomically(const std::string &path, const std::string &what,
 /// Reads a whole (small) file; false if it cannot be read.
 bool readWholeFile(const std::string &path, std::string &contents);
 
-/// The temporary file being written for writeFileAtomically or an
-/// AtomicFile, or "": for a signal handler that ends the process to
-/// remove (async-signal-safe to read).
-const char *temporaryFileBeingWritten();
+/// Removes the temporary file an AtomicFile (or writeFileAtomically) is
+/// writing, if any, and keeps any other from being started: for ending
+/// the process on a signal, the caller's next step, without leaving a
+/// half-written file beside the last whole one.
+void removeTemporaryFileBeforeExit();
 
 /// Checks, before any work, that `path` can be written as `what` ("PNG
 /// file"): not a folder, in a folder that exists and may be written.

@@ -16,12 +16,14 @@ using namespace alexrt;
 namespace {
 std::atomic<int> requested{0};
 std::atomic<bool> catching{false}, quiet{false};
+/// The signals blocked (those not ignored at start), once blocked.
+sigset_t watched;
+bool blocked = false;
 
 /// Ends the process by `signal` as its default action would, without the
 /// half-written temporary file of a weight file beside the last whole one.
 [[noreturn]] void endBy(int signal) {
-  if (const char *temporary = temporaryFileBeingWritten(); temporary[0])
-    ::unlink(temporary);
+  removeTemporaryFileBeforeExit();
   std::signal(signal, SIG_DFL);
   sigset_t only;
   sigemptyset(&only);
@@ -33,6 +35,7 @@ std::atomic<bool> catching{false}, quiet{false};
 }
 
 void watch(sigset_t signals) {
+  pthread_setname_np(pthread_self(), "alex-signals");
   for (;;) {
     int signal = 0;
     if (sigwait(&signals, &signal) != 0)
@@ -48,29 +51,37 @@ void watch(sigset_t signals) {
 }
 } // namespace
 
-void alexrt::watchStopSignals() {
-  static bool started = false;
-  if (started)
+void alexrt::blockStopSignals() {
+  if (blocked)
     return;
-  started = true;
-  sigset_t signals;
-  sigemptyset(&signals);
+  blocked = true;
+  sigemptyset(&watched);
   for (int signal : {SIGINT, SIGTERM}) {
     // A signal the process was started to ignore (a background job's
     // SIGINT) stays ignored.
     struct sigaction current;
     if (::sigaction(signal, nullptr, &current) == 0 &&
         current.sa_handler != SIG_IGN)
-      sigaddset(&signals, signal);
+      sigaddset(&watched, signal);
   }
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::thread(watch, signals).detach();
+  pthread_sigmask(SIG_BLOCK, &watched, nullptr);
+}
+
+void alexrt::watchStopSignals() {
+  static bool started = false;
+  if (started)
+    return;
+  started = true;
+  blockStopSignals();
+  std::thread(watch, watched).detach();
 }
 
 void alexrt::catchStopSignals(bool sayWhenCaught) {
   quiet.store(!sayWhenCaught);
   catching.store(true);
 }
+
+void alexrt::endCatchingStopSignals() { catching.store(false); }
 
 int alexrt::stopRequested() { return requested.load(); }
 

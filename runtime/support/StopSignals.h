@@ -19,17 +19,25 @@
 
 namespace alexrt {
 
-/// Blocks SIGINT and SIGTERM (but for a signal the process was started to
-/// ignore) and starts the thread that waits for them. Call it first in
-/// main, before any thread starts: threads inherit the blocked mask. Until
-/// catchStopSignals, a signal ends the process as by default, removing the
-/// temporary file of a weight file being written.
+/// Blocks SIGINT and SIGTERM in the calling thread (but for a signal the
+/// process was started to ignore), once: before any thread starts, so
+/// that every thread inherits the mask. A compiled binary does it in a
+/// constructor that runs before the generated code's (the CUDA target
+/// loads its kernels there, and the driver may start threads).
+void blockStopSignals();
+
+/// blockStopSignals, then starts the thread that waits for the signals
+/// (named alex-signals). Until catchStopSignals, a signal ends the process
+/// as by default, removing the temporary file of a file being written.
 void watchStopSignals();
 
 /// From now on the first signal asks to stop (stopRequested) instead of
 /// ending the process. `sayWhenCaught`: the first signal prints that the
 /// step will finish (replica 0 says it, not every replica).
 void catchStopSignals(bool sayWhenCaught = true);
+
+/// A signal ends the process as by default again (training is over).
+void endCatchingStopSignals();
 
 /// The signal that asked to stop (SIGINT or SIGTERM), or 0.
 int stopRequested();
