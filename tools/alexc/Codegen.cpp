@@ -56,7 +56,11 @@ static std::unique_ptr<llvm::TargetMachine> hostMachine() {
 }
 
 bool alex::hostConvertsBf16() {
-  return llvm::sys::getHostCPUFeatures().lookup("avx512bf16");
+  // What X86's instruction selection needs for every width of fptrunc to
+  // bfloat without a libcall.
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  return (features.lookup("avx512bf16") && features.lookup("avx512vl")) ||
+         features.lookup("avxneconvert");
 }
 
 std::unique_ptr<llvm::Module>

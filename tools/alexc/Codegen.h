@@ -21,9 +21,9 @@ namespace alex {
 std::unique_ptr<llvm::Module> translateForHost(mlir::ModuleOp module,
                                                llvm::LLVMContext &context);
 
-/// Whether this machine's CPU converts to and from bf16 in instructions
-/// (x86's AVX512_BF16: vcvtneps2bf16), which LLVM selects for the host
-/// code's conversions.
+/// Whether this machine's CPU converts to bf16 in instructions (x86's
+/// AVX512_BF16 with AVX512VL, or AVX-NE-CONVERT: vcvtneps2bf16), which LLVM
+/// selects for the host code's conversions.
 bool hostConvertsBf16();
 
 /// Writes `module` as an object file to `path`.
