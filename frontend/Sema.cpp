@@ -929,12 +929,17 @@ bool alex::checkPrecisionTarget(const Model &model, llvm::SourceMgr &sourceMgr,
       alexrt::precisionNamed(recipe.precision);
   if (gpuTarget || !precision || !alexrt::needsGpu(*precision))
     return true;
-  sourceMgr.PrintMessage(
-      recipe.precisionLoc.isValid() ? recipe.precisionLoc : model.loc,
-      llvm::SourceMgr::DK_Error,
-      "precision " + recipe.precision +
-          " needs --target=cuda (a GPU tensor-core format); this target "
-          "computes in fp32 or bf16");
+  std::string hostPrecisions;
+  for (alexrt::Precision each : alexrt::kPrecisions)
+    if (!alexrt::needsGpu(each))
+      hostPrecisions += (hostPrecisions.empty() ? "" : " or ") +
+                        std::string(alexrt::precisionName(each));
+  sourceMgr.PrintMessage(recipe.precisionLoc.isValid() ? recipe.precisionLoc
+                                                       : model.loc,
+                         llvm::SourceMgr::DK_Error,
+                         "precision " + recipe.precision + " " +
+                             std::string(alexrt::kNeedsGpuReason) +
+                             "; this target computes in " + hostPrecisions);
   return false;
 }
 

@@ -57,6 +57,12 @@ constexpr bool needsGpu(Precision precision) {
   return false;
 }
 
+/// What is said of a precision that needsGpu, after its name, where the
+/// target is not the GPU: by the frontend at the model's `precision` key,
+/// and by alexc for --precision and for IR.
+inline constexpr std::string_view kNeedsGpuReason =
+    "needs --target=cuda (a GPU tensor-core format)";
+
 /// Whether the compiler converts the operands of products (the GEMMs of
 /// convolutions and dense layers, forward and backward) into this format,
 /// marking each such op in the IR (--alex-mixed-precision). Not TF32: that

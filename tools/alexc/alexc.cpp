@@ -423,8 +423,8 @@ static LogicalResult chooseTarget(alex::PipelineOptions &options) {
     return fail(llvm::Twine(precision.getNumOccurrences()
                                 ? "--precision="
                                 : "the model's precision ") +
-                alexrt::precisionName(options.precision) +
-                " needs --target=cuda (a GPU tensor-core format)");
+                alexrt::precisionName(options.precision) + " " +
+                alexrt::kNeedsGpuReason);
   if (options.target == alex::CodeTarget::CUDA) {
     if (checkBounds)
       return fail("--check-bounds works on the cpu and cpu-twin targets");
