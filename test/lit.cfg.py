@@ -71,8 +71,9 @@ try:
     capped = "ONEDNN_MAX_CPU_ISA" in os.environ or "DNNL_MAX_CPU_ISA" in os.environ
     if flags & {"avx512_bf16", "amx_bf16"} and not capped:
         config.available_features.add("cpu-bf16")
-    # The conversions alexc's host code leaves to the CPU (vcvtneps2bf16).
-    if "avx512_bf16" in flags:
+    # The conversions alexc's host code leaves to the CPU (vcvtneps2bf16):
+    # tools/alexc/Codegen.cpp's hostConvertsBf16 asks for the same.
+    if {"avx512_bf16", "avx512vl"} <= flags or "avx_ne_convert" in flags:
         config.available_features.add("avx512-bf16")
 except OSError:
     pass

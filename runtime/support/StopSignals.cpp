@@ -39,7 +39,7 @@ void watch(sigset_t signals) {
   for (;;) {
     int signal = 0;
     if (sigwait(&signals, &signal) != 0)
-      continue;
+      return; // Only an invalid set fails, and it always would.
     int none = 0;
     if (!catching.load() || !requested.compare_exchange_strong(none, signal))
       endBy(signal);
@@ -73,7 +73,8 @@ void alexrt::watchStopSignals() {
     return;
   started = true;
   blockStopSignals();
-  std::thread(watch, watched).detach();
+  if (!sigisemptyset(&watched)) // Both ignored: nothing to wait for.
+    std::thread(watch, watched).detach();
 }
 
 void alexrt::catchStopSignals(bool sayWhenCaught) {
