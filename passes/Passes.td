@@ -157,7 +157,9 @@ def AlexLowerToLoops : Pass<"alex-lower-to-loops", "mlir::ModuleOp"> {
            "Convolutions and their gradients as calls to the runtime's "
            "alexrt_conv2d_* (cuDNN on the CUDA target: no im2col matrices "
            "in device memory) over the whole batch; their bias is added by "
-           "the loops that read them, as with im2col">,
+           "the loops that read them, as with im2col. Without gpu-kernels, "
+           "bf16 convolutions are always such calls (oneDNN's direct bf16 "
+           "convolutions, alexrt_conv2d_*_bf16)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
@@ -224,8 +226,9 @@ def AlexMixedPrecision : Pass<"alex-mixed-precision", "mlir::ModuleOp"> {
     sets `alex.precision = #alex.precision<bf16>` on every op with
     products (`MultiplyAddOpInterface`: convolutions, dense layers, their
     gradients and fused blocks). --alex-lower-to-loops then converts those
-    ops' GEMM operands to bf16 in loops (round to nearest even) and calls
-    `alexrt_gemm_bf16`, which accumulates in fp32. Everything else stays
+    ops' operands to bf16 in loops (round to nearest even) and calls
+    `alexrt_gemm_bf16` or, for the CPU's convolutions,
+    `alexrt_conv2d_*_bf16`, which accumulate in fp32. Everything else stays
     fp32: parameters, momenta and the SGD update, biases, ReLU, LRN,
     pooling, dropout, softmax and the loss, and every op's result. Other
     precisions (fp32, tf32) mark nothing; an op marked by hand keeps its

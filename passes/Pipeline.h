@@ -67,7 +67,8 @@ struct PipelineOptions {
   /// Devices to split each step across; 0 takes the model's `devices`.
   int64_t devices = 0;
   /// GPU targets: convolutions as the runtime's library calls (cuDNN), not
-  /// im2col + GEMM loops. The CPU target always uses the latter.
+  /// im2col + GEMM loops. The CPU target's are im2col + GEMM loops in fp32
+  /// and oneDNN's in bf16 (KernelContext::convolvesInLibrary).
   bool libraryConvolutions = true;
   /// The host code runs on a CPU with bf16 conversion instructions (x86's
   /// AVX512_BF16): its `arith.truncf` and `arith.extf` stay for LLVM to

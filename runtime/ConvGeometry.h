@@ -1,8 +1,9 @@
 //===- ConvGeometry.h - the shape of an alexrt_conv2d_* call ----*- C++ -*-===//
 //
 // The eleven integers every alexrt_conv2d_* function takes, named, with
-// the sizes both implementations (runtime/cpu/Convolution.cpp on the CPU,
-// runtime/cuda/CudaConvolution.cpp on cuDNN) derive from them.
+// the sizes the implementations (runtime/cpu/Convolution.cpp and
+// ConvolutionBf16.cpp on the CPU, runtime/cuda/CudaConvolution.cpp on
+// cuDNN) derive from them.
 //
 //===----------------------------------------------------------------------===//
 

@@ -67,16 +67,11 @@ struct GemmBf16 : GemmOperands {
   static constexpr bool is(std::string_view callee) { return callee == name; }
 };
 
-/// alexrt_conv2d_forward, _backward_data and _backward_filter: two input
-/// tensors, the output, then ALEXRT_CONV2D_SHAPE's integers.
+/// alexrt_conv2d_forward, _backward_data and _backward_filter, and their
+/// _bf16 forms: two input tensors, the output, then ALEXRT_CONV2D_SHAPE's
+/// integers.
 struct Conv2D {
   enum class Direction { Forward, BackwardData, BackwardFilter };
-  /// The three functions' names.
-  static constexpr std::string_view forward = "alexrt_conv2d_forward";
-  static constexpr std::string_view backwardData =
-      "alexrt_conv2d_backward_data";
-  static constexpr std::string_view backwardFilter =
-      "alexrt_conv2d_backward_filter";
   enum Operand : unsigned {
     FirstInput,
     SecondInput,
@@ -94,18 +89,23 @@ struct Conv2D {
     Groups,
     OperandCount
   };
-  /// The element type of the three tensors.
+  /// The element type of the outputs, and of the fp32 functions' inputs.
   using Element = float;
+  /// The _bf16 functions' inputs: bfloat16's bits.
+  using Operand16 = uint16_t;
 
-  /// The function computing `direction`.
-  static constexpr std::string_view name(Direction direction) {
+  /// The function computing `direction`, on bf16 inputs when `bf16`.
+  static constexpr std::string_view name(Direction direction,
+                                         bool bf16 = false) {
     switch (direction) {
     case Direction::Forward:
-      return forward;
+      return bf16 ? "alexrt_conv2d_forward_bf16" : "alexrt_conv2d_forward";
     case Direction::BackwardData:
-      return backwardData;
+      return bf16 ? "alexrt_conv2d_backward_data_bf16"
+                  : "alexrt_conv2d_backward_data";
     case Direction::BackwardFilter:
-      return backwardFilter;
+      return bf16 ? "alexrt_conv2d_backward_filter_bf16"
+                  : "alexrt_conv2d_backward_filter";
     }
     return {};
   }
@@ -117,12 +117,14 @@ struct Conv2D {
             integer(OutHeight), integer(OutWidth), integer(Stride),
             integer(Pad),       integer(Groups)};
   }
-  /// The direction `callee` computes; none if it is no convolution.
+  /// The direction `callee` computes, in either precision; none if it is
+  /// no convolution.
   static constexpr std::optional<Direction> direction(std::string_view callee) {
-    for (Direction d : {Direction::Forward, Direction::BackwardData,
-                        Direction::BackwardFilter})
-      if (callee == name(d))
-        return d;
+    for (bool bf16 : {false, true})
+      for (Direction d : {Direction::Forward, Direction::BackwardData,
+                          Direction::BackwardFilter})
+        if (callee == name(d, bf16))
+          return d;
     return std::nullopt;
   }
 };
@@ -182,6 +184,14 @@ static_assert(
         detail::Arity<decltype(alexrt_conv2d_backward_filter)>::value ==
             Conv2D::OperandCount,
     "alexrt_conv2d_*'s operands changed in alexrt.h");
+static_assert(
+    detail::Arity<decltype(alexrt_conv2d_forward_bf16)>::value ==
+            Conv2D::OperandCount &&
+        detail::Arity<decltype(alexrt_conv2d_backward_data_bf16)>::value ==
+            Conv2D::OperandCount &&
+        detail::Arity<decltype(alexrt_conv2d_backward_filter_bf16)>::value ==
+            Conv2D::OperandCount,
+    "alexrt_conv2d_*_bf16's operands changed in alexrt.h");
 static_assert(detail::Arity<decltype(alexrt_gemm_bf16)>::value ==
                   GemmBf16::OperandCount,
               "alexrt_gemm_bf16's operands changed in alexrt.h");
@@ -197,9 +207,25 @@ static_assert(
     detail::pointsTo<decltype(alexrt_sgemm), Sgemm::A, Sgemm::Element> &&
         detail::pointsTo<decltype(alexrt_sgemm), Sgemm::C, Sgemm::Element>,
     "alexrt_sgemm's element type changed in alexrt.h");
-static_assert(detail::pointsTo<decltype(alexrt_conv2d_forward), Conv2D::Output,
-                               Conv2D::Element>,
+/// Whether convolution F's two inputs point to In and its output to Out.
+template <typename F, typename In, typename Out>
+inline constexpr bool convolutionTakes =
+    detail::pointsTo<F, Conv2D::FirstInput, In> &&detail::pointsTo<
+        F, Conv2D::SecondInput, In> &&detail::pointsTo<F, Conv2D::Output, Out>;
+static_assert(convolutionTakes<decltype(alexrt_conv2d_forward), Conv2D::Element,
+                               Conv2D::Element> &&
+                  convolutionTakes<decltype(alexrt_conv2d_backward_data),
+                                   Conv2D::Element, Conv2D::Element> &&
+                  convolutionTakes<decltype(alexrt_conv2d_backward_filter),
+                                   Conv2D::Element, Conv2D::Element>,
               "alexrt_conv2d_*'s element type changed in alexrt.h");
+static_assert(convolutionTakes<decltype(alexrt_conv2d_forward_bf16),
+                               Conv2D::Operand16, Conv2D::Element> &&
+                  convolutionTakes<decltype(alexrt_conv2d_backward_data_bf16),
+                                   Conv2D::Operand16, Conv2D::Element> &&
+                  convolutionTakes<decltype(alexrt_conv2d_backward_filter_bf16),
+                                   Conv2D::Operand16, Conv2D::Element>,
+              "alexrt_conv2d_*_bf16's element types changed in alexrt.h");
 static_assert(
     detail::pointsTo<decltype(alexrt_exchange_copy), ExchangeCopy::Destination,
                      ExchangeCopy::Element>,

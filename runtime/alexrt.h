@@ -60,6 +60,19 @@ void alexrt_conv2d_backward_data(const float *dy, const float *w, float *dx,
 void alexrt_conv2d_backward_filter(const float *x, const float *dy, float *dw,
                                    ALEXRT_CONV2D_SHAPE);
 
+/* The same three convolutions with bfloat16 inputs (packed, as uint16_t,
+ * rounded by the caller) and float32 outputs, accumulated in float32: the
+ * CPU target's convolutions for --precision=bf16, on oneDNN's direct bf16
+ * convolutions (CPUs with AVX512_BF16 or AMX: cpuHasBf16). CPU only: the
+ * GPU targets convolve bf16 as im2col and alexrt_gemm_bf16, since cuDNN's
+ * bf16 convolutions write bf16 outputs. */
+void alexrt_conv2d_forward_bf16(const uint16_t *x, const uint16_t *w, float *y,
+                                ALEXRT_CONV2D_SHAPE);
+void alexrt_conv2d_backward_data_bf16(const uint16_t *dy, const uint16_t *w,
+                                      float *dx, ALEXRT_CONV2D_SHAPE);
+void alexrt_conv2d_backward_filter_bf16(const uint16_t *x, const uint16_t *dy,
+                                        float *dw, ALEXRT_CONV2D_SHAPE);
+
 /* Logical devices (alexc compile --devices=N; see --alex-partition). Each
  * device is driven by a host thread with its own buffers; on the CPU it
  * computes there, on the CUDA target it issues work to its own stream.

@@ -44,7 +44,7 @@ void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
   int64_t batch = bufferShape(x)[0];
   ConvShape s =
       convShape(x, w, conv, op.getStride(), op.getPad(), op.getGroups());
-  bool library = context.libraryConvolutions;
+  bool library = context.convolvesInLibrary(lb.currentProducts());
   int64_t images = library ? batch : imagesPerGemm(s, batch, context.chunking);
   bool keep = !library && keepsCols(context.colsCache, images, batch);
   ConvOutput z{library

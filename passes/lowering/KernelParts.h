@@ -167,7 +167,8 @@ using ConvCall = alexrt::calls::Conv2D::Direction;
 
 /// Calls alexrt_conv2d_forward (a = x, b = w, out = y), _backward_data
 /// (dy, w, dx) or _backward_filter (x, dy, dw) for the whole batch of
-/// `batch` images shaped `s`.
+/// `batch` images shaped `s`; for bf16 products their _bf16 forms, after
+/// loops that round a and b (LoopBuilder::bf16Pointer).
 void callConvolution(LoopBuilder &lb, ConvCall call, const ConvShape &s,
                      int64_t batch, mlir::Value a, mlir::Value b,
                      mlir::Value out);

@@ -308,6 +308,16 @@ LoopBuilder::Matrix LoopBuilder::bf16Operand(int64_t rows, int64_t cols,
   return {packed, index(0), cols};
 }
 
+Value LoopBuilder::bf16Pointer(Value tensor, unsigned slot) {
+  auto type = cast<MemRefType>(tensor.getType());
+  assert(memref::isStaticShapeAndContiguousRowMajor(type) &&
+         "a runtime call's tensors are packed");
+  // As a matrix of its first dimension's rows.
+  int64_t rows = type.getShape().front(),
+          cols = type.getNumElements() / std::max<int64_t>(rows, 1);
+  return pointer(bf16Operand(rows, cols, {tensor, index(0), cols}, slot));
+}
+
 void LoopBuilder::markChanged(Value buffer) {
   unchanged.erase(buffer);
   if (auto kept = keptOperands.find(buffer); kept != keptOperands.end()) {

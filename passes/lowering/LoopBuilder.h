@@ -104,6 +104,13 @@ public:
   void gemm(bool transposeA, bool transposeB, int64_t m, int64_t n, int64_t k,
             double alpha, Matrix a, Matrix bm, double beta, Matrix c);
 
+  /// What the open kernel's products compute in (its alex.precision).
+  alexrt::Precision currentProducts() const { return products; }
+  /// A pointer to packed `tensor` in bf16, for a runtime call taking bf16
+  /// operands: `tensor` itself if it is bf16, a parameter's kept copy (see
+  /// markUnchanged), else a copy rounded into operand `slot`'s scratch.
+  mlir::Value bf16Pointer(mlir::Value tensor, unsigned slot);
+
   /// The element type GEMM operands are in for the current products: bf16
   /// where they are converted, else f32. Kernels that write a GEMM operand
   /// of their own (im2col's columns) write it in this type.
@@ -122,10 +129,11 @@ public:
   /// Frees the copies still kept (at the function's end).
   void freeKeptOperands();
 
-  /// One op's kernel, built while it lives: its GEMMs' precision (the op's
-  /// alex.precision), and their scratch buffers (packed bf16 operands),
-  /// allocated before the kernel, where the memory plan sees them, reused
-  /// by each GEMM of the same shape and freed after the kernel.
+  /// One op's kernel, built while it lives: its products' precision (the
+  /// op's alex.precision), and their scratch buffers (packed bf16
+  /// operands), allocated before the kernel, where the memory plan sees
+  /// them, reused by each GEMM or runtime call of the same operand shape
+  /// and freed after the kernel.
   class KernelScope {
   public:
     KernelScope(LoopBuilder &lb, alexrt::Precision precision);

@@ -371,8 +371,10 @@ void alex::callConvolution(LoopBuilder &lb, ConvCall call, const ConvShape &s,
   using Conv2D = alexrt::calls::Conv2D;
   Value zero = lb.index(0);
   Value args[Conv2D::OperandCount];
-  args[Conv2D::FirstInput] = lb.pointer(a, zero);
-  args[Conv2D::SecondInput] = lb.pointer(b, zero);
+  // bf16 products take bf16 inputs, rounded here (alexrt_conv2d_*_bf16).
+  bool bf16 = alexrt::convertsOperands(lb.currentProducts());
+  args[Conv2D::FirstInput] = bf16 ? lb.bf16Pointer(a, 0) : lb.pointer(a, zero);
+  args[Conv2D::SecondInput] = bf16 ? lb.bf16Pointer(b, 1) : lb.pointer(b, zero);
   args[Conv2D::Output] = lb.pointer(out, zero);
   args[Conv2D::Batch] = lb.i64(batch);
   args[Conv2D::Channels] = lb.i64(s.channels);
@@ -385,7 +387,7 @@ void alex::callConvolution(LoopBuilder &lb, ConvCall call, const ConvShape &s,
   args[Conv2D::Stride] = lb.i64(s.stride);
   args[Conv2D::Pad] = lb.i64(s.pad);
   args[Conv2D::Groups] = lb.i64(s.groups);
-  lb.call(Conv2D::name(call), args);
+  lb.call(Conv2D::name(call, bf16), args);
 }
 
 namespace {
@@ -435,7 +437,7 @@ static void conv2d(LoopBuilder &lb, Conv2DOp op, Value x, Value w, Value b,
   ConvShape s =
       convShape(x, w, shapeOf(y), op.getStride(), op.getPad(), op.getGroups());
   int64_t batch = shapeOf(x)[0];
-  if (context.libraryConvolutions) {
+  if (context.convolvesInLibrary(lb.currentProducts())) {
     // Into y, then its bias in place.
     callConvolution(lb, ConvCall::Forward, s, batch, x, w, y);
     lb.parallel(shapeOf(y), [&](ValueRange ivs) {
@@ -472,7 +474,7 @@ static void conv2dGradFilter(LoopBuilder &lb, Conv2DGradFilterOp op, Value x,
   ConvShape s = convShape(x, dw, shapeOf(dy), op.getStride(), op.getPad(),
                           op.getGroups());
   int64_t batch = shapeOf(x)[0];
-  if (context.libraryConvolutions)
+  if (context.convolvesInLibrary(lb.currentProducts()))
     return callConvolution(lb, ConvCall::BackwardFilter, s, batch, x, dy, dw);
   const ConvColsCache *cache = context.colsCache;
   int64_t images = imagesPerGemm(s, batch, context.chunking);
@@ -515,7 +517,7 @@ static void conv2dGradInput(LoopBuilder &lb, Conv2DGradInputOp op, Value dy,
                           op.getGroups());
   int64_t k = s.kernel;
   int64_t batch = shapeOf(dx)[0];
-  if (context.libraryConvolutions)
+  if (context.convolvesInLibrary(lb.currentProducts()))
     return callConvolution(lb, ConvCall::BackwardData, s, batch, dy, w, dx);
   int64_t images = imagesPerGemm(s, batch, context.chunking);
   int64_t columns = images * s.pixels();
@@ -908,11 +910,13 @@ LogicalResult alex::emitKernel(LoopBuilder &lb, Operation *op,
                                const KernelContext &context) {
   alexrt::Precision precision = productPrecision(op);
   if (alexrt::convertsOperands(precision) && context.libraryConvolutions &&
+      context.gpuKernels &&
       isa<Conv2DOp, Conv2DGradInputOp, Conv2DGradFilterOp, ConvBlockOp>(op))
     return op->emitOpError()
            << "computes in " << alexrt::precisionName(precision)
-           << ", which the library convolutions do not take: lower it "
-              "without library-convolutions (im2col and GEMMs)";
+           << ", which the GPU targets' library convolutions do not take "
+              "(cuDNN's write bf16 outputs): lower it without "
+              "library-convolutions (im2col and GEMMs)";
   LoopBuilder::KernelScope kernel(lb, precision);
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](ReluOp) {

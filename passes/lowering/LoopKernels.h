@@ -29,6 +29,16 @@ struct KernelContext {
   /// Where forward convolutions keep their columns for the weight
   /// gradients (gpu-kernels; null: rebuilt).
   ConvColsCache *colsCache = nullptr;
+
+  /// Whether a convolution whose products compute in `precision` is an
+  /// alexrt_conv2d_* call: with library-convolutions, and on the CPU for
+  /// bf16, whose oneDNN direct convolutions read each pixel once where
+  /// im2col copies it kernel^2 times (the GPU targets' bf16 stays im2col:
+  /// cuDNN's bf16 convolutions write bf16).
+  bool convolvesInLibrary(alexrt::Precision precision) const {
+    return libraryConvolutions ||
+           (!gpuKernels && alexrt::convertsOperands(precision));
+  }
 };
 
 /// The buffers of one alex.sgd_update: its op, parameter (or its rows),

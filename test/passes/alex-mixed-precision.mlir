@@ -1,5 +1,6 @@
 // RUN: alex-opt %s -split-input-file --alex-mixed-precision | FileCheck %s
-// RUN: alex-opt %s -split-input-file --alex-mixed-precision --alex-lower-to-loops | FileCheck %s --check-prefix=LOOPS
+// RUN: alex-opt %s -split-input-file --alex-mixed-precision --alex-lower-to-loops | FileCheck %s --check-prefix=LOOPS --implicit-check-not='alexrt_conv2d_{{(forward|backward_data|backward_filter)}}('
+// RUN: alex-opt %s -split-input-file --alex-mixed-precision --alex-lower-to-loops=gpu-kernels=true | FileCheck %s --check-prefix=GPU
 
 // precision = bf16: every op with products (convolution, dense, their
 // gradients) is marked; ReLU, LRN and the loss are not. An op marked by
@@ -20,32 +21,60 @@
 // CHECK-NEXT:    alex.conv2d_grad_input {{.*}} {alex.precision = #alex.precision<bf16>}
 // CHECK-NEXT:    alex.conv2d_grad_filter {{.*}} {alex.precision = #alex.precision<bf16>}
 
-// The lowering rounds each marked op's GEMM operands to bf16 (round to
-// nearest even) and calls alexrt_gemm_bf16, whose C and accumulation stay
-// fp32; nothing of it calls alexrt_sgemm. im2col writes the convolution's
-// columns in bf16 as it gathers them; the filters are packed into a
-// scratch buffer allocated before the kernel (for the memory plan).
+// The lowering rounds each marked op's operands to bf16 (round to nearest
+// even) and calls the runtime's bf16 products, whose outputs and
+// accumulation stay fp32; nothing of it calls alexrt_sgemm. On the CPU a
+// convolution is oneDNN's (alexrt_conv2d_*_bf16): loops round the batch's
+// input and the filters, each into a scratch buffer allocated before the
+// kernel (for the memory plan), and the call reads them packed.
 // LOOPS-LABEL: func.func @step(
 // LOOPS-NOT:     alexrt_sgemm
 // LOOPS:         %[[W:.*]] = memref.alloc() : memref<4x18xbf16>
-// LOOPS:         %[[COLS:.*]] = memref.alloc() : memref<18x32xbf16>
-// LOOPS:         scf.for
-// LOOPS:           scf.parallel
-// LOOPS:             %[[V:.*]] = arith.truncf {{.*}} : f32 to bf16
-// LOOPS:             memref.store %[[V]], %[[COLS]]
-// LOOPS:           scf.parallel
-// LOOPS:             %[[F:.*]] = arith.truncf {{.*}} : f32 to bf16
-// LOOPS:             memref.store %[[F]], %[[W]]
-// LOOPS:           call @alexrt_gemm_bf16
-// LOOPS:         memref.dealloc %[[COLS]]
+// LOOPS:         %[[X:.*]] = memref.alloc() : memref<2x32xbf16>
+// LOOPS:         scf.parallel
+// LOOPS:           %[[V:.*]] = arith.truncf {{.*}} : f32 to bf16
+// LOOPS:           memref.store %[[V]], %[[X]]
+// LOOPS:         %[[XI:.*]] = memref.extract_aligned_pointer_as_index %[[X]]
+// LOOPS:         %[[XA:.*]] = arith.addi %[[XI]]
+// LOOPS:         %[[XC:.*]] = arith.index_cast %[[XA]]
+// LOOPS:         %[[XP:.*]] = llvm.inttoptr %[[XC]]
+// LOOPS:         scf.parallel
+// LOOPS:           %[[F:.*]] = arith.truncf {{.*}} : f32 to bf16
+// LOOPS:           memref.store %[[F]], %[[W]]
+// LOOPS:         %[[WI:.*]] = memref.extract_aligned_pointer_as_index %[[W]]
+// LOOPS:         %[[WA:.*]] = arith.addi %[[WI]]
+// LOOPS:         %[[WC:.*]] = arith.index_cast %[[WA]]
+// LOOPS:         %[[WP:.*]] = llvm.inttoptr %[[WC]]
+// LOOPS:         call @alexrt_conv2d_forward_bf16(%[[XP]], %[[WP]],
+// LOOPS:         memref.dealloc %[[X]]
 // LOOPS:         memref.dealloc %[[W]]
+// LOOPS:         call @alexrt_gemm_bf16
+// LOOPS:         call @alexrt_conv2d_backward_data_bf16(
+// LOOPS:         call @alexrt_conv2d_backward_filter_bf16(
+// LOOPS-NOT:     alexrt_sgemm
+// LOOPS:         return
+// On the GPU targets a convolution is im2col and GEMMs: im2col writes the
+// columns in bf16 as it gathers them; the filters are packed into a
+// scratch buffer.
+// GPU-LABEL: func.func @step(
+// GPU-NOT:     alexrt_sgemm
+// GPU:         %[[W:.*]] = memref.alloc() : memref<4x18xbf16>
+// GPU:         %[[COLS:.*]] = memref.alloc() : memref<1x18x32xbf16>
+// GPU:         scf.parallel
+// GPU:           %[[V:.*]] = arith.truncf {{.*}} : f32 to bf16
+// GPU:           memref.store %[[V]], %[[COLS]]
+// GPU:         scf.parallel
+// GPU:           %[[F:.*]] = arith.truncf {{.*}} : f32 to bf16
+// GPU:           memref.store %[[F]], %[[W]]
+// GPU:         call @alexrt_gemm_bf16
+// GPU:         memref.dealloc %[[W]]
 // The input gradient reads the rounded filters (4 x 18) where they are,
 // transposed by alexrt_gemm_bf16's flag (op(A) = W^T, 18 x 4, lda 18):
 // no loop transposes them. Operands rounded from f32 keep their layout too.
-// LOOPS:         memref.alloc() : memref<4x18xbf16>
-// LOOPS:         call @alexrt_gemm_bf16(%c1_i32{{[_0-9]*}}, %c0_i32{{[_0-9]*}}, %c18_i64{{[_0-9]*}}, %c32_i64{{[_0-9]*}}, %c4_i64{{[_0-9]*}}, %{{[^,]*}}, %{{[^,]*}}, %c18_i64
-// LOOPS-NOT:     alexrt_sgemm
-// LOOPS:         return
+// GPU:         memref.alloc() : memref<4x18xbf16>
+// GPU:         call @alexrt_gemm_bf16(%c1_i32{{[_0-9]*}}, %c0_i32{{[_0-9]*}}, %c18_i64{{[_0-9]*}}, %c32_i64{{[_0-9]*}}, %c4_i64{{[_0-9]*}}, %{{[^,]*}}, %{{[^,]*}}, %c18_i64
+// GPU-NOT:     alexrt_sgemm
+// GPU:         return
 module attributes {alex.training = #alex.training<batch = 2, epochs = 1,
     optimizer = #alex.sgd<lr = 0.1>, schedule = unit,
     data = #alex.data<dataset = "synthetic">, precision = bf16>} {
@@ -81,6 +110,10 @@ module attributes {alex.training = #alex.training<batch = 2, epochs = 1,
 // LOOPS:         call @alexrt_gemm_bf16
 // LOOPS:         call @alexrt_sgemm
 // LOOPS:         return
+// GPU-LABEL: func.func @forward(
+// GPU:         call @alexrt_gemm_bf16
+// GPU:         call @alexrt_sgemm
+// GPU:         return
 module attributes {alex.training = #alex.training<batch = 2, epochs = 1,
     optimizer = #alex.sgd<lr = 0.1>, schedule = unit,
     data = #alex.data<dataset = "synthetic">>} {

@@ -1,22 +1,34 @@
 //===- ConvolutionTest.cpp - alexrt_conv2d_* against the definition -------===//
+//
+// The fp32 functions (the CPU twin's) and the _bf16 ones (oneDNN's) against
+// one double-precision definition.
+//
+//===----------------------------------------------------------------------===//
 
 #include "runtime/alexrt.h"
 
 #include "runtime/ConvGeometry.h"
+#include "runtime/cpu/Blas.h"
+#include "test/runtime/Bf16Bits.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <thread>
 #include <vector>
 
 using alexrt::ConvGeometry;
 
 namespace {
 
+/// Integers in [-period/2, period/2] times `scale`, in a scrambled order.
+/// The step (13) is prime to every period used: with a step of 7 a period
+/// of 7 gave a constant (the filters were all zero, and the forward and
+/// input-gradient checks could not fail).
 std::vector<float> pattern(size_t size, int period, float scale) {
   std::vector<float> values(size);
   for (size_t i = 0; i < size; ++i)
-    values[i] = float(int((i * 7 + 3) % size_t(period)) - period / 2) * scale;
+    values[i] = float(int((i * 13 + 3) % size_t(period)) - period / 2) * scale;
   return values;
 }
 
@@ -91,6 +103,46 @@ void checkAgainstDefinition(const ConvGeometry &s) {
   expectNear(dw, expected.dw, "backward filter");
 }
 
+/// Each tensor rounded to bf16, as generated code rounds it: the bits the
+/// _bf16 functions take, and the values they stand for.
+struct Rounded {
+  std::vector<uint16_t> bits;
+  std::vector<float> values;
+
+  explicit Rounded(const std::vector<float> &from) {
+    for (float v : from) {
+      bits.push_back(alex::test::toBf16(v));
+      values.push_back(alex::test::fromBf16(bits.back()));
+    }
+  }
+};
+
+/// The _bf16 functions against the definition on the rounded values.
+/// Products of bf16 values are exact in fp32 and they accumulate in fp32,
+/// so fp32's tolerance holds: a result that rounded anything else to bf16
+/// (an output, a partial sum) would be off by up to 2^-9 relative.
+void checkBf16AgainstDefinition(const ConvGeometry &s) {
+  // Values that bf16 cannot hold exactly: the rounding matters.
+  Rounded x(pattern(size_t(s.batch * s.channels * s.inPixels()), 11, 0.1f)),
+      w(pattern(size_t(s.filters * s.patch()), 7, 0.3f)),
+      dy(pattern(size_t(s.batch * s.filters * s.outPixels()), 5, 0.7f));
+  Reference expected(s, x.values, w.values, dy.values);
+  std::vector<float> y(expected.y.size(), NAN), dx(x.values.size(), NAN),
+      dw(w.values.size(), NAN);
+#define SHAPE                                                                  \
+  s.batch, s.channels, s.height, s.width, s.filters, s.kernel, s.outHeight,    \
+      s.outWidth, s.stride, s.pad, s.groups
+  alexrt_conv2d_forward_bf16(x.bits.data(), w.bits.data(), y.data(), SHAPE);
+  alexrt_conv2d_backward_data_bf16(dy.bits.data(), w.bits.data(), dx.data(),
+                                   SHAPE);
+  alexrt_conv2d_backward_filter_bf16(x.bits.data(), dy.bits.data(), dw.data(),
+                                     SHAPE);
+#undef SHAPE
+  expectNear(y, expected.y, "bf16 forward");
+  expectNear(dx, expected.dx, "bf16 backward data");
+  expectNear(dw, expected.dw, "bf16 backward filter");
+}
+
 } // namespace
 
 TEST(Conv2d, StridedPaddedGroupedMatchesTheDefinition) {
@@ -103,4 +155,30 @@ TEST(Conv2d, WidePaddingMatchesTheDefinition) {
   // conv2-like: 5 x 5 filters, stride 1, pad 2, outputs as large as the
   // input; 3 images, one group.
   checkAgainstDefinition({3, 3, 6, 5, 4, 5, 6, 5, 1, 2, 1});
+}
+
+TEST(Conv2dBf16, MatchesTheDefinitionOnRoundedOperands) {
+  if (!alexrt::cpuHasBf16())
+    GTEST_SKIP() << "this CPU has neither AVX512_BF16 nor AMX";
+  // The shapes above; then channel counts that fill oneDNN's blocks of
+  // 16, in two groups, and conv1's: 11 x 11 at stride 4 on 3 channels.
+  checkBf16AgainstDefinition({2, 4, 7, 7, 6, 3, 4, 4, 2, 1, 2});
+  checkBf16AgainstDefinition({3, 3, 6, 5, 4, 5, 6, 5, 1, 2, 1});
+  checkBf16AgainstDefinition({2, 64, 9, 9, 96, 3, 9, 9, 1, 1, 2});
+  checkBf16AgainstDefinition({2, 3, 31, 31, 16, 11, 6, 6, 4, 1, 1});
+}
+
+TEST(Conv2dBf16, SeveralThreadsRunTheSameShape) {
+  if (!alexrt::cpuHasBf16())
+    GTEST_SKIP() << "this CPU has neither AVX512_BF16 nor AMX";
+  // Device threads (--devices) call the same shapes at once, each with its
+  // own primitives and blocked buffers.
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t)
+    threads.emplace_back([] {
+      for (int repeat = 0; repeat < 2; ++repeat)
+        checkBf16AgainstDefinition({2, 32, 8, 8, 32, 3, 8, 8, 1, 1, 1});
+    });
+  for (std::thread &thread : threads)
+    thread.join();
 }

@@ -2,29 +2,17 @@
 
 #include "runtime/alexrt.h"
 #include "runtime/cpu/Blas.h"
+#include "test/runtime/Bf16Bits.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstring>
 #include <thread>
 #include <vector>
 
 namespace {
-/// float to bfloat16's bits, rounding to nearest even (finite values).
-uint16_t toBf16(float value) {
-  uint32_t bits;
-  std::memcpy(&bits, &value, sizeof bits);
-  bits += 0x7fff + ((bits >> 16) & 1);
-  return uint16_t(bits >> 16);
-}
-
-float fromBf16(uint16_t half) {
-  uint32_t bits = uint32_t(half) << 16;
-  float value;
-  std::memcpy(&value, &bits, sizeof value);
-  return value;
-}
+using alex::test::fromBf16;
+using alex::test::toBf16;
 
 struct Shape {
   int64_t m, n, k, pad;

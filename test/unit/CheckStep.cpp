@@ -227,6 +227,10 @@ static FailureOr<CompiledRun> runCompiled(OwningOpRef<ModuleOp> module,
     };
     add("alexrt_sgemm", &alexrt_sgemm);
     add("alexrt_gemm_bf16", &alexrt_gemm_bf16);
+    add("alexrt_conv2d_forward_bf16", &alexrt_conv2d_forward_bf16);
+    add("alexrt_conv2d_backward_data_bf16", &alexrt_conv2d_backward_data_bf16);
+    add("alexrt_conv2d_backward_filter_bf16",
+        &alexrt_conv2d_backward_filter_bf16);
     add("alexrt_run_devices", &alexrt_run_devices);
     add("alexrt_device_barrier", &alexrt_device_barrier);
     add("alexrt_exchange_copy", &alexrt_exchange_copy);

@@ -223,7 +223,8 @@ static bool chooseConvolutions(alex::PipelineOptions &options) {
       options.target == alex::CodeTarget::CPU) {
     llvm::WithColor::error(llvm::errs(), "alexc")
         << "--convolutions applies to --target=cuda and cpu-twin (the cpu "
-           "target convolves with im2col and GEMMs sized for its caches)\n";
+           "target convolves fp32 with im2col and GEMMs sized for its caches, "
+           "bf16 with oneDNN's direct convolutions)\n";
     return false;
   }
   options.libraryConvolutions = convolutions == "library";
