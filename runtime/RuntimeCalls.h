@@ -171,27 +171,19 @@ template <typename F, size_t I, typename Element>
 inline constexpr bool pointsTo = std::is_same_v<
     std::remove_const_t<std::remove_pointer_t<typename Param<F, I>::type>>,
     Element>;
+/// Whether F has Conv2D's operands, its two inputs pointing to In and its
+/// output to Conv2D::Element.
+template <typename F, typename In>
+inline constexpr bool
+    convolutionTakes = Arity<F>::value == Conv2D::OperandCount &&
+                       (pointsTo<F, Conv2D::FirstInput, In> &&
+                        pointsTo<F, Conv2D::SecondInput, In> &&
+                        pointsTo<F, Conv2D::Output, Conv2D::Element>);
 } // namespace detail
 
 static_assert(detail::Arity<decltype(alexrt_sgemm)>::value ==
                   Sgemm::OperandCount,
               "alexrt_sgemm's operands changed in alexrt.h");
-static_assert(
-    detail::Arity<decltype(alexrt_conv2d_forward)>::value ==
-            Conv2D::OperandCount &&
-        detail::Arity<decltype(alexrt_conv2d_backward_data)>::value ==
-            Conv2D::OperandCount &&
-        detail::Arity<decltype(alexrt_conv2d_backward_filter)>::value ==
-            Conv2D::OperandCount,
-    "alexrt_conv2d_*'s operands changed in alexrt.h");
-static_assert(
-    detail::Arity<decltype(alexrt_conv2d_forward_bf16)>::value ==
-            Conv2D::OperandCount &&
-        detail::Arity<decltype(alexrt_conv2d_backward_data_bf16)>::value ==
-            Conv2D::OperandCount &&
-        detail::Arity<decltype(alexrt_conv2d_backward_filter_bf16)>::value ==
-            Conv2D::OperandCount,
-    "alexrt_conv2d_*_bf16's operands changed in alexrt.h");
 static_assert(detail::Arity<decltype(alexrt_gemm_bf16)>::value ==
                   GemmBf16::OperandCount,
               "alexrt_gemm_bf16's operands changed in alexrt.h");
@@ -207,25 +199,22 @@ static_assert(
     detail::pointsTo<decltype(alexrt_sgemm), Sgemm::A, Sgemm::Element> &&
         detail::pointsTo<decltype(alexrt_sgemm), Sgemm::C, Sgemm::Element>,
     "alexrt_sgemm's element type changed in alexrt.h");
-/// Whether convolution F's two inputs point to In and its output to Out.
-template <typename F, typename In, typename Out>
-inline constexpr bool convolutionTakes =
-    detail::pointsTo<F, Conv2D::FirstInput, In> &&detail::pointsTo<
-        F, Conv2D::SecondInput, In> &&detail::pointsTo<F, Conv2D::Output, Out>;
-static_assert(convolutionTakes<decltype(alexrt_conv2d_forward), Conv2D::Element,
-                               Conv2D::Element> &&
-                  convolutionTakes<decltype(alexrt_conv2d_backward_data),
-                                   Conv2D::Element, Conv2D::Element> &&
-                  convolutionTakes<decltype(alexrt_conv2d_backward_filter),
-                                   Conv2D::Element, Conv2D::Element>,
-              "alexrt_conv2d_*'s element type changed in alexrt.h");
-static_assert(convolutionTakes<decltype(alexrt_conv2d_forward_bf16),
-                               Conv2D::Operand16, Conv2D::Element> &&
-                  convolutionTakes<decltype(alexrt_conv2d_backward_data_bf16),
-                                   Conv2D::Operand16, Conv2D::Element> &&
-                  convolutionTakes<decltype(alexrt_conv2d_backward_filter_bf16),
-                                   Conv2D::Operand16, Conv2D::Element>,
-              "alexrt_conv2d_*_bf16's element types changed in alexrt.h");
+static_assert(
+    detail::convolutionTakes<decltype(alexrt_conv2d_forward),
+                             Conv2D::Element> &&
+        detail::convolutionTakes<decltype(alexrt_conv2d_backward_data),
+                                 Conv2D::Element> &&
+        detail::convolutionTakes<decltype(alexrt_conv2d_backward_filter),
+                                 Conv2D::Element>,
+    "alexrt_conv2d_*'s operands changed in alexrt.h");
+static_assert(
+    detail::convolutionTakes<decltype(alexrt_conv2d_forward_bf16),
+                             Conv2D::Operand16> &&
+        detail::convolutionTakes<decltype(alexrt_conv2d_backward_data_bf16),
+                                 Conv2D::Operand16> &&
+        detail::convolutionTakes<decltype(alexrt_conv2d_backward_filter_bf16),
+                                 Conv2D::Operand16>,
+    "alexrt_conv2d_*_bf16's operands changed in alexrt.h");
 static_assert(
     detail::pointsTo<decltype(alexrt_exchange_copy), ExchangeCopy::Destination,
                      ExchangeCopy::Element>,

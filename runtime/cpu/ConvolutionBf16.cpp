@@ -19,6 +19,7 @@
 #include "runtime/alexrt.h"
 
 #include "runtime/ConvGeometry.h"
+#include "runtime/cpu/Onednn.h"
 #include "runtime/support/Fatal.h"
 
 #include <oneapi/dnnl/dnnl.hpp>
@@ -37,18 +38,14 @@ namespace {
 
 enum class Direction { Forward, BackwardData, BackwardFilter };
 
-// The engine, streams and primitives are never destroyed, as
-// alexrt_gemm_bf16's: a device thread's primitives would otherwise outlive
-// the engine at exit (the device pool joins its threads after the engine's
-// static is gone).
+// Onednn.h's engine and streams, as C++ handles that do not own them.
 dnnl::engine &cpuEngine() {
-  static dnnl::engine &engine = *new dnnl::engine(dnnl::engine::kind::cpu, 0);
+  static dnnl::engine engine(alexrt::onednn::engine(), /*weak=*/true);
   return engine;
 }
-
-/// This thread's stream: oneDNN streams are not shared between threads.
 dnnl::stream &threadStream() {
-  thread_local dnnl::stream &stream = *new dnnl::stream(cpuEngine());
+  thread_local dnnl::stream stream(alexrt::onednn::threadStream(),
+                                   /*weak=*/true);
   return stream;
 }
 
@@ -162,7 +159,8 @@ Convolution makeConvolution(Direction direction, const ConvGeometry &s) {
 /// The calling thread's primitive for a direction and shape, made on its
 /// first call. Per thread, as alexrt_gemm_bf16's: Debian's oneDNN runs a
 /// primitive on the thread that made it, with that thread's OpenMP
-/// threads (a device thread's share).
+/// threads (a device thread's share). Never destroyed, like the engine
+/// they are made for.
 const Convolution &convolutionFor(Direction direction, const ConvGeometry &s) {
   thread_local auto &primitives =
       *new std::map<std::pair<Direction, ConvGeometry>, Convolution>;

@@ -14,6 +14,7 @@
 #include "runtime/alexrt.h"
 
 #include "runtime/cpu/Blas.h"
+#include "runtime/cpu/Onednn.h"
 #include "runtime/support/Fatal.h"
 
 #include <oneapi/dnnl/dnnl.h>
@@ -31,15 +32,6 @@ void check(dnnl_status_t status, const char *call) {
   if (status != dnnl_success)
     alexrt::fatal(std::string("alexrt_gemm_bf16: oneDNN's ") + call +
                   " failed (status " + std::to_string(int(status)) + ")");
-}
-
-dnnl_engine_t cpuEngine() {
-  static dnnl_engine_t engine = [] {
-    dnnl_engine_t created = nullptr;
-    check(dnnl_engine_create(&created, dnnl_cpu, 0), "dnnl_engine_create");
-    return created;
-  }();
-  return engine;
 }
 
 /// One shape's primitive and the memory descriptors of its operands.
@@ -105,8 +97,8 @@ Matmul makeMatmul(const Shape &s) {
           "dnnl_primitive_attr_set_post_ops");
   }
   dnnl_primitive_desc_t primitiveDesc = nullptr;
-  check(dnnl_primitive_desc_create(&primitiveDesc, &desc, attr, cpuEngine(),
-                                   nullptr),
+  check(dnnl_primitive_desc_create(&primitiveDesc, &desc, attr,
+                                   alexrt::onednn::engine(), nullptr),
         "dnnl_primitive_desc_create");
   check(dnnl_primitive_create(&matmul.primitive, primitiveDesc),
         "dnnl_primitive_create");
@@ -130,22 +122,11 @@ const Matmul &matmulFor(const Shape &shape) {
   return found->second;
 }
 
-/// This thread's stream: oneDNN streams are not shared between threads.
-dnnl_stream_t threadStream() {
-  thread_local dnnl_stream_t stream = [] {
-    dnnl_stream_t created = nullptr;
-    check(dnnl_stream_create(&created, cpuEngine(), dnnl_stream_default_flags),
-          "dnnl_stream_create");
-    return created;
-  }();
-  return stream;
-}
-
 dnnl_memory_t wrap(const dnnl_memory_desc_t &desc, const void *data) {
   dnnl_memory_t memory = nullptr;
-  check(
-      dnnl_memory_create(&memory, &desc, cpuEngine(), const_cast<void *>(data)),
-      "dnnl_memory_create");
+  check(dnnl_memory_create(&memory, &desc, alexrt::onednn::engine(),
+                           const_cast<void *>(data)),
+        "dnnl_memory_create");
   return memory;
 }
 
@@ -163,7 +144,7 @@ extern "C" void alexrt_gemm_bf16(int32_t transposeA, int32_t transposeB,
   dnnl_exec_arg_t args[] = {{DNNL_ARG_SRC, aMemory},
                             {DNNL_ARG_WEIGHTS, bMemory},
                             {DNNL_ARG_DST, cMemory}};
-  dnnl_stream_t stream = threadStream();
+  dnnl_stream_t stream = alexrt::onednn::threadStream();
   check(dnnl_primitive_execute(matmul.primitive, stream, 3, args),
         "dnnl_primitive_execute");
   check(dnnl_stream_wait(stream), "dnnl_stream_wait");
