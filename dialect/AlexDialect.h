@@ -50,6 +50,9 @@ constexpr llvm::StringLiteral kGpuKernelsAttrName = "alex.gpu_kernels";
 /// Module attribute of --alex-heap-globals: the bytes of the buffers it
 /// moved to the heap (what the runtime allocates before the first step).
 constexpr llvm::StringLiteral kHeapBytesAttrName = "alex.heap_bytes";
+/// Prefix of the module globals (--alex-lower-to-loops, CPU) holding a
+/// weight's bf16 copy kept between steps: `alex_bf16_<param>`.
+constexpr llvm::StringLiteral kBf16CopyPrefix = "alex_bf16_";
 /// The device a device function of --alex-partition runs on.
 constexpr llvm::StringLiteral kDeviceAttrName = "alex.device";
 /// On a device function's result: the dimension (0 or 1) of which the

@@ -143,6 +143,25 @@ def AlexLowerToLoops : Pass<"alex-lower-to-loops", "mlir::ModuleOp"> {
     from device 0 only), and its exchanges become a copy of its part into a
     module global, `alexrt_device_barrier`, then `alexrt_exchange_copy`
     from the other devices' globals.
+
+    Products in bf16 (`alex.precision`) read their operands rounded to
+    bf16. A tensor does not change once written, so each is rounded once
+    per function, into a copy every later product reads (a convolution's
+    input in its forward and filter-gradient calls, an output gradient in
+    both gradient calls). Without gpu-kernels a weight's copy outlives the
+    function: a module global `alex_bf16_<param>` that its SGD update
+    rewrites, rounding the updated fp32 values, so no step rounds the
+    weights it reads. A copy is remade before it is read where the
+    runtime wrote the parameters since (a checkpoint loaded): each block
+    of rows a function reads is stamped (`alex_bf16_<param>_made_at_row<R>`)
+    with `alexrt_parameters_generation()` when made.
+
+    ```mlir
+    %made = memref.load %stamp[] : memref<i64>
+    %stale = arith.cmpi ne, %made, %generation : i64
+    scf.if %stale { <round the rows into the copy>; <stamp it> }
+    call @alexrt_conv2d_forward_bf16(%x16, %w16, %y, ...)
+    ```
   }];
   let options = [
     Option<"gpuKernels", "gpu-kernels", "bool", /*default=*/"false",
@@ -230,7 +249,9 @@ def AlexMixedPrecision : Pass<"alex-mixed-precision", "mlir::ModuleOp"> {
     `alexrt_gemm_bf16` or, for the CPU's convolutions,
     `alexrt_conv2d_*_bf16`, which accumulate in fp32. Everything else stays
     fp32: parameters, momenta and the SGD update, biases, ReLU, LRN,
-    pooling, dropout, softmax and the loss, and every op's result. Other
+    pooling, dropout, softmax and the loss, and every op's result (the
+    CPU target's updates also write a bf16 copy of each weight, which the
+    next step reads; see --alex-lower-to-loops). Other
     precisions (fp32, tf32) mark nothing; an op marked by hand keeps its
     mark (an fp32 module may compute single layers in bf16). The pipeline
     runs it on the fused stage's ops: the passes before it make new ops.

@@ -156,6 +156,8 @@ inline constexpr std::string_view kReplicaSumStart = "alexrt_replica_sum_start";
 inline constexpr std::string_view kReplicaSumWait = "alexrt_replica_sum_wait";
 inline constexpr std::string_view kProfileMark = "alexrt_profile_mark";
 inline constexpr std::string_view kGlobalMemory = "alexrt_global_memory";
+inline constexpr std::string_view kParametersGeneration =
+    "alexrt_parameters_generation";
 
 namespace detail {
 template <typename F> struct Arity;

@@ -20,20 +20,10 @@ static int64_t innerSize(llvm::ArrayRef<int64_t> shape) {
 /// other devices' code can read it.
 static Value sendBuffer(LoopBuilder &lb, int64_t id, int64_t device,
                         MemRefType type) {
-  auto module = lb.builder()
-                    .getInsertionBlock()
-                    ->getParentOp()
-                    ->getParentOfType<ModuleOp>();
-  std::string name =
+  return lb.global(
       ("alex_exchange" + llvm::Twine(id) + "_device" + llvm::Twine(device))
-          .str();
-  if (!module.lookupSymbol<memref::GlobalOp>(name)) {
-    OpBuilder top(module.getBodyRegion());
-    memref::GlobalOp::create(top, module.getLoc(), name,
-                             top.getStringAttr("private"), type, Attribute(),
-                             /*constant=*/false, top.getI64IntegerAttr(64));
-  }
-  return memref::GetGlobalOp::create(lb.builder(), type, name);
+          .str(),
+      type);
 }
 
 /// Copies `count` chunks of `chunk` floats from a peer's memory, counted by

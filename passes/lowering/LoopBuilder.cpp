@@ -97,6 +97,16 @@ Value LoopBuilder::alloc(MemRefType type) {
   return memref::AllocOp::create(b, type);
 }
 
+Value LoopBuilder::global(llvm::StringRef name, MemRefType type) {
+  if (!module.lookupSymbol<memref::GlobalOp>(name)) {
+    OpBuilder top(module.getBodyRegion());
+    memref::GlobalOp::create(top, module.getLoc(), name,
+                             top.getStringAttr("private"), type, Attribute(),
+                             /*constant=*/false, top.getI64IntegerAttr(64));
+  }
+  return memref::GetGlobalOp::create(b, type, name);
+}
+
 void LoopBuilder::parallel(llvm::ArrayRef<int64_t> upper,
                            llvm::function_ref<void(ValueRange)> body) {
   llvm::SmallVector<Value> lower, uppers, steps;
@@ -237,7 +247,9 @@ void LoopBuilder::freeKeptOperands() {
   for (auto &[key, buffer] : keptOperands)
     memref::DeallocOp::create(b, buffer);
   keptOperands.clear();
+  persistentCopies.clear();
   unchanged.clear();
+  views.clear();
 }
 
 void LoopBuilder::atScratchPoint() {
@@ -265,6 +277,8 @@ Value LoopBuilder::convertedWhole(Value buffer) {
       !type.getElementType().isF32() ||
       !memref::isStaticShapeAndContiguousRowMajor(type))
     return {};
+  if (Value copy = persistentCopies.lookup(buffer))
+    return copy;
   if (auto found = keptOperands.find(buffer); found != keptOperands.end())
     return found->second;
   // Before the kernel, at the function's top level: every later kernel of
@@ -318,7 +332,17 @@ Value LoopBuilder::bf16Pointer(Value tensor, unsigned slot) {
   return pointer(bf16Operand(rows, cols, {tensor, index(0), cols}, slot));
 }
 
+void LoopBuilder::markViewOf(Value view, Value source) {
+  if (view == source)
+    return;
+  views[source].push_back(view);
+  if (unchanged.contains(source))
+    unchanged.insert(view);
+}
+
 void LoopBuilder::markChanged(Value buffer) {
+  for (Value view : views.lookup(buffer))
+    markChanged(view);
   unchanged.erase(buffer);
   if (auto kept = keptOperands.find(buffer); kept != keptOperands.end()) {
     memref::DeallocOp::create(b, kept->second);

@@ -72,6 +72,10 @@ public:
   void store(mlir::Value value, mlir::Value memref, mlir::ValueRange indices);
   /// A fresh buffer of `type`.
   mlir::Value alloc(mlir::MemRefType type);
+  /// The module's static buffer `name` of `type` (declared on first use,
+  /// 64-byte aligned, zeroed): memory that outlives a call of the function,
+  /// or that other devices' functions reach.
+  mlir::Value global(llvm::StringRef name, mlir::MemRefType type);
 
   /// for all i in [0, upper): body(i), in any order or at once.
   void parallel(llvm::ArrayRef<int64_t> upper,
@@ -124,6 +128,15 @@ public:
   /// kernel reuses that copy (the filters across a convolution's chunks;
   /// the forward and backward passes of a layer).
   void markUnchanged(mlir::Value buffer) { unchanged.insert(buffer); }
+  /// `view` (a reshaped view of `source`) keeps its values while `source`
+  /// does: unchanged now if `source` is, changed with it.
+  void markViewOf(mlir::Value view, mlir::Value source);
+  /// `copy` (bf16, `buffer`'s layout) holds `buffer`'s values rounded, and
+  /// outlives the function (a weight's copy kept between steps): while
+  /// `buffer` is unchanged, its GEMM and convolution operands read `copy`.
+  void useKeptCopy(mlir::Value buffer, mlir::Value copy) {
+    persistentCopies[buffer] = copy;
+  }
   /// `buffer` is about to change (its SGD update): its copy is freed.
   void markChanged(mlir::Value buffer);
   /// Frees the copies still kept (at the function's end).
@@ -190,7 +203,11 @@ private:
       scratchBuffers;
   /// Buffers marked unchanged, and the bf16 copies made of them.
   llvm::SmallPtrSet<mlir::Value, 16> unchanged;
+  /// The views of each buffer (markViewOf).
+  llvm::DenseMap<mlir::Value, llvm::SmallVector<mlir::Value, 1>> views;
   llvm::DenseMap<mlir::Value, mlir::Value> keptOperands;
+  /// Copies made outside this builder (useKeptCopy), never freed by it.
+  llvm::DenseMap<mlir::Value, mlir::Value> persistentCopies;
 };
 
 /// The runtime's GEMM, declared in `module` if not yet.

@@ -864,7 +864,11 @@ static void sgdStep(LoopBuilder &lb, const SGDUpdateBuffers &u, Value rate,
                             lb.fmul(decayRate, w)),
                     lb.fmul(rate, lb.load(u.grad, ivs)));
   lb.store(v, u.momentum, ivs);
-  lb.store(lb.fadd(w, v), u.param, ivs);
+  Value updated = lb.fadd(w, v);
+  lb.store(updated, u.param, ivs);
+  if (u.bf16Copy)
+    lb.store(lb.convertTo(updated, lb.builder().getBF16Type()), u.bf16Copy,
+             ivs);
 }
 
 static void sgdUpdate(LoopBuilder &lb, const SGDUpdateBuffers &u) {
@@ -1011,7 +1015,8 @@ LogicalResult alex::emitKernel(LoopBuilder &lb, Operation *op,
         return success();
       })
       .Case([&](SGDUpdateOp update) {
-        sgdUpdate(lb, {update, in[0], in[1], in[2], in[3]});
+        sgdUpdate(lb, {update, in[0], in[1], in[2], in[3],
+                       in.size() > 4 ? in[4] : Value()});
         return success();
       })
       .Case([&](TakeBlockOp take) {

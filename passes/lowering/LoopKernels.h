@@ -42,10 +42,12 @@ struct KernelContext {
 };
 
 /// The buffers of one alex.sgd_update: its op, parameter (or its rows),
-/// momentum, gradient and learning rate.
+/// momentum, gradient and learning rate, and the parameter's bf16 copy kept
+/// between steps (null if it has none), which the update rewrites.
 struct SGDUpdateBuffers {
   SGDUpdateOp op;
   mlir::Value param, momentum, grad, lr;
+  mlir::Value bf16Copy = {};
 };
 
 /// Every update of `all` in one parallel loop over their elements (one
@@ -54,7 +56,8 @@ void sgdUpdates(LoopBuilder &lb, llvm::ArrayRef<SGDUpdateBuffers> all);
 
 /// Emits the loops that compute `op` from `operands` into `results` (the
 /// memrefs standing for the op's operands and results, in order). For
-/// alex.sgd_update, `operands` is (parameter, momentum, gradient, lr).
+/// alex.sgd_update, `operands` is (parameter, momentum, gradient, lr) and
+/// the parameter's kept bf16 copy if it has one.
 /// Fails with a diagnostic on ops it has no kernel for.
 mlir::LogicalResult emitKernel(LoopBuilder &lb, mlir::Operation *op,
                                llvm::ArrayRef<mlir::Value> operands,

@@ -43,8 +43,10 @@ Value rowsView(LoopBuilder &lb, Value buffer, int64_t first, Type type) {
 class FunctionLowering {
 public:
   FunctionLowering(func::FuncOp function, llvm::ArrayRef<ParamOp> params,
+                   const llvm::DenseSet<StringAttr> &keptInBf16,
                    const KernelContext &context)
-      : function(function), params(params), context(context) {}
+      : function(function), params(params), keptInBf16(keptInBf16),
+        context(context) {}
 
   LogicalResult run();
 
@@ -56,6 +58,14 @@ private:
   Value view(LoopBuilder &lb, Value source, Type type);
   /// Starts summing a bucket across replicas, in place in its buffers.
   void startSum(LoopBuilder &lb, AllReduceOp sum);
+  /// The rows `read` reads of its parameter's bf16 copy kept between steps
+  /// (a module global), remade from `values` (those rows' buffer) if the
+  /// runtime wrote the parameters since they were made.
+  Value keptBf16Rows(LoopBuilder &lb, ReadParamOp read, Value values);
+  /// The rows of parameter `param` that `type` (rows of it) spans from row
+  /// `first`, in its bf16 copy.
+  Value bf16CopyRows(LoopBuilder &lb, StringAttr param, int64_t first,
+                     Type type);
   /// Waits for the sums among `values` not waited for yet.
   void waitForSums(LoopBuilder &lb, ValueRange values);
   void waitForBucket(LoopBuilder &lb, int64_t bucket);
@@ -67,7 +77,11 @@ private:
 
   func::FuncOp function;
   llvm::ArrayRef<ParamOp> params;
+  /// The parameters whose bf16 copies outlive a step (keptInBf16 below).
+  const llvm::DenseSet<StringAttr> &keptInBf16;
   KernelContext context;
+  /// alexrt_parameters_generation(), called once where first needed.
+  Value generation;
   llvm::DenseMap<Value, Value> buffers;
   llvm::DenseMap<Value, Value> outputs;
   llvm::SmallVector<Value> allocations;
@@ -102,6 +116,7 @@ void FunctionLowering::startSum(LoopBuilder &lb, AllReduceOp sum) {
   int64_t bucket = int64_t(sum.getBucket());
   for (auto [grad, result] : llvm::zip(sum.getGrads(), sum.getSums())) {
     Value buffer = buffers.lookup(grad);
+    lb.markChanged(buffer); // Summed in place.
     buffers[result] = buffer;
     inFlight[result] = bucket;
     lb.call(alexrt::calls::kReplicaSumStart,
@@ -120,8 +135,63 @@ SGDUpdateBuffers FunctionLowering::updateBuffers(
     param = rowsView(lb, param, (*rows)[0], type);
     momentum = rowsView(lb, momentum, (*rows)[0], type);
   }
-  return {update, param, momentum, buffers.lookup(update.getGrad()),
-          buffers.lookup(update.getLr())};
+  Value copy;
+  if (keptInBf16.contains(update.getParamAttr().getAttr())) {
+    std::optional<llvm::ArrayRef<int64_t>> rows = update.getRows();
+    copy = bf16CopyRows(lb, update.getParamAttr().getAttr(),
+                        rows ? (*rows)[0] : 0, update.getGrad().getType());
+  }
+  return {update,
+          param,
+          momentum,
+          buffers.lookup(update.getGrad()),
+          buffers.lookup(update.getLr()),
+          copy};
+}
+
+/// The global holding parameter `param`'s bf16 copy.
+static std::string bf16CopyName(StringAttr param) {
+  return (kBf16CopyPrefix + param.getValue()).str();
+}
+
+Value FunctionLowering::bf16CopyRows(LoopBuilder &lb, StringAttr param,
+                                     int64_t first, Type type) {
+  auto rowsType = cast<RankedTensorType>(type);
+  ParamOp decl = *llvm::find_if(
+      params, [&](ParamOp p) { return p.getSymNameAttr() == param; });
+  auto wholeType = cast<RankedTensorType>(decl.getType());
+  Type bf16 = lb.builder().getBF16Type();
+  Value whole = lb.global(bf16CopyName(param),
+                          MemRefType::get(wholeType.getShape(), bf16));
+  if (rowsType.getShape() == wholeType.getShape())
+    return whole;
+  return rowsView(lb, whole, first, rowsType.clone(bf16));
+}
+
+Value FunctionLowering::keptBf16Rows(LoopBuilder &lb, ReadParamOp read,
+                                     Value values) {
+  StringAttr param = read.getParamAttr().getAttr();
+  std::optional<llvm::ArrayRef<int64_t>> rows = read.getRows();
+  int64_t first = rows ? (*rows)[0] : 0;
+  Value copy = bf16CopyRows(lb, param, first, read.getType());
+  // Each block of rows a function reads has its own stamp: the devices
+  // remake their own rows.
+  ImplicitLocOpBuilder &b = lb.builder();
+  if (!generation)
+    generation =
+        lb.call(alexrt::calls::kParametersGeneration, {}, b.getI64Type());
+  Value stamp = lb.global(
+      (bf16CopyName(param) + "_made_at_row" + llvm::Twine(first)).str(),
+      MemRefType::get({}, b.getI64Type()));
+  Value stale =
+      lb.cmpi(arith::CmpIPredicate::ne, lb.load(stamp, {}), generation);
+  lb.when(stale, [&] {
+    lb.parallel(bufferShape(values), [&](ValueRange ivs) {
+      lb.store(lb.convertTo(lb.load(values, ivs), b.getBF16Type()), copy, ivs);
+    });
+    lb.store(generation, stamp, {});
+  });
+  return copy;
 }
 
 void FunctionLowering::waitForSums(LoopBuilder &lb, ValueRange values) {
@@ -204,6 +274,9 @@ LogicalResult FunctionLowering::run() {
 
   ImplicitLocOpBuilder b(function.getLoc(), body, body->end());
   LoopBuilder lb(b, function->getParentOfType<ModuleOp>());
+  // The function's inputs (images, labels, ...) are read, never written.
+  for (Value old : oldBody.getArguments())
+    lb.markUnchanged(buffers[old]);
   for (Operation &op : oldBody.without_terminator()) {
     b.setLoc(op.getLoc());
     // A sum across replicas runs from its op until the first op reading it.
@@ -215,8 +288,11 @@ LogicalResult FunctionLowering::run() {
     if (auto read = dyn_cast<ReadParamOp>(op)) {
       Value whole = paramBuffers.lookup(read.getParamAttr().getAttr()).first;
       std::optional<llvm::ArrayRef<int64_t>> rows = read.getRows();
-      buffers[read.getValue()] =
+      Value values =
           rows ? rowsView(lb, whole, (*rows)[0], read.getType()) : whole;
+      buffers[read.getValue()] = values;
+      if (keptInBf16.contains(read.getParamAttr().getAttr()))
+        lb.useKeptCopy(values, keptBf16Rows(lb, read, values));
       // Reads come before the parameter's update (ParamResource), which
       // marks it changed.
       lb.markUnchanged(buffers[read.getValue()]);
@@ -228,8 +304,9 @@ LogicalResult FunctionLowering::run() {
     }
     if (op.hasTrait<NoKernel>() && op.getNumOperands() == 1) {
       // A view of its operand (parameters, with none, are above).
-      buffers[op.getResult(0)] =
-          view(lb, buffers.lookup(op.getOperand(0)), op.getResult(0).getType());
+      Value source = buffers.lookup(op.getOperand(0));
+      buffers[op.getResult(0)] = view(lb, source, op.getResult(0).getType());
+      lb.markViewOf(buffers[op.getResult(0)], source);
       continue;
     }
     llvm::SmallVector<Value> in, out;
@@ -258,6 +335,8 @@ LogicalResult FunctionLowering::run() {
       SGDUpdateBuffers u = updateBuffers(lb, update, paramBuffers);
       lb.markChanged(u.param);
       in = {u.param, u.momentum, u.grad, u.lr};
+      if (u.bf16Copy)
+        in.push_back(u.bf16Copy);
     } else {
       for (Value operand : op.getOperands())
         in.push_back(buffers.lookup(operand));
@@ -270,6 +349,11 @@ LogicalResult FunctionLowering::run() {
     }
     if (failed(emitKernel(lb, &op, in, out, context)))
       return failure();
+    // Written once, by this kernel: a bf16 copy of a result serves every
+    // later product reading it (a convolution's input in its forward and
+    // filter-gradient calls, an output gradient in both gradient calls).
+    for (Value buffer : out)
+      lb.markUnchanged(buffer);
   }
 
   b.setLoc(returnOp.getLoc());
@@ -309,6 +393,30 @@ namespace {
 struct LowerToLoops : public alex::impl::AlexLowerToLoopsBase<LowerToLoops> {
   using AlexLowerToLoopsBase::AlexLowerToLoopsBase;
 
+  /// The weights whose bf16 copies the CPU target keeps between steps: the
+  /// parameters of rank 2 and more (not biases, which no product reads)
+  /// that an op with products in bf16 reads. Each SGD update rewrites its
+  /// copy next to the fp32 value, so a step reads the weights rounded
+  /// without rounding them again (the paper net reads 61M weights a step).
+  /// GPU targets round them in each step: their updates run as one kernel
+  /// over every parameter.
+  llvm::DenseSet<StringAttr>
+  weightsKeptInBf16(llvm::ArrayRef<func::FuncOp> functions) const {
+    llvm::DenseSet<StringAttr> kept;
+    if (gpuKernels)
+      return kept;
+    for (func::FuncOp function : functions)
+      function.walk([&](ReadParamOp read) {
+        if (cast<RankedTensorType>(read.getType()).getRank() < 2)
+          return;
+        if (llvm::any_of(read->getUsers(), [](Operation *user) {
+              return alexrt::convertsOperands(productPrecision(user));
+            }))
+          kept.insert(read.getParamAttr().getAttr());
+      });
+    return kept;
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     llvm::SmallVector<ParamOp> params(module.getOps<ParamOp>());
@@ -332,8 +440,9 @@ struct LowerToLoops : public alex::impl::AlexLowerToLoopsBase<LowerToLoops> {
           llvm::any_of(function.getArgumentTypes(),
                        [](Type t) { return isa<RankedTensorType>(t); }))
         functions.push_back(function);
+    llvm::DenseSet<StringAttr> keptInBf16 = weightsKeptInBf16(functions);
     for (func::FuncOp function : functions)
-      if (failed(FunctionLowering(function, params, context).run()))
+      if (failed(FunctionLowering(function, params, keptInBf16, context).run()))
         return signalPassFailure();
     // Which targets the loops are for stays in the IR: alexc refuses to
     // carry them on to another.

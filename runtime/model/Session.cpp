@@ -4,6 +4,7 @@
 
 #include "runtime/Target.h"
 #include "runtime/alexrt.h"
+#include "runtime/model/ParamWrites.h"
 #include "runtime/support/Fatal.h"
 
 using namespace alexrt;
@@ -66,6 +67,7 @@ Status Session::open(bool device) {
 }
 
 void Session::upload() {
+  parametersWritten();
   if (deviceIsHost() || !onDevice)
     return;
   for (size_t i = 0; i < values.size(); ++i) {

@@ -58,7 +58,8 @@ public:
 
 private:
   std::vector<TensorBuffers> buffers() const;
-  /// Host copies to the device and back (nothing on the CPU).
+  /// Host copies to the device and back (nothing on the CPU). upload()
+  /// also tells the steps that the parameters changed (ParamWrites.h).
   void upload();
   void download();
   /// Copies one step's inputs in, runs `entry`, copies loss and logits out.

@@ -24,13 +24,19 @@
 // The lowering rounds each marked op's operands to bf16 (round to nearest
 // even) and calls the runtime's bf16 products, whose outputs and
 // accumulation stay fp32; nothing of it calls alexrt_sgemm. On the CPU a
-// convolution is oneDNN's (alexrt_conv2d_*_bf16): loops round the batch's
-// input and the filters, each into a scratch buffer allocated before the
-// kernel (for the memory plan), and the call reads them packed.
+// convolution is oneDNN's (alexrt_conv2d_*_bf16): loops round the filters
+// and the batch's input into packed copies, allocated before the first
+// kernel reading them (for the memory plan). A tensor does not change once
+// written, so each is rounded once: the filter gradient reads the input's
+// copy, and both gradient calls the output gradient's (a view, the
+// reshape, shares its source's copy), until the function's end.
 // LOOPS-LABEL: func.func @step(
 // LOOPS-NOT:     alexrt_sgemm
-// LOOPS:         %[[W:.*]] = memref.alloc() : memref<4x18xbf16>
-// LOOPS:         %[[X:.*]] = memref.alloc() : memref<2x32xbf16>
+// LOOPS:         %[[W:.*]] = memref.alloc() : memref<4x2x3x3xbf16>
+// LOOPS:         scf.parallel
+// LOOPS:           %[[F:.*]] = arith.truncf {{.*}} : f32 to bf16
+// LOOPS:           memref.store %[[F]], %[[W]]
+// LOOPS:         %[[X:.*]] = memref.alloc() : memref<2x2x4x4xbf16>
 // LOOPS:         scf.parallel
 // LOOPS:           %[[V:.*]] = arith.truncf {{.*}} : f32 to bf16
 // LOOPS:           memref.store %[[V]], %[[X]]
@@ -38,40 +44,45 @@
 // LOOPS:         %[[XA:.*]] = arith.addi %[[XI]]
 // LOOPS:         %[[XC:.*]] = arith.index_cast %[[XA]]
 // LOOPS:         %[[XP:.*]] = llvm.inttoptr %[[XC]]
-// LOOPS:         scf.parallel
-// LOOPS:           %[[F:.*]] = arith.truncf {{.*}} : f32 to bf16
-// LOOPS:           memref.store %[[F]], %[[W]]
 // LOOPS:         %[[WI:.*]] = memref.extract_aligned_pointer_as_index %[[W]]
 // LOOPS:         %[[WA:.*]] = arith.addi %[[WI]]
 // LOOPS:         %[[WC:.*]] = arith.index_cast %[[WA]]
 // LOOPS:         %[[WP:.*]] = llvm.inttoptr %[[WC]]
 // LOOPS:         call @alexrt_conv2d_forward_bf16(%[[XP]], %[[WP]],
-// LOOPS:         memref.dealloc %[[X]]
-// LOOPS:         memref.dealloc %[[W]]
 // LOOPS:         call @alexrt_gemm_bf16
+// LOOPS:         %[[DY:.*]] = memref.alloc() : memref<2x4x4x4xbf16>
+// LOOPS:         memref.extract_aligned_pointer_as_index %[[DY]]
+// LOOPS:         memref.extract_aligned_pointer_as_index %[[W]]
 // LOOPS:         call @alexrt_conv2d_backward_data_bf16(
+// LOOPS-NOT:     memref.alloc() : memref<{{.*}}bf16>
+// LOOPS:         memref.extract_aligned_pointer_as_index %[[X]]
+// LOOPS:         memref.extract_aligned_pointer_as_index %[[DY]]
 // LOOPS:         call @alexrt_conv2d_backward_filter_bf16(
+// LOOPS-DAG:     memref.dealloc %[[X]]
+// LOOPS-DAG:     memref.dealloc %[[W]]
+// LOOPS-DAG:     memref.dealloc %[[DY]]
 // LOOPS-NOT:     alexrt_sgemm
 // LOOPS:         return
 // On the GPU targets a convolution is im2col and GEMMs: im2col writes the
-// columns in bf16 as it gathers them; the filters are packed into a
-// scratch buffer.
+// columns in bf16 as it gathers them; the filters are rounded once, into a
+// copy both their GEMMs read.
 // GPU-LABEL: func.func @step(
 // GPU-NOT:     alexrt_sgemm
-// GPU:         %[[W:.*]] = memref.alloc() : memref<4x18xbf16>
+// GPU:         %[[W:.*]] = memref.alloc() : memref<4x2x3x3xbf16>
+// GPU:         scf.parallel
+// GPU:           %[[F:.*]] = arith.truncf {{.*}} : f32 to bf16
+// GPU:           memref.store %[[F]], %[[W]]
 // GPU:         %[[COLS:.*]] = memref.alloc() : memref<1x18x32xbf16>
 // GPU:         scf.parallel
 // GPU:           %[[V:.*]] = arith.truncf {{.*}} : f32 to bf16
 // GPU:           memref.store %[[V]], %[[COLS]]
-// GPU:         scf.parallel
-// GPU:           %[[F:.*]] = arith.truncf {{.*}} : f32 to bf16
-// GPU:           memref.store %[[F]], %[[W]]
 // GPU:         call @alexrt_gemm_bf16
-// GPU:         memref.dealloc %[[W]]
 // The input gradient reads the rounded filters (4 x 18) where they are,
 // transposed by alexrt_gemm_bf16's flag (op(A) = W^T, 18 x 4, lda 18):
-// no loop transposes them. Operands rounded from f32 keep their layout too.
-// GPU:         memref.alloc() : memref<4x18xbf16>
+// no loop transposes them or rounds them again.
+// GPU-NOT:     memref.alloc() : memref<4x18xbf16>
+// GPU-NOT:     memref.alloc() : memref<4x2x3x3xbf16>
+// GPU:         memref.extract_aligned_pointer_as_index %[[W]]
 // GPU:         call @alexrt_gemm_bf16(%c1_i32{{[_0-9]*}}, %c0_i32{{[_0-9]*}}, %c18_i64{{[_0-9]*}}, %c32_i64{{[_0-9]*}}, %c4_i64{{[_0-9]*}}, %{{[^,]*}}, %{{[^,]*}}, %c18_i64
 // GPU-NOT:     alexrt_sgemm
 // GPU:         return

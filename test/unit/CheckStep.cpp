@@ -235,6 +235,7 @@ static FailureOr<CompiledRun> runCompiled(OwningOpRef<ModuleOp> module,
     add("alexrt_device_barrier", &alexrt_device_barrier);
     add("alexrt_exchange_copy", &alexrt_exchange_copy);
     add("alexrt_profile_mark", &alexrt_profile_mark);
+    add("alexrt_parameters_generation", &alexrt_parameters_generation);
     return symbols;
   });
 

@@ -9,6 +9,7 @@
 #include "tools/alexc/StepCost.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -142,6 +143,17 @@ static LogicalResult printCosts(ModuleOp module, llvm::raw_ostream &os,
       own.graph = std::max(own.graph, step.graph);
     }
   }
+  // The CPU's bf16 weight copies, module globals outside every workspace.
+  int64_t copies = 0, copyBytes = 0;
+  for (auto global : copy->getOps<memref::GlobalOp>())
+    if (global.getSymName().starts_with(kBf16CopyPrefix) &&
+        global.getType().getElementType().isBF16()) {
+      ++copies;
+      copyBytes += global.getType().getNumElements() * 2;
+    }
+  if (copies)
+    os << "  bf16 copies of " << copies
+       << " weights, kept between steps: " << mebibytes(copyBytes) << "\n";
   if (gpu && towers > 1)
     os << "  the training step's " << towers << " devices: ~"
        << llvm::format("%.3f", shared.graph * 1e3)
