@@ -145,16 +145,18 @@ def AlexLowerToLoops : Pass<"alex-lower-to-loops", "mlir::ModuleOp"> {
     from the other devices' globals.
 
     Products in bf16 (`alex.precision`) read their operands rounded to
-    bf16. A tensor does not change once written, so each is rounded once
-    per function, into a copy every later product reads (a convolution's
-    input in its forward and filter-gradient calls, an output gradient in
-    both gradient calls). Without gpu-kernels a weight's copy outlives the
+    bf16. A tensor does not change once written, so a whole operand is
+    rounded once per function, into a copy every later product reads (on
+    the CPU a convolution's input in its forward and filter-gradient calls,
+    an output gradient in both gradient calls; the GPU targets' im2col
+    rounds the columns it gathers). Without gpu-kernels a weight's copy outlives the
     function: a module global `alex_bf16_<param>` that its SGD update
     rewrites, rounding the updated fp32 values, so no step rounds the
     weights it reads. A copy is remade before it is read where the
     runtime wrote the parameters since (a checkpoint loaded): each block
-    of rows a function reads is stamped (`alex_bf16_<param>_made_at_row<R>`)
-    with `alexrt_parameters_generation()` when made.
+    of rows a function reads is stamped
+    (`alex_bf16_<param>.stamp_rows_<first>_<end>`) with
+    `alexrt_parameters_generation()` when made.
 
     ```mlir
     %made = memref.load %stamp[] : memref<i64>

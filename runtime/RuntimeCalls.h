@@ -156,8 +156,13 @@ inline constexpr std::string_view kReplicaSumStart = "alexrt_replica_sum_start";
 inline constexpr std::string_view kReplicaSumWait = "alexrt_replica_sum_wait";
 inline constexpr std::string_view kProfileMark = "alexrt_profile_mark";
 inline constexpr std::string_view kGlobalMemory = "alexrt_global_memory";
-inline constexpr std::string_view kParametersGeneration =
-    "alexrt_parameters_generation";
+
+/// The count a CPU bf16 step stamps its weight copies with: no operands,
+/// an int64_t result.
+struct ParametersGeneration {
+  static constexpr std::string_view name = "alexrt_parameters_generation";
+  using Result = int64_t;
+};
 
 namespace detail {
 template <typename F> struct Arity;
@@ -221,6 +226,9 @@ static_assert(
     detail::pointsTo<decltype(alexrt_exchange_copy), ExchangeCopy::Destination,
                      ExchangeCopy::Element>,
     "alexrt_exchange_copy's element type changed in alexrt.h");
+static_assert(std::is_same_v<decltype(alexrt_parameters_generation),
+                             ParametersGeneration::Result()>,
+              "alexrt_parameters_generation's type changed in alexrt.h");
 
 } // namespace alexrt::calls
 

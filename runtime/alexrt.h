@@ -110,11 +110,11 @@ void alexrt_replica_sum_wait(int32_t bucket);
  * steps (--alex-profile-layers); see runtime/cpu/Profile.h. */
 void alexrt_profile_mark(int32_t region);
 
-/* How many times the runtime has written the parameters outside a step
- * (initialization, loading, import, a broadcast from replica 0), from 1.
+/* A count that changes whenever the runtime writes the parameters outside
+ * a step (initialization, loading a checkpoint, --init, import), never 0.
  * The CPU target's bf16 steps keep bf16 copies of their weights between
- * steps, each stamped with the count it was made at, and remake a copy
- * whose stamp differs (see --alex-lower-to-loops). */
+ * steps, each stamped with the count it was made at (0 before), and remake
+ * a copy whose stamp differs (see --alex-lower-to-loops). */
 int64_t alexrt_parameters_generation(void);
 
 /* The device memory standing for the static buffer `global` of `bytes`

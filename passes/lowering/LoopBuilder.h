@@ -73,8 +73,9 @@ public:
   /// A fresh buffer of `type`.
   mlir::Value alloc(mlir::MemRefType type);
   /// The module's static buffer `name` of `type` (declared on first use,
-  /// 64-byte aligned, zeroed): memory that outlives a call of the function,
-  /// or that other devices' functions reach.
+  /// 64-byte aligned; the runtime zeroes it before the first call, see
+  /// --alex-heap-globals and alexrt_global_memory): memory that outlives a
+  /// call of the function, or that other devices' functions reach.
   mlir::Value global(llvm::StringRef name, mlir::MemRefType type);
 
   /// for all i in [0, upper): body(i), in any order or at once.
@@ -111,8 +112,9 @@ public:
   /// What the open kernel's products compute in (its alex.precision).
   alexrt::Precision currentProducts() const { return products; }
   /// A pointer to packed `tensor` in bf16, for a runtime call taking bf16
-  /// operands: `tensor` itself if it is bf16, a parameter's kept copy (see
-  /// markUnchanged), else a copy rounded into operand `slot`'s scratch.
+  /// operands: `tensor` itself if it is bf16, its kept copy if it is
+  /// unchanged (see markUnchanged), else a copy rounded into operand
+  /// `slot`'s scratch.
   mlir::Value bf16Pointer(mlir::Value tensor, unsigned slot);
 
   /// The element type GEMM operands are in for the current products: bf16
@@ -122,11 +124,12 @@ public:
   /// `value` (f32) as a `type` element: rounded to nearest even if narrower.
   mlir::Value convertTo(mlir::Value value, mlir::Type type);
 
-  /// Declares that `buffer` (a parameter, or rows of one) keeps its values
-  /// until markChanged: a GEMM operand read from it is converted to bf16
-  /// once, whole, before the first kernel that reads it, and every later
-  /// kernel reuses that copy (the filters across a convolution's chunks;
-  /// the forward and backward passes of a layer).
+  /// Declares that `buffer` (a parameter or rows of one, a kernel's result,
+  /// a function input) keeps its values until markChanged: a GEMM operand
+  /// read from it is converted to bf16 once, whole, before the first
+  /// kernel that reads it, and every later kernel reuses that copy (the
+  /// filters across a convolution's chunks; a layer's weights, input and
+  /// output gradient in its forward and backward passes).
   void markUnchanged(mlir::Value buffer) { unchanged.insert(buffer); }
   /// `view` (a reshaped view of `source`) keeps its values while `source`
   /// does: unchanged now if `source` is, changed with it.

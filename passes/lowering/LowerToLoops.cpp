@@ -77,7 +77,7 @@ private:
 
   func::FuncOp function;
   llvm::ArrayRef<ParamOp> params;
-  /// The parameters whose bf16 copies outlive a step (keptInBf16 below).
+  /// The parameters whose bf16 copies outlive a step (weightsKeptInBf16).
   const llvm::DenseSet<StringAttr> &keptInBf16;
   KernelContext context;
   /// alexrt_parameters_generation(), called once where first needed.
@@ -129,18 +129,18 @@ void FunctionLowering::startSum(LoopBuilder &lb, AllReduceOp sum) {
 SGDUpdateBuffers FunctionLowering::updateBuffers(
     LoopBuilder &lb, SGDUpdateOp update,
     const llvm::DenseMap<StringAttr, std::pair<Value, Value>> &paramBuffers) {
-  auto [param, momentum] = paramBuffers.lookup(update.getParamAttr().getAttr());
-  if (std::optional<llvm::ArrayRef<int64_t>> rows = update.getRows()) {
-    Type type = update.getGrad().getType();
-    param = rowsView(lb, param, (*rows)[0], type);
-    momentum = rowsView(lb, momentum, (*rows)[0], type);
+  StringAttr name = update.getParamAttr().getAttr();
+  auto [param, momentum] = paramBuffers.lookup(name);
+  std::optional<llvm::ArrayRef<int64_t>> rows = update.getRows();
+  int64_t first = rows ? (*rows)[0] : 0;
+  Type type = update.getGrad().getType();
+  if (rows) {
+    param = rowsView(lb, param, first, type);
+    momentum = rowsView(lb, momentum, first, type);
   }
   Value copy;
-  if (keptInBf16.contains(update.getParamAttr().getAttr())) {
-    std::optional<llvm::ArrayRef<int64_t>> rows = update.getRows();
-    copy = bf16CopyRows(lb, update.getParamAttr().getAttr(),
-                        rows ? (*rows)[0] : 0, update.getGrad().getType());
-  }
+  if (keptInBf16.contains(name))
+    copy = bf16CopyRows(lb, name, first, type);
   return {update,
           param,
           momentum,
@@ -174,15 +174,17 @@ Value FunctionLowering::keptBf16Rows(LoopBuilder &lb, ReadParamOp read,
   std::optional<llvm::ArrayRef<int64_t>> rows = read.getRows();
   int64_t first = rows ? (*rows)[0] : 0;
   Value copy = bf16CopyRows(lb, param, first, read.getType());
-  // Each block of rows a function reads has its own stamp: the devices
-  // remake their own rows.
+  // Each block of rows a function reads has its own stamp, named by its
+  // extent: the devices remake their own rows.
   ImplicitLocOpBuilder &b = lb.builder();
   if (!generation)
     generation =
-        lb.call(alexrt::calls::kParametersGeneration, {}, b.getI64Type());
-  Value stamp = lb.global(
-      (bf16CopyName(param) + "_made_at_row" + llvm::Twine(first)).str(),
-      MemRefType::get({}, b.getI64Type()));
+        lb.call(alexrt::calls::ParametersGeneration::name, {}, b.getI64Type());
+  int64_t end = first + bufferShape(values).front();
+  Value stamp = lb.global((bf16CopyName(param) + ".stamp_rows_" +
+                           llvm::Twine(first) + "_" + llvm::Twine(end))
+                              .str(),
+                          MemRefType::get({}, b.getI64Type()));
   Value stale =
       lb.cmpi(arith::CmpIPredicate::ne, lb.load(stamp, {}), generation);
   lb.when(stale, [&] {
@@ -394,9 +396,10 @@ struct LowerToLoops : public alex::impl::AlexLowerToLoopsBase<LowerToLoops> {
   using AlexLowerToLoopsBase::AlexLowerToLoopsBase;
 
   /// The weights whose bf16 copies the CPU target keeps between steps: the
-  /// parameters of rank 2 and more (not biases, which no product reads)
-  /// that an op with products in bf16 reads. Each SGD update rewrites its
-  /// copy next to the fp32 value, so a step reads the weights rounded
+  /// parameters of rank 2 and more that an op with products in bf16 reads
+  /// (its filters or weight matrix; the rank leaves out its bias, an
+  /// operand of the same op that no product reads). Each SGD update rewrites
+  /// its copy next to the fp32 value, so a step reads the weights rounded
   /// without rounding them again (the paper net reads 61M weights a step).
   /// GPU targets round them in each step: their updates run as one kernel
   /// over every parameter.

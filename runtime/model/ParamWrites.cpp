@@ -1,4 +1,4 @@
-//===- ParamWrites.cpp - counting the runtime's writes of parameters ------===//
+//===- ParamWrites.cpp - counting the runtime's parameter writes ----------===//
 
 #include "runtime/model/ParamWrites.h"
 

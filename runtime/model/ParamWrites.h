@@ -1,4 +1,4 @@
-//===- ParamWrites.h - counting the runtime's writes of parameters -*- C++ -*-===//
+//===- ParamWrites.h - counting the runtime's parameter writes -*- C++ -*-===//
 //
 // The CPU target's bf16 steps keep a bf16 copy of each weight between steps
 // (the SGD update writes it next to the fp32 value): a step remakes a copy
@@ -12,9 +12,9 @@
 
 namespace alexrt {
 
-/// The runtime has written parameters outside a step (initialization,
-/// loading, import, a broadcast from replica 0): every copy made of them
-/// before is stale.
+/// The runtime has written (or handed out for writing) the parameters
+/// outside a step: initialization, loading, --init, import. Every copy
+/// made of them before is stale.
 void parametersWritten();
 
 } // namespace alexrt

@@ -111,6 +111,9 @@ std::vector<TensorBuffers> Session::buffers() const {
 }
 
 std::vector<TensorBuffers> Session::hostTensors() {
+  // On the CPU the caller gets the step's own memory and may write it
+  // before (or without) committing: the steps' weight copies are stale.
+  parametersWritten();
   download();
   return buffers();
 }

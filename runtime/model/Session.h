@@ -42,7 +42,8 @@ public:
   Status save(const std::string &path);
 
   /// The parameters (values and momenta) in host memory, copied back from
-  /// the device first.
+  /// the device first; the caller may write them (the steps then remake
+  /// what they derived from them, ParamWrites.h).
   std::vector<TensorBuffers> hostTensors();
   /// Sends host tensors changed through hostTensors() to the device.
   void commitHostTensors() { upload(); }

@@ -149,11 +149,13 @@ static LogicalResult printCosts(ModuleOp module, llvm::raw_ostream &os,
     if (global.getSymName().starts_with(kBf16CopyPrefix) &&
         global.getType().getElementType().isBF16()) {
       ++copies;
-      copyBytes += global.getType().getNumElements() * 2;
+      copyBytes += global.getType().getNumElements() *
+                   global.getType().getElementTypeBitWidth() / 8;
     }
   if (copies)
     os << "  bf16 copies of " << copies
-       << " weights, kept between steps: " << mebibytes(copyBytes) << "\n";
+       << " weight tensors, kept between steps: " << mebibytes(copyBytes)
+       << "\n";
   if (gpu && towers > 1)
     os << "  the training step's " << towers << " devices: ~"
        << llvm::format("%.3f", shared.graph * 1e3)
