@@ -296,8 +296,9 @@ LogicalResult FunctionLowering::run() {
       if (keptInBf16.contains(read.getParamAttr().getAttr()))
         lb.useKeptCopy(values, keptBf16Rows(lb, read, values));
       // Reads come before the parameter's update (ParamResource), which
-      // marks it changed.
-      lb.markUnchanged(buffers[read.getValue()]);
+      // marks the whole parameter changed, and with it these rows.
+      lb.markViewOf(values, whole);
+      lb.markUnchanged(values);
       continue;
     }
     if (auto mark = dyn_cast<ProfileMarkOp>(op)) {
@@ -335,7 +336,8 @@ LogicalResult FunctionLowering::run() {
         continue;
       }
       SGDUpdateBuffers u = updateBuffers(lb, update, paramBuffers);
-      lb.markChanged(u.param);
+      lb.markChanged(
+          paramBuffers.lookup(update.getParamAttr().getAttr()).first);
       in = {u.param, u.momentum, u.grad, u.lr};
       if (u.bf16Copy)
         in.push_back(u.bf16Copy);
