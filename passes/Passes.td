@@ -149,10 +149,10 @@ def AlexLowerToLoops : Pass<"alex-lower-to-loops", "mlir::ModuleOp"> {
     rounded once per function, into a copy every later product reads (on
     the CPU a convolution's input in its forward and filter-gradient calls,
     an output gradient in both gradient calls; the GPU targets' im2col
-    rounds the columns it gathers). Without gpu-kernels a weight's copy outlives the
-    function: a module global `alex_bf16_<param>` that its SGD update
-    rewrites, rounding the updated fp32 values, so no step rounds the
-    weights it reads. A copy is remade before it is read where the
+    rounds the columns it gathers). Without gpu-kernels a weight's copy
+    outlives the function: a module global `alex_bf16_<param>` that its
+    SGD update rewrites, rounding the updated fp32 values, so no step
+    rounds the weights it reads. A copy is remade before it is read where the
     runtime wrote the parameters since (a checkpoint loaded): each block
     of rows a function reads is stamped
     (`alex_bf16_<param>.stamp_rows_<first>_<end>`) with
