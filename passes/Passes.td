@@ -164,6 +164,21 @@ def AlexLowerToLoops : Pass<"alex-lower-to-loops", "mlir::ModuleOp"> {
     scf.if %stale { <round the rows into the copy>; <stamp it> }
     call @alexrt_conv2d_forward_bf16(%x16, %w16, %y, ...)
     ```
+
+    Without gpu-kernels, kernels take a CPU's shape:
+    - A dense layer's weight gradient and its SGD update run together,
+      where the gradient is computed: a block of rows at a time, a GEMM
+      into a block small enough to stay in cache, then the block's update,
+      so the gradient is never whole in memory. Only where nothing reads
+      the weights after the gradient and nothing but the update reads the
+      gradient (a gradient summed across replicas goes to its sum first).
+      In a profiled step the updates still count as the update's time.
+    - A pooling gradient is scattered: each window's gradient added to the
+      element its saved argmax names, one (image, channel) plane a thread,
+      in row-major order (where a GPU thread gathers its element's from
+      the windows holding it: the same sums).
+    - An SGD update runs along its parameter's rows, the other dimensions
+      collapsed (a filter's 3 or 5 taps are no loop for a vector unit).
   }];
   let options = [
     Option<"gpuKernels", "gpu-kernels", "bool", /*default=*/"false",
@@ -171,8 +186,9 @@ def AlexLowerToLoops : Pass<"alex-lower-to-loops", "mlir::ModuleOp"> {
            "group over as many images as a 1 GiB im2col buffer holds (not "
            "the CPU's cache-sized chunks), a forward convolution's columns "
            "of the whole batch (every group's) kept for its weight gradient, "
-           "bias gradients and the loss in stages wide enough for a GPU, and "
-           "every SGD update of a step in one loop nest">,
+           "the loss in stages wide enough for a GPU, pooling gradients "
+           "gathered a thread an element, and every SGD update of a step in "
+           "one loop nest at its end">,
     Option<"libraryConvolutions", "library-convolutions", "bool",
            /*default=*/"false",
            "Convolutions and their gradients as calls to the runtime's "

@@ -106,12 +106,14 @@ void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
       Value bi = ivs[0], c = ivs[1], top = lb.mul(ivs[2], stride),
             left = lb.mul(ivs[3], stride);
       llvm::SmallVector<Value> at{lb.add(n0, bi), c, ivs[2], ivs[3]};
-      Value best = windowMax(lb, source, bi, c, top, left, window);
+      if (!argmax) {
+        lb.store(windowMax(lb, source, bi, c, top, left, window), y, at);
+        return;
+      }
+      auto [best, first] =
+          windowMaxAndArgmax(lb, source, bi, c, top, left, window);
       lb.store(best, y, at);
-      if (argmax)
-        storeArgmax(lb,
-                    windowArgmax(lb, source, bi, c, top, left, window, best),
-                    window, argmax, at);
+      storeArgmax(lb, first, window, argmax, at);
     });
   });
 
@@ -171,8 +173,51 @@ static Value gatherPoolGrad(LoopBuilder &lb, PoolParamsAttr pool, Value dy,
   });
 }
 
+/// The same sums as gatherPoolGrad, scattered: `routed` (the pooling
+/// input's shape) zeroed, then each output's gradient added to the element
+/// its saved argmax names, one (image, channel) plane a thread and its
+/// windows in row-major order, so each element gets its terms in
+/// gatherPoolGrad's order. A CPU's scalar loop over the outputs, where
+/// the gather is a vector loop of gathers over every input.
+static void scatterPoolGrad(LoopBuilder &lb, PoolParamsAttr pool, Value dy,
+                            Value y, Value argmax, bool positive,
+                            Value routed) {
+  int64_t window = pool.getWindow(), stride = pool.getStride();
+  llvm::ArrayRef<int64_t> pooled = bufferShape(dy);
+  llvm::ArrayRef<int64_t> shape = bufferShape(routed);
+  auto &b = lb.builder();
+  lb.parallel({shape[0], shape[1]}, [&](ValueRange plane) {
+    Value n = plane[0], c = plane[1];
+    lb.parallel({shape[2], shape[3]}, [&](ValueRange hw) {
+      lb.store(lb.f32(0), routed, {n, c, hw[0], hw[1]});
+    });
+    // Sequential: overlapping windows add to the same elements.
+    lb.loop(lb.index(0), lb.index(pooled[2]), [&](Value oh) {
+      lb.loop(lb.index(0), lb.index(pooled[3]), [&](Value ow) {
+        llvm::SmallVector<Value> at{n, c, oh, ow};
+        Value position = lb.load(argmax, at);
+        Value picked = lb.cmpi(arith::CmpIPredicate::sge, position, lb.i32(0));
+        if (positive)
+          picked = lb.both(picked, lb.cmpf(arith::CmpFPredicate::OGT,
+                                           lb.load(y, at), lb.f32(0)));
+        lb.when(picked, [&] {
+          Value p = arith::IndexCastOp::create(b, b.getIndexType(), position);
+          Value h = lb.add(lb.mul(oh, stride),
+                           arith::DivUIOp::create(b, p, lb.index(window)));
+          Value w = lb.add(lb.mul(ow, stride),
+                           arith::RemUIOp::create(b, p, lb.index(window)));
+          llvm::SmallVector<Value> into{n, c, h, w};
+          lb.store(lb.fadd(lb.load(routed, into), lb.load(dy, at)), routed,
+                   into);
+        });
+      });
+    });
+  });
+}
+
 void alex::convBlockGrad(LoopBuilder &lb, ConvBlockGradOp op,
-                         ArrayRef<Value> in, ArrayRef<Value> out) {
+                         ArrayRef<Value> in, ArrayRef<Value> out,
+                         const KernelContext &context) {
   Value dy = in[0], y = in[1], dz = out[0], db = out[1];
   LRNParamsAttr lrn = op.getLrnAttr();
   PoolParamsAttr pool = op.getPoolAttr();
@@ -180,9 +225,18 @@ void alex::convBlockGrad(LoopBuilder &lb, ConvBlockGradOp op,
   Value argmax = pool ? in.back() : Value();
   llvm::ArrayRef<int64_t> shape = bufferShape(dz);
 
+  // On the CPU the pooling gradient is scattered into dz first, and the
+  // passes below read it there (each element before they write it); GPU
+  // threads gather theirs.
+  bool scattered = pool && !context.gpuKernels;
+  if (scattered)
+    scatterPoolGrad(lb, pool, dy, y, argmax, !lrn, dz);
+
   // The gradient of the ReLU output (with LRN) or of the pre-activation
   // (without: the ReLU mask is the output's sign).
   auto incoming = [&](ValueRange ivs) -> Value {
+    if (scattered)
+      return lb.load(dz, ivs);
     if (pool)
       return gatherPoolGrad(lb, pool, dy, y, argmax, !lrn, ivs);
     if (lrn)
@@ -193,8 +247,9 @@ void alex::convBlockGrad(LoopBuilder &lb, ConvBlockGradOp op,
   };
 
   if (!lrn) {
-    lb.parallel(shape,
-                [&](ValueRange ivs) { lb.store(incoming(ivs), dz, ivs); });
+    if (!scattered)
+      lb.parallel(shape,
+                  [&](ValueRange ivs) { lb.store(incoming(ivs), dz, ivs); });
   } else {
     // As alex.lrn_grad: dz first holds the direct term dl * s^-beta, `terms`
     // dl * a * s^(-beta-1) for the window sums; then the ReLU mask.

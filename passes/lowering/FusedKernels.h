@@ -15,7 +15,8 @@ void convBlock(LoopBuilder &lb, ConvBlockOp op, llvm::ArrayRef<mlir::Value> in,
                llvm::ArrayRef<mlir::Value> out, const KernelContext &context);
 void convBlockGrad(LoopBuilder &lb, ConvBlockGradOp op,
                    llvm::ArrayRef<mlir::Value> in,
-                   llvm::ArrayRef<mlir::Value> out);
+                   llvm::ArrayRef<mlir::Value> out,
+                   const KernelContext &context);
 void denseBlock(LoopBuilder &lb, DenseBlockOp op,
                 llvm::ArrayRef<mlir::Value> in,
                 llvm::ArrayRef<mlir::Value> out);

@@ -208,11 +208,12 @@ mlir::Value windowMax(LoopBuilder &lb, ElementAt x, mlir::Value n,
                       mlir::Value c, mlir::Value top, mlir::Value left,
                       int64_t window);
 
-/// The position (row * window + column) of the first element of the
-/// window equal to `best`, in row-major order, or window * window if none.
-mlir::Value windowArgmax(LoopBuilder &lb, ElementAt x, mlir::Value n,
-                         mlir::Value c, mlir::Value top, mlir::Value left,
-                         int64_t window, mlir::Value best);
+/// windowMax, and the position (row * window + column) of the first
+/// element of the window equal to it, in row-major order, or window *
+/// window if none is (a NaN maximum): each element read once.
+std::pair<mlir::Value, mlir::Value>
+windowMaxAndArgmax(LoopBuilder &lb, ElementAt x, mlir::Value n, mlir::Value c,
+                   mlir::Value top, mlir::Value left, int64_t window);
 
 /// y = x w^T + b: the bias, then one GEMM accumulating onto it.
 void dense(LoopBuilder &lb, mlir::Value x, mlir::Value w, mlir::Value b,

@@ -150,17 +150,28 @@ Value alex::windowMax(LoopBuilder &lb, ElementAt x, Value n, Value c, Value top,
   });
 }
 
-Value alex::windowArgmax(LoopBuilder &lb, ElementAt x, Value n, Value c,
-                         Value top, Value left, int64_t window, Value best) {
-  Value none = lb.index(window * window);
-  return lb.reduce(window * window, none, [&](Value p, Value first) {
-    Value ky = arith::DivUIOp::create(lb.builder(), p, lb.index(window));
-    Value kx = arith::RemUIOp::create(lb.builder(), p, lb.index(window));
-    Value v = x(n, c, lb.add(top, ky), lb.add(left, kx));
-    Value isFirst = lb.both(lb.cmpf(arith::CmpFPredicate::OEQ, v, best),
-                            lb.cmpi(arith::CmpIPredicate::eq, first, none));
-    return lb.select(isFirst, p, first);
-  });
+std::pair<Value, Value> alex::windowMaxAndArgmax(LoopBuilder &lb, ElementAt x,
+                                                 Value n, Value c, Value top,
+                                                 Value left, int64_t window) {
+  // Each element read once: beside the maximum, the first position of the
+  // largest value by strict comparison. Without NaNs that is the first
+  // position equal to the maximum (-0 equals +0 for both); with one, the
+  // maximum is NaN and nothing equals it.
+  Value best, strict, first;
+  for (int64_t p = 0; p < window * window; ++p) {
+    Value v = x(n, c, lb.add(top, p / window), lb.add(left, p % window));
+    if (p == 0) {
+      best = strict = v;
+      first = lb.index(0);
+      continue;
+    }
+    best = lb.fmax(best, v);
+    Value greater = lb.cmpf(arith::CmpFPredicate::OGT, v, strict);
+    first = lb.select(greater, lb.index(p), first);
+    strict = lb.select(greater, v, strict);
+  }
+  Value nan = lb.cmpf(arith::CmpFPredicate::UNO, best, best);
+  return {best, lb.select(nan, lb.index(window * window), first)};
 }
 
 static void maxPool(LoopBuilder &lb, MaxPoolOp op, Value x, Value y) {
@@ -185,9 +196,9 @@ static void maxPoolGrad(LoopBuilder &lb, MaxPoolGradOp op, Value dy, Value x,
     lb.loop(lb.index(0), lb.index(out[2]), [&](Value oh) {
       lb.loop(lb.index(0), lb.index(out[3]), [&](Value ow) {
         Value top = lb.mul(oh, stride), left = lb.mul(ow, stride);
-        Value best = windowMax(lb, loadsFrom(lb, x), n, c, top, left, window);
         Value first =
-            windowArgmax(lb, loadsFrom(lb, x), n, c, top, left, window, best);
+            windowMaxAndArgmax(lb, loadsFrom(lb, x), n, c, top, left, window)
+                .second;
         Value none = lb.index(window * window);
         // A window of NaNs has no maximum: its gradient goes nowhere.
         lb.when(lb.cmpi(arith::CmpIPredicate::ne, first, none), [&] {
@@ -588,10 +599,6 @@ void alex::dense(LoopBuilder &lb, Value x, Value w, Value b, Value y) {
   memref::DeallocOp::create(lb.builder(), transposed);
 }
 
-/// Threads a reduction's first stage is split for: enough for a GPU to
-/// keep its memory busy (docs/GpuModel.md), harmless on a CPU.
-static constexpr int64_t kThreadsToFill = 65536;
-
 /// bias_grad: sum over every dimension but 1.
 void alex::biasGrad(LoopBuilder &lb, Value dy, Value db) {
   llvm::ArrayRef<int64_t> shape = shapeOf(dy);
@@ -607,31 +614,21 @@ void alex::biasGrad(LoopBuilder &lb, Value dy, Value db) {
     });
     return;
   }
-  // Strips of an image's plane first, one (image, channel, strip) a
-  // thread, with as few strips as fill a GPU; then each (channel, strip)
-  // over the images; then each channel over its strips. Every stage has
-  // threads enough for its work, and each sum has a fixed order.
-  int64_t rows = shape[2], strips = rows;
-  for (int64_t divisor = 1; divisor <= rows; ++divisor)
-    if (rows % divisor == 0 && batch * channels * divisor >= kThreadsToFill) {
-      strips = divisor;
-      break;
-    }
-  int64_t rowsPerStrip = rows / strips;
-  Value parts = lb.alloc(MemRefType::get({batch, channels, strips}, f32));
-  lb.parallel({batch, channels, strips}, [&](ValueRange ivs) {
-    // Nested sequential sums over the strip's rows, then the plane's other
-    // dimensions, outermost first.
+  // Columns of an image's plane first, one (image, channel, column) a
+  // thread: neighbouring threads read neighbouring elements, a GPU's loads
+  // coalesce and a CPU's vectorize. Then each (channel, column) over the
+  // images, then each channel over its columns. Every stage has threads
+  // enough for its work, and each sum has a fixed order.
+  int64_t columns = shape.back();
+  Value parts = lb.alloc(MemRefType::get({batch, channels, columns}, f32));
+  lb.parallel({batch, channels, columns}, [&](ValueRange ivs) {
+    // Nested sequential sums over the plane's other dimensions, outermost
+    // first.
     std::function<Value(llvm::SmallVector<Value>, Value)> sumFrom =
         [&](llvm::SmallVector<Value> at, Value acc) -> Value {
-      if (at.size() == shape.size())
+      if (at.size() == shape.size() - 1) {
+        at.push_back(ivs[2]);
         return lb.fadd(acc, lb.load(dy, at));
-      if (at.size() == 2) {
-        Value first = lb.mul(ivs[2], rowsPerStrip);
-        return lb.reduce(first, lb.add(first, rowsPerStrip), acc,
-                         [&](Value h, Value inner) {
-                           return sumFrom({at[0], at[1], h}, inner);
-                         });
       }
       return lb.reduce(shape[at.size()], acc, [&](Value i, Value inner) {
         llvm::SmallVector<Value> next = at;
@@ -641,24 +638,20 @@ void alex::biasGrad(LoopBuilder &lb, Value dy, Value db) {
     };
     lb.store(sumFrom({ivs[0], ivs[1]}, lb.f32(0)), parts, ivs);
   });
-  // Each (channel, strip) over the images; with one strip, that is db.
-  Value stripSums =
-      strips > 1 ? lb.alloc(MemRefType::get({channels, strips}, f32)) : db;
-  lb.parallel({channels, strips}, [&](ValueRange ivs) {
+  Value columnSums = lb.alloc(MemRefType::get({channels, columns}, f32));
+  lb.parallel({channels, columns}, [&](ValueRange ivs) {
     Value sum = lb.reduce(batch, lb.f32(0), [&](Value n, Value acc) {
       return lb.fadd(acc, lb.load(parts, {n, ivs[0], ivs[1]}));
     });
-    lb.store(sum, stripSums, strips > 1 ? ivs : ivs.take_front());
+    lb.store(sum, columnSums, ivs);
   });
-  if (strips > 1) {
-    lb.parallel({channels}, [&](ValueRange c) {
-      Value sum = lb.reduce(strips, lb.f32(0), [&](Value strip, Value acc) {
-        return lb.fadd(acc, lb.load(stripSums, {c[0], strip}));
-      });
-      lb.store(sum, db, c);
+  lb.parallel({channels}, [&](ValueRange c) {
+    Value sum = lb.reduce(columns, lb.f32(0), [&](Value column, Value acc) {
+      return lb.fadd(acc, lb.load(columnSums, {c[0], column}));
     });
-    memref::DeallocOp::create(lb.builder(), stripSums);
-  }
+    lb.store(sum, db, c);
+  });
+  memref::DeallocOp::create(lb.builder(), columnSums);
   memref::DeallocOp::create(lb.builder(), parts);
 }
 
@@ -850,9 +843,10 @@ static void dropoutMask(LoopBuilder &lb, DropoutMaskOp op, Value step,
 // SGD
 //===----------------------------------------------------------------------===//
 
-/// The paper's update of element `ivs` of one parameter.
+/// The paper's update of element `ivs` of one parameter, its gradient read
+/// at `gradAt` (`ivs` if empty).
 static void sgdStep(LoopBuilder &lb, const SGDUpdateBuffers &u, Value rate,
-                    ValueRange ivs) {
+                    ValueRange ivs, ValueRange gradAt = {}) {
   SGDUpdateOp op = u.op;
   if (std::optional<llvm::APFloat> scale = op.getLrMult())
     rate = lb.fmul(rate, lb.f32(scale->convertToDouble()));
@@ -860,9 +854,10 @@ static void sgdStep(LoopBuilder &lb, const SGDUpdateBuffers &u, Value rate,
   double decay = op.getWeightDecay().convertToDouble();
   Value decayRate = lb.fmul(lb.f32(decay), rate);
   Value w = lb.load(u.param, ivs);
-  Value v = lb.fsub(lb.fsub(lb.fmul(lb.f32(m), lb.load(u.momentum, ivs)),
-                            lb.fmul(decayRate, w)),
-                    lb.fmul(rate, lb.load(u.grad, ivs)));
+  Value v =
+      lb.fsub(lb.fsub(lb.fmul(lb.f32(m), lb.load(u.momentum, ivs)),
+                      lb.fmul(decayRate, w)),
+              lb.fmul(rate, lb.load(u.grad, gradAt.empty() ? ivs : gradAt)));
   lb.store(v, u.momentum, ivs);
   Value updated = lb.fadd(w, v);
   lb.store(updated, u.param, ivs);
@@ -871,10 +866,36 @@ static void sgdStep(LoopBuilder &lb, const SGDUpdateBuffers &u, Value rate,
              ivs);
 }
 
+/// `buffer` as a matrix of its rows, its other dimensions collapsed into
+/// one: a filter's 3 or 5 taps make a poor innermost loop for a CPU's
+/// vectors, its whole row a good one. A buffer that is not contiguous
+/// stays as it is.
+static Value asRows(LoopBuilder &lb, Value buffer) {
+  auto type = cast<MemRefType>(buffer.getType());
+  if (type.getRank() <= 2 || !memref::isStaticShapeAndContiguousRowMajor(type))
+    return buffer;
+  llvm::SmallVector<ReassociationIndices> rows{{0}, {}};
+  for (int64_t d = 1; d < type.getRank(); ++d)
+    rows[1].push_back(d);
+  return memref::CollapseShapeOp::create(lb.builder(), buffer.getLoc(), buffer,
+                                         rows);
+}
+
 static void sgdUpdate(LoopBuilder &lb, const SGDUpdateBuffers &u) {
   Value rate = lb.load(u.lr, {});
-  lb.parallel(shapeOf(u.param),
-              [&](ValueRange ivs) { sgdStep(lb, u, rate, ivs); });
+  SGDUpdateBuffers rows = u;
+  rows.param = asRows(lb, u.param);
+  rows.momentum = asRows(lb, u.momentum);
+  rows.grad = asRows(lb, u.grad);
+  if (u.bf16Copy)
+    rows.bf16Copy = asRows(lb, u.bf16Copy);
+  // All as rows, or all as they are: the same indices address each.
+  bool same = true;
+  for (Value buffer : {rows.momentum, rows.grad, rows.bf16Copy})
+    same &= !buffer || shapeOf(buffer) == shapeOf(rows.param);
+  const SGDUpdateBuffers &chosen = same ? rows : u;
+  lb.parallel(shapeOf(chosen.param),
+              [&](ValueRange ivs) { sgdStep(lb, chosen, rate, ivs); });
 }
 
 void alex::sgdUpdates(LoopBuilder &lb, llvm::ArrayRef<SGDUpdateBuffers> all) {
@@ -906,6 +927,46 @@ void alex::sgdUpdates(LoopBuilder &lb, llvm::ArrayRef<SGDUpdateBuffers> all) {
       first += count;
     }
   });
+}
+
+/// The gradient a block of a weight gradient fused with its update holds:
+/// small enough to stay in cache between the block's GEMM and its update,
+/// large enough that a block's GEMM call costs little next to its work.
+static constexpr int64_t kUpdateBlockBytes = int64_t(1) << 20;
+
+void alex::denseGradWeightWithUpdate(
+    LoopBuilder &lb, DenseGradWeightOp op, Value dy, Value x,
+    const SGDUpdateBuffers &u,
+    std::optional<std::pair<int32_t, int32_t>> profileRegions) {
+  LoopBuilder::KernelScope kernel(lb, productPrecision(op));
+  // dW (M x K) = dy^T (M x N) * x (N x K), `rows` of M a block: the most
+  // that divide M within the budget.
+  int64_t n = shapeOf(dy)[0], m = shapeOf(dy)[1], k = shapeOf(x)[1];
+  int64_t rows = 1;
+  for (int64_t d = 1; d <= m; ++d)
+    if (m % d == 0 && d * k * int64_t(sizeof(float)) <= kUpdateBlockBytes)
+      rows = d;
+  Value block = lb.alloc(MemRefType::get({rows, k}, lb.builder().getF32Type()));
+  SGDUpdateBuffers blockUpdate = u;
+  blockUpdate.grad = block;
+  Value rate = lb.load(u.lr, {});
+  Value zero = lb.index(0);
+  lb.loop(
+      zero, lb.index(m),
+      [&](Value first) {
+        lb.gemm(true, false, rows, k, n, 1.0, {dy, first, m}, {x, zero, k}, 0.0,
+                {block, zero, k});
+        if (profileRegions)
+          lb.call(alexrt::calls::kProfileMark, {lb.i32(profileRegions->first)});
+        lb.parallel({rows, k}, [&](ValueRange ivs) {
+          sgdStep(lb, blockUpdate, rate, {lb.add(first, ivs[0]), ivs[1]}, ivs);
+        });
+        if (profileRegions)
+          lb.call(alexrt::calls::kProfileMark,
+                  {lb.i32(profileRegions->second)});
+      },
+      rows);
+  memref::DeallocOp::create(lb.builder(), block);
 }
 
 LogicalResult alex::emitKernel(LoopBuilder &lb, Operation *op,
@@ -1036,7 +1097,7 @@ LogicalResult alex::emitKernel(LoopBuilder &lb, Operation *op,
         return success();
       })
       .Case([&](ConvBlockGradOp grad) {
-        convBlockGrad(lb, grad, in, out);
+        convBlockGrad(lb, grad, in, out, context);
         return success();
       })
       .Case([&](DenseBlockOp block) {

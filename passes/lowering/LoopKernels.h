@@ -54,6 +54,17 @@ struct SGDUpdateBuffers {
 /// kernel on a GPU instead of one per parameter), same arithmetic.
 void sgdUpdates(LoopBuilder &lb, llvm::ArrayRef<SGDUpdateBuffers> all);
 
+/// `op` (dW = dy^T x) and the update `u` of the weights it is the gradient
+/// of, a block of dW's rows at a time: each block's gradient goes from its
+/// GEMM to its update through the cache, and dW is never whole in memory.
+/// The update's arithmetic is alex.sgd_update's; u.grad is unused. With
+/// `profileRegions` (the update's, then the gradient's), each block's
+/// update is charged to the update's region (alexrt_profile_mark).
+void denseGradWeightWithUpdate(
+    LoopBuilder &lb, DenseGradWeightOp op, mlir::Value dy, mlir::Value x,
+    const SGDUpdateBuffers &u,
+    std::optional<std::pair<int32_t, int32_t>> profileRegions);
+
 /// Emits the loops that compute `op` from `operands` into `results` (the
 /// memrefs standing for the op's operands and results, in order). For
 /// alex.sgd_update, `operands` is (parameter, momentum, gradient, lr) and

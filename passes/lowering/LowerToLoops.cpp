@@ -39,6 +39,52 @@ Value rowsView(LoopBuilder &lb, Value buffer, int64_t first, Type type) {
                                            target.getShape(), strides);
 }
 
+/// Whether every use of `value`, and of the views made of it, comes
+/// before `op` (in `op`'s block).
+bool usedOnlyBefore(Value value, Operation *op) {
+  for (Operation *user : value.getUsers()) {
+    Operation *top = op->getBlock()->findAncestorOpInBlock(*user);
+    if (!top || !top->isBeforeInBlock(op))
+      return false;
+    if (user->hasTrait<NoKernel>())
+      for (Value view : user->getResults())
+        if (!usedOnlyBefore(view, op))
+          return false;
+  }
+  return true;
+}
+
+/// The update a weight gradient can run with (denseGradWeightWithUpdate):
+/// the one alex.sgd_update reading its result, which nothing else reads
+/// (summed across replicas, the gradient goes through an alex.all_reduce
+/// first), of a parameter this function reads before the gradient only.
+/// Moved up to the gradient, the update then writes no weight a later op
+/// reads.
+/// The profiled region `op` runs in: that of the last alex.profile_mark
+/// before it, if any.
+std::optional<int32_t> profileRegionOf(Operation *op) {
+  for (Operation *before = op->getPrevNode(); before;
+       before = before->getPrevNode())
+    if (auto mark = dyn_cast<ProfileMarkOp>(before))
+      return mark.getRegion();
+  return std::nullopt;
+}
+
+SGDUpdateOp updateWithGradient(DenseGradWeightOp gradient) {
+  Value dw = gradient.getResult();
+  if (!dw.hasOneUse())
+    return {};
+  auto update = dyn_cast<SGDUpdateOp>(*dw.getUsers().begin());
+  if (!update || update->getBlock() != gradient->getBlock())
+    return {};
+  bool readBefore = true;
+  gradient->getBlock()->walk([&](ReadParamOp read) {
+    if (read.getParamAttr() == update.getParamAttr())
+      readBefore &= usedOnlyBefore(read.getValue(), gradient);
+  });
+  return readBefore ? update : SGDUpdateOp();
+}
+
 /// Lowers one function to its buffer form (see the pass description).
 class FunctionLowering {
 public:
@@ -89,6 +135,8 @@ private:
   llvm::DenseMap<Value, int64_t> inFlight;
   /// Whether the function's updates were emitted together (gpuKernels).
   bool updatesDone = false;
+  /// Updates emitted with their weight gradients (updateWithGradient).
+  llvm::DenseSet<Operation *> updatedWithGradient;
   /// Forward convolutions' columns kept for their weight gradients.
   ConvColsCache colsCache;
 };
@@ -312,8 +360,32 @@ LogicalResult FunctionLowering::run() {
       lb.markViewOf(buffers[op.getResult(0)], source);
       continue;
     }
+    // On the CPU, a dense layer's weight gradient and its update run
+    // together, a block of rows at a time (GPU targets run every update
+    // as one kernel at the end).
+    if (auto gradient = dyn_cast<DenseGradWeightOp>(op);
+        gradient && !context.gpuKernels) {
+      if (SGDUpdateOp update = updateWithGradient(gradient)) {
+        SGDUpdateBuffers u = updateBuffers(lb, update, paramBuffers);
+        // In a profiled step, the update's time is still the update's.
+        std::optional<std::pair<int32_t, int32_t>> regions;
+        std::optional<int32_t> updating = profileRegionOf(update),
+                               computing = profileRegionOf(gradient);
+        if (updating && computing)
+          regions = std::make_pair(*updating, *computing);
+        denseGradWeightWithUpdate(
+            lb, gradient, buffers.lookup(gradient.getOutputGrad()),
+            buffers.lookup(gradient.getInput()), u, regions);
+        lb.markChanged(
+            paramBuffers.lookup(update.getParamAttr().getAttr()).first);
+        updatedWithGradient.insert(update);
+        continue;
+      }
+    }
     llvm::SmallVector<Value> in, out;
     if (auto update = dyn_cast<SGDUpdateOp>(op)) {
+      if (updatedWithGradient.contains(update))
+        continue;
       if (context.gpuKernels) {
         // This and every later update, as one loop nest.
         if (updatesDone)

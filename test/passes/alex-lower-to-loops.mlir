@@ -99,6 +99,83 @@ module attributes {alex.training = #alex.training<batch = 2, epochs = 1,
     return
   }
 
+  // On the CPU a dense layer's weight gradient runs with its update, a
+  // block of rows at a time (here all 3 rows of 8 in one block): each
+  // block's GEMM writes a scratch block, which the update reads while it
+  // is in cache, so the whole gradient is never written. Its weights are
+  // read before, by the input gradient. GPU targets compute the gradient
+  // whole and update every parameter in one kernel at the end.
+  // CHECK-LABEL: func.func @dense_grad_with_update(
+  // CHECK-SAME:    %[[W:[^:]*]]: memref<3x8xf32>, %{{[^:]*}}: memref<3xf32>,
+  // CHECK-SAME:    %[[V:[^:]*]]: memref<3x8xf32>, %{{[^:]*}}: memref<3xf32>,
+  // CHECK-SAME:    %[[DY:[^:]*]]: memref<2x3xf32>, %[[X:[^:]*]]: memref<2x8xf32>,
+  // CHECK:         call @alexrt_sgemm(%{{.*}}, %{{.*}}, %c2{{.*}}, %c8{{.*}}, %c3
+  // CHECK:         %[[BLOCK:.*]] = memref.alloc() : memref<3x8xf32>
+  // CHECK:         scf.for %[[FIRST:[^ ]*]] = %c0{{.*}} to %c3{{.*}} step %c3
+  // CHECK:           call @alexrt_sgemm(%{{.*}}, %{{.*}}, %c3{{.*}}, %c8{{.*}}, %c2
+  // CHECK:           scf.parallel (%[[I:[^,]*]], %[[J:[^)]*]])
+  // CHECK:             %[[ROW:.*]] = arith.addi %[[FIRST]], %[[I]]
+  // CHECK:             memref.load %[[W]][%[[ROW]], %[[J]]]
+  // CHECK:             memref.load %[[BLOCK]][%[[I]], %[[J]]]
+  // CHECK:             memref.store %{{.*}}, %[[V]][%[[ROW]], %[[J]]]
+  // CHECK:             memref.store %{{.*}}, %[[W]][%[[ROW]], %[[J]]]
+  // CHECK:         memref.dealloc %[[BLOCK]]
+  // CHECK-NOT:     scf.parallel
+  // CHECK:         return
+  // GPU-LABEL:   func.func @dense_grad_with_update(
+  // GPU-NOT:       scf.for
+  // GPU:           call @alexrt_sgemm(%{{.*}}, %{{.*}}, %c3{{.*}}, %c8{{.*}}, %c2
+  // GPU:           scf.parallel
+  // GPU:           return
+  func.func @dense_grad_with_update(%dy: tensor<2x3xf32>, %x: tensor<2x8xf32>, %lr: tensor<f32>) -> tensor<2x8xf32> {
+    %w = alex.read_param @fc.weight : tensor<3x8xf32>
+    %dx = alex.dense_grad_input %dy, %w : (tensor<2x3xf32>, tensor<3x8xf32>) -> tensor<2x8xf32>
+    %dw = alex.dense_grad_weight %dy, %x : (tensor<2x3xf32>, tensor<2x8xf32>) -> tensor<3x8xf32>
+    alex.sgd_update @fc.weight, %dw, %lr momentum 0.9 weight_decay 0.0 : tensor<3x8xf32>
+    return %dx : tensor<2x8xf32>
+  }
+
+  // Weights read after their gradient keep the update where it was: the
+  // gradient whole, then the update, after the last read.
+  // CHECK-LABEL: func.func @weights_read_after_gradient(
+  // CHECK-NOT:     scf.for
+  // CHECK:         call @alexrt_sgemm(%{{.*}}, %{{.*}}, %c3{{.*}}, %c8{{.*}}, %c2
+  // CHECK:         call @alexrt_sgemm(%{{.*}}, %{{.*}}, %c2{{.*}}, %c8{{.*}}, %c3
+  // CHECK:         scf.parallel
+  // CHECK:         return
+  func.func @weights_read_after_gradient(%dy: tensor<2x3xf32>, %x: tensor<2x8xf32>, %lr: tensor<f32>) -> tensor<2x8xf32> {
+    %dw = alex.dense_grad_weight %dy, %x : (tensor<2x3xf32>, tensor<2x8xf32>) -> tensor<3x8xf32>
+    %w = alex.read_param @fc.weight : tensor<3x8xf32>
+    %dx = alex.dense_grad_input %dy, %w : (tensor<2x3xf32>, tensor<3x8xf32>) -> tensor<2x8xf32>
+    alex.sgd_update @fc.weight, %dw, %lr momentum 0.9 weight_decay 0.0 : tensor<3x8xf32>
+    return %dx : tensor<2x8xf32>
+  }
+
+  // A pooled block's gradient, on the CPU: each (image, channel) plane
+  // zeroed, then each window's gradient added, in row-major order, to the
+  // element its saved argmax names (if its output is positive: the ReLU),
+  // in sequential loops (windows overlap). GPU threads take one input
+  // element each and gather from the windows holding it.
+  // CHECK-LABEL: func.func @pooled_block_grad(
+  // CHECK-SAME:    %[[DY:[^:]*]]: memref<1x2x2x2xf32>, %[[Y:[^:]*]]: memref<1x2x2x2xf32>, %[[ARGMAX:[^:]*]]: memref<1x2x2x2xi32>
+  // CHECK:         scf.parallel (%[[N:[^,]*]], %[[C:[^)]*]]) = {{.*}} to (%c1{{.*}}, %c2{{.*}})
+  // CHECK:           scf.parallel
+  // CHECK:             memref.store %cst{{.*}} : memref<1x2x5x5xf32>
+  // CHECK:           scf.for %[[OH:[^ ]*]] =
+  // CHECK:             scf.for %[[OW:[^ ]*]] =
+  // CHECK:               memref.load %[[ARGMAX]][%[[N]], %[[C]], %[[OH]], %[[OW]]]
+  // CHECK:               memref.load %[[Y]][%[[N]], %[[C]], %[[OH]], %[[OW]]]
+  // CHECK:               scf.if
+  // CHECK:                 memref.load %[[DY]][%[[N]], %[[C]], %[[OH]], %[[OW]]]
+  // CHECK:                 memref.store {{.*}} : memref<1x2x5x5xf32>
+  // GPU-LABEL:   func.func @pooled_block_grad(
+  // GPU-NOT:       scf.for
+  // GPU:           scf.parallel {{.*}} to (%c1{{.*}}, %c2{{.*}}, %c5{{.*}}, %c5{{.*}})
+  func.func @pooled_block_grad(%dy: tensor<1x2x2x2xf32>, %y: tensor<1x2x2x2xf32>, %argmax: tensor<1x2x2x2xi32>) -> (tensor<1x2x5x5xf32>, tensor<2xf32>) {
+    %dz, %db = alex.conv_block_grad %dy, %y saved %argmax relu pool <window = 3, stride = 2> : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>, tensor<1x2x2x2xi32>) -> (tensor<1x2x5x5xf32>, tensor<2xf32>)
+    return %dz, %db : tensor<1x2x5x5xf32>, tensor<2xf32>
+  }
+
   // The loss's gradient over 40 classes: parts of 32 (the second short,
   // its classes past the row's end not counted), each row's log-sum-exp,
   // then one thread an element.
@@ -119,24 +196,27 @@ module attributes {alex.training = #alex.training<batch = 2, epochs = 1,
     return %dl : tensor<2x40xf32>
   }
 
-  // A bias gradient in three stages: strips of each image's plane (as
-  // few strips as fill a GPU, here 2 x 4 x 6 threads), each channel's
-  // strips over the images, then each channel's strips. With images and
-  // channels enough (32 x 2048), one strip: two stages.
+  // A bias gradient in three stages: the columns of each image's plane
+  // (one thread a column, so neighbouring threads read neighbouring
+  // elements), each channel's columns over the images, then each channel
+  // over its columns.
   // CHECK-LABEL: func.func @bias_grads(
   // CHECK:         %[[PARTS:.*]] = memref.alloc() : memref<2x4x6xf32>
-  // CHECK:         scf.parallel {{.*}} to (%c2{{.*}}, %c4{{.*}}, %c6{{.*}})
-  // CHECK:         %[[STRIPS:.*]] = memref.alloc() : memref<4x6xf32>
+  // CHECK:         scf.parallel (%[[N:.*]], %[[C:.*]], %[[W:.*]]) = {{.*}} to (%c2{{.*}}, %c4{{.*}}, %c6{{.*}})
+  // CHECK:           scf.for %[[H:[^ ]*]] =
+  // CHECK:             memref.load %{{.*}}[%[[N]], %[[C]], %[[H]], %[[W]]] : memref<2x4x6x6xf32>
+  // CHECK:         %[[COLUMNS:.*]] = memref.alloc() : memref<4x6xf32>
   // CHECK:         scf.parallel {{.*}} to (%c4{{.*}}, %c6{{.*}})
   // CHECK:           memref.load %[[PARTS]]
   // CHECK:         scf.parallel {{.*}} to (%c4{{.*}})
-  // CHECK:           memref.load %[[STRIPS]]
-  // CHECK:         %[[PARTS2:.*]] = memref.alloc() : memref<32x2048x1xf32>
+  // CHECK:           memref.load %[[COLUMNS]]
+  // CHECK:         %[[PARTS2:.*]] = memref.alloc() : memref<32x2048x2xf32>
   // CHECK:         scf.parallel
-  // CHECK:         scf.parallel {{.*}} to (%c2048{{.*}}, %c1{{.*}})
+  // CHECK:         scf.parallel {{.*}} to (%c2048{{.*}}, %c2{{.*}})
   // CHECK:           memref.load %[[PARTS2]]
   // CHECK-NEXT:      arith.addf
   // CHECK:           memref.store
+  // CHECK:         scf.parallel {{.*}} to (%c2048{{.*}})
   // CHECK-NOT:     scf.parallel
   // CHECK:         return
   func.func @bias_grads(%a: tensor<2x4x6x6xf32>, %b: tensor<32x2048x2x2xf32>) -> (tensor<4xf32>, tensor<2048xf32>) {
