@@ -168,15 +168,16 @@ def AlexLowerToLoops : Pass<"alex-lower-to-loops", "mlir::ModuleOp"> {
     Without gpu-kernels, kernels take a CPU's shape:
     - A dense layer's weight gradient and its SGD update run together,
       where the gradient is computed: a block of rows at a time, a GEMM
-      into a block small enough to stay in cache, then the block's update,
+      into a block of at most 1 MiB, in cache, then the block's update,
       so the gradient is never whole in memory. Only where nothing reads
       the weights after the gradient and nothing but the update reads the
       gradient (a gradient summed across replicas goes to its sum first).
       In a profiled step the updates still count as the update's time.
-    - A pooling gradient is scattered: each window's gradient added to the
-      element its saved argmax names, one (image, channel) plane a thread,
-      in row-major order (where a GPU thread gathers its element's from
-      the windows holding it: the same sums).
+    - A fused block's pooling gradient is scattered: each window's
+      gradient added to the element its saved argmax names, one (image,
+      channel) plane a thread, in row-major order (where a GPU thread
+      gathers its element's from the windows holding it: the same sums).
+      The unfused alex.max_pool_grad scatters on every target.
     - An SGD update runs along its parameter's rows, the other dimensions
       collapsed (a filter's 3 or 5 taps are no loop for a vector unit).
   }];

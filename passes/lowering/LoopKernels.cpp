@@ -24,6 +24,7 @@
 #include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <algorithm>
 #include <limits>
 
 using namespace mlir;
@@ -939,33 +940,35 @@ void alex::denseGradWeightWithUpdate(
     const SGDUpdateBuffers &u,
     std::optional<std::pair<int32_t, int32_t>> profileRegions) {
   LoopBuilder::KernelScope kernel(lb, productPrecision(op));
-  // dW (M x K) = dy^T (M x N) * x (N x K), `rows` of M a block: the most
-  // that divide M within the budget.
+  // dW (M x K) = dy^T (M x N) * x (N x K), `rows` of M a block: as many as
+  // the budget holds, the last block what is left.
   int64_t n = shapeOf(dy)[0], m = shapeOf(dy)[1], k = shapeOf(x)[1];
-  int64_t rows = 1;
-  for (int64_t d = 1; d <= m; ++d)
-    if (m % d == 0 && d * k * int64_t(sizeof(float)) <= kUpdateBlockBytes)
-      rows = d;
+  int64_t rows = std::clamp<int64_t>(
+      kUpdateBlockBytes / (k * int64_t(sizeof(float))), 1, m);
   Value block = lb.alloc(MemRefType::get({rows, k}, lb.builder().getF32Type()));
   SGDUpdateBuffers blockUpdate = u;
   blockUpdate.grad = block;
   Value rate = lb.load(u.lr, {});
   Value zero = lb.index(0);
+  // Rows [first, first + count) of dW into the block's first rows, then
+  // their update.
+  auto gradientAndUpdate = [&](Value first, int64_t count) {
+    lb.gemm(true, false, count, k, n, 1.0, {dy, first, m}, {x, zero, k}, 0.0,
+            {block, zero, k});
+    if (profileRegions)
+      lb.call(alexrt::calls::kProfileMark, {lb.i32(profileRegions->first)});
+    lb.parallel({count, k}, [&](ValueRange ivs) {
+      sgdStep(lb, blockUpdate, rate, {lb.add(first, ivs[0]), ivs[1]}, ivs);
+    });
+    if (profileRegions)
+      lb.call(alexrt::calls::kProfileMark, {lb.i32(profileRegions->second)});
+  };
+  int64_t whole = m / rows * rows;
   lb.loop(
-      zero, lb.index(m),
-      [&](Value first) {
-        lb.gemm(true, false, rows, k, n, 1.0, {dy, first, m}, {x, zero, k}, 0.0,
-                {block, zero, k});
-        if (profileRegions)
-          lb.call(alexrt::calls::kProfileMark, {lb.i32(profileRegions->first)});
-        lb.parallel({rows, k}, [&](ValueRange ivs) {
-          sgdStep(lb, blockUpdate, rate, {lb.add(first, ivs[0]), ivs[1]}, ivs);
-        });
-        if (profileRegions)
-          lb.call(alexrt::calls::kProfileMark,
-                  {lb.i32(profileRegions->second)});
-      },
-      rows);
+      zero, lb.index(whole),
+      [&](Value first) { gradientAndUpdate(first, rows); }, rows);
+  if (whole < m)
+    gradientAndUpdate(lb.index(whole), m - whole);
   memref::DeallocOp::create(lb.builder(), block);
 }
 

@@ -54,12 +54,6 @@ bool usedOnlyBefore(Value value, Operation *op) {
   return true;
 }
 
-/// The update a weight gradient can run with (denseGradWeightWithUpdate):
-/// the one alex.sgd_update reading its result, which nothing else reads
-/// (summed across replicas, the gradient goes through an alex.all_reduce
-/// first), of a parameter this function reads before the gradient only.
-/// Moved up to the gradient, the update then writes no weight a later op
-/// reads.
 /// The profiled region `op` runs in: that of the last alex.profile_mark
 /// before it, if any.
 std::optional<int32_t> profileRegionOf(Operation *op) {
@@ -70,12 +64,28 @@ std::optional<int32_t> profileRegionOf(Operation *op) {
   return std::nullopt;
 }
 
+/// Whether `value` is there at `op`: an argument of its block, or the
+/// result of an op before it.
+bool availableAt(Value value, Operation *op) {
+  Operation *definition = value.getDefiningOp();
+  return definition ? definition->getBlock() == op->getBlock() &&
+                          definition->isBeforeInBlock(op)
+                    : value.getParentBlock() == op->getBlock();
+}
+
+/// The update a weight gradient can run with (denseGradWeightWithUpdate):
+/// the one alex.sgd_update reading its result, which nothing else reads
+/// (summed across replicas, the gradient goes through an alex.all_reduce
+/// first), whose learning rate is known at the gradient, of a parameter
+/// this function reads before the gradient only. Moved up to the gradient,
+/// the update then writes no weight a later op reads.
 SGDUpdateOp updateWithGradient(DenseGradWeightOp gradient) {
   Value dw = gradient.getResult();
   if (!dw.hasOneUse())
     return {};
   auto update = dyn_cast<SGDUpdateOp>(*dw.getUsers().begin());
-  if (!update || update->getBlock() != gradient->getBlock())
+  if (!update || update->getBlock() != gradient->getBlock() ||
+      !availableAt(update.getLr(), gradient))
     return {};
   bool readBefore = true;
   gradient->getBlock()->walk([&](ReadParamOp read) {
@@ -373,9 +383,11 @@ LogicalResult FunctionLowering::run() {
                                computing = profileRegionOf(gradient);
         if (updating && computing)
           regions = std::make_pair(*updating, *computing);
-        denseGradWeightWithUpdate(
-            lb, gradient, buffers.lookup(gradient.getOutputGrad()),
-            buffers.lookup(gradient.getInput()), u, regions);
+        Value dy = buffers.lookup(gradient.getOutputGrad()),
+              x = buffers.lookup(gradient.getInput());
+        if (!dy || !x || !u.lr)
+          return op.emitOpError() << "has an operand alexc cannot lower";
+        denseGradWeightWithUpdate(lb, gradient, dy, x, u, regions);
         lb.markChanged(
             paramBuffers.lookup(update.getParamAttr().getAttr()).first);
         updatedWithGradient.insert(update);

@@ -273,6 +273,38 @@ module attributes {alex.training = #alex.training<batch = 2, epochs = 1,
 
 // -----
 
+// In bf16, 80 rows of 8,192: blocks of 32 rows (1 MiB of gradient) and a
+// last one of 16. dy and x are rounded once, before the blocks, which read
+// the copies; each block's update rewrites its rows of the weights' kept
+// bf16 copy.
+module {
+  alex.param @big.weight : tensor<80x8192xf32> init #alex.constant<value = 0.0>
+  // CHECK:       memref.global "private" @alex_bf16_big.weight : memref<80x8192xbf16>
+  // CHECK-LABEL: func.func @dense_grad_with_update_bf16(
+  // CHECK:         call @alexrt_gemm_bf16(%c0_i32{{[_0-9]*}}, %c0_i32{{[_0-9]*}}, %c2_i64{{[_0-9]*}}, %c8192_i64
+  // CHECK:         arith.truncf {{.*}} : f32 to bf16
+  // CHECK:         scf.for %[[FIRST:[^ ]*]] = %c0{{[_0-9]*}} to %c64{{[_0-9]*}} step %c32
+  // CHECK-NOT:       arith.truncf
+  // CHECK:           call @alexrt_gemm_bf16(%c1_i32{{[_0-9]*}}, %c0_i32{{[_0-9]*}}, %c32_i64{{[_0-9]*}}, %c8192_i64{{[_0-9]*}}, %c2_i64
+  // CHECK:           scf.parallel
+  // CHECK:             arith.truncf {{.*}} : f32 to bf16
+  // CHECK:             memref.store {{.*}} : memref<80x8192xbf16>
+  // CHECK:         call @alexrt_gemm_bf16(%c1_i32{{[_0-9]*}}, %c0_i32{{[_0-9]*}}, %c16_i64{{[_0-9]*}}, %c8192_i64{{[_0-9]*}}, %c2_i64
+  // CHECK:         scf.parallel
+  // CHECK:           memref.store {{.*}} : memref<80x8192xbf16>
+  // CHECK-NOT:     alexrt_gemm_bf16
+  // CHECK:         return
+  func.func @dense_grad_with_update_bf16(%dy: tensor<2x80xf32>, %x: tensor<2x8192xf32>, %lr: tensor<f32>) -> tensor<2x8192xf32> {
+    %w = alex.read_param @big.weight : tensor<80x8192xf32>
+    %dx = alex.dense_grad_input %dy, %w {alex.precision = #alex.precision<bf16>} : (tensor<2x80xf32>, tensor<80x8192xf32>) -> tensor<2x8192xf32>
+    %dw = alex.dense_grad_weight %dy, %x {alex.precision = #alex.precision<bf16>} : (tensor<2x80xf32>, tensor<2x8192xf32>) -> tensor<80x8192xf32>
+    alex.sgd_update @big.weight, %dw, %lr momentum 0.9 weight_decay 0.0 : tensor<80x8192xf32>
+    return %dx : tensor<2x8192xf32>
+  }
+}
+
+// -----
+
 module {
   func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
     // expected-error @+1 {{'arith.addf' op has no loop kernel}}
