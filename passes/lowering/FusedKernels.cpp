@@ -201,14 +201,10 @@ static void scatterPoolGrad(LoopBuilder &lb, PoolParamsAttr pool, Value dy,
           picked = lb.both(picked, lb.cmpf(arith::CmpFPredicate::OGT,
                                            lb.load(y, at), lb.f32(0)));
         lb.when(picked, [&] {
-          Value p = arith::IndexCastOp::create(b, b.getIndexType(), position);
-          Value h = lb.add(lb.mul(oh, stride),
-                           arith::DivUIOp::create(b, p, lb.index(window)));
-          Value w = lb.add(lb.mul(ow, stride),
-                           arith::RemUIOp::create(b, p, lb.index(window)));
-          llvm::SmallVector<Value> into{n, c, h, w};
-          lb.store(lb.fadd(lb.load(routed, into), lb.load(dy, at)), routed,
-                   into);
+          addAtWindowPosition(
+              lb, routed, n, c, oh, ow,
+              arith::IndexCastOp::create(b, b.getIndexType(), position), window,
+              stride, lb.load(dy, at));
         });
       });
     });

@@ -215,6 +215,14 @@ std::pair<mlir::Value, mlir::Value>
 windowMaxAndArgmax(LoopBuilder &lb, ElementAt x, mlir::Value n, mlir::Value c,
                    mlir::Value top, mlir::Value left, int64_t window);
 
+/// dx[n, c, h, w] += g for (h, w) the element at `position` (row * window
+/// + column, an index) of the window of pooled output (oh, ow): where a
+/// max-pooling gradient goes.
+void addAtWindowPosition(LoopBuilder &lb, mlir::Value dx, mlir::Value n,
+                         mlir::Value c, mlir::Value oh, mlir::Value ow,
+                         mlir::Value position, int64_t window, int64_t stride,
+                         mlir::Value g);
+
 /// y = x w^T + b: the bias, then one GEMM accumulating onto it.
 void dense(LoopBuilder &lb, mlir::Value x, mlir::Value w, mlir::Value b,
            mlir::Value y);

@@ -175,6 +175,18 @@ std::pair<Value, Value> alex::windowMaxAndArgmax(LoopBuilder &lb, ElementAt x,
   return {best, lb.select(nan, lb.index(window * window), first)};
 }
 
+void alex::addAtWindowPosition(LoopBuilder &lb, Value dx, Value n, Value c,
+                               Value oh, Value ow, Value position,
+                               int64_t window, int64_t stride, Value g) {
+  auto &b = lb.builder();
+  Value h = lb.add(lb.mul(oh, stride),
+                   arith::DivUIOp::create(b, position, lb.index(window)));
+  Value w = lb.add(lb.mul(ow, stride),
+                   arith::RemUIOp::create(b, position, lb.index(window)));
+  llvm::SmallVector<Value> at{n, c, h, w};
+  lb.store(lb.fadd(lb.load(dx, at), g), dx, at);
+}
+
 static void maxPool(LoopBuilder &lb, MaxPoolOp op, Value x, Value y) {
   int64_t window = op.getWindow(), stride = op.getStride();
   lb.parallel(shapeOf(y), [&](ValueRange ivs) {
@@ -203,13 +215,8 @@ static void maxPoolGrad(LoopBuilder &lb, MaxPoolGradOp op, Value dy, Value x,
         Value none = lb.index(window * window);
         // A window of NaNs has no maximum: its gradient goes nowhere.
         lb.when(lb.cmpi(arith::CmpIPredicate::ne, first, none), [&] {
-          Value y = lb.add(top, arith::DivUIOp::create(lb.builder(), first,
-                                                       lb.index(window)));
-          Value xx = lb.add(left, arith::RemUIOp::create(lb.builder(), first,
-                                                         lb.index(window)));
-          llvm::SmallVector<Value> at{n, c, y, xx};
-          lb.store(lb.fadd(lb.load(dx, at), lb.load(dy, {n, c, oh, ow})), dx,
-                   at);
+          addAtWindowPosition(lb, dx, n, c, oh, ow, first, window, stride,
+                              lb.load(dy, {n, c, oh, ow}));
         });
       });
     });
@@ -867,16 +874,19 @@ static void sgdStep(LoopBuilder &lb, const SGDUpdateBuffers &u, Value rate,
              ivs);
 }
 
+/// Whether `buffer` can be viewed as a matrix of its rows (asRows).
+static bool collapsesToRows(Value buffer) {
+  auto type = cast<MemRefType>(buffer.getType());
+  return type.getRank() > 2 && memref::isStaticShapeAndContiguousRowMajor(type);
+}
+
 /// `buffer` as a matrix of its rows, its other dimensions collapsed into
 /// one: a filter's 3 or 5 taps make a poor innermost loop for a CPU's
-/// vectors, its whole row a good one. A buffer that is not contiguous
-/// stays as it is.
+/// vectors, its whole row a good one.
 static Value asRows(LoopBuilder &lb, Value buffer) {
-  auto type = cast<MemRefType>(buffer.getType());
-  if (type.getRank() <= 2 || !memref::isStaticShapeAndContiguousRowMajor(type))
-    return buffer;
+  int64_t rank = cast<MemRefType>(buffer.getType()).getRank();
   llvm::SmallVector<ReassociationIndices> rows{{0}, {}};
-  for (int64_t d = 1; d < type.getRank(); ++d)
+  for (int64_t d = 1; d < rank; ++d)
     rows[1].push_back(d);
   return memref::CollapseShapeOp::create(lb.builder(), buffer.getLoc(), buffer,
                                          rows);
@@ -884,19 +894,16 @@ static Value asRows(LoopBuilder &lb, Value buffer) {
 
 static void sgdUpdate(LoopBuilder &lb, const SGDUpdateBuffers &u) {
   Value rate = lb.load(u.lr, {});
-  SGDUpdateBuffers rows = u;
-  rows.param = asRows(lb, u.param);
-  rows.momentum = asRows(lb, u.momentum);
-  rows.grad = asRows(lb, u.grad);
-  if (u.bf16Copy)
-    rows.bf16Copy = asRows(lb, u.bf16Copy);
-  // All as rows, or all as they are: the same indices address each.
-  bool same = true;
-  for (Value buffer : {rows.momentum, rows.grad, rows.bf16Copy})
-    same &= !buffer || shapeOf(buffer) == shapeOf(rows.param);
-  const SGDUpdateBuffers &chosen = same ? rows : u;
-  lb.parallel(shapeOf(chosen.param),
-              [&](ValueRange ivs) { sgdStep(lb, chosen, rate, ivs); });
+  // As rows where every buffer can be (the same indices address each).
+  SGDUpdateBuffers view = u;
+  llvm::SmallVector<Value *> buffers{&view.param, &view.momentum, &view.grad};
+  if (view.bf16Copy)
+    buffers.push_back(&view.bf16Copy);
+  if (llvm::all_of(buffers, [](Value *b) { return collapsesToRows(*b); }))
+    for (Value *buffer : buffers)
+      *buffer = asRows(lb, *buffer);
+  lb.parallel(shapeOf(view.param),
+              [&](ValueRange ivs) { sgdStep(lb, view, rate, ivs); });
 }
 
 void alex::sgdUpdates(LoopBuilder &lb, llvm::ArrayRef<SGDUpdateBuffers> all) {

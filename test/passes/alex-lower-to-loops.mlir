@@ -135,6 +135,28 @@ module attributes {alex.training = #alex.training<batch = 2, epochs = 1,
     return %dx : tensor<2x8xf32>
   }
 
+  // In a profiled step (--alex-profile-layers' marks) each block's update
+  // is charged to the update's region (2), its GEMM to the gradient's (1).
+  // CHECK-LABEL: func.func @profiled_dense_grad_with_update(
+  // CHECK:         call @alexrt_profile_mark(%c1_i32
+  // CHECK:         call @alexrt_sgemm(%{{.*}}, %{{.*}}, %c3{{.*}}, %c8{{.*}}, %c2
+  // CHECK-NOT:     scf.parallel
+  // CHECK:         call @alexrt_profile_mark(%c2_i32
+  // CHECK-NOT:     alexrt_profile_mark
+  // CHECK:         scf.parallel
+  // CHECK:         call @alexrt_profile_mark(%c1_i32
+  // CHECK:         call @alexrt_profile_mark(%c2_i32
+  // CHECK-NOT:     scf.parallel
+  // CHECK:         return
+  func.func @profiled_dense_grad_with_update(%dy: tensor<2x3xf32>, %x: tensor<2x8xf32>, %lr: tensor<f32>) {
+    %w = alex.read_param @fc.weight : tensor<3x8xf32>
+    alex.profile_mark 1
+    %dw = alex.dense_grad_weight %dy, %x : (tensor<2x3xf32>, tensor<2x8xf32>) -> tensor<3x8xf32>
+    alex.profile_mark 2
+    alex.sgd_update @fc.weight, %dw, %lr momentum 0.9 weight_decay 0.0 : tensor<3x8xf32>
+    return
+  }
+
   // Weights read after their gradient keep the update where it was: the
   // gradient whole, then the update, after the last read.
   // CHECK-LABEL: func.func @weights_read_after_gradient(
