@@ -159,32 +159,53 @@ for pair in "${bf16_pairs[@]}"; do
     no_bf16 "alexc cannot compile models/$model.model with --precision=bf16: $error"
   fi
 done
-bf16_table="| model | batch | alexc fp32 ms | alexc bf16 ms | bf16/fp32 | PyTorch bf16 ms | alexc bf16 / PyTorch bf16 | alexc bf16 GFLOP/s | % of bf16 GEMM peak |
+bf16_table="| model | batch | alexc fp32 ms | alexc bf16 ms | bf16/fp32 (range) | PyTorch bf16 ms | alexc bf16 / PyTorch bf16 | alexc bf16 GFLOP/s | % of bf16 GEMM peak |
 |---|---|---|---|---|---|---|---|---|"
 bf16_setups=""
+# The machine's speed drifts by a fifth within minutes, more than the
+# ratio's margin: the fp32 and bf16 binaries run in alternating rounds, and
+# the ratio is the median of the rounds' ratios (each of two neighbouring
+# runs), its range beside it.
+rounds=5
 for pair in "${bf16_pairs[@]}"; do
   model=${pair%%:*} variant=${pair##*:}
-  # fp32 again, right before bf16: the machine's speed drifts over a run.
-  fp32_again=$("$work/$model" bench --steps "$steps" --warmup 1 2>/dev/null)
-  ours=$("$work/$model-bf16" bench --steps "$steps" --warmup 1 2>/dev/null)
-  # The binary says what it ran: a compiler that took the flag but built
-  # an fp32 step would otherwise fill the table with fp32 times.
-  precision=$(echo "$ours" | field precision)
-  [ "$precision" = bf16 ] || no_bf16 "$model compiled with --precision=bf16 reports precision '$precision' in its bench line"
+  fp32_times="" bf16_times=""
+  for _ in $(seq "$rounds"); do
+    fp32_times+=" $("$work/$model" bench --steps "$steps" --warmup 1 2>/dev/null | field ms_per_step)"
+    ours=$("$work/$model-bf16" bench --steps "$steps" --warmup 1 2>/dev/null)
+    # The binary says what it ran: a compiler that took the flag but built
+    # an fp32 step would otherwise fill the table with fp32 times.
+    precision=$(echo "$ours" | field precision)
+    [ "$precision" = bf16 ] || no_bf16 "$model compiled with --precision=bf16 reports precision '$precision' in its bench line"
+    bf16_times+=" $(echo "$ours" | field ms_per_step)"
+  done
   theirs=$(pytorch "$variant" "${momentum_of[$model]}" "${decay_of[$model]}" bf16)
   optimized_blas "$theirs"
   [ "$(echo "$theirs" | field precision)" = bf16 ] || no_bf16 "bench/pytorch_cpu.py did not run bf16"
   bf16_setups+="${bf16_setups:+; }$model: $(echo "$theirs" | field setup)"
-  a=$(echo "$fp32_again" | field ms_per_step) c=$(echo "$ours" | field ms_per_step) d=$(echo "$theirs" | field ms_per_step)
-  read -r speedup ratio gflops share < <($python -c "g = ${flop_per_image[$model]} * $batch / ($c * 1e-3) / 1e9; print(f'{$c / $a:.2f} {$c / $d:.2f} {g:.1f} {100 * g / $bf16_peak:.0f}%')")
-  bf16_table+=$'\n'"| $model | $batch | $a | $c | $speedup | $d | $ratio | $gflops | $share |"
+  d=$(echo "$theirs" | field ms_per_step)
+  read -r a c speedup low high ratio gflops share < <($python - "$fp32_times" "$bf16_times" <<PY
+import statistics, sys
+fp32 = [float(t) for t in sys.argv[1].split()]
+bf16 = [float(t) for t in sys.argv[2].split()]
+ratios = [b / f for f, b in zip(fp32, bf16)]
+a, c = statistics.median(fp32), statistics.median(bf16)
+g = ${flop_per_image[$model]} * $batch / (c * 1e-3) / 1e9
+print(f"{a:.1f} {c:.1f} {statistics.median(ratios):.2f} {min(ratios):.2f} {max(ratios):.2f} "
+      f"{c / $d:.2f} {g:.1f} {100 * g / $bf16_peak:.0f}%")
+PY
+)
+  bf16_table+=$'\n'"| $model | $batch | $a | $c | $speedup ($low-$high) | $d | $ratio | $gflops | $share |"
 done
 bf16_report="bf16 training steps (issue 25), measured after the table above in the
 same run. alexc: the binary compiled with \`--precision=bf16\`, whose
 products (the convolutions' and dense layers' GEMMs, forward and backward)
 take bf16 operands and accumulate in fp32, while the parameters (fp32
 master weights), their gradients, the SGD step and every other layer stay
-fp32; its fp32 column is the fp32 binary timed again just before. PyTorch: the forward pass and
+fp32. alexc's fp32 and bf16 binaries ran in $rounds alternating rounds (each
+\`bench --steps $steps --warmup 1\`): their columns are the medians, and
+bf16/fp32 is the median of the rounds' ratios, their range in parentheses.
+PyTorch: the forward pass and
 loss under torch.autocast(\"cpu\", dtype=torch.bfloat16) (oneDNN's bf16
 convolutions and matmuls), backward and SGD as usual on fp32 parameters;
 same batch and optimizer, the fastest of the same BLAS setups

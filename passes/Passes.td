@@ -180,6 +180,17 @@ def AlexLowerToLoops : Pass<"alex-lower-to-loops", "mlir::ModuleOp"> {
       The unfused alex.max_pool_grad scatters on every target.
     - An SGD update runs along its parameter's rows, the other dimensions
       collapsed (a filter's 3 or 5 taps are no loop for a vector unit).
+    - A fused block's library convolution (oneDNN's, for bf16) is called
+      for as many images as 1 MiB of its output holds, each call followed
+      by the epilogue, which reads that output from the caches (a GPU's
+      cuDNN takes the whole batch).
+
+    On every target, loops whose work at a position needs no other
+    position of its (image, channel) plane (LRN and its gradient, a
+    block's ReLU and their gradients) run over views with each plane one
+    row (memref.collapse_shape, then expand_shape to N x C x 1 x HW), and
+    the rounding of a tensor to bf16 over its first dimension's rows: a
+    plane of 13 x 13 is one loop of 169 for a CPU's vectors, not 13 of 13.
   }];
   let options = [
     Option<"gpuKernels", "gpu-kernels", "bool", /*default=*/"false",

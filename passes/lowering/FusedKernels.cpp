@@ -3,8 +3,9 @@
 // A conv_block runs a chunk of images at a time: the group GEMMs into a
 // chunk buffer, then the epilogue adds the bias as it reads that buffer
 // while it is still in cache and writes only the block's output and what
-// its gradient needs. With library convolutions the chunk is the batch and
-// the runtime's convolution fills the buffer.
+// its gradient needs. With library convolutions the runtime's convolution
+// fills the chunk buffer: the batch on a GPU, as many images as 1 MiB of
+// output holds on the CPU.
 // Every stage does the arithmetic of the single-op kernel it replaces, in
 // the same order, so a fused step computes the same bits as an unfused one.
 //
@@ -45,10 +46,12 @@ void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
   ConvShape s =
       convShape(x, w, conv, op.getStride(), op.getPad(), op.getGroups());
   bool library = context.convolvesInLibrary(lb.currentProducts());
-  int64_t images = library ? batch : imagesPerGemm(s, batch, context.chunking);
+  int64_t images = library ? imagesPerLibraryCall(s, batch, context.chunking)
+                           : imagesPerGemm(s, batch, context.chunking);
   bool keep = !library && keepsCols(context.colsCache, images, batch);
   ConvOutput z{library
-                   ? lb.alloc(MemRefType::get(conv, lb.builder().getF32Type()))
+                   ? lb.alloc(MemRefType::get({images, channels, height, width},
+                                              lb.builder().getF32Type()))
                    : chunkOutputBuffer(lb, s, images),
                library};
   Value cols =
@@ -59,18 +62,39 @@ void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
   auto chunkAt = [&](Value buffer, Value bi, Value c, Value h, Value wi) {
     return lb.load(buffer, {c, bi, h, wi});
   };
+  // relu(z + b) at a chunk position, z read through `from` (z or a view).
+  auto activatedFrom = [&](const ConvOutput &from, Value bi, Value c, Value h,
+                           Value wi) {
+    return relu(lb, convolved(lb, from, b, bi, c, h, wi));
+  };
   auto activated = [&](Value bi, Value c, Value h, Value wi) {
-    return relu(lb, convolved(lb, z, b, bi, c, h, wi));
+    return activatedFrom(z, bi, c, h, wi);
+  };
+  // The stages at one position, with each plane one row where the buffers
+  // allow (viewPlanesAsRows): z and `others` are replaced by such views,
+  // and `shape` (images, channels, height, width) by their loop's shape.
+  // z's planes are contiguous in either layout (image- or channel-major).
+  auto rowsOf = [&](ConvOutput &zRows, llvm::SmallVectorImpl<int64_t> &shape,
+                    llvm::SmallVector<Value *> others) {
+    zRows = z;
+    others.push_back(&zRows.buffer);
+    shape.assign({images, channels, height, width});
+    viewPlanesAsRows(lb, shape, others);
   };
 
   forEachChunk(lb, batch, images, [&](Value n0) {
     if (library)
-      callConvolution(lb, ConvCall::Forward, s, batch, x, w, z.buffer);
+      callConvolution(lb, ConvCall::Forward, s, images, x, w, z.buffer,
+                      images < batch ? n0 : Value());
     else
       convChunk(lb, s, x, w, n0, images, cols, z.buffer, context.chunking);
     if (!lrn && !pool) {
-      lb.parallel({images, channels, height, width}, [&](ValueRange ivs) {
-        lb.store(activated(ivs[0], ivs[1], ivs[2], ivs[3]), y,
+      ConvOutput zRows;
+      Value yRows = y;
+      llvm::SmallVector<int64_t> shape;
+      rowsOf(zRows, shape, {&yRows});
+      lb.parallel(shape, [&](ValueRange ivs) {
+        lb.store(activatedFrom(zRows, ivs[0], ivs[1], ivs[2], ivs[3]), yRows,
                  {lb.add(n0, ivs[0]), ivs[1], ivs[2], ivs[3]});
       });
       return;
@@ -78,20 +102,30 @@ void alex::convBlock(LoopBuilder &lb, ConvBlockOp op, ArrayRef<Value> in,
     if (lrn) {
       double beta = lrn.getBeta().convertToDouble();
       LRNWindow window{lrn.getSize(), channels, lrn.getGroups()};
-      lb.parallel({images, channels, height, width}, [&](ValueRange ivs) {
+      ConvOutput zRows;
+      Value activationRows = activation, normalizedRows = normalized, yRows = y;
+      llvm::SmallVector<Value *> others{pool ? &normalizedRows : &yRows};
+      if (activation)
+        others.push_back(&activationRows);
+      llvm::SmallVector<int64_t> shape;
+      rowsOf(zRows, shape, others);
+      auto activatedRows = [&](Value bi, Value c, Value h, Value wi) {
+        return activatedFrom(zRows, bi, c, h, wi);
+      };
+      lb.parallel(shape, [&](ValueRange ivs) {
         Value bi = ivs[0], c = ivs[1], h = ivs[2], wi = ivs[3];
         Value n = lb.add(n0, bi);
-        Value r = activated(bi, c, h, wi);
-        Value scale = lrnScale(lb, activated, window, ivs,
+        Value r = activatedRows(bi, c, h, wi);
+        Value scale = lrnScale(lb, activatedRows, window, ivs,
                                lrn.getAlpha().convertToDouble(),
                                lrn.getK().convertToDouble());
         Value v = lb.fmul(r, lb.powf(scale, -beta));
         if (activation)
-          lb.store(r, activation, {n, c, h, wi});
+          lb.store(r, activationRows, {n, c, h, wi});
         if (pool)
-          lb.store(v, normalized, {c, bi, h, wi});
+          lb.store(v, normalizedRows, {c, bi, h, wi});
         else
-          lb.store(v, y, {n, c, h, wi});
+          lb.store(v, yRows, {n, c, h, wi});
       });
     }
     if (!pool)
@@ -228,53 +262,71 @@ void alex::convBlockGrad(LoopBuilder &lb, ConvBlockGradOp op,
   if (scattered)
     scatterPoolGrad(lb, pool, dy, y, argmax, !lrn, dz);
 
+  // Each plane one row (viewPlanesAsRows) where no pass below needs
+  // another position of it than its own: without pooling, or with its
+  // gradient scattered into dz (a GPU thread gathers its element's from
+  // the windows around its (h, w)). Without pooling, dy and y are dz's
+  // shape.
+  llvm::SmallVector<int64_t> loopShape(shape);
+  Value dzRows = dz, dyRows = dy, yRows = y, activationRows = activation;
+  if (scattered || !pool) {
+    llvm::SmallVector<Value *> views{&dzRows};
+    if (!pool)
+      views.append({&dyRows, &yRows});
+    if (activation)
+      views.push_back(&activationRows);
+    viewPlanesAsRows(lb, loopShape, views);
+  }
+
   // The gradient of the ReLU output (with LRN) or of the pre-activation
   // (without: the ReLU mask is the output's sign).
   auto incoming = [&](ValueRange ivs) -> Value {
     if (scattered)
-      return lb.load(dz, ivs);
+      return lb.load(dzRows, ivs);
     if (pool)
       return gatherPoolGrad(lb, pool, dy, y, argmax, !lrn, ivs);
     if (lrn)
-      return lb.load(dy, ivs);
+      return lb.load(dyRows, ivs);
     Value positive =
-        lb.cmpf(arith::CmpFPredicate::OGT, lb.load(y, ivs), lb.f32(0));
-    return lb.select(positive, lb.load(dy, ivs), lb.f32(0));
+        lb.cmpf(arith::CmpFPredicate::OGT, lb.load(yRows, ivs), lb.f32(0));
+    return lb.select(positive, lb.load(dyRows, ivs), lb.f32(0));
   };
 
   if (!lrn) {
     if (!scattered)
-      lb.parallel(shape,
-                  [&](ValueRange ivs) { lb.store(incoming(ivs), dz, ivs); });
+      lb.parallel(loopShape, [&](ValueRange ivs) {
+        lb.store(incoming(ivs), dzRows, ivs);
+      });
   } else {
     // As alex.lrn_grad: dz first holds the direct term dl * s^-beta, `terms`
     // dl * a * s^(-beta-1) for the window sums; then the ReLU mask.
     double alpha = lrn.getAlpha().convertToDouble();
     double beta = lrn.getBeta().convertToDouble();
     LRNWindow window{lrn.getSize(), shape[1], lrn.getGroups()};
-    Value terms = lb.alloc(cast<MemRefType>(dz.getType()));
-    lb.parallel(shape, [&](ValueRange ivs) {
+    Value terms =
+        lb.alloc(MemRefType::get(loopShape, lb.builder().getF32Type()));
+    lb.parallel(loopShape, [&](ValueRange ivs) {
       Value dl = incoming(ivs);
-      Value a = lb.load(activation, ivs);
+      Value a = lb.load(activationRows, ivs);
       Value scale = lrnScale(
           lb,
           [&](Value n, Value c, Value h, Value w) {
-            return lb.load(activation, {n, c, h, w});
+            return lb.load(activationRows, {n, c, h, w});
           },
           window, ivs, alpha, lrn.getK().convertToDouble());
       Value power = lb.powf(scale, -beta);
-      lb.store(lb.fmul(dl, power), dz, ivs);
+      lb.store(lb.fmul(dl, power), dzRows, ivs);
       lb.store(lb.fdiv(lb.fmul(lb.fmul(dl, a), power), scale), terms, ivs);
     });
-    lb.parallel(shape, [&](ValueRange ivs) {
+    lb.parallel(loopShape, [&](ValueRange ivs) {
       Value sum = window.sum(lb, ivs[1], [&](Value j) {
         return lb.load(terms, {ivs[0], j, ivs[2], ivs[3]});
       });
-      Value a = lb.load(activation, ivs);
+      Value a = lb.load(activationRows, ivs);
       Value cross = lb.fmul(lb.f32(2 * alpha * beta), lb.fmul(a, sum));
-      Value dr = lb.fsub(lb.load(dz, ivs), cross);
+      Value dr = lb.fsub(lb.load(dzRows, ivs), cross);
       Value positive = lb.cmpf(arith::CmpFPredicate::OGT, a, lb.f32(0));
-      lb.store(lb.select(positive, dr, lb.f32(0)), dz, ivs);
+      lb.store(lb.select(positive, dr, lb.f32(0)), dzRows, ivs);
     });
     memref::DeallocOp::create(lb.builder(), terms);
   }

@@ -48,16 +48,26 @@ struct ConvChunking {
   /// once, contiguous loads a CPU vectorizes), not one element: a GPU
   /// thread takes one element, so neighbouring threads write neighbours.
   bool im2colRuns;
+  /// The most output a fused block's library convolution writes a call:
+  /// its epilogue reads it back, and, like an im2col chunk's, from the
+  /// caches only if it fits there.
+  int64_t maxLibraryOutputBytes;
 
   /// A CPU: GEMMs get efficient from a few thousand columns on; past that,
-  /// a larger im2col buffer only leaves the caches (2 MiB).
-  static ConvChunking cpu() { return {2048, int64_t(1) << 19, true}; }
+  /// a larger im2col buffer only leaves the caches (2 MiB). oneDNN's
+  /// direct convolutions take one or two images at the speed of sixteen
+  /// (conv1 and conv2 of the paper net), so a fused block's epilogue reads
+  /// a chunk of 1 MiB from the caches, not a batch from memory.
+  static ConvChunking cpu() {
+    return {2048, int64_t(1) << 19, true, int64_t(1) << 20};
+  }
   /// A GPU: one GEMM per group over as many images as a 1 GiB im2col
   /// buffer holds (the paper net's whole batch of 128 for every layer), so
   /// a layer is a few launches, not a few per image, and its columns can
   /// be kept for the weight gradient.
   static ConvChunking gpu() {
-    return {std::numeric_limits<int64_t>::max(), int64_t(1) << 28, false};
+    int64_t all = std::numeric_limits<int64_t>::max();
+    return {all, int64_t(1) << 28, false, all};
   }
 };
 
@@ -168,15 +178,31 @@ using ConvCall = alexrt::calls::Conv2D::Direction;
 /// Calls alexrt_conv2d_forward (a = x, b = w, out = y), _backward_data
 /// (dy, w, dx) or _backward_filter (x, dy, dw) for the whole batch of
 /// `batch` images shaped `s`; for bf16 products their _bf16 forms, after
-/// loops that round a and b (LoopBuilder::bf16Pointer).
+/// loops that round a and b (LoopBuilder::bf16Pointer). With `firstImage`,
+/// a forward call for `batch` images of x from that one, into `out`.
 void callConvolution(LoopBuilder &lb, ConvCall call, const ConvShape &s,
                      int64_t batch, mlir::Value a, mlir::Value b,
-                     mlir::Value out);
+                     mlir::Value out, mlir::Value firstImage = {});
+
+/// Images per library convolution call of a fused block: as many as
+/// `chunking.maxLibraryOutputBytes` of output hold (at least one), a
+/// divisor of `batch`.
+int64_t imagesPerLibraryCall(const ConvShape &s, int64_t batch,
+                             const ConvChunking &chunking);
 
 /// Runs body(n0) for the first image of every chunk of `images`,
 /// sequentially (each calls multithreaded GEMMs).
 void forEachChunk(LoopBuilder &lb, int64_t batch, int64_t images,
                   llvm::function_ref<void(mlir::Value)> body);
+
+/// Each (n, c) plane of 4-D `buffers` as one row, N x C x 1 x (H W), for
+/// loops whose work at a position needs no other position of its plane
+/// (LRN, ReLU, its gradients): they then run along a whole plane, which a
+/// CPU's vectors fill, not along rows of 13 or 27. `shape` becomes the
+/// views' shape. Returns false, changing nothing, unless every buffer's
+/// planes are contiguous.
+bool viewPlanesAsRows(LoopBuilder &lb, llvm::SmallVectorImpl<int64_t> &shape,
+                      llvm::ArrayRef<mlir::Value *> buffers);
 
 /// Reads the element (n, c, h, w) of a 4-D value: a load, or a load and
 /// the arithmetic of an earlier epilogue stage.

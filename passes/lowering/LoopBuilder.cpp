@@ -271,6 +271,16 @@ Value LoopBuilder::scratch(MemRefType type, unsigned slot) {
   return buffer;
 }
 
+Value LoopBuilder::asRows(Value buffer) {
+  auto type = cast<MemRefType>(buffer.getType());
+  assert(memref::isStaticShapeAndContiguousRowMajor(type) &&
+         "only a packed buffer's rows are a matrix");
+  llvm::SmallVector<ReassociationIndices> rows{{0}, {}};
+  for (int64_t d = 1; d < type.getRank(); ++d)
+    rows[1].push_back(d);
+  return memref::CollapseShapeOp::create(b, buffer.getLoc(), buffer, rows);
+}
+
 Value LoopBuilder::convertedWhole(Value buffer) {
   auto type = cast<MemRefType>(buffer.getType());
   if (!inKernel || !unchanged.contains(buffer) ||
@@ -286,8 +296,15 @@ Value LoopBuilder::convertedWhole(Value buffer) {
   OpBuilder::InsertionGuard guard(b);
   atScratchPoint();
   Value converted = alloc(MemRefType::get(type.getShape(), b.getBF16Type()));
-  parallel(type.getShape(), [&](ValueRange ivs) {
-    store(convertTo(load(buffer, ivs), b.getBF16Type()), converted, ivs);
+  // As rows of the first dimension (an image's, a filter's): one long
+  // vector loop each, not one along the last dimension's 13 elements.
+  Value from = buffer, to = converted;
+  if (type.getRank() > 2) {
+    from = asRows(from);
+    to = asRows(to);
+  }
+  parallel(cast<MemRefType>(from.getType()).getShape(), [&](ValueRange ivs) {
+    store(convertTo(load(from, ivs), b.getBF16Type()), to, ivs);
   });
   keptOperands[buffer] = converted;
   return converted;
@@ -322,14 +339,18 @@ LoopBuilder::Matrix LoopBuilder::bf16Operand(int64_t rows, int64_t cols,
   return {packed, index(0), cols};
 }
 
-Value LoopBuilder::bf16Pointer(Value tensor, unsigned slot) {
+Value LoopBuilder::bf16Pointer(Value tensor, unsigned slot, Value firstRow,
+                               int64_t rowCount) {
   auto type = cast<MemRefType>(tensor.getType());
   assert(memref::isStaticShapeAndContiguousRowMajor(type) &&
          "a runtime call's tensors are packed");
   // As a matrix of its first dimension's rows.
   int64_t rows = type.getShape().front(),
           cols = type.getNumElements() / std::max<int64_t>(rows, 1);
-  return pointer(bf16Operand(rows, cols, {tensor, index(0), cols}, slot));
+  if (!firstRow)
+    return pointer(bf16Operand(rows, cols, {tensor, index(0), cols}, slot));
+  return pointer(bf16Operand(rowCount, cols,
+                             {tensor, mul(firstRow, index(cols)), cols}, slot));
 }
 
 void LoopBuilder::markViewOf(Value view, Value source) {

@@ -109,13 +109,20 @@ public:
   void gemm(bool transposeA, bool transposeB, int64_t m, int64_t n, int64_t k,
             double alpha, Matrix a, Matrix bm, double beta, Matrix c);
 
+  /// Packed `buffer` (rank 2 or more) as a matrix of its first dimension's
+  /// rows, its other dimensions collapsed into one: a loop along a row is
+  /// one long vector loop.
+  mlir::Value asRows(mlir::Value buffer);
+
   /// What the open kernel's products compute in (its alex.precision).
   alexrt::Precision currentProducts() const { return products; }
   /// A pointer to packed `tensor` in bf16, for a runtime call taking bf16
   /// operands: `tensor` itself if it is bf16, its kept copy if it is
   /// unchanged (see markUnchanged), else a copy rounded into operand
-  /// `slot`'s scratch.
-  mlir::Value bf16Pointer(mlir::Value tensor, unsigned slot);
+  /// `slot`'s scratch. With `firstRow`, to that row of `tensor` (its
+  /// first dimension's), of which a call reads `rowCount`.
+  mlir::Value bf16Pointer(mlir::Value tensor, unsigned slot,
+                          mlir::Value firstRow = {}, int64_t rowCount = 0);
 
   /// The element type GEMM operands are in for the current products: bf16
   /// where they are converted, else f32. Kernels that write a GEMM operand

@@ -41,6 +41,28 @@ static auto loadsFrom(LoopBuilder &lb, Value buffer) {
   };
 }
 
+bool alex::viewPlanesAsRows(LoopBuilder &lb,
+                            llvm::SmallVectorImpl<int64_t> &shape,
+                            llvm::ArrayRef<Value *> buffers) {
+  llvm::SmallVector<ReassociationIndices> planes{{0}, {1}, {2, 3}};
+  for (Value *buffer : buffers) {
+    auto type = cast<MemRefType>(buffer->getType());
+    if (type.getRank() != 4 ||
+        !memref::CollapseShapeOp::isGuaranteedCollapsible(type, planes))
+      return false;
+  }
+  OpBuilder &b = lb.builder();
+  for (Value *buffer : buffers) {
+    llvm::ArrayRef<int64_t> s = shapeOf(*buffer);
+    Value collapsed =
+        memref::CollapseShapeOp::create(b, buffer->getLoc(), *buffer, planes);
+    *buffer = memref::ExpandShapeOp::create(
+        b, buffer->getLoc(), {s[0], s[1], 1, s[2] * s[3]}, collapsed, planes);
+  }
+  shape.assign({shape[0], shape[1], 1, shape[2] * shape[3]});
+  return true;
+}
+
 /// out[i] = fn(in0[i], in1[i], ...) over out's shape.
 static void elementwise(LoopBuilder &lb, llvm::ArrayRef<Value> inputs,
                         Value out,
@@ -94,9 +116,11 @@ Value alex::lrnScale(LoopBuilder &lb, ElementAt x, const LRNWindow &window,
 
 static void lrn(LoopBuilder &lb, LRNOp op, Value x, Value y) {
   double beta = op.getBeta().convertToDouble();
-  lb.parallel(shapeOf(y), [&](ValueRange ivs) {
-    LRNWindow window{int64_t(op.getSize()), shapeOf(x)[1],
-                     int64_t(op.getGroups())};
+  LRNWindow window{int64_t(op.getSize()), shapeOf(x)[1],
+                   int64_t(op.getGroups())};
+  llvm::SmallVector<int64_t> shape(shapeOf(y));
+  viewPlanesAsRows(lb, shape, {&x, &y});
+  lb.parallel(shape, [&](ValueRange ivs) {
     Value scale =
         lrnScale(lb, loadsFrom(lb, x), window, ivs,
                  op.getAlpha().convertToDouble(), op.getK().convertToDouble());
@@ -116,19 +140,22 @@ static void lrnGrad(LoopBuilder &lb, LRNGradOp op, Value dy, Value x,
   // for the window sums.
   auto type = cast<MemRefType>(x.getType());
   Value powers = lb.alloc(type), terms = lb.alloc(type);
-  lb.parallel(shapeOf(x), [&](ValueRange ivs) {
+  Value powerRows = powers, termRows = terms;
+  llvm::SmallVector<int64_t> shape(shapeOf(x));
+  viewPlanesAsRows(lb, shape, {&dy, &x, &dx, &powerRows, &termRows});
+  lb.parallel(shape, [&](ValueRange ivs) {
     Value scale = lrnScale(lb, loadsFrom(lb, x), window, ivs, alpha,
                            op.getK().convertToDouble());
     Value power = lb.powf(scale, -beta);
-    lb.store(power, powers, ivs);
+    lb.store(power, powerRows, ivs);
     Value dyx = lb.fmul(lb.load(dy, ivs), lb.load(x, ivs));
-    lb.store(lb.fdiv(lb.fmul(dyx, power), scale), terms, ivs);
+    lb.store(lb.fdiv(lb.fmul(dyx, power), scale), termRows, ivs);
   });
-  lb.parallel(shapeOf(x), [&](ValueRange ivs) {
+  lb.parallel(shape, [&](ValueRange ivs) {
     Value sum = window.sum(lb, ivs[1], [&](Value j) {
-      return lb.load(terms, {ivs[0], j, ivs[2], ivs[3]});
+      return lb.load(termRows, {ivs[0], j, ivs[2], ivs[3]});
     });
-    Value direct = lb.fmul(lb.load(dy, ivs), lb.load(powers, ivs));
+    Value direct = lb.fmul(lb.load(dy, ivs), lb.load(powerRows, ivs));
     Value cross =
         lb.fmul(lb.f32(2 * alpha * beta), lb.fmul(lb.load(x, ivs), sum));
     lb.store(lb.fsub(direct, cross), dx, ivs);
@@ -379,8 +406,20 @@ Value alex::convolved(LoopBuilder &lb, const ConvOutput &z, Value bias, Value b,
   return lb.fadd(z.load(lb, b, c, h, w), lb.load(bias, {c}));
 }
 
+int64_t alex::imagesPerLibraryCall(const ConvShape &s, int64_t batch,
+                                   const ConvChunking &chunking) {
+  int64_t perImage = s.filters * s.pixels() * int64_t(sizeof(float));
+  int64_t best = 1;
+  for (int64_t images = 2; images <= batch; ++images)
+    if (batch % images == 0 &&
+        images <= chunking.maxLibraryOutputBytes / perImage)
+      best = images;
+  return best;
+}
+
 void alex::callConvolution(LoopBuilder &lb, ConvCall call, const ConvShape &s,
-                           int64_t batch, Value a, Value b, Value out) {
+                           int64_t batch, Value a, Value b, Value out,
+                           Value firstImage) {
   // The runtime takes packed tensors: alexc's buffers and views of whole
   // rows of them are.
   for ([[maybe_unused]] Value tensor : {a, b, out})
@@ -392,7 +431,16 @@ void alex::callConvolution(LoopBuilder &lb, ConvCall call, const ConvShape &s,
   Value args[Conv2D::OperandCount];
   // bf16 products take bf16 inputs, rounded here (alexrt_conv2d_*_bf16).
   bool bf16 = alexrt::convertsOperands(lb.currentProducts());
-  args[Conv2D::FirstInput] = bf16 ? lb.bf16Pointer(a, 0) : lb.pointer(a, zero);
+  assert((!firstImage || call == ConvCall::Forward) &&
+         "only forward calls take a chunk of the images");
+  if (bf16)
+    args[Conv2D::FirstInput] = firstImage
+                                   ? lb.bf16Pointer(a, 0, firstImage, batch)
+                                   : lb.bf16Pointer(a, 0);
+  else
+    args[Conv2D::FirstInput] = lb.pointer(
+        a, firstImage ? lb.mul(firstImage, s.channels * s.height * s.width)
+                      : zero);
   args[Conv2D::SecondInput] = bf16 ? lb.bf16Pointer(b, 1) : lb.pointer(b, zero);
   args[Conv2D::Output] = lb.pointer(out, zero);
   args[Conv2D::Batch] = lb.i64(batch);
@@ -874,24 +922,6 @@ static void sgdStep(LoopBuilder &lb, const SGDUpdateBuffers &u, Value rate,
              ivs);
 }
 
-/// Whether `buffer` can be viewed as a matrix of its rows (asRows).
-static bool collapsesToRows(Value buffer) {
-  auto type = cast<MemRefType>(buffer.getType());
-  return type.getRank() > 2 && memref::isStaticShapeAndContiguousRowMajor(type);
-}
-
-/// `buffer` as a matrix of its rows, its other dimensions collapsed into
-/// one: a filter's 3 or 5 taps make a poor innermost loop for a CPU's
-/// vectors, its whole row a good one.
-static Value asRows(LoopBuilder &lb, Value buffer) {
-  int64_t rank = cast<MemRefType>(buffer.getType()).getRank();
-  llvm::SmallVector<ReassociationIndices> rows{{0}, {}};
-  for (int64_t d = 1; d < rank; ++d)
-    rows[1].push_back(d);
-  return memref::CollapseShapeOp::create(lb.builder(), buffer.getLoc(), buffer,
-                                         rows);
-}
-
 static void sgdUpdate(LoopBuilder &lb, const SGDUpdateBuffers &u) {
   Value rate = lb.load(u.lr, {});
   // As rows where every buffer can be (the same indices address each).
@@ -899,9 +929,16 @@ static void sgdUpdate(LoopBuilder &lb, const SGDUpdateBuffers &u) {
   llvm::SmallVector<Value *> buffers{&view.param, &view.momentum, &view.grad};
   if (view.bf16Copy)
     buffers.push_back(&view.bf16Copy);
-  if (llvm::all_of(buffers, [](Value *b) { return collapsesToRows(*b); }))
+  // A filter's 3 or 5 taps make a poor innermost loop for a CPU's vectors,
+  // its whole row a good one.
+  auto collapses = [](Value *buffer) {
+    auto type = cast<MemRefType>(buffer->getType());
+    return type.getRank() > 2 &&
+           memref::isStaticShapeAndContiguousRowMajor(type);
+  };
+  if (llvm::all_of(buffers, collapses))
     for (Value *buffer : buffers)
-      *buffer = asRows(lb, *buffer);
+      *buffer = lb.asRows(*buffer);
   lb.parallel(shapeOf(view.param),
               [&](ValueRange ivs) { sgdStep(lb, view, rate, ivs); });
 }

@@ -323,6 +323,81 @@ module {
     alex.sgd_update @big.weight, %dw, %lr momentum 0.9 weight_decay 0.0 : tensor<80x8192xf32>
     return %dx : tensor<2x8192xf32>
   }
+
+  // LRN and its gradient need no other position of a plane than their
+  // own: each (image, channel) plane is one row (2 x 4 x 1 x 15), the
+  // vector loop a whole plane, not a row of 5.
+  // CHECK-LABEL: func.func @lrn_rows(
+  // CHECK-SAME:    %[[X:[^:]*]]: memref<2x4x3x5xf32>, %[[DY:[^:]*]]: memref<2x4x3x5xf32>, %[[Y:[^:]*]]: memref<2x4x3x5xf32>, %[[DX:[^:]*]]: memref<2x4x3x5xf32>
+  // CHECK:         %[[XC:.*]] = memref.collapse_shape %[[X]] {{\[\[}}0], [1], [2, 3]] : memref<2x4x3x5xf32> into memref<2x4x15xf32>
+  // CHECK:         %[[XR:.*]] = memref.expand_shape %[[XC]] {{\[\[}}0], [1], [2, 3]] output_shape [2, 4, 1, 15]
+  // CHECK:         %[[YC:.*]] = memref.collapse_shape %[[Y]]
+  // CHECK:         %[[YR:.*]] = memref.expand_shape %[[YC]]
+  // CHECK:         scf.parallel {{.*}} to (%c2{{[_0-9]*}}, %c4{{[_0-9]*}}, %c1{{[_0-9]*}}, %c15{{[_0-9]*}})
+  // CHECK:           memref.load %[[XR]]
+  // CHECK:           memref.store {{.*}}, %[[YR]]
+  // CHECK:         scf.parallel {{.*}} to (%c2{{[_0-9]*}}, %c4{{[_0-9]*}}, %c1{{[_0-9]*}}, %c15{{[_0-9]*}})
+  // CHECK:         scf.parallel {{.*}} to (%c2{{[_0-9]*}}, %c4{{[_0-9]*}}, %c1{{[_0-9]*}}, %c15{{[_0-9]*}})
+  // CHECK:           memref.store {{.*}} : memref<2x4x1x15xf32>
+  // CHECK:         return
+  func.func @lrn_rows(%x: tensor<2x4x3x5xf32>, %dy: tensor<2x4x3x5xf32>) -> (tensor<2x4x3x5xf32>, tensor<2x4x3x5xf32>) {
+    %y = alex.lrn %x size 3 alpha 1.0e-04 beta 0.75 k 2.0 : tensor<2x4x3x5xf32>
+    %dx = alex.lrn_grad %dy, %x size 3 alpha 1.0e-04 beta 0.75 k 2.0 : tensor<2x4x3x5xf32>
+    return %y, %dx : tensor<2x4x3x5xf32>, tensor<2x4x3x5xf32>
+  }
+
+  // A fused block's LRN stage runs along its chunk's planes as rows (the
+  // chunk channel-major, 4 x 2 x 1 x 64) and writes the saved activation
+  // the same way; the pooling after it reads the chunk's 8 x 8 planes.
+  // CHECK-LABEL: func.func @block_rows(
+  // CHECK-SAME:    %{{[^:]*}}: memref<2x3x8x8xf32>, %{{[^:]*}}: memref<4x3x3x3xf32>, %{{[^:]*}}: memref<4xf32>, %[[Y:[^:]*]]: memref<2x4x3x3xf32>, %[[ACT:[^:]*]]: memref<2x4x8x8xf32>
+  // CHECK:         %[[Z:.*]] = memref.alloc() : memref<4x2x8x8xf32>
+  // CHECK:         %[[NORM:.*]] = memref.alloc() : memref<4x2x8x8xf32>
+  // CHECK:         call @alexrt_sgemm
+  // CHECK:         memref.expand_shape {{.*}} into memref<4x2x1x64xf32>
+  // CHECK:         %[[ACTC:.*]] = memref.collapse_shape %[[ACT]]
+  // CHECK:         %[[ACTR:.*]] = memref.expand_shape %[[ACTC]] {{.*}} into memref<2x4x1x64xf32>
+  // CHECK:         scf.parallel {{.*}} to (%c2{{[_0-9]*}}, %c4{{[_0-9]*}}, %c1{{[_0-9]*}}, %c64{{[_0-9]*}})
+  // CHECK:           memref.store {{.*}}, %[[ACTR]]
+  // CHECK:           memref.store {{.*}} : memref<4x2x1x64xf32>
+  // CHECK:         scf.parallel {{.*}} to (%c2{{[_0-9]*}}, %c4{{[_0-9]*}}, %c3{{[_0-9]*}}, %c3{{[_0-9]*}})
+  // CHECK:           memref.load %[[NORM]]{{.*}} : memref<4x2x8x8xf32>
+  // CHECK:           memref.store {{.*}}, %[[Y]]
+  func.func @block_rows(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> (tensor<2x4x3x3xf32>, tensor<2x4x8x8xf32>, tensor<2x4x3x3xi32>) {
+    %y, %act, %argmax = alex.conv_block %x, %w, %b stride 1 pad 1 groups 1 relu lrn <size = 3, alpha = 1.0e-04, beta = 7.5e-01, k = 2.0> pool <window = 3, stride = 2> : (tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> (tensor<2x4x3x3xf32>, tensor<2x4x8x8xf32>, tensor<2x4x3x3xi32>)
+    return %y, %act, %argmax : tensor<2x4x3x3xf32>, tensor<2x4x8x8xf32>, tensor<2x4x3x3xi32>
+  }
+
+  // The block's gradient: on the CPU the pooling gradient scattered into
+  // dz, then both LRN passes along dz's and the activation's planes as
+  // rows (1 x 2 x 1 x 25). A GPU thread gathers its element's pooling
+  // gradient from the windows holding it, which needs (h, w): 5 x 5.
+  // CHECK-LABEL: func.func @lrn_block_grad(
+  // CHECK:         scf.for
+  // CHECK:           scf.for
+  // CHECK:         memref.expand_shape {{.*}} into memref<1x2x1x25xf32>
+  // CHECK:         scf.parallel {{.*}} to (%c1{{[_0-9]*}}, %c2{{[_0-9]*}}, %c1{{[_0-9]*}}, %c25{{[_0-9]*}})
+  // CHECK:         scf.parallel {{.*}} to (%c1{{[_0-9]*}}, %c2{{[_0-9]*}}, %c1{{[_0-9]*}}, %c25{{[_0-9]*}})
+  // GPU-LABEL:   func.func @lrn_block_grad(
+  // GPU-NOT:       memref.expand_shape
+  // GPU:           scf.parallel {{.*}} to (%c1{{[_0-9]*}}, %c2{{[_0-9]*}}, %c5{{[_0-9]*}}, %c5{{[_0-9]*}})
+  func.func @lrn_block_grad(%dy: tensor<1x2x2x2xf32>, %y: tensor<1x2x2x2xf32>, %act: tensor<1x2x5x5xf32>, %argmax: tensor<1x2x2x2xi32>) -> (tensor<1x2x5x5xf32>, tensor<2xf32>) {
+    %dz, %db = alex.conv_block_grad %dy, %y saved %act, %argmax relu lrn <size = 3, alpha = 1.0e-04, beta = 7.5e-01, k = 2.0> pool <window = 3, stride = 2> : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>, tensor<1x2x5x5xf32>, tensor<1x2x2x2xi32>) -> (tensor<1x2x5x5xf32>, tensor<2xf32>)
+    return %dz, %db : tensor<1x2x5x5xf32>, tensor<2xf32>
+  }
+
+  // A GPU's library convolution (cuDNN) in a fused block takes the whole
+  // batch in one call (the CPU's take chunks of it:
+  // alex-lower-to-loops-library.mlir).
+  // LIB-LABEL:   func.func @library_block(
+  // LIB:           memref.alloc() : memref<2x64x48x48xf32>
+  // LIB:           call @alexrt_conv2d_forward(%{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %c2_i64
+  // LIB-NOT:       call @alexrt_conv2d_forward(
+  // LIB:           return
+  func.func @library_block(%x: tensor<2x3x48x48xf32>, %w: tensor<64x3x3x3xf32>, %b: tensor<64xf32>) -> tensor<2x64x24x24xf32> {
+    %y = alex.conv_block %x, %w, %b stride 1 pad 1 groups 1 relu pool <window = 2, stride = 2> : (tensor<2x3x48x48xf32>, tensor<64x3x3x3xf32>, tensor<64xf32>) -> tensor<2x64x24x24xf32>
+    return %y : tensor<2x64x24x24xf32>
+  }
 }
 
 // -----

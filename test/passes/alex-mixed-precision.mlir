@@ -26,20 +26,23 @@
 // accumulation stay fp32; nothing of it calls alexrt_sgemm. On the CPU a
 // convolution is oneDNN's (alexrt_conv2d_*_bf16): loops round the filters
 // and the batch's input into packed copies, allocated before the first
-// kernel reading them (for the memory plan). A tensor does not change once
+// kernel reading them (for the memory plan), as rows of their first
+// dimension (one vector loop an image or filter). A tensor does not change once
 // written, so each is rounded once: the filter gradient reads the input's
 // copy, and both gradient calls the output gradient's (a view, the
 // reshape, shares its source's copy), until the function's end.
 // LOOPS-LABEL: func.func @step(
 // LOOPS-NOT:     alexrt_sgemm
 // LOOPS:         %[[W:.*]] = memref.alloc() : memref<4x2x3x3xbf16>
+// LOOPS:         %[[WROWS:.*]] = memref.collapse_shape %[[W]] {{\[\[}}0], [1, 2, 3]] : memref<4x2x3x3xbf16> into memref<4x18xbf16>
 // LOOPS:         scf.parallel
 // LOOPS:           %[[F:.*]] = arith.truncf {{.*}} : f32 to bf16
-// LOOPS:           memref.store %[[F]], %[[W]]
+// LOOPS:           memref.store %[[F]], %[[WROWS]]
 // LOOPS:         %[[X:.*]] = memref.alloc() : memref<2x2x4x4xbf16>
+// LOOPS:         %[[XROWS:.*]] = memref.collapse_shape %[[X]] {{\[\[}}0], [1, 2, 3]] : memref<2x2x4x4xbf16> into memref<2x32xbf16>
 // LOOPS:         scf.parallel
 // LOOPS:           %[[V:.*]] = arith.truncf {{.*}} : f32 to bf16
-// LOOPS:           memref.store %[[V]], %[[X]]
+// LOOPS:           memref.store %[[V]], %[[XROWS]]
 // LOOPS:         %[[XI:.*]] = memref.extract_aligned_pointer_as_index %[[X]]
 // LOOPS:         %[[XA:.*]] = arith.addi %[[XI]]
 // LOOPS:         %[[XC:.*]] = arith.index_cast %[[XA]]
@@ -69,9 +72,10 @@
 // GPU-LABEL: func.func @step(
 // GPU-NOT:     alexrt_sgemm
 // GPU:         %[[W:.*]] = memref.alloc() : memref<4x2x3x3xbf16>
+// GPU:         %[[WROWS:.*]] = memref.collapse_shape %[[W]] {{\[\[}}0], [1, 2, 3]] : memref<4x2x3x3xbf16> into memref<4x18xbf16>
 // GPU:         scf.parallel
 // GPU:           %[[F:.*]] = arith.truncf {{.*}} : f32 to bf16
-// GPU:           memref.store %[[F]], %[[W]]
+// GPU:           memref.store %[[F]], %[[WROWS]]
 // GPU:         %[[COLS:.*]] = memref.alloc() : memref<1x18x32xbf16>
 // GPU:         scf.parallel
 // GPU:           %[[V:.*]] = arith.truncf {{.*}} : f32 to bf16
