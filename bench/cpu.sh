@@ -167,12 +167,22 @@ bf16_setups=""
 # the ratio is the median of the rounds' ratios (each of two neighbouring
 # runs), its range beside it.
 rounds=5
+# bench_line BINARY: its bench JSON line; a binary that fails, or prints
+# none, ends the bf16 table with its name and last words.
+bench_line() {
+  local line
+  if ! line=$("$1" bench --steps "$steps" --warmup 1 2>"$work/bench.err") || [ -z "$line" ]; then
+    no_bf16 "$1 bench failed: $(tail -n 3 "$work/bench.err")"
+  fi
+  echo "$line"
+}
 for pair in "${bf16_pairs[@]}"; do
   model=${pair%%:*} variant=${pair##*:}
   fp32_times="" bf16_times=""
   for _ in $(seq "$rounds"); do
-    fp32_times+=" $("$work/$model" bench --steps "$steps" --warmup 1 2>/dev/null | field ms_per_step)"
-    ours=$("$work/$model-bf16" bench --steps "$steps" --warmup 1 2>/dev/null)
+    ours=$(bench_line "$work/$model")
+    fp32_times+=" $(echo "$ours" | field ms_per_step)"
+    ours=$(bench_line "$work/$model-bf16")
     # The binary says what it ran: a compiler that took the flag but built
     # an fp32 step would otherwise fill the table with fp32 times.
     precision=$(echo "$ours" | field precision)
@@ -205,14 +215,14 @@ master weights), their gradients, the SGD step and every other layer stay
 fp32. alexc's fp32 and bf16 binaries ran in $rounds alternating rounds (each
 \`bench --steps $steps --warmup 1\`): their columns are the medians, and
 bf16/fp32 is the median of the rounds' ratios, their range in parentheses.
-PyTorch: the forward pass and
-loss under torch.autocast(\"cpu\", dtype=torch.bfloat16) (oneDNN's bf16
-convolutions and matmuls), backward and SGD as usual on fp32 parameters;
-same batch and optimizer, the fastest of the same BLAS setups
-($bf16_setups). Ratios are times: below 1, the first is faster. bf16 GEMM
-peak on 4096^3 matrices (bf16 A and B, f32 C) in the same run as the
-sgemm's: $bf16_peak GFLOP/s ($bf16_peak_how, $(nproc) threads; the best
-sgemm $peak GFLOP/s); a model's GFLOP/s counts the FLOP of the table above.
+PyTorch: the forward pass and loss under torch.autocast(\"cpu\",
+dtype=torch.bfloat16) (oneDNN's bf16 convolutions and matmuls), backward
+and SGD as usual on fp32 parameters; same batch and optimizer, the fastest
+of the same BLAS setups ($bf16_setups). Ratios are times: below 1, the
+first is faster. bf16 GEMM peak on 4096^3 matrices (bf16 A and B, f32 C)
+in the same run as the sgemm's: $bf16_peak GFLOP/s ($bf16_peak_how,
+$(nproc) threads; the best sgemm $peak GFLOP/s); a model's GFLOP/s counts
+the FLOP of the table above.
 
 $bf16_table"
 echo

@@ -180,17 +180,19 @@ def AlexLowerToLoops : Pass<"alex-lower-to-loops", "mlir::ModuleOp"> {
       The unfused alex.max_pool_grad scatters on every target.
     - An SGD update runs along its parameter's rows, the other dimensions
       collapsed (a filter's 3 or 5 taps are no loop for a vector unit).
-    - A fused block's library convolution (oneDNN's, for bf16) is called
-      for as many images as 1 MiB of its output holds, each call followed
-      by the epilogue, which reads that output from the caches (a GPU's
-      cuDNN takes the whole batch).
+    - A fused block's library convolution (oneDNN's for bf16, or with
+      library-convolutions) is called for the most images, a divisor of
+      the batch, whose output 1 MiB holds, each call followed by the
+      epilogue, which reads that output from the caches (a GPU's cuDNN
+      takes the whole batch).
 
     On every target, loops whose work at a position needs no other
     position of its (image, channel) plane (LRN and its gradient, a
     block's ReLU and their gradients) run over views with each plane one
     row (memref.collapse_shape, then expand_shape to N x C x 1 x HW), and
-    the rounding of a tensor to bf16 over its first dimension's rows: a
-    plane of 13 x 13 is one loop of 169 for a CPU's vectors, not 13 of 13.
+    a tensor's rounding to bf16 along its trailing dimensions collapsed
+    into rows of at least 64 elements: a plane of 13 x 13 is one loop of
+    169 for a CPU's vectors, not 13 of 13.
   }];
   let options = [
     Option<"gpuKernels", "gpu-kernels", "bool", /*default=*/"false",
@@ -205,9 +207,10 @@ def AlexLowerToLoops : Pass<"alex-lower-to-loops", "mlir::ModuleOp"> {
            /*default=*/"false",
            "Convolutions and their gradients as calls to the runtime's "
            "alexrt_conv2d_* (cuDNN on the CUDA target: no im2col matrices "
-           "in device memory) over the whole batch; their bias is added by "
-           "the loops that read them, as with im2col. Without gpu-kernels, "
-           "bf16 convolutions are always such calls (oneDNN's direct bf16 "
+           "in device memory) over the whole batch (a fused block's on the "
+           "CPU: chunks of 1 MiB of output); their bias is added by the "
+           "loops that read them, as with im2col. Without gpu-kernels, bf16 "
+           "convolutions are always such calls (oneDNN's direct bf16 "
            "convolutions, alexrt_conv2d_*_bf16)">,
   ];
   let dependentDialects = [

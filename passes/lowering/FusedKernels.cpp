@@ -265,14 +265,17 @@ void alex::convBlockGrad(LoopBuilder &lb, ConvBlockGradOp op,
   // Each plane one row (viewPlanesAsRows) where no pass below needs
   // another position of it than its own: without pooling, or with its
   // gradient scattered into dz (a GPU thread gathers its element's from
-  // the windows around its (h, w)). Without pooling, dy and y are dz's
-  // shape.
+  // the windows around its (h, w)). Views of what the passes read: dy
+  // (dz's shape without pooling), y for the ReLU mask without LRN, the
+  // activation with it. After a scatter without LRN nothing is left to do.
   llvm::SmallVector<int64_t> loopShape(shape);
   Value dzRows = dz, dyRows = dy, yRows = y, activationRows = activation;
-  if (scattered || !pool) {
+  if (!pool || (scattered && lrn)) {
     llvm::SmallVector<Value *> views{&dzRows};
     if (!pool)
-      views.append({&dyRows, &yRows});
+      views.push_back(&dyRows);
+    if (!pool && !lrn)
+      views.push_back(&yRows);
     if (activation)
       views.push_back(&activationRows);
     viewPlanesAsRows(lb, loopShape, views);

@@ -153,8 +153,8 @@ void convChunk(LoopBuilder &lb, const ConvShape &s, mlir::Value x,
                mlir::Value z, const ConvChunking &chunking);
 
 /// A convolution's output before its bias: a chunkOutputBuffer (filter
-/// major, the GEMMs' rows) or, from a library convolution, the whole
-/// batch's N x O x OH x OW.
+/// major, the GEMMs' rows) or, from a library convolution, its chunk's
+/// images x O x OH x OW.
 struct ConvOutput {
   mlir::Value buffer;
   bool imageMajor = false;
@@ -176,17 +176,17 @@ mlir::Value convolved(LoopBuilder &lb, const ConvOutput &z, mlir::Value bias,
 using ConvCall = alexrt::calls::Conv2D::Direction;
 
 /// Calls alexrt_conv2d_forward (a = x, b = w, out = y), _backward_data
-/// (dy, w, dx) or _backward_filter (x, dy, dw) for the whole batch of
-/// `batch` images shaped `s`; for bf16 products their _bf16 forms, after
+/// (dy, w, dx) or _backward_filter (x, dy, dw) for `images` images shaped
+/// `s`, all of a, b and out's; for bf16 products their _bf16 forms, after
 /// loops that round a and b (LoopBuilder::bf16Pointer). With `firstImage`,
-/// a forward call for `batch` images of x from that one, into `out`.
+/// a forward call for x's images from that one on, into `out`.
 void callConvolution(LoopBuilder &lb, ConvCall call, const ConvShape &s,
-                     int64_t batch, mlir::Value a, mlir::Value b,
+                     int64_t images, mlir::Value a, mlir::Value b,
                      mlir::Value out, mlir::Value firstImage = {});
 
-/// Images per library convolution call of a fused block: as many as
-/// `chunking.maxLibraryOutputBytes` of output hold (at least one), a
-/// divisor of `batch`.
+/// Images per library convolution call of a fused block: the most, a
+/// divisor of `batch`, whose output `chunking.maxLibraryOutputBytes` holds
+/// (one if none does).
 int64_t imagesPerLibraryCall(const ConvShape &s, int64_t batch,
                              const ConvChunking &chunking);
 
@@ -199,9 +199,9 @@ void forEachChunk(LoopBuilder &lb, int64_t batch, int64_t images,
 /// loops whose work at a position needs no other position of its plane
 /// (LRN, ReLU, its gradients): they then run along a whole plane, which a
 /// CPU's vectors fill, not along rows of 13 or 27. `shape` becomes the
-/// views' shape. Returns false, changing nothing, unless every buffer's
-/// planes are contiguous.
-bool viewPlanesAsRows(LoopBuilder &lb, llvm::SmallVectorImpl<int64_t> &shape,
+/// views' shape. Changes nothing unless every buffer's planes are
+/// contiguous.
+void viewPlanesAsRows(LoopBuilder &lb, llvm::SmallVectorImpl<int64_t> &shape,
                       llvm::ArrayRef<mlir::Value *> buffers);
 
 /// Reads the element (n, c, h, w) of a 4-D value: a load, or a load and

@@ -271,14 +271,28 @@ Value LoopBuilder::scratch(MemRefType type, unsigned slot) {
   return buffer;
 }
 
-Value LoopBuilder::asRows(Value buffer) {
+Value LoopBuilder::withLongRows(Value buffer) {
   auto type = cast<MemRefType>(buffer.getType());
   assert(memref::isStaticShapeAndContiguousRowMajor(type) &&
-         "only a packed buffer's rows are a matrix");
-  llvm::SmallVector<ReassociationIndices> rows{{0}, {}};
-  for (int64_t d = 1; d < type.getRank(); ++d)
-    rows[1].push_back(d);
-  return memref::CollapseShapeOp::create(b, buffer.getLoc(), buffer, rows);
+         "only a packed buffer's dimensions collapse");
+  // A few AVX-512 vectors' worth: 13 is one short vector, 169 many.
+  constexpr int64_t kLongRow = 64;
+  llvm::ArrayRef<int64_t> shape = type.getShape();
+  int64_t rank = type.getRank(), first = rank - 1;
+  if (rank == 0)
+    return buffer;
+  int64_t row = shape[first];
+  while (first > 1 && row < kLongRow)
+    row *= shape[--first];
+  if (first == rank - 1)
+    return buffer;
+  llvm::SmallVector<ReassociationIndices> dims;
+  for (int64_t d = 0; d < first; ++d)
+    dims.push_back({d});
+  dims.emplace_back();
+  for (int64_t d = first; d < rank; ++d)
+    dims.back().push_back(d);
+  return memref::CollapseShapeOp::create(b, buffer.getLoc(), buffer, dims);
 }
 
 Value LoopBuilder::convertedWhole(Value buffer) {
@@ -296,13 +310,9 @@ Value LoopBuilder::convertedWhole(Value buffer) {
   OpBuilder::InsertionGuard guard(b);
   atScratchPoint();
   Value converted = alloc(MemRefType::get(type.getShape(), b.getBF16Type()));
-  // As rows of the first dimension (an image's, a filter's): one long
-  // vector loop each, not one along the last dimension's 13 elements.
-  Value from = buffer, to = converted;
-  if (type.getRank() > 2) {
-    from = asRows(from);
-    to = asRows(to);
-  }
+  // Along rows long enough for a vector loop (a plane of 13 x 13, not its
+  // rows of 13), the leading dimensions left for threads.
+  Value from = withLongRows(buffer), to = withLongRows(converted);
   parallel(cast<MemRefType>(from.getType()).getShape(), [&](ValueRange ivs) {
     store(convertTo(load(from, ivs), b.getBF16Type()), to, ivs);
   });
@@ -349,6 +359,7 @@ Value LoopBuilder::bf16Pointer(Value tensor, unsigned slot, Value firstRow,
           cols = type.getNumElements() / std::max<int64_t>(rows, 1);
   if (!firstRow)
     return pointer(bf16Operand(rows, cols, {tensor, index(0), cols}, slot));
+  assert(rowCount > 0 && "a call from a row reads some rows");
   return pointer(bf16Operand(rowCount, cols,
                              {tensor, mul(firstRow, index(cols)), cols}, slot));
 }

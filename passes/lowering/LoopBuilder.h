@@ -109,10 +109,13 @@ public:
   void gemm(bool transposeA, bool transposeB, int64_t m, int64_t n, int64_t k,
             double alpha, Matrix a, Matrix bm, double beta, Matrix c);
 
-  /// Packed `buffer` (rank 2 or more) as a matrix of its first dimension's
-  /// rows, its other dimensions collapsed into one: a loop along a row is
-  /// one long vector loop.
-  mlir::Value asRows(mlir::Value buffer);
+  /// Packed `buffer` with its trailing dimensions collapsed into one until
+  /// that one holds 64 elements or only the first dimension is left: a
+  /// loop along it is one long vector loop, the leading dimensions are the
+  /// threads' (16 x 256 x 13 x 13 becomes 16 x 256 x 169, a filter's
+  /// 192 x 256 x 3 x 3 is 192 x 2304). `buffer` itself if nothing
+  /// collapses.
+  mlir::Value withLongRows(mlir::Value buffer);
 
   /// What the open kernel's products compute in (its alex.precision).
   alexrt::Precision currentProducts() const { return products; }

@@ -3,8 +3,9 @@
 // One function per op. Convolutions are im2col + GEMM per chunk of images
 // (side by side in the GEMM's columns) and group; their input gradient is
 // GEMM + col2im written as a gather, so its loops are parallel without
-// atomics. With library convolutions (GPU targets) they are instead calls
-// to the runtime's alexrt_conv2d_* over the whole batch. Dense layers are
+// atomics. With library convolutions (GPU targets, and the CPU's bf16) they
+// are instead calls to the runtime's alexrt_conv2d_*, over the whole batch
+// or, a fused block's on the CPU, chunks of it. Dense layers are
 // one GEMM each. Everything else is a parallel loop nest, with reductions as
 // sequential inner loops so results do not depend on thread count.
 //
@@ -41,7 +42,7 @@ static auto loadsFrom(LoopBuilder &lb, Value buffer) {
   };
 }
 
-bool alex::viewPlanesAsRows(LoopBuilder &lb,
+void alex::viewPlanesAsRows(LoopBuilder &lb,
                             llvm::SmallVectorImpl<int64_t> &shape,
                             llvm::ArrayRef<Value *> buffers) {
   llvm::SmallVector<ReassociationIndices> planes{{0}, {1}, {2, 3}};
@@ -49,7 +50,7 @@ bool alex::viewPlanesAsRows(LoopBuilder &lb,
     auto type = cast<MemRefType>(buffer->getType());
     if (type.getRank() != 4 ||
         !memref::CollapseShapeOp::isGuaranteedCollapsible(type, planes))
-      return false;
+      return;
   }
   OpBuilder &b = lb.builder();
   for (Value *buffer : buffers) {
@@ -60,7 +61,6 @@ bool alex::viewPlanesAsRows(LoopBuilder &lb,
         b, buffer->getLoc(), {s[0], s[1], 1, s[2] * s[3]}, collapsed, planes);
   }
   shape.assign({shape[0], shape[1], 1, shape[2] * shape[3]});
-  return true;
 }
 
 /// out[i] = fn(in0[i], in1[i], ...) over out's shape.
@@ -138,24 +138,24 @@ static void lrnGrad(LoopBuilder &lb, LRNGradOp op, Value dy, Value x,
                    int64_t(op.getGroups())};
   // One pow per element: p = s^-beta, and t = dy x s^(-beta-1) = dy x p / s
   // for the window sums.
-  auto type = cast<MemRefType>(x.getType());
-  Value powers = lb.alloc(type), terms = lb.alloc(type);
-  Value powerRows = powers, termRows = terms;
   llvm::SmallVector<int64_t> shape(shapeOf(x));
-  viewPlanesAsRows(lb, shape, {&dy, &x, &dx, &powerRows, &termRows});
+  viewPlanesAsRows(lb, shape, {&dy, &x, &dx});
+  // In the loops' shape, as the views they index with.
+  auto type = MemRefType::get(shape, lb.builder().getF32Type());
+  Value powers = lb.alloc(type), terms = lb.alloc(type);
   lb.parallel(shape, [&](ValueRange ivs) {
     Value scale = lrnScale(lb, loadsFrom(lb, x), window, ivs, alpha,
                            op.getK().convertToDouble());
     Value power = lb.powf(scale, -beta);
-    lb.store(power, powerRows, ivs);
+    lb.store(power, powers, ivs);
     Value dyx = lb.fmul(lb.load(dy, ivs), lb.load(x, ivs));
-    lb.store(lb.fdiv(lb.fmul(dyx, power), scale), termRows, ivs);
+    lb.store(lb.fdiv(lb.fmul(dyx, power), scale), terms, ivs);
   });
   lb.parallel(shape, [&](ValueRange ivs) {
     Value sum = window.sum(lb, ivs[1], [&](Value j) {
-      return lb.load(termRows, {ivs[0], j, ivs[2], ivs[3]});
+      return lb.load(terms, {ivs[0], j, ivs[2], ivs[3]});
     });
-    Value direct = lb.fmul(lb.load(dy, ivs), lb.load(powerRows, ivs));
+    Value direct = lb.fmul(lb.load(dy, ivs), lb.load(powers, ivs));
     Value cross =
         lb.fmul(lb.f32(2 * alpha * beta), lb.fmul(lb.load(x, ivs), sum));
     lb.store(lb.fsub(direct, cross), dx, ivs);
@@ -262,14 +262,19 @@ ConvShape alex::convShape(Value input, Value filter,
           output[2], output[3], stride, pad,  groups};
 }
 
+/// The largest divisor of `batch` that is at most `limit`, or 1.
+static int64_t chunkOf(int64_t batch, int64_t limit) {
+  for (int64_t images = std::min(batch, limit); images > 1; --images)
+    if (batch % images == 0)
+      return images;
+  return 1;
+}
+
 int64_t alex::imagesPerGemm(const ConvShape &s, int64_t batch,
                             const ConvChunking &chunking) {
-  int64_t best = 1;
-  for (int64_t images = 2; images <= batch; ++images)
-    if (batch % images == 0 && images * s.pixels() <= chunking.maxColumns &&
-        images * s.pixels() * s.patch() <= chunking.maxColsFloats)
-      best = images;
-  return best;
+  return chunkOf(batch,
+                 std::min(chunking.maxColumns / s.pixels(),
+                          chunking.maxColsFloats / (s.pixels() * s.patch())));
 }
 
 /// cols[(c*K + ky)*K + kx, b*OH*OW + oh*OW + ow] = x[n0 + b, g*Cg + c,
@@ -409,16 +414,11 @@ Value alex::convolved(LoopBuilder &lb, const ConvOutput &z, Value bias, Value b,
 int64_t alex::imagesPerLibraryCall(const ConvShape &s, int64_t batch,
                                    const ConvChunking &chunking) {
   int64_t perImage = s.filters * s.pixels() * int64_t(sizeof(float));
-  int64_t best = 1;
-  for (int64_t images = 2; images <= batch; ++images)
-    if (batch % images == 0 &&
-        images <= chunking.maxLibraryOutputBytes / perImage)
-      best = images;
-  return best;
+  return chunkOf(batch, chunking.maxLibraryOutputBytes / perImage);
 }
 
 void alex::callConvolution(LoopBuilder &lb, ConvCall call, const ConvShape &s,
-                           int64_t batch, Value a, Value b, Value out,
+                           int64_t images, Value a, Value b, Value out,
                            Value firstImage) {
   // The runtime takes packed tensors: alexc's buffers and views of whole
   // rows of them are.
@@ -435,7 +435,7 @@ void alex::callConvolution(LoopBuilder &lb, ConvCall call, const ConvShape &s,
          "only forward calls take a chunk of the images");
   if (bf16)
     args[Conv2D::FirstInput] = firstImage
-                                   ? lb.bf16Pointer(a, 0, firstImage, batch)
+                                   ? lb.bf16Pointer(a, 0, firstImage, images)
                                    : lb.bf16Pointer(a, 0);
   else
     args[Conv2D::FirstInput] = lb.pointer(
@@ -443,7 +443,7 @@ void alex::callConvolution(LoopBuilder &lb, ConvCall call, const ConvShape &s,
                       : zero);
   args[Conv2D::SecondInput] = bf16 ? lb.bf16Pointer(b, 1) : lb.pointer(b, zero);
   args[Conv2D::Output] = lb.pointer(out, zero);
-  args[Conv2D::Batch] = lb.i64(batch);
+  args[Conv2D::Batch] = lb.i64(images);
   args[Conv2D::Channels] = lb.i64(s.channels);
   args[Conv2D::Height] = lb.i64(s.height);
   args[Conv2D::Width] = lb.i64(s.width);
@@ -931,14 +931,13 @@ static void sgdUpdate(LoopBuilder &lb, const SGDUpdateBuffers &u) {
     buffers.push_back(&view.bf16Copy);
   // A filter's 3 or 5 taps make a poor innermost loop for a CPU's vectors,
   // its whole row a good one.
-  auto collapses = [](Value *buffer) {
-    auto type = cast<MemRefType>(buffer->getType());
-    return type.getRank() > 2 &&
-           memref::isStaticShapeAndContiguousRowMajor(type);
+  auto packed = [](Value *buffer) {
+    return memref::isStaticShapeAndContiguousRowMajor(
+        cast<MemRefType>(buffer->getType()));
   };
-  if (llvm::all_of(buffers, collapses))
+  if (llvm::all_of(buffers, packed))
     for (Value *buffer : buffers)
-      *buffer = lb.asRows(*buffer);
+      *buffer = lb.withLongRows(*buffer);
   lb.parallel(shapeOf(view.param),
               [&](ValueRange ivs) { sgdStep(lb, view, rate, ivs); });
 }

@@ -23,8 +23,9 @@ struct KernelContext {
   /// update of a step in one loop nest, forward convolutions' columns kept
   /// for their weight gradients.
   bool gpuKernels = false;
-  /// Convolutions as alexrt_conv2d_* calls over the whole batch
-  /// (--alex-lower-to-loops' library-convolutions), not im2col + GEMM.
+  /// Convolutions as alexrt_conv2d_* calls (--alex-lower-to-loops'
+  /// library-convolutions), not im2col + GEMM: over the whole batch, but
+  /// for a fused block's on the CPU (imagesPerLibraryCall).
   bool libraryConvolutions = false;
   /// Where forward convolutions keep their columns for the weight
   /// gradients (gpu-kernels; null: rebuilt).
