@@ -40,6 +40,13 @@ ConvShape convShape(mlir::Value input, mlir::Value filter,
                     llvm::ArrayRef<int64_t> output, int64_t stride, int64_t pad,
                     int64_t groups);
 
+/// What a CPU kernel hands from one stage to the next through the caches
+/// (a fused update's block of gradient rows, a library convolution's
+/// output before its epilogue), and enough that a stage's call costs
+/// little next to its work (for the update's blocks 1 MiB timed as 2 and
+/// 4 did; the library chunks' size was not varied).
+constexpr int64_t kCpuHandOffBytes = int64_t(1) << 20;
+
 /// How many images a convolution's GEMMs may take at once: at most
 /// `maxColumns` GEMM columns and an im2col buffer of `maxColsFloats`.
 struct ConvChunking {
@@ -59,7 +66,7 @@ struct ConvChunking {
   /// (conv1 and conv2 of the paper net), so a fused block's epilogue reads
   /// a chunk of 1 MiB from the caches, not a batch from memory.
   static ConvChunking cpu() {
-    return {2048, int64_t(1) << 19, true, int64_t(1) << 20};
+    return {2048, int64_t(1) << 19, true, kCpuHandOffBytes};
   }
   /// A GPU: one GEMM per group over as many images as a 1 GiB im2col
   /// buffer holds (the paper net's whole batch of 128 for every layer), so

@@ -973,11 +973,6 @@ void alex::sgdUpdates(LoopBuilder &lb, llvm::ArrayRef<SGDUpdateBuffers> all) {
   });
 }
 
-/// The gradient a block of a weight gradient fused with its update holds:
-/// small enough to stay in cache between the block's GEMM and its update,
-/// large enough that a block's GEMM call costs little next to its work.
-static constexpr int64_t kUpdateBlockBytes = int64_t(1) << 20;
-
 void alex::denseGradWeightWithUpdate(
     LoopBuilder &lb, DenseGradWeightOp op, Value dy, Value x,
     const SGDUpdateBuffers &u,
@@ -987,7 +982,7 @@ void alex::denseGradWeightWithUpdate(
   // the budget holds, the last block what is left.
   int64_t n = shapeOf(dy)[0], m = shapeOf(dy)[1], k = shapeOf(x)[1];
   int64_t rows = std::clamp<int64_t>(
-      kUpdateBlockBytes / (k * int64_t(sizeof(float))), 1, m);
+      kCpuHandOffBytes / (k * int64_t(sizeof(float))), 1, m);
   Value block = lb.alloc(MemRefType::get({rows, k}, lb.builder().getF32Type()));
   SGDUpdateBuffers blockUpdate = u;
   blockUpdate.grad = block;
